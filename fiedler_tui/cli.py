@@ -1,0 +1,74 @@
+"""Entry point of the ``fiedler`` command: parse arguments, dispatch, turn errors into lines.
+
+No traceback ever reaches the user: known errors print one line per problem with their exit code,
+anything unexpected prints one line and leaves the traceback in the log file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from fiedler_tui import __version__
+from fiedler_tui.commands import doctor, keys, models
+from fiedler_tui.commands.context import CommandContext
+from fiedler_tui.core.errors import FiedlerError
+from fiedler_tui.core.logs import setup_logging
+from fiedler_tui.core.settings import Settings
+
+log = logging.getLogger("fiedler.cli")
+
+# One line per subcommand module; each defines add_parser(subparsers).
+COMMAND_MODULES: tuple[ModuleType, ...] = (
+    models,
+    doctor,
+    keys,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fiedler",
+        description="Send one prompt and a package of files to several LLMs at once.",
+    )
+    parser.add_argument("--version", action="version", version=f"fiedler {__version__}")
+    parser.add_argument("--config", metavar="PATH", help="models.yaml to use")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        setup_logging(settings)
+        ctx = CommandContext(settings=settings, config_path=args.config)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help(sys.stderr)
+            return 2
+        return int(handler(args, ctx))
+    except FiedlerError as exc:
+        for line in exc.lines():
+            print(f"fiedler: {line}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("fiedler: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: never a traceback on screen
+        log.exception("unexpected error")
+        print(
+            f"fiedler: internal error: {type(exc).__name__}: {exc} (details in the log file)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

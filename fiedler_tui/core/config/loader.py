@@ -1,0 +1,222 @@
+"""Find, read and validate models.yaml, reporting every problem as ``file:line: field: message``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from fiedler_tui.core.config.schema import Config
+from fiedler_tui.core.config.yaml_lines import LocatedYaml, Path_, YamlSyntaxError, load_located
+from fiedler_tui.core.errors import ConfigError
+from fiedler_tui.core.locations import user_config_dir
+
+CONFIG_FILE_NAME = "models.yaml"
+PACKAGED_LABEL = "packaged default"
+
+
+@dataclass(frozen=True)
+class ConfigLocation:
+    """Where the config comes from and why that one was chosen."""
+
+    path: Path | None
+    """None for the packaged default (read through importlib.resources)."""
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return str(self.path) if self.path is not None else PACKAGED_LABEL
+
+
+def find_config_path(
+    cli_path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> ConfigLocation:
+    """Lookup order: ``--config``, ``FIEDLER_CONFIG``, the user's config dir, the packaged default.
+
+    An explicitly named file that does not exist is an error, not a silent fallback.
+    """
+    env = os.environ if env is None else env
+    if cli_path:
+        return _explicit(Path(cli_path), "--config")
+    if env.get("FIEDLER_CONFIG"):
+        return _explicit(Path(env["FIEDLER_CONFIG"]), "FIEDLER_CONFIG")
+    user_file = user_config_dir() / CONFIG_FILE_NAME
+    if user_file.is_file():
+        return ConfigLocation(user_file, "user config dir")
+    return ConfigLocation(None, PACKAGED_LABEL)
+
+
+def _explicit(path: Path, origin: str) -> ConfigLocation:
+    path = path.expanduser()
+    if not path.is_file():
+        raise ConfigError([f"{path}: config file named by {origin} does not exist"])
+    return ConfigLocation(path, origin)
+
+
+def packaged_config_text() -> str:
+    """The models.yaml shipped inside the package."""
+    return resources.files("fiedler_tui").joinpath("data", CONFIG_FILE_NAME).read_text("utf-8")
+
+
+def load_config(
+    cli_path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> Config:
+    """Find and load the config; raise ConfigError listing every problem."""
+    location = find_config_path(cli_path, env)
+    if location.path is None:
+        return parse_config(packaged_config_text(), PACKAGED_LABEL)
+    try:
+        text = location.path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{location.path}: cannot read: {exc}"]) from None
+    return parse_config(text, str(location.path))
+
+
+def parse_config(text: str, source: str) -> Config:
+    """Validate ``text`` as models.yaml; ``source`` names the file in messages."""
+    try:
+        located = load_located(text)
+    except YamlSyntaxError as exc:
+        where = f"{source}:{exc.line}" if exc.line else source
+        raise ConfigError([f"{where}: invalid YAML: {exc.problem}"]) from None
+    problems: list[str] = []
+
+    def report(path: Path_, message: str, line: int | None = None) -> None:
+        line = line if line is not None else located.line_of(path)
+        dotted = ".".join(str(p) for p in path) or "(top level)"
+        problems.append(f"{source}:{line or '?'}: {dotted}: {message}")
+
+    for path, first, again in located.duplicates:
+        report(path, f"duplicate key (first defined on line {first})", again)
+
+    data = located.data
+    if not isinstance(data, dict):
+        report((), "the file must be a mapping with 'providers' and 'models'")
+        raise ConfigError(problems)
+    prepared = _with_names(data)
+    try:
+        config = Config.model_validate({**prepared, "source": source})
+    except ValidationError as exc:
+        for error in exc.errors():
+            report(_loc_path(error), _friendly(error))
+        raise ConfigError(_sorted(problems)) from None
+    for path, message in _cross_checks(config):
+        report(path, message)
+    if problems:
+        raise ConfigError(_sorted(problems))
+    return config
+
+
+def _with_names(data: dict[str, Any]) -> dict[str, Any]:
+    """Copy each provider's and model's mapping key into its ``name`` field."""
+    out = dict(data)
+    for section in ("providers", "models"):
+        entries = data.get(section)
+        if isinstance(entries, dict):
+            out[section] = {
+                str(key): ({**value, "name": str(key)} if isinstance(value, dict) else value)
+                for key, value in entries.items()
+            }
+    return out
+
+
+def _loc_path(error: ErrorDetails) -> Path_:
+    return tuple(p for p in error["loc"] if isinstance(p, (str, int)))
+
+
+_MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": "unknown key",
+    "greater_than": "must be a positive {kind}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+    "int_type": "must be an integer",
+    "int_parsing": "must be an integer",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "string_type": "must be a string",
+    "list_type": "must be a list",
+    "dict_type": "must be a mapping",
+    "model_type": "must be a mapping",
+    "string_pattern_mismatch": "must start with http:// or https://",
+    "string_too_short": "must not be empty",
+}
+
+
+def _friendly(error: ErrorDetails) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind in ("greater_than", "greater_than_equal") and ctx.get("gt", ctx.get("ge")) == 0:
+        number = "integer" if isinstance(error.get("input"), int) else "number"
+        return _MESSAGES["greater_than"].format(kind=number)
+    if kind == "enum":
+        return f"must be one of {ctx.get('expected', '')}; got {error.get('input')!r}"
+    if kind == "literal_error":
+        return f"must be {ctx.get('expected', '')}; got {error.get('input')!r}"
+    template = _MESSAGES.get(kind)
+    if template is not None:
+        try:
+            return template.format(**ctx)
+        except (KeyError, IndexError):
+            return template
+    return error["msg"]
+
+
+def _cross_checks(config: Config) -> list[tuple[Path_, str]]:
+    """Rules that span fields or entries: references, limits, alias uniqueness."""
+    problems: list[tuple[Path_, str]] = []
+    owners: dict[str, str] = {}
+    for name, model in config.models.items():
+        base: Path_ = ("models", name)
+        if model.provider not in config.providers:
+            known = ", ".join(sorted(config.providers)) or "none defined"
+            problems.append(
+                ((*base, "provider"), f"unknown provider {model.provider!r} (known: {known})")
+            )
+        if model.max_completion_tokens >= model.context_window:
+            problems.append(
+                (
+                    (*base, "max_completion_tokens"),
+                    f"must be smaller than context_window ({model.max_completion_tokens:,} >= "
+                    f"{model.context_window:,}); no room would be left for the input",
+                )
+            )
+        if model.max_output_tokens is not None and (
+            model.max_completion_tokens > model.max_output_tokens
+        ):
+            problems.append(
+                (
+                    (*base, "max_completion_tokens"),
+                    f"exceeds the model's max_output_tokens ({model.max_output_tokens:,})",
+                )
+            )
+        for index, alias in enumerate(model.all_names):
+            path: Path_ = base if index == 0 else (*base, "aliases", index - 1)
+            owner = owners.get(alias)
+            if owner is not None and owner != name:
+                problems.append(
+                    (path, f"name {alias!r} is used by both models {owner!r} and {name!r}")
+                )
+            elif owner is None:
+                owners[alias] = name
+    return problems
+
+
+def _sorted(problems: list[str]) -> list[str]:
+    def key(line: str) -> tuple[int, str]:
+        parts = line.split(":", 2)
+        try:
+            return (int(parts[1]), line)
+        except (IndexError, ValueError):
+            return (0, line)
+
+    return sorted(dict.fromkeys(problems), key=key)

@@ -1,0 +1,139 @@
+"""The typed shape of models.yaml: providers and models.
+
+Wire quirks (which completion-limit parameter a model takes, whether it accepts a temperature)
+live here as data, so adapters never grow per-model ``if`` chains.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
+
+NonNegativeFloat = Annotated[float, Field(ge=0)]
+
+
+class ProviderKind(StrEnum):
+    """The wire format a provider speaks."""
+
+    OPENAI = "openai"
+    ANTHROPIC = "anthropic"
+    GEMINI = "gemini"
+    OPENAI_COMPATIBLE = "openai-compatible"
+
+
+CompletionParam = Literal["max_completion_tokens", "max_tokens"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class ProviderSpec(_Strict):
+    """One API endpoint and how to reach it."""
+
+    name: str = ""
+    """The key of this provider in models.yaml (filled in by the loader)."""
+    kind: ProviderKind
+    base_url: Annotated[str, Field(min_length=1, pattern=r"^https?://")]
+    """Root of the API, e.g. ``https://api.openai.com/v1``."""
+    key_name: str | None = None
+    """Keyring entry (username under service ``fiedler``); defaults to the provider name."""
+    key_env: list[str] = Field(default_factory=list)
+    """Environment variables tried, in order, when the keyring has no key."""
+    requires_key: bool = True
+    """Local servers (Ollama, llama.cpp) need none."""
+    connect_timeout_s: PositiveFloat = 5.0
+    read_timeout_s: PositiveFloat = 120.0
+    """Longest silence allowed between two chunks of a stream."""
+    total_timeout_s: PositiveFloat = 900.0
+    """Longest one model run may take, retries included."""
+    max_retries: Annotated[int, Field(ge=0, le=10)] = 2
+    max_concurrency: PositiveInt = 4
+    requests_per_minute: PositiveInt | None = None
+    tokens_per_minute: PositiveInt | None = None
+    completion_param: CompletionParam | None = None
+    """Default completion-limit parameter of this provider's models (openai-style kinds)."""
+    headers: dict[str, str] = Field(default_factory=dict)
+    """Extra request headers (never put a key here: use the key store)."""
+
+    @property
+    def keyring_name(self) -> str:
+        return self.key_name or self.name
+
+
+class ModelSpec(_Strict):
+    """One model as the user selects it."""
+
+    name: str = ""
+    """The key of this model in models.yaml (filled in by the loader); the primary alias."""
+    provider: str
+    model: str | None = None
+    """The model id sent on the wire; defaults to the entry's name."""
+    aliases: list[str] = Field(default_factory=list)
+    context_window: PositiveInt
+    max_completion_tokens: PositiveInt
+    """Completion tokens reserved in the budget and sent as the request's limit."""
+    max_output_tokens: PositiveInt | None = None
+    """The model's documented output ceiling, if known; ``max_completion_tokens`` may not exceed it."""
+    completion_param: CompletionParam | None = None
+    """Overrides the provider's completion-limit parameter."""
+    accepts_temperature: bool = True
+    """False for models that reject any temperature but the default (o-series, gpt-5)."""
+    temperature: Annotated[float, Field(ge=0, le=2)] | None = None
+    tokenizer: str | None = None
+    """The model's own tiktoken encoding (exact counts), or null when there is none."""
+    estimate_encoding: str = "o200k_base"
+    """Encoding used for an estimate when ``tokenizer`` is null."""
+    estimate_factor: PositiveFloat = 1.0
+    """Multiplier applied to the estimate encoding's count (e.g. 1.6 for Claude)."""
+    estimate_band: tuple[PositiveFloat, PositiveFloat] | None = None
+    """Published range of the true/estimate ratio, shown as the estimate's error band."""
+    price_in: NonNegativeFloat = 0.0
+    """USD per 1M input tokens."""
+    price_out: NonNegativeFloat = 0.0
+    """USD per 1M output tokens."""
+    default: bool = False
+    """Selected when the user names no model."""
+
+    @property
+    def wire_id(self) -> str:
+        return self.model or self.name
+
+    @property
+    def all_names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+class Config(_Strict):
+    """A validated models.yaml."""
+
+    version: Literal[1] = 1
+    providers: dict[str, ProviderSpec]
+    models: dict[str, ModelSpec]
+    source: str = ""
+    """Where this config was read from (path or ``packaged default``)."""
+
+    def provider_of(self, model: ModelSpec) -> ProviderSpec:
+        return self.providers[model.provider]
+
+    def completion_param(self, model: ModelSpec) -> CompletionParam:
+        """The completion-limit parameter for an openai-style request to ``model``."""
+        if model.completion_param is not None:
+            return model.completion_param
+        provider = self.provider_of(model)
+        if provider.completion_param is not None:
+            return provider.completion_param
+        return "max_completion_tokens" if provider.kind is ProviderKind.OPENAI else "max_tokens"
+
+    def resolve(self, name: str) -> ModelSpec:
+        """The model called ``name`` (entry name or alias); KeyError lists the known names."""
+        for model in self.models.values():
+            if name in model.all_names:
+                return model
+        known = ", ".join(sorted(n for m in self.models.values() for n in m.all_names))
+        raise KeyError(f"unknown model {name!r}; known: {known}")
+
+    def default_models(self) -> list[ModelSpec]:
+        return [m for m in self.models.values() if m.default]

@@ -1,0 +1,1 @@
+"""The Textual front end: renders core objects and events, holds no business logic."""
