@@ -19,7 +19,7 @@ from fiedler_tui.core.errors import FiedlerError
 from fiedler_tui.core.logs import setup_logging
 from fiedler_tui.core.settings import Settings
 
-log = logging.getLogger("fiedler.cli")
+log = logging.getLogger(__name__)
 
 # One line per subcommand module; each defines add_parser(subparsers).
 COMMAND_MODULES: tuple[ModuleType, ...] = (

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from fiedler_tui.core.config import Config, load_config
+from fiedler_tui.core.keys import KeyStore, ResolvedKey, secret_values
+from fiedler_tui.core.logs import register_secrets
 from fiedler_tui.core.settings import Settings
 
 
@@ -17,6 +19,7 @@ class CommandContext:
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
     _config: Config | None = None
+    _keystore: KeyStore | None = None
 
     @property
     def config(self) -> Config:
@@ -24,6 +27,18 @@ class CommandContext:
         if self._config is None:
             self._config = load_config(self.config_path)
         return self._config
+
+    @property
+    def keystore(self) -> KeyStore:
+        if self._keystore is None:
+            self._keystore = KeyStore(require_secure=self.settings.require_secure_keyring)
+        return self._keystore
+
+    def resolve_keys(self) -> dict[str, ResolvedKey]:
+        """Every provider's key, with the values found registered for log redaction."""
+        resolved = self.keystore.resolve_all(self.config)
+        register_secrets(secret_values(resolved.values()))
+        return resolved
 
     def out(self, text: str = "") -> None:
         print(text, file=self.stdout)

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from fiedler_tui.core.config.schema import Config
-from fiedler_tui.core.config.yaml_lines import LocatedYaml, Path_, YamlSyntaxError, load_located
+from fiedler_tui.core.config.yaml_lines import Path_, YamlSyntaxError, load_located
 from fiedler_tui.core.errors import ConfigError
 from fiedler_tui.core.locations import user_config_dir
 

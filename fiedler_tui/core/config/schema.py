@@ -76,7 +76,7 @@ class ModelSpec(_Strict):
     max_completion_tokens: PositiveInt
     """Completion tokens reserved in the budget and sent as the request's limit."""
     max_output_tokens: PositiveInt | None = None
-    """The model's documented output ceiling, if known; ``max_completion_tokens`` may not exceed it."""
+    """The model's documented output ceiling; ``max_completion_tokens`` may not exceed it."""
     completion_param: CompletionParam | None = None
     """Overrides the provider's completion-limit parameter."""
     accepts_temperature: bool = True

@@ -1,0 +1,119 @@
+"""Logging to a private file in the user's state dir, with every secret masked.
+
+A redaction filter masks each registered key value and common secret shapes in every record,
+including arguments and exception text. ``FIEDLER_LOG_JSON=1`` writes one JSON object per line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from fiedler_tui.core.settings import Settings
+
+LOGGER_NAME = "fiedler_tui"
+MASK = "[REDACTED]"
+
+# Shapes of secrets worth masking even when the exact value was never registered.
+SECRET_SHAPES = re.compile(
+    r"(?:"
+    r"sk-ant-[A-Za-z0-9_\-]{8,}"
+    r"|sk-(?:proj-|svcacct-)?[A-Za-z0-9_\-]{16,}"
+    r"|xai-[A-Za-z0-9]{16,}"
+    r"|AIza[0-9A-Za-z_\-]{30,}"
+    r"|gh[pousr]_[A-Za-z0-9]{20,}"
+    r"|github_pat_[A-Za-z0-9_]{20,}"
+    r"|xox[abprs]-[A-Za-z0-9\-]{10,}"
+    r"|AKIA[0-9A-Z]{16}"
+    r"|(?i:bearer)\s+[A-Za-z0-9._~+/\-]{12,}=*"
+    r"|(?i:(?:x-api-key|x-goog-api-key|api[_-]?key|authorization)[\"']?\s*[:=]\s*[\"']?)"
+    r"[^\s\"',}]{8,}"
+    r")"
+)
+
+
+class RedactionFilter(logging.Filter):
+    """Replace known secret values and secret-shaped strings with a mask in every record."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self._secrets: set[str] = set()
+        self.add_secrets(secrets)
+
+    def add_secrets(self, secrets: Iterable[str]) -> None:
+        self._secrets.update(s for s in secrets if s and len(s) >= 6)
+
+    def redact(self, text: str) -> str:
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            text = text.replace(secret, MASK)
+        return SECRET_SHAPES.sub(MASK, text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info:
+            formatter = logging.Formatter()
+            message = f"{message}\n{formatter.formatException(record.exc_info)}"
+            record.exc_info = None
+            record.exc_text = None
+        if record.stack_info:
+            message = f"{message}\n{record.stack_info}"
+            record.stack_info = None
+        record.msg = self.redact(message)
+        record.args = None
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message (already redacted)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        return json.dumps(payload, ensure_ascii=False)
+
+
+_FILTER = RedactionFilter()
+
+
+def register_secrets(secrets: Iterable[str]) -> None:
+    """Add key values to mask in every later record."""
+    _FILTER.add_secrets(secrets)
+
+
+def _private_stream(path: Path) -> Any:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    return os.fdopen(fd, "a", encoding="utf-8")
+
+
+def setup_logging(settings: Settings) -> Path | None:
+    """Send the package's log records to the log file; return its path (None if unopenable)."""
+    logger = logging.getLogger(LOGGER_NAME)
+    for old in list(logger.handlers):
+        logger.removeHandler(old)
+        old.close()
+    logger.setLevel(settings.log_level)
+    logger.propagate = False
+    try:
+        handler: logging.Handler = logging.StreamHandler(_private_stream(settings.log_file))
+    except OSError:
+        logger.addHandler(logging.NullHandler())
+        return None
+    handler.addFilter(_FILTER)
+    if settings.log_json:
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    return settings.log_file
