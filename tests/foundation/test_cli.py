@@ -1,0 +1,94 @@
+"""The fiedler command: version, models --json shape, doctor, and the module entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fiedler_tui import __version__
+from fiedler_tui.cli import main
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out.strip() == f"fiedler {__version__}"
+    assert __version__ != "0+unknown"
+
+
+def test_models_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["models", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["config"] == "packaged default"
+    by_alias = {m["alias"]: m for m in data["models"]}
+    gpt5 = by_alias["gpt-5"]
+    assert set(gpt5) == {
+        "alias",
+        "aliases",
+        "provider",
+        "kind",
+        "model",
+        "context_window",
+        "max_completion_tokens",
+        "price_in",
+        "price_out",
+        "tokenizer",
+        "default",
+        "key",
+    }
+    assert gpt5["provider"] == "openai" and gpt5["context_window"] == 400_000
+    assert gpt5["key"] == "missing"
+    assert by_alias["ollama-llama3.2"]["key"] == "not needed"
+    assert by_alias["gemini-2.5-pro"]["context_window"] == 1_048_576
+
+
+def test_models_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["models"]) == 0
+    out = capsys.readouterr().out
+    assert "* gpt-5" in out and "400,000" in out
+
+
+def test_doctor_json_reports_each_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["doctor", "--json"]) == 0
+    checks = json.loads(capsys.readouterr().out)["checks"]
+    names = [c["name"] for c in checks]
+    assert "config" in names and "output dir" in names and "key openai" in names
+    assert all(c["status"] in ("OK", "WARN", "FAIL") for c in checks)
+    missing = next(c for c in checks if c["name"] == "key openai")
+    assert missing["status"] == "WARN" and "fiedler keys set openai" in missing["fix"]
+
+
+def test_doctor_fails_on_unwritable_output_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("FIEDLER_OUTPUT_DIR", str(blocker / "runs"))
+    assert main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL output dir" in out and "fix: set FIEDLER_OUTPUT_DIR" in out
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "usage: fiedler" in capsys.readouterr().err
+
+
+def test_python_dash_m_entry_point(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()}
+    result = subprocess.run(
+        [sys.executable, "-m", "fiedler_tui", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"fiedler {__version__}"
