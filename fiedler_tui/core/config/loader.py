@@ -100,14 +100,13 @@ def parse_config(text: str, source: str) -> Config:
         report((), "the file must be a mapping with 'providers' and 'models'")
         raise ConfigError(problems)
     prepared = _with_names(data)
+    for path, message in _cross_checks(prepared):
+        report(path, message)
     try:
         config = Config.model_validate({**prepared, "source": source})
     except ValidationError as exc:
         for error in exc.errors():
             report(_loc_path(error), _friendly(error))
-        raise ConfigError(_sorted(problems)) from None
-    for path, message in _cross_checks(config):
-        report(path, message)
     if problems:
         raise ConfigError(_sorted(problems))
     return config
@@ -171,43 +170,62 @@ def _friendly(error: ErrorDetails) -> str:
     return error["msg"]
 
 
-def _cross_checks(config: Config) -> list[tuple[Path_, str]]:
-    """Rules that span fields or entries: references, limits, alias uniqueness."""
+def _positive_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _cross_checks(data: dict[str, Any]) -> list[tuple[Path_, str]]:
+    """Rules that span fields or entries: references, limits, name uniqueness.
+
+    They read the raw mapping defensively, so they are reported alongside field errors.
+    """
     problems: list[tuple[Path_, str]] = []
+    providers = data.get("providers")
+    models = data.get("models")
+    if not isinstance(models, dict):
+        return problems
+    provider_names = sorted(providers) if isinstance(providers, dict) else []
     owners: dict[str, str] = {}
-    for name, model in config.models.items():
+    for name, model in models.items():
+        if not isinstance(model, dict):
+            continue
         base: Path_ = ("models", name)
-        if model.provider not in config.providers:
-            known = ", ".join(sorted(config.providers)) or "none defined"
+        provider = model.get("provider")
+        if isinstance(provider, str) and provider not in provider_names:
+            known = ", ".join(provider_names) or "none defined"
             problems.append(
-                ((*base, "provider"), f"unknown provider {model.provider!r} (known: {known})")
+                ((*base, "provider"), f"unknown provider {provider!r} (known: {known})")
             )
-        if model.max_completion_tokens >= model.context_window:
-            problems.append(
-                (
-                    (*base, "max_completion_tokens"),
-                    f"must be smaller than context_window ({model.max_completion_tokens:,} >= "
-                    f"{model.context_window:,}); no room would be left for the input",
-                )
-            )
-        if model.max_output_tokens is not None and (
-            model.max_completion_tokens > model.max_output_tokens
-        ):
+        window = _positive_int(model.get("context_window"))
+        reserve = _positive_int(model.get("max_completion_tokens"))
+        ceiling = _positive_int(model.get("max_output_tokens"))
+        if window and reserve and reserve >= window:
             problems.append(
                 (
                     (*base, "max_completion_tokens"),
-                    f"exceeds the model's max_output_tokens ({model.max_output_tokens:,})",
+                    f"must be smaller than context_window ({reserve:,} >= {window:,}); "
+                    "no room would be left for the input",
                 )
             )
-        for index, alias in enumerate(model.all_names):
-            path: Path_ = base if index == 0 else (*base, "aliases", index - 1)
-            owner = owners.get(alias)
-            if owner is not None and owner != name:
+        if ceiling and reserve and reserve > ceiling:
+            problems.append(
+                (
+                    (*base, "max_completion_tokens"),
+                    f"exceeds the model's max_output_tokens ({ceiling:,})",
+                )
+            )
+        aliases = model.get("aliases")
+        names: list[tuple[Path_, Any]] = [(base, name)]
+        if isinstance(aliases, list):
+            names += [((*base, "aliases", i), alias) for i, alias in enumerate(aliases)]
+        for path, alias in names:
+            if not isinstance(alias, str):
+                continue
+            owner = owners.setdefault(alias, name)
+            if owner != name:
                 problems.append(
                     (path, f"name {alias!r} is used by both models {owner!r} and {name!r}")
                 )
-            elif owner is None:
-                owners[alias] = name
     return problems
 
 
