@@ -1,0 +1,1 @@
+"""Saved runs: one private directory per run, streamed outputs, an atomic summary, history."""

@@ -1,0 +1,263 @@
+"""The runs folder: preflight, one private directory per run, history, interrupted runs, pruning.
+
+With ``no_disk`` the same interface keeps everything in memory and writes nothing at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+from fiedler_tui.core.errors import FiedlerError
+from fiedler_tui.core.store.names import new_run_id, safe_file_stem
+from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX, OutputFile
+from fiedler_tui.core.store.private_files import atomic_write_json, make_private_dir
+
+SUMMARY_NAME = "summary.json"
+MIN_FREE_BYTES = 50 * 1024 * 1024
+STATUS_RUNNING = "running"
+STATUS_INTERRUPTED = "interrupted"
+
+
+class StoreError(FiedlerError):
+    """The runs folder cannot be used; nothing was sent."""
+
+    title = "Cannot save runs"
+    exit_code = 2
+
+
+class ModelOutput(Protocol):
+    def append(self, text: str) -> None: ...
+
+    def close(self) -> Path | None: ...
+
+
+class RunRecord(Protocol):
+    """A run being written: its outputs and its summary."""
+
+    run_id: str
+    path: Path | None
+
+    def output(self, alias: str) -> ModelOutput: ...
+
+    def write_summary(self, summary: Mapping[str, Any]) -> None: ...
+
+
+@dataclass
+class MemoryOutput:
+    """A model's output kept in memory (``FIEDLER_NO_DISK=1``)."""
+
+    parts: list[str] = field(default_factory=list)
+
+    def append(self, text: str) -> None:
+        self.parts.append(text)
+
+    def close(self) -> Path | None:
+        return None
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+@dataclass
+class MemoryRun:
+    run_id: str
+    path: Path | None = None
+    outputs: dict[str, MemoryOutput] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def output(self, alias: str) -> MemoryOutput:
+        return self.outputs.setdefault(alias, MemoryOutput())
+
+    def write_summary(self, summary: Mapping[str, Any]) -> None:
+        self.summary = dict(summary)
+
+
+class DiskRun:
+    """A run directory: ``<stem>.md`` per model and ``summary.json``."""
+
+    def __init__(self, run_id: str, path: Path) -> None:
+        self.run_id = run_id
+        self.path: Path | None = path
+        self._dir = path
+        self._taken: set[str] = {SUMMARY_NAME.lower()}
+        self.file_names: dict[str, str] = {}
+
+    def output(self, alias: str) -> OutputFile:
+        stem = safe_file_stem(alias, self._taken)
+        name = f"{stem}.md"
+        self.file_names[alias] = name
+        return OutputFile(self._dir / name)
+
+    def write_summary(self, summary: Mapping[str, Any]) -> None:
+        atomic_write_json(self._dir / SUMMARY_NAME, dict(summary))
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """A saved run as history shows it."""
+
+    run_id: str
+    path: Path
+    summary: dict[str, Any]
+    problem: str = ""
+
+    @property
+    def status(self) -> str:
+        return str(self.summary.get("status", "unreadable" if self.problem else "unknown"))
+
+    @property
+    def partial_files(self) -> list[Path]:
+        return sorted(self.path.glob(f"*{PARTIAL_SUFFIX}"))
+
+
+def process_alive(pid: int, host: str) -> bool:
+    """Whether the fiedler process that wrote a summary still runs (on this host)."""
+    if host != socket.gethostname():
+        return True  # cannot tell for another machine; never call its run interrupted
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    try:
+        return b"fiedler" in cmdline.read_bytes()
+    except OSError:
+        return True
+
+
+class RunStore:
+    """Creates and lists runs under ``root``; with ``no_disk`` writes nothing."""
+
+    def __init__(self, root: Path, *, no_disk: bool = False) -> None:
+        self.root = root
+        self.no_disk = no_disk
+
+    def preflight(self) -> None:
+        """Refuse, before any request, when runs cannot be saved."""
+        if self.no_disk:
+            return
+        try:
+            make_private_dir(self.root)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the runs folder {self.root}: {exc.strerror or exc}; set "
+                "FIEDLER_OUTPUT_DIR to a writable folder (or FIEDLER_NO_DISK=1 to save nothing)"
+            ) from None
+        try:
+            with tempfile.NamedTemporaryFile(dir=self.root, prefix=".preflight-"):
+                pass
+        except OSError as exc:
+            raise StoreError(
+                f"the runs folder {self.root} is not writable: {exc.strerror or exc}; set "
+                "FIEDLER_OUTPUT_DIR to a writable folder (or FIEDLER_NO_DISK=1 to save nothing)"
+            ) from None
+        free = shutil.disk_usage(self.root).free
+        if free < MIN_FREE_BYTES:
+            raise StoreError(
+                f"only {free // 1024 // 1024} MB free under {self.root} (need "
+                f"{MIN_FREE_BYTES // 1024 // 1024} MB); free space or set FIEDLER_OUTPUT_DIR"
+            )
+
+    def start_run(self, summary: Mapping[str, Any], now: datetime | None = None) -> RunRecord:
+        """Create the run (directory and ``running`` summary) and return it."""
+        now = now or datetime.now(UTC)
+        run_id = new_run_id(now)
+        base = {
+            **summary,
+            "run_id": run_id,
+            "status": STATUS_RUNNING,
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+        }
+        if self.no_disk:
+            run = MemoryRun(run_id)
+            run.write_summary(base)
+            return run
+        path = make_private_dir(self.root / run_id)
+        disk = DiskRun(run_id, path)
+        disk.write_summary(base)
+        return disk
+
+    def _run_dirs(self) -> Iterator[Path]:
+        if self.no_disk or not self.root.is_dir():
+            return
+        for child in sorted(self.root.iterdir(), reverse=True):
+            if child.is_dir() and not child.is_symlink():
+                yield child
+
+    def load(self, path: Path) -> RunInfo:
+        """Read a run; a ``running`` run whose process is gone is marked ``interrupted``."""
+        try:
+            summary = json.loads((path / SUMMARY_NAME).read_text("utf-8"))
+            if not isinstance(summary, dict):
+                raise ValueError("not a JSON object")
+        except (OSError, ValueError) as exc:
+            return RunInfo(path.name, path, {}, problem=f"unreadable summary: {exc}")
+        info = RunInfo(path.name, path, summary)
+        if summary.get("status") == STATUS_RUNNING and not process_alive(
+            int(summary.get("pid", -1)), str(summary.get("host", ""))
+        ):
+            summary = {**summary, "status": STATUS_INTERRUPTED}
+            for model in summary.get("models", []):
+                if isinstance(model, dict) and model.get("status") in (None, "queued", "running"):
+                    model["status"] = STATUS_INTERRUPTED
+            with contextlib.suppress(OSError):
+                atomic_write_json(path / SUMMARY_NAME, summary)
+            info = RunInfo(path.name, path, summary)
+        return info
+
+    def list_runs(self) -> list[RunInfo]:
+        """Every run, newest first."""
+        return [self.load(path) for path in self._run_dirs()]
+
+    def find(self, run_id: str) -> RunInfo:
+        path = self.root / run_id
+        if self.no_disk or "/" in run_id or not (path / SUMMARY_NAME).is_file():
+            known = [p.name for p in self._run_dirs()][:5]
+            hint = f" (newest: {', '.join(known)})" if known else ""
+            raise StoreError(f"no run {run_id!r} under {self.root}{hint}")
+        return self.load(path)
+
+    def prune(self, retention_days: int, keep: set[str] | None = None) -> list[str]:
+        """Delete runs whose start is older than ``retention_days``; never one in ``keep``."""
+        keep = keep or set()
+        cutoff = time.time() - timedelta(days=retention_days).total_seconds()
+        removed: list[str] = []
+        for path in self._run_dirs():
+            if path.name in keep:
+                continue
+            info = self.load(path)
+            if info.status == STATUS_RUNNING:
+                continue
+            started = _started_at(info)
+            if started is not None and started < cutoff:
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
+        return removed
+
+
+def _started_at(info: RunInfo) -> float | None:
+    raw = info.summary.get("started_at")
+    if isinstance(raw, str):
+        try:
+            return datetime.fromisoformat(raw).timestamp()
+        except ValueError:
+            pass
+    try:
+        return (info.path / SUMMARY_NAME).stat().st_mtime
+    except OSError:
+        return None
