@@ -1,0 +1,48 @@
+"""Theme files: built-ins load, user themes add or replace, broken files are reported and skipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+
+from fiedler_tui.tui.themes import STATUS_VARIABLES, load_themes, user_theme_dir
+
+
+def test_builtin_themes_load_with_status_colours() -> None:
+    result = load_themes()
+    assert result.failures == []
+    names = {t.name for t in result.themes}
+    assert {"fiedler-dark", "fiedler-light", "fiedler-high-contrast"} <= names
+    dark = next(t for t in result.themes if t.name == "fiedler-dark")
+    assert set(STATUS_VARIABLES) <= set(dark.variables)
+
+
+def test_user_theme_is_added_and_broken_files_are_reported(tmp_path: Path) -> None:
+    folder = user_theme_dir()
+    folder.mkdir(parents=True)
+    (folder / "mine.yaml").write_text("name: mine\nprimary: '#123456'\ndark: false\n")
+    (folder / "broken.yaml").write_text("name: broken\nprimary: not-a-colour\n")
+    (folder / "junk.yml").write_text("name: [unclosed\n")
+    (folder / "notes.txt").write_text("ignored")
+    result = load_themes()
+    assert "mine" in {t.name for t in result.themes}
+    assert len(result.failures) == 2
+    assert any("broken.yaml" in f and "not a colour" in f for f in result.failures)
+    assert any("junk.yml" in f and "invalid YAML" in f for f in result.failures)
+
+
+async def test_themes_register_in_a_real_app() -> None:
+    result = load_themes()
+
+    class Probe(App[None]):
+        def on_mount(self) -> None:
+            for theme in result.themes:
+                self.register_theme(theme)
+            self.theme = "fiedler-light"
+
+    app = Probe()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == "fiedler-light"
+        assert app.current_theme.variables["model-failed"] == "#d70000"
