@@ -1,0 +1,124 @@
+"""What a run's ``summary.json`` holds, redacted by default.
+
+The prompt is stored only as sha256 + length unless the user opts in (``FIEDLER_SAVE_PROMPT=1``);
+file paths are hashed when ``FIEDLER_REDACT_FILENAMES=1``. No key or header is ever part of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SUMMARY_VERSION = 1
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class PackagedFile:
+    """One file of the package as the summary lists it."""
+
+    path: str
+    bytes: int
+    lines: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class PackageFacts:
+    """The package sent: totals, its hash and the files in it."""
+
+    files: Sequence[PackagedFile]
+    bytes: int
+    lines: int
+    sha256: str
+
+
+@dataclass
+class ModelRecord:
+    """One model's part of a run, updated as its events arrive."""
+
+    alias: str
+    provider: str
+    model: str
+    status: str = "queued"
+    error: dict[str, Any] | None = None
+    retries: list[dict[str, Any]] = field(default_factory=list)
+    usage_input: int | None = None
+    usage_output: int | None = None
+    estimate_input: int | None = None
+    count_method: str | None = None
+    finish_reason: str | None = None
+    ttft_s: float | None = None
+    total_s: float | None = None
+    tokens_per_s: float | None = None
+    cost_usd: float | None = None
+    output_file: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def usage_cost(price_in: float, price_out: float, tokens_in: int, tokens_out: int) -> float:
+    """USD for reported usage; prices are per 1M tokens."""
+    return round((price_in * tokens_in + price_out * tokens_out) / 1_000_000, 6)
+
+
+def prompt_record(prompt: str, save_prompt: bool) -> dict[str, Any]:
+    record: dict[str, Any] = {"sha256": sha256_text(prompt), "chars": len(prompt)}
+    if save_prompt:
+        record["text"] = prompt
+    return record
+
+
+def package_record(package: PackageFacts, redact_filenames: bool) -> dict[str, Any]:
+    files = [
+        {
+            ("path_sha256" if redact_filenames else "path"): (
+                sha256_text(f.path) if redact_filenames else f.path
+            ),
+            "bytes": f.bytes,
+            "lines": f.lines,
+            "sha256": f.sha256,
+        }
+        for f in package.files
+    ]
+    return {
+        "files": len(package.files),
+        "bytes": package.bytes,
+        "lines": package.lines,
+        "sha256": package.sha256,
+        "file_list": files,
+        "paths_redacted": redact_filenames,
+    }
+
+
+def build_summary(
+    *,
+    app_version: str,
+    status: str,
+    started_at: str,
+    ended_at: str | None,
+    prompt: str,
+    package: PackageFacts,
+    models: Sequence[ModelRecord],
+    save_prompt: bool = False,
+    redact_filenames: bool = False,
+) -> dict[str, Any]:
+    """The summary mapping (the store adds run id, pid and host)."""
+    costs = [m.cost_usd for m in models if m.cost_usd is not None]
+    return {
+        "summary_version": SUMMARY_VERSION,
+        "app_version": app_version,
+        "status": status,
+        "started_at": started_at,
+        "ended_at": ended_at,
+        "prompt": prompt_record(prompt, save_prompt),
+        "package": package_record(package, redact_filenames),
+        "models": [m.as_dict() for m in models],
+        "cost_usd": round(sum(costs), 6) if costs else None,
+    }
