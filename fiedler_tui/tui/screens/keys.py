@@ -1,0 +1,135 @@
+"""Keys: where each provider's key comes from; store one (masked input) or delete it."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from fiedler_tui.core.config.schema import Config
+from fiedler_tui.core.errors import KeyStoreError
+from fiedler_tui.core.keys import STRICT_VARIABLE, KeySource, KeyStore, ResolvedKey
+from fiedler_tui.tui.safe_text import plain
+
+
+class KeyInput(ModalScreen[str | None]):
+    """Asks for a key with masked input; returns it, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="key-input-cancel")]
+
+    def __init__(self, provider: str) -> None:
+        super().__init__()
+        self._provider = provider
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="key-input-box"):
+            yield Label(plain(f"API key for {self._provider} (stored in the keyring)"))
+            yield Input(password=True, placeholder="paste the key, then enter", id="key-value")
+
+    @on(Input.Submitted, "#key-value")
+    def submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class KeysScreen(Screen[None]):
+    """One row per provider: key source (keyring, env, missing), where from, what to do."""
+
+    BINDINGS = [
+        Binding("s", "set_key", "Set key", id="keys-set"),
+        Binding("d", "delete_key", "Delete key", id="keys-delete"),
+        Binding("r", "refresh", "Refresh", id="keys-refresh"),
+        Binding("escape", "app.pop_screen", "Back", id="keys-back"),
+    ]
+
+    def __init__(self, config: Config, keystore: KeyStore) -> None:
+        super().__init__()
+        self._config = config
+        self._keystore = keystore
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="keys-backend")
+        yield DataTable(id="keys-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="keys-help")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("provider", "source", "from", "what to do")
+        self.action_refresh()
+
+    @work(thread=True, exclusive=True, group="keys", exit_on_error=False)
+    def action_refresh(self) -> None:
+        """Keyring look-ups can block (D-Bus, unlock prompts): they run off the UI thread."""
+        status = self._keystore.backend_status()
+        resolved = self._keystore.resolve_all(self._config)
+        self.app.call_from_thread(self._show, status.name, status.reason, list(resolved.values()))
+
+    def _show(self, backend: str, reason: str, resolved: list[ResolvedKey]) -> None:
+        header = f"keyring backend: {backend}" + (f" ({reason})" if reason else "")
+        if self._keystore.require_secure:
+            header += f"\n{STRICT_VARIABLE}=1: environment variables and insecure backends refused"
+        self.query_one("#keys-backend", Static).update(plain(header))
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for key in resolved:
+            table.add_row(
+                plain(key.provider),
+                plain(str(key.source)),
+                plain(key.origin),
+                plain(key.fix if key.source is KeySource.MISSING else ""),
+                key=key.provider,
+            )
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+
+    def _selected_provider(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return str(row_key.value)
+
+    def action_set_key(self) -> None:
+        name = self._selected_provider()
+        if name is None:
+            return
+        if not self._config.providers[name].requires_key:
+            self.notify(f"{name} needs no key", severity="information")
+            return
+
+        def stored(value: str | None) -> None:
+            if value:
+                self._store(name, value)
+
+        self.app.push_screen(KeyInput(name), stored)
+
+    @work(thread=True, group="keys", exit_on_error=False)
+    def _store(self, name: str, value: str) -> None:
+        try:
+            self._keystore.set(self._config.providers[name], value)
+        except KeyStoreError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.notify, f"stored the key for {name}")
+        self.action_refresh()
+
+    @work(thread=True, group="keys", exit_on_error=False)
+    def action_delete_key(self) -> None:
+        name = self.app.call_from_thread(self._selected_provider)
+        if name is None:
+            return
+        try:
+            deleted = self._keystore.delete(self._config.providers[name])
+        except KeyStoreError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error", timeout=10)
+            return
+        message = f"deleted the key for {name}" if deleted else f"no key stored for {name}"
+        self.app.call_from_thread(self.notify, message)
+        self.action_refresh()

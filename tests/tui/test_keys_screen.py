@@ -1,0 +1,99 @@
+"""The Keys screen driven by the pilot with a real (in-memory) keyring backend."""
+
+from __future__ import annotations
+
+import keyring
+import keyring.backends.fail
+from textual.widgets import DataTable, Input, Static
+
+from fiedler_tui.core.config.loader import load_config
+from fiedler_tui.core.keys import SERVICE, KeyStore
+from fiedler_tui.core.settings import Settings
+from fiedler_tui.tui.app import FiedlerApp
+from fiedler_tui.tui.screens.help import HelpScreen
+from fiedler_tui.tui.screens.keys import KeyInput, KeysScreen
+
+from ..conftest import MemoryKeyring
+
+
+def make_app(require_secure: bool = False, env: dict[str, str] | None = None) -> FiedlerApp:
+    return FiedlerApp(
+        settings=Settings.from_env({}),
+        config=load_config(None, {}),
+        keystore=KeyStore(require_secure=require_secure, env=env or {}),
+    )
+
+
+def sources(screen: KeysScreen) -> dict[str, str]:
+    table = screen.query_one(DataTable)
+    return {
+        str(table.get_row_at(i)[0]): str(table.get_row_at(i)[1]) for i in range(table.row_count)
+    }
+
+
+async def test_set_and_delete_a_key(memory_keyring: MemoryKeyring) -> None:
+    app = make_app(env={"ANTHROPIC_API_KEY": "sk-ant-env-0001"})
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("f2")
+        screen = app.screen
+        assert isinstance(screen, KeysScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert sources(screen)["openai"] == "missing"
+        assert sources(screen)["anthropic"] == "env"
+        await pilot.press("s")  # cursor is on the first row: openai
+        assert isinstance(app.screen, KeyInput)
+        assert app.screen.query_one(Input).password is True
+        await pilot.press(*"sk-typed-0002", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert memory_keyring.passwords[(SERVICE, "openai")] == "sk-typed-0002"
+        assert sources(screen)["openai"] == "keyring"
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (SERVICE, "openai") not in memory_keyring.passwords
+        assert sources(screen)["openai"] == "missing"
+
+
+async def test_strict_mode_and_headless_backend_are_explained() -> None:
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    app = make_app(require_secure=True, env={"OPENAI_API_KEY": "sk-env-0003"})
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.press("f2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, KeysScreen)
+        header = str(screen.query_one("#keys-backend", Static).render())
+        assert "no keyring backend found" in header
+        assert "FIEDLER_REQUIRE_SECURE_KEYRING=1" in header
+        assert sources(screen)["openai"] == "missing"
+        await pilot.press("s", *"sk-x-0004", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("no keyring backend found" in n.message for n in app._notifications)
+
+
+async def test_help_lists_the_bindings() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one(DataTable)
+        actions = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        assert {"Help", "Keys"} <= actions
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_theme_choice_persists_between_sessions() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        assert app.theme == "fiedler-dark"
+        app.theme = "fiedler-high-contrast"
+        await pilot.pause()
+    again = make_app()
+    async with again.run_test() as pilot:
+        await pilot.pause()
+        assert again.theme == "fiedler-high-contrast"
