@@ -1,0 +1,144 @@
+"""What directory expansion leaves out: built-in ignores, ``.gitignore`` files, user globs.
+
+These rules apply while expanding directories. A file named explicitly is only subject to the
+user's exclude globs (naming a file is a clear request for it).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import pathspec
+
+from fiedler_tui.core.files.reading import ReadRefusal, decode_text, read_bytes_bounded
+
+BUILTIN_IGNORED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "__pycache__",
+        ".venv",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".eggs",
+        "build",
+        "dist",
+    }
+)
+"""Directory names never expanded; virtualenvs (a ``pyvenv.cfg`` inside) and ``*.egg-info`` too."""
+BUILTIN_IGNORED_FILE_SUFFIXES = (".pyc", ".pyo")
+BUILTIN_IGNORED_FILES = frozenset({".DS_Store"})
+GITIGNORE_MAX_BYTES = 1_000_000
+
+
+def builtin_ignore_reason(name: str, real: str, is_dir: bool) -> str | None:
+    """Why the built-in rules skip this entry, or None."""
+    if is_dir:
+        if name in BUILTIN_IGNORED_DIRS or name.endswith(".egg-info"):
+            return f"ignored (built-in rule: {name})"
+        if os.path.isfile(os.path.join(real, "pyvenv.cfg")):
+            return "ignored (built-in rule: virtualenv)"
+        return None
+    if name in BUILTIN_IGNORED_FILES or name.endswith(BUILTIN_IGNORED_FILE_SUFFIXES):
+        return f"ignored (built-in rule: {name})"
+    return None
+
+
+@dataclass(frozen=True)
+class GitignoreFile:
+    """One parsed ``.gitignore``; ``base`` is its folder relative to the root (``""`` at top)."""
+
+    base: str
+    lines: tuple[str, ...]
+    spec: pathspec.GitIgnoreSpec
+
+    @classmethod
+    def load(cls, real_dir: str, base: str) -> GitignoreFile | None:
+        """The ``.gitignore`` in ``real_dir`` if present, readable and UTF-8."""
+        got = read_bytes_bounded(os.path.join(real_dir, ".gitignore"), GITIGNORE_MAX_BYTES)
+        if isinstance(got, ReadRefusal):
+            return None
+        text = decode_text(got[0])
+        if isinstance(text, ReadRefusal):
+            return None
+        lines = tuple(text.splitlines())
+        return cls(base, lines, pathspec.GitIgnoreSpec.from_lines(lines))
+
+    def decide(self, rel: str, is_dir: bool) -> tuple[bool, str] | None:
+        """(ignored?, the deciding line) for root-relative ``rel``, or None when no line matches."""
+        if self.base:
+            if not rel.startswith(self.base + "/"):
+                return None
+            rel = rel[len(self.base) + 1 :]
+        result = self.spec.check_file(rel + "/" if is_dir else rel)
+        if result.include is None:
+            return None
+        index = result.index if result.index is not None else -1
+        line = self.lines[index] if 0 <= index < len(self.lines) else "?"
+        where = f"{self.base}/.gitignore" if self.base else ".gitignore"
+        return bool(result.include), f"{where}:{index + 1}: {line.strip()}"
+
+
+@dataclass(frozen=True)
+class GitignoreStack:
+    """The ``.gitignore`` files in force at one folder, outermost first; the deepest match wins."""
+
+    files: tuple[GitignoreFile, ...] = ()
+
+    def push(self, gitignore: GitignoreFile | None) -> GitignoreStack:
+        return self if gitignore is None else GitignoreStack((*self.files, gitignore))
+
+    def ignore_reason(self, rel: str, is_dir: bool) -> str | None:
+        for gitignore in reversed(self.files):
+            decision = gitignore.decide(rel, is_dir)
+            if decision is not None:
+                ignored, where = decision
+                return f"ignored by {where}" if ignored else None
+        return None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """User globs (gitignore syntax, matched against root-relative paths).
+
+    ``exclude`` drops matching paths everywhere; ``include``, when given, keeps only matching files
+    found by directory expansion.
+    """
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    _include_spec: pathspec.PathSpec[Any] | None = field(default=None, compare=False, repr=False)
+    _exclude_spec: pathspec.PathSpec[Any] | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.include:
+            spec = pathspec.PathSpec.from_lines("gitwildmatch", self.include)
+            object.__setattr__(self, "_include_spec", spec)
+        if self.exclude:
+            spec = pathspec.PathSpec.from_lines("gitwildmatch", self.exclude)
+            object.__setattr__(self, "_exclude_spec", spec)
+
+    def exclude_reason(self, rel: str, is_dir: bool) -> str | None:
+        """Which exclude glob drops ``rel``, or None."""
+        if not self.quick_excluded(rel, is_dir):
+            return None
+        for glob in self.exclude:
+            one = pathspec.PathSpec.from_lines("gitwildmatch", [glob])
+            if one.match_file(rel + "/" if is_dir else rel):
+                return f"excluded by --exclude {glob}"
+        return None
+
+    def quick_excluded(self, rel: str, is_dir: bool) -> bool:
+        spec = self._exclude_spec
+        return spec is not None and spec.match_file(rel + "/" if is_dir else rel)
+
+    def not_included(self, rel: str) -> bool:
+        spec = self._include_spec
+        return spec is not None and not spec.match_file(rel)

@@ -1,0 +1,97 @@
+"""Finding likely secrets in a file's text, with line and column."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from fiedler_tui.core.secrets.rules import (
+    ASSIGNED_VALUE,
+    ENV_ASSIGNMENT,
+    ENV_EXAMPLE_SUFFIXES,
+    ENV_FILE_NAME,
+    MIN_ENTROPY_BITS,
+    SENSITIVE_NAME,
+    TOKEN_RULES,
+)
+
+
+@dataclass(frozen=True)
+class SecretFinding:
+    """A likely secret: where it is and what it looks like (the value itself is never kept)."""
+
+    path: str
+    line: int
+    column: int
+    kind: str
+    start: int
+    """Offset of the matched value in the file's text (for masking)."""
+    end: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"line": self.line, "column": self.column, "kind": self.kind}
+
+
+def shannon_entropy(value: str) -> float:
+    """Bits per character of ``value``."""
+    if not value:
+        return 0.0
+    total = len(value)
+    return -sum(n / total * math.log2(n / total) for n in Counter(value).values())
+
+
+def is_env_file(path: str) -> bool:
+    """``.env``, ``.env.local``, ``prod.env`` and the like (but not ``.env.example``)."""
+    return bool(ENV_FILE_NAME.search(path)) and not path.endswith(ENV_EXAMPLE_SUFFIXES)
+
+
+def _spans(text: str, path: str) -> list[tuple[int, int, str]]:
+    spans: list[tuple[int, int, str]] = []
+    for rule in TOKEN_RULES:
+        if not any(trigger in text for trigger in rule.triggers):
+            continue
+        for match in rule.pattern.finditer(text):
+            start, end = match.span("value")
+            if end > start:
+                spans.append((start, end, rule.kind))
+    lowered = text.lower()
+    if len(lowered) == len(text):  # offsets line up (lower() can change lengths)
+        for name in SENSITIVE_NAME.finditer(lowered):
+            match = ASSIGNED_VALUE.match(text, name.end())
+            if match is None:
+                continue
+            group = "quoted" if match.group("quoted") is not None else "bare"
+            value = match.group(group)
+            if shannon_entropy(value) >= MIN_ENTROPY_BITS and not value.isalpha():
+                start, end = match.span(group)
+                spans.append((start, end, "high-entropy-assignment"))
+    if is_env_file(path):
+        for match in ENV_ASSIGNMENT.finditer(text):
+            start, end = match.span("value")
+            value = text[start:end]
+            if value[:1] in "\"'" and len(value) >= 2:
+                start, end = start + 1, end - 1
+            if end > start:
+                spans.append((start, end, "env-file-value"))
+    return spans
+
+
+def _without_overlaps(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Earliest first; a span overlapping a kept one is dropped (the first rule wins)."""
+    kept: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if kept and span[0] < kept[-1][1]:
+            continue
+        kept.append(span)
+    return kept
+
+
+def scan_text(text: str, path: str) -> tuple[SecretFinding, ...]:
+    """Every likely secret in ``text`` (the content of package path ``path``), in file order."""
+    findings: list[SecretFinding] = []
+    for start, end, kind in _without_overlaps(_spans(text, path)):
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        findings.append(SecretFinding(path, line, column, kind, start, end))
+    return tuple(findings)
