@@ -1,0 +1,98 @@
+"""The adapter interface: build one HTTP request, then parse its event stream into parts.
+
+An adapter knows one wire format and nothing else: no retries, no timeouts, no concurrency (the
+runner owns those), so each adapter is a pair of pure functions that tests can pin down exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from fiedler_tui.core.config.schema import ProviderKind
+from fiedler_tui.core.providers.errors import ErrorCode, ProviderError
+from fiedler_tui.core.providers.profile import ModelProfile
+from fiedler_tui.core.providers.sse import ServerSentEvent
+from fiedler_tui.core.request import ReviewRequest
+
+FinishReason = Literal["stop", "length", "content_filter", "tool_calls", "other"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class WireRequest:
+    """An HTTP request ready to send (the key is inside ``headers``: never log them)."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    json: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StreamPart:
+    """What one stream event contributed; usage counts are cumulative totals, not increments."""
+
+    text: str = ""
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    finish_reason: FinishReason | None = None
+    raw_finish_reason: str | None = None
+
+
+class StreamParser(ABC):
+    """Turns one response's server-sent events into parts; raises ProviderError on errors."""
+
+    done: bool = False
+    """True once the stream's terminator arrived (nothing more needs reading)."""
+
+    @abstractmethod
+    def feed(self, event: ServerSentEvent) -> list[StreamPart]:
+        """Parts carried by ``event``."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Called at end of stream; raises a ``protocol`` ProviderError if it was cut short."""
+
+
+class Adapter(ABC):
+    """One wire format."""
+
+    kind: ProviderKind
+
+    @abstractmethod
+    def build(self, profile: ModelProfile, request: ReviewRequest, key: str | None) -> WireRequest:
+        """The streaming request for ``request`` to ``profile``'s model."""
+
+    @abstractmethod
+    def parser(
+        self, profile: ModelProfile, *, request_id: str | None, secrets: tuple[str, ...]
+    ) -> StreamParser:
+        """A fresh parser for one response."""
+
+
+def base_headers(profile: ModelProfile) -> dict[str, str]:
+    """Headers common to every adapter, plus the provider's configured extras."""
+    headers = {"content-type": "application/json", "accept": "text/event-stream"}
+    headers.update(profile.provider.headers)
+    return headers
+
+
+def join_url(base: str, path: str) -> str:
+    return base.rstrip("/") + path
+
+
+def event_json(event: ServerSentEvent, provider: str) -> Any:
+    """The JSON payload of ``event``; malformed JSON is a ``protocol`` error."""
+    try:
+        return json.loads(event.data)
+    except ValueError:
+        snippet = event.data[:80]
+        raise ProviderError(
+            ErrorCode.PROTOCOL, f"malformed JSON in a stream event: {snippet!r}", provider=provider
+        ) from None
+
+
+def int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

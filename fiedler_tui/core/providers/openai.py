@@ -1,0 +1,123 @@
+"""OpenAI Chat Completions, also spoken by xAI, Together, Ollama, llama.cpp, vLLM and LM Studio."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fiedler_tui.core.config.schema import ProviderKind
+from fiedler_tui.core.providers.base import (
+    Adapter,
+    FinishReason,
+    StreamParser,
+    StreamPart,
+    WireRequest,
+    base_headers,
+    event_json,
+    int_or_none,
+    join_url,
+)
+from fiedler_tui.core.providers.classify import classify_stream_error
+from fiedler_tui.core.providers.errors import ErrorCode, ProviderError
+from fiedler_tui.core.providers.profile import ModelProfile
+from fiedler_tui.core.providers.sse import ServerSentEvent
+from fiedler_tui.core.request import ReviewRequest
+
+_FINISH: dict[str, FinishReason] = {
+    "stop": "stop",
+    "length": "length",
+    "content_filter": "content_filter",
+    "tool_calls": "tool_calls",
+    "function_call": "tool_calls",
+}
+
+
+class OpenAIChatAdapter(Adapter):
+    """``POST {base}/chat/completions`` with ``stream_options.include_usage``."""
+
+    def __init__(self, kind: ProviderKind = ProviderKind.OPENAI) -> None:
+        self.kind = kind
+
+    def build(self, profile: ModelProfile, request: ReviewRequest, key: str | None) -> WireRequest:
+        body: dict[str, Any] = {
+            "model": profile.wire_id,
+            "messages": [
+                {"role": "system", "content": request.system},
+                {"role": "user", "content": request.user_message},
+            ],
+            profile.completion_param: profile.completion_budget(request),
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
+        temperature = profile.temperature_for(request)
+        if temperature is not None:
+            body["temperature"] = temperature
+        headers = base_headers(profile)
+        if key:
+            headers["authorization"] = f"Bearer {key}"
+        url = join_url(profile.provider.base_url, "/chat/completions")
+        return WireRequest(method="POST", url=url, headers=headers, json=body)
+
+    def parser(
+        self, profile: ModelProfile, *, request_id: str | None, secrets: tuple[str, ...]
+    ) -> StreamParser:
+        return OpenAIChatParser(profile.provider.name, request_id, secrets)
+
+
+class OpenAIChatParser(StreamParser):
+    """``data: {chunk}`` events ending with ``data: [DONE]``; usage in a ``choices: []`` chunk."""
+
+    def __init__(self, provider: str, request_id: str | None, secrets: tuple[str, ...]) -> None:
+        self.provider = provider
+        self.request_id = request_id
+        self.secrets = secrets
+        self.done = False
+
+    def feed(self, event: ServerSentEvent) -> list[StreamPart]:
+        if event.data.startswith("[DONE]"):
+            self.done = True
+            return []
+        payload = event_json(event, self.provider)
+        if not isinstance(payload, dict):
+            raise ProviderError(
+                ErrorCode.PROTOCOL, "a stream event is not a JSON object", provider=self.provider
+            )
+        if payload.get("error"):
+            raise classify_stream_error(
+                provider=self.provider,
+                payload=payload,
+                request_id=self.request_id,
+                secrets=self.secrets,
+            )
+        parts: list[StreamPart] = []
+        for choice in payload.get("choices") or ():
+            if not isinstance(choice, dict) or choice.get("index", 0) != 0:
+                continue
+            delta = choice.get("delta") or {}
+            text = delta.get("content") or delta.get("refusal") or ""
+            raw = choice.get("finish_reason")
+            if text or raw:
+                parts.append(
+                    StreamPart(
+                        text=text if isinstance(text, str) else "",
+                        finish_reason=_FINISH.get(raw, "other") if isinstance(raw, str) else None,
+                        raw_finish_reason=raw if isinstance(raw, str) else None,
+                    )
+                )
+        usage = payload.get("usage")
+        if isinstance(usage, dict):
+            parts.append(
+                StreamPart(
+                    input_tokens=int_or_none(usage.get("prompt_tokens")),
+                    output_tokens=int_or_none(usage.get("completion_tokens")),
+                )
+            )
+        return parts
+
+    def close(self) -> None:
+        if not self.done:
+            raise ProviderError(
+                ErrorCode.PROTOCOL,
+                "the stream ended before `data: [DONE]` (truncated response)",
+                provider=self.provider,
+                request_id=self.request_id,
+            )

@@ -1,0 +1,259 @@
+"""One model's run: key check, limits, attempts with retries, streaming, timeouts, events.
+
+Retries happen only before any text was delivered, so a retried model never repeats text; a
+failure after that ends the model with its partial text kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from fiedler_tui.core.http import httpx
+from fiedler_tui.core.providers.base import Adapter, FinishReason, StreamPart
+from fiedler_tui.core.providers.classify import classify_exception, classify_response
+from fiedler_tui.core.providers.errors import ErrorCode, ProviderError
+from fiedler_tui.core.providers.profile import ModelProfile
+from fiedler_tui.core.providers.retry import RetryPolicy
+from fiedler_tui.core.providers.sse import SSEDecoder
+from fiedler_tui.core.request import ReviewRequest
+from fiedler_tui.core.runner.events import (
+    Cancelled,
+    Failed,
+    Finished,
+    FirstToken,
+    Queued,
+    Retrying,
+    RunEvent,
+    Started,
+    TextDelta,
+    TokenCounts,
+    Usage,
+)
+from fiedler_tui.core.runner.limits import Limits
+from fiedler_tui.core.runner.timings import Stopwatch
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunContext:
+    """What every model run of one runner shares."""
+
+    client: httpx.AsyncClient
+    limits: Limits
+    retry_policy: RetryPolicy
+    sleep: Callable[[float], Awaitable[None]]
+    clock: Callable[[], float]
+    wall_clock: Callable[[], float]
+    random: Callable[[], float]
+
+
+class ModelRun:
+    """Runs one model and reports through ``emit`` (called synchronously, never blocks)."""
+
+    def __init__(
+        self,
+        *,
+        profile: ModelProfile,
+        adapter: Adapter,
+        request: ReviewRequest,
+        key: str | None,
+        context: RunContext,
+        emit: Callable[[RunEvent], None],
+        submitted_at: float,
+    ) -> None:
+        self.profile = profile
+        self.adapter = adapter
+        self.request = request
+        self.key = key
+        self.context = context
+        self.emit = emit
+        self.stopwatch = Stopwatch(context.clock, submitted_at)
+        self.policy = RetryPolicy(
+            max_retries=profile.provider.max_retries,
+            initial_delay_s=context.retry_policy.initial_delay_s,
+            max_delay_s=context.retry_policy.max_delay_s,
+            max_retry_after_s=context.retry_policy.max_retry_after_s,
+        )
+        self.text_parts: list[str] = []
+        self.input_tokens: int | None = None
+        self.output_tokens: int | None = None
+        self.finish_reason: FinishReason | None = None
+        self.raw_finish_reason: str | None = None
+        self.retries = 0
+
+    @property
+    def alias(self) -> str:
+        return self.profile.alias
+
+    @property
+    def text(self) -> str:
+        return "".join(self.text_parts)
+
+    async def run(self) -> None:
+        """Run to one terminal event; re-raises CancelledError after reporting it."""
+        provider = self.profile.provider
+        self.emit(Queued(model=self.alias, provider=provider.name))
+        if provider.requires_key and not self.key:
+            self._fail(_missing_key_error(self.profile))
+            return
+        try:
+            async with asyncio.timeout(provider.total_timeout_s):
+                await self._attempts()
+        except TimeoutError:
+            message = (
+                f"total timeout: the run took longer than {provider.total_timeout_s:g} s "
+                f"(total_timeout_s of provider {provider.name!r})"
+            )
+            error = ProviderError(ErrorCode.TIMEOUT, message, provider=provider.name)
+            self._fail(error.with_retry_count(self.retries))
+        except asyncio.CancelledError:
+            self.emit(
+                Cancelled(
+                    model=self.alias,
+                    partial_text=self.text,
+                    timings=self.stopwatch.timings(self.output_tokens),
+                )
+            )
+            raise
+
+    async def _attempts(self) -> None:
+        while True:
+            try:
+                await self._attempt()
+            except ProviderError as error:
+                decision = self.policy.decide(
+                    error,
+                    retries_taken=self.retries,
+                    output_started=bool(self.text_parts),
+                    rand=self.context.random(),
+                )
+                if not decision.retry:
+                    self._fail(decision.error.with_retry_count(self.retries))
+                    return
+                self.retries += 1
+                self.emit(
+                    Retrying(
+                        model=self.alias,
+                        attempt=self.retries + 1,
+                        delay_s=decision.delay_s,
+                        reason=f"{error.code}: {error.message}",
+                        error=error.info,
+                    )
+                )
+                await self.context.sleep(decision.delay_s)
+                continue
+            self._finish()
+            return
+
+    async def _attempt(self) -> None:
+        provider = self.profile.provider
+        wire = self.adapter.build(self.profile, self.request, self.key)
+        secrets = (self.key,) if self.key else ()
+        timeout = httpx.Timeout(
+            provider.read_timeout_s,
+            connect=provider.connect_timeout_s,
+            pool=provider.total_timeout_s,
+        )
+        async with self.context.limits.slot(provider.name):
+            self.stopwatch.mark_started()
+            self.emit(Started(model=self.alias, attempt=self.retries + 1))
+            try:
+                async with self.context.client.stream(
+                    wire.method, wire.url, headers=wire.headers, json=wire.json, timeout=timeout
+                ) as response:
+                    headers = response.headers
+                    if response.status_code >= 400:
+                        body = await response.aread()
+                        raise classify_response(
+                            provider=provider.name,
+                            status=response.status_code,
+                            headers={k.lower(): v for k, v in headers.items()},
+                            body=body,
+                            now=self.context.wall_clock(),
+                            secrets=secrets,
+                        )
+                    request_id = headers.get("x-request-id") or headers.get("request-id")
+                    parser = self.adapter.parser(
+                        self.profile, request_id=request_id, secrets=secrets
+                    )
+                    decoder = SSEDecoder()
+                    async for chunk in response.aiter_raw():
+                        for event in decoder.feed(chunk):
+                            for part in parser.feed(event):
+                                self._apply(part)
+                        if parser.done:
+                            break
+                    else:
+                        if decoder.pending:
+                            for event in decoder.feed(b"\n\n"):
+                                for part in parser.feed(event):
+                                    self._apply(part)
+                    parser.close()
+            except httpx.HTTPError as exc:
+                raise classify_exception(
+                    exc,
+                    provider=provider.name,
+                    connect_timeout_s=provider.connect_timeout_s,
+                    read_timeout_s=provider.read_timeout_s,
+                ) from exc
+
+    def _apply(self, part: StreamPart) -> None:
+        if part.text:
+            ttft = self.stopwatch.mark_token()
+            if ttft is not None:
+                self.emit(FirstToken(model=self.alias, ttft_s=ttft))
+            self.text_parts.append(part.text)
+            self.emit(TextDelta(model=self.alias, text=part.text))
+        if part.input_tokens is not None or part.output_tokens is not None:
+            if part.input_tokens is not None:
+                self.input_tokens = part.input_tokens
+            if part.output_tokens is not None:
+                self.output_tokens = part.output_tokens
+            self.emit(
+                Usage(
+                    model=self.alias,
+                    input_tokens=self.input_tokens,
+                    output_tokens=self.output_tokens,
+                )
+            )
+        if part.finish_reason is not None:
+            self.finish_reason = part.finish_reason
+            self.raw_finish_reason = part.raw_finish_reason
+
+    def _counts(self) -> TokenCounts:
+        return TokenCounts(input_tokens=self.input_tokens, output_tokens=self.output_tokens)
+
+    def _finish(self) -> None:
+        self.emit(
+            Finished(
+                model=self.alias,
+                finish_reason=self.finish_reason or "other",
+                raw_finish_reason=self.raw_finish_reason,
+                text=self.text,
+                usage=self._counts(),
+                timings=self.stopwatch.timings(self.output_tokens),
+                retry_count=self.retries,
+            )
+        )
+
+    def _fail(self, error: ProviderError) -> None:
+        self.emit(
+            Failed(
+                model=self.alias,
+                error=error.info,
+                partial_text=self.text,
+                usage=self._counts(),
+                timings=self.stopwatch.timings(self.output_tokens),
+            )
+        )
+
+
+def _missing_key_error(profile: ModelProfile) -> ProviderError:
+    provider = profile.provider
+    hint = f"run `fiedler keys set {provider.name}`"
+    if provider.key_env:
+        hint += " or set " + " / ".join(provider.key_env)
+    return ProviderError(
+        ErrorCode.AUTH, f"no API key for provider {provider.name!r}: {hint}", provider=provider.name
+    )
