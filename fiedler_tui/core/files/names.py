@@ -9,6 +9,8 @@ def quote_name(name: str) -> str:
     """``name`` as a JSON string literal: quotes and backslashes escaped, every character that is
     not printable (newlines, ESC and other controls, lone surrogates from undecodable bytes)
     written as ``\\uXXXX``. Safe to print on a terminal and to parse back with ``json.loads``."""
+    if name.isprintable() and '"' not in name and "\\" not in name:
+        return f'"{name}"'
     out = ['"']
     for char in name:
         short = _SHORT_ESCAPES.get(char)

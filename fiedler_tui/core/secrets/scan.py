@@ -58,13 +58,13 @@ def _spans(text: str, path: str) -> list[tuple[int, int, str]]:
     lowered = text.lower()
     if len(lowered) == len(text):  # offsets line up (lower() can change lengths)
         for name in SENSITIVE_NAME.finditer(lowered):
-            match = ASSIGNED_VALUE.match(text, name.end())
-            if match is None:
+            assigned = ASSIGNED_VALUE.match(text, name.end())
+            if assigned is None:
                 continue
-            group = "quoted" if match.group("quoted") is not None else "bare"
-            value = match.group(group)
+            group = "quoted" if assigned.group("quoted") is not None else "bare"
+            value = assigned.group(group)
             if shannon_entropy(value) >= MIN_ENTROPY_BITS and not value.isalpha():
-                start, end = match.span(group)
+                start, end = assigned.span(group)
                 spans.append((start, end, "high-entropy-assignment"))
     if is_env_file(path):
         for match in ENV_ASSIGNMENT.finditer(text):

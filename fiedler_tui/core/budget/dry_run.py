@@ -1,0 +1,337 @@
+"""The dry run: select files, scan for secrets, build the package, count, budget, cost.
+
+:class:`DryRunEngine` keeps the read cache and the token counter between runs, so the TUI can
+call :meth:`DryRunEngine.run` on every toggle and only changed or newly selected files are read,
+scanned and counted again.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Hashable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from fiedler_tui.core.budget.model_budget import (
+    LARGEST_FILES_SHOWN,
+    BudgetStatus,
+    FileTokens,
+    ModelBudget,
+    budget_status,
+    cost_usd,
+)
+from fiedler_tui.core.budget.result import DryRunResult, EncodingReport, FileReport
+from fiedler_tui.core.config.schema import ModelSpec
+from fiedler_tui.core.files.cache import FileReadCache
+from fiedler_tui.core.files.ignore import Filters
+from fiedler_tui.core.files.names import display_name
+from fiedler_tui.core.files.selection import SelectedFile, Selection, select_files
+from fiedler_tui.core.files.skips import SkipCode, SkippedPath
+from fiedler_tui.core.package.format import user_message_prefix
+from fiedler_tui.core.package.preview import PackageBlock, Preview, build_preview, make_block
+from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
+from fiedler_tui.core.secrets.mask import mask_text
+from fiedler_tui.core.secrets.policy import SecretPolicy
+from fiedler_tui.core.secrets.scan import SecretFinding, scan_text
+from fiedler_tui.core.settings import Settings
+from fiedler_tui.core.tokens.counter import TokenCounter
+from fiedler_tui.core.tokens.encodings import encoding_status
+from fiedler_tui.core.tokens.methods import (
+    ApiTokenCounter,
+    CountMethod,
+    CountPlan,
+    encoding_of,
+    message_overhead,
+    plan_for,
+)
+
+
+@dataclass(frozen=True)
+class DryRunOptions:
+    """What to send besides the files, and how to treat findings."""
+
+    prompt: str = ""
+    system: str = DEFAULT_SYSTEM_PROMPT
+    max_completion_tokens: int | None = None
+    """Overrides every model's reserved completion when set."""
+    secret_policy: SecretPolicy = SecretPolicy.REFUSE
+    filters: Filters = field(default_factory=Filters)
+    cwd: str | None = None
+    """Folder relative paths are resolved against (default: the process's)."""
+
+
+@dataclass(frozen=True)
+class _FileWork:
+    """One file after the secret scan and counting (internal)."""
+
+    file: SelectedFile
+    findings: tuple[SecretFinding, ...]
+    block: PackageBlock | None
+    """None when the file is left out (secret policy ``exclude``)."""
+    tokens: dict[str, int]
+
+
+class DryRunEngine:
+    """Reusable dry-run machinery; thread-safe for one run at a time per engine."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        counter: TokenCounter | None = None,
+        api_counter: ApiTokenCounter | None = None,
+    ) -> None:
+        self.settings = settings
+        self.counter = counter if counter is not None else TokenCounter(settings)
+        self._owns_counter = counter is None
+        self.api_counter = api_counter
+        self.files = FileReadCache()
+        self._findings: dict[tuple[str, str, str], tuple[SecretFinding, ...]] = {}
+        self._run_lock = threading.Lock()
+        self._background: ThreadPoolExecutor | None = None
+
+    def __enter__(self) -> DryRunEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._background is not None:
+            self._background.shutdown(wait=True, cancel_futures=True)
+        if self._owns_counter:
+            self.counter.close()
+
+    def submit(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        models: Sequence[ModelSpec],
+        options: DryRunOptions | None = None,
+    ) -> Future[DryRunResult]:
+        """:meth:`run` on a background thread (for callers that must not block)."""
+        if self._background is None:
+            self._background = ThreadPoolExecutor(1, thread_name_prefix="fiedler-dry-run")
+        return self._background.submit(self.run, paths, models, options)
+
+    def run(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        models: Sequence[ModelSpec],
+        options: DryRunOptions | None = None,
+    ) -> DryRunResult:
+        """Scan ``paths`` and budget the package for each of ``models``."""
+        opts = options or DryRunOptions()
+        with self._run_lock:
+            return self._run(list(paths), models, opts)
+
+    def _run(
+        self, paths: list[str | os.PathLike[str]], models: Sequence[ModelSpec], opts: DryRunOptions
+    ) -> DryRunResult:
+        started = time.perf_counter()
+        selection = select_files(paths, self.settings, opts.filters, self.files, opts.cwd)
+        scanned = time.perf_counter()
+        encodings = sorted({encoding_of(m) for m in models})
+        for name in encodings:  # load before the pool starts so loading happens once
+            self.counter.tokenizer(name)
+        work = self.counter.map(
+            lambda f: self._file_work(f, encodings, opts.secret_policy),
+            selection.files,
+            lambda f: len(f.text),
+        )
+        counted = time.perf_counter()
+        blocks = [w.block for w in work if w.block is not None]
+        preview = build_preview(blocks)
+        raw_totals = {
+            name: self._raw_total(name, opts, preview.preamble, work) for name in encodings
+        }
+        budgets = tuple(self._budget(m, preview, raw_totals, work, opts) for m in models)
+        skipped = list(selection.skipped)
+        findings: list[SecretFinding] = []
+        for w in work:
+            findings.extend(w.findings)
+            if w.block is None:
+                reason = f"{len(w.findings)} likely secret(s); excluded by the secret policy"
+                skipped.append(SkippedPath(w.file.path, SkipCode.SECRETS, reason, w.file.explicit))
+        total_cost = sum(b.cost_usd_max for b in budgets)
+        reports = tuple(
+            FileReport(
+                w.file.path,
+                w.file.size,
+                w.file.lines,
+                w.file.sha256,
+                w.tokens,
+                w.findings,
+                w.block.masked,
+            )
+            for w in work
+            if w.block is not None
+        )
+        encoding_reports = tuple(
+            EncodingReport(encoding_status(name, self.settings), self.counter.tokenizer(name).exact)
+            for name in encodings
+        )
+        notices = tuple(n for n in (self.counter.notice(name) for name in encodings) if n)
+        blockers = self._blockers(selection, budgets, findings, opts.secret_policy, total_cost)
+        finished = time.perf_counter()
+        return DryRunResult(
+            selection=selection,
+            preview=preview,
+            prompt=opts.prompt,
+            system=opts.system,
+            max_completion_tokens=opts.max_completion_tokens,
+            files=reports,
+            skipped=tuple(skipped),
+            models=budgets,
+            encodings=encoding_reports,
+            findings=tuple(findings),
+            secret_policy=opts.secret_policy,
+            total_cost_usd_max=total_cost,
+            cost_cap_usd=self.settings.max_cost_usd,
+            blockers=blockers,
+            notices=notices,
+            timings={
+                "scan_s": scanned - started,
+                "count_s": counted - scanned,
+                "total_s": finished - started,
+            },
+        )
+
+    def _file_work(
+        self, file: SelectedFile, encodings: Sequence[str], policy: SecretPolicy
+    ) -> _FileWork:
+        """Secret scan (cached by content), the file's block, and its counts (cached by key)."""
+        finding_key = (file.real, file.path, file.sha256)
+        findings = self._findings.get(finding_key)
+        if findings is None:
+            findings = scan_text(file.text, file.path)
+            self._findings[finding_key] = findings
+        if findings and policy is SecretPolicy.EXCLUDE:
+            return _FileWork(file, findings, None, {})
+        masking = bool(findings) and policy is SecretPolicy.MASK
+        block = (
+            make_block(file, mask_text(file.text, findings), len(findings))
+            if masking
+            else make_block(file)
+        )
+        tokens: dict[str, int] = {}
+        for name in encodings:
+            key: Hashable = (file.real, file.size, file.mtime_ns, file.sha256, file.path, masking)
+            cached = self.counter.cached(name, key)
+            if cached is None:
+                cached = self.counter.count(name, block.header + block.content + block.footer, key)
+            tokens[name] = cached
+        return _FileWork(file, findings, block, tokens)
+
+    def _raw_total(
+        self, encoding: str, opts: DryRunOptions, preamble: str, work: list[_FileWork]
+    ) -> int:
+        """Tokens of the system and user messages in ``encoding``, without message overhead.
+
+        The user message is prefix + preamble + blocks (see ``core.request`` and
+        ``core.package.format``); each piece ends with a newline and the next starts with a
+        letter, so the pieces' counts add up to the whole message's count.
+        """
+        count = self.counter.count
+        total = count(encoding, opts.system)
+        if not preamble:
+            return total + count(encoding, opts.prompt)
+        total += count(encoding, user_message_prefix(opts.prompt))
+        total += count(encoding, preamble)
+        return total + sum(w.tokens[encoding] for w in work if w.block is not None)
+
+    def _budget(
+        self,
+        model: ModelSpec,
+        preview: Preview,
+        raw_totals: dict[str, int],
+        work: list[_FileWork],
+        opts: DryRunOptions,
+    ) -> ModelBudget:
+        encoding = encoding_of(model)
+        plan = plan_for(model, self.counter.tokenizer(encoding).exact)
+        overhead = message_overhead(opts.system)
+        raw = raw_totals[encoding]
+        input_tokens = _scaled(raw, plan.factor) + overhead
+        input_range = None
+        if plan.band is not None:
+            low, high = plan.band
+            input_range = (_scaled(raw, low) + overhead, _scaled(raw, high) + overhead)
+        method = plan.method
+        basis = plan.basis
+        if self.api_counter is not None:
+            request = preview.request(opts.prompt, opts.system, opts.max_completion_tokens)
+            counted = self.api_counter.count_input_tokens(model, request)
+            if counted is not None:
+                input_tokens, input_range = counted, None
+                method, basis = CountMethod.API, "provider count endpoint"
+        reserve = opts.max_completion_tokens or model.max_completion_tokens
+        total = input_tokens + reserve
+        status = budget_status(total, model.context_window)
+        largest: tuple[FileTokens, ...] = ()
+        if status is BudgetStatus.OVER:
+            largest = _largest_files(work, encoding, plan)
+        return ModelBudget(
+            alias=model.name,
+            provider=model.provider,
+            model=model.wire_id,
+            count_method=method,
+            encoding=encoding,
+            basis=basis,
+            input_tokens=input_tokens,
+            input_range=input_range,
+            completion_reserve=reserve,
+            context_window=model.context_window,
+            status=status,
+            tokens_to_remove=max(0, total - model.context_window),
+            cost_usd_max=cost_usd(model.price_in, model.price_out, input_tokens, reserve),
+            largest_files=largest,
+        )
+
+    def _blockers(
+        self,
+        selection: Selection,
+        budgets: Sequence[ModelBudget],
+        findings: Sequence[SecretFinding],
+        policy: SecretPolicy,
+        total_cost: float,
+    ) -> tuple[str, ...]:
+        blockers = [f"{display_name(s.path)}: {s.reason}" for s in selection.refused]
+        if selection.crossing is not None:
+            blockers.append(selection.crossing.message())
+        for b in budgets:
+            if not b.fits:
+                files = ", ".join(f"{display_name(f.path)} ({f.tokens:,})" for f in b.largest_files)
+                blockers.append(
+                    f"{b.alias} is over budget: {b.input_tokens:,} input + "
+                    f"{b.completion_reserve:,} reserved > {b.context_window:,} window; remove "
+                    f"{b.tokens_to_remove:,} tokens (largest files: {files or 'none'})"
+                )
+        cap = self.settings.max_cost_usd
+        if cap is not None and total_cost > cap:
+            blockers.append(
+                f"worst-case cost ${total_cost:.4f} is above FIEDLER_MAX_COST_USD={cap:g}"
+            )
+        if findings and policy is SecretPolicy.REFUSE:
+            blockers.append(
+                f"{len(findings)} likely secret(s) found; exclude the files, mask the values "
+                "(--mask-secrets) or send anyway (--allow-secrets)"
+            )
+        return tuple(blockers)
+
+
+def _scaled(raw: int, factor: float) -> int:
+    return raw if factor == 1.0 else math.ceil(raw * factor)
+
+
+def _largest_files(
+    work: Sequence[_FileWork], encoding: str, plan: CountPlan
+) -> tuple[FileTokens, ...]:
+    sized = [
+        FileTokens(w.file.path, _scaled(w.tokens[encoding], plan.factor))
+        for w in work
+        if w.block is not None
+    ]
+    sized.sort(key=lambda f: (-f.tokens, f.path))
+    return tuple(sized[:LARGEST_FILES_SHOWN])

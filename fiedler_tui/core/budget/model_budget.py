@@ -1,0 +1,94 @@
+"""One model's budget: input plus reserved completion against its context window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from fiedler_tui.core.tokens.methods import CountMethod
+
+NEAR_PERCENT = 90
+LARGEST_FILES_SHOWN = 5
+
+
+class BudgetStatus(StrEnum):
+    FITS = "fits"
+    NEAR = "near"
+    """Fits, but uses more than 90 % of the window."""
+    OVER = "over"
+    """Input plus reserved completion exceed the window: this model cannot be sent."""
+
+
+def budget_status(total_tokens: int, context_window: int) -> BudgetStatus:
+    """``over`` above the window, ``near`` above 90 % of it (exactly full is ``near``)."""
+    if total_tokens > context_window:
+        return BudgetStatus.OVER
+    if total_tokens * 100 > context_window * NEAR_PERCENT:
+        return BudgetStatus.NEAR
+    return BudgetStatus.FITS
+
+
+def cost_usd(price_in: float, price_out: float, input_tokens: int, output_tokens: int) -> float:
+    """USD for the given tokens at prices per 1M tokens."""
+    return (price_in * input_tokens + price_out * output_tokens) / 1_000_000
+
+
+@dataclass(frozen=True)
+class FileTokens:
+    path: str
+    tokens: int
+
+
+@dataclass(frozen=True)
+class ModelBudget:
+    """The dry run's verdict for one model."""
+
+    alias: str
+    provider: str
+    model: str
+    """The id sent on the wire."""
+    count_method: CountMethod
+    encoding: str
+    basis: str
+    """How the count was made, e.g. ``o200k_base × 1.6 (band 1.2–2)``."""
+    input_tokens: int
+    """System + prompt + package + per-message overhead (the estimate's point value)."""
+    input_range: tuple[int, int] | None
+    """Low and high input counts from the estimate's error band (None for exact counts)."""
+    completion_reserve: int
+    context_window: int
+    status: BudgetStatus
+    tokens_to_remove: int
+    """How many input tokens must go for this model to fit (0 when it fits)."""
+    cost_usd_max: float
+    """price_in × input + price_out × reserved completion: an upper bound."""
+    largest_files: tuple[FileTokens, ...] = ()
+    """When over budget: the files costing this model the most tokens."""
+
+    @property
+    def total_tokens(self) -> int:
+        return self.input_tokens + self.completion_reserve
+
+    @property
+    def fits(self) -> bool:
+        return self.status is not BudgetStatus.OVER
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "alias": self.alias,
+            "provider": self.provider,
+            "model": self.model,
+            "input_tokens": self.input_tokens,
+            "input_range": list(self.input_range) if self.input_range else None,
+            "count_method": str(self.count_method),
+            "encoding": self.encoding,
+            "basis": self.basis,
+            "completion_reserve": self.completion_reserve,
+            "context_window": self.context_window,
+            "total_tokens": self.total_tokens,
+            "fits": self.fits,
+            "status": str(self.status),
+            "tokens_to_remove": self.tokens_to_remove,
+            "cost_usd_max": round(self.cost_usd_max, 6),
+            "largest_files": [{"path": f.path, "tokens": f.tokens} for f in self.largest_files],
+        }

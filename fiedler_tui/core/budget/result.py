@@ -1,0 +1,149 @@
+"""The dry run's result: files, skips, package, per-model budgets, cost, secrets, blockers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from fiedler_tui.core.budget.errors import SendBlockedError
+from fiedler_tui.core.budget.model_budget import ModelBudget
+from fiedler_tui.core.files.selection import Selection
+from fiedler_tui.core.files.skips import SkippedPath
+from fiedler_tui.core.package.preview import Preview
+from fiedler_tui.core.request import ReviewRequest
+from fiedler_tui.core.secrets.policy import SecretPolicy
+from fiedler_tui.core.secrets.scan import SecretFinding
+from fiedler_tui.core.tokens.encodings import EncodingStatus
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """One file of the package with its token counts and findings."""
+
+    path: str
+    bytes: int
+    lines: int
+    sha256: str
+    tokens: Mapping[str, int]
+    """This file's block (header, content, footer) in each encoding the chosen models use."""
+    secrets: tuple[SecretFinding, ...] = ()
+    masked: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "bytes": self.bytes,
+            "lines": self.lines,
+            "sha256": self.sha256,
+            "tokens": dict(self.tokens),
+            "secrets": [f.to_json() for f in self.secrets],
+            "masked": self.masked,
+        }
+
+
+@dataclass(frozen=True)
+class EncodingReport:
+    status: EncodingStatus
+    exact: bool
+    """False when counts in this encoding come from the characters/4 stand-in."""
+
+    def to_json(self) -> dict[str, Any]:
+        s = self.status
+        return {
+            "name": s.name,
+            "available": s.available,
+            "verified": s.verified,
+            "source": s.source,
+            "method": "tiktoken" if self.exact else "heuristic",
+        }
+
+
+@dataclass(frozen=True)
+class DryRunResult:
+    """Everything the dry run found; ``blockers`` empty means the package may be sent."""
+
+    selection: Selection
+    preview: Preview
+    prompt: str
+    system: str
+    max_completion_tokens: int | None
+    files: tuple[FileReport, ...]
+    skipped: tuple[SkippedPath, ...]
+    models: tuple[ModelBudget, ...]
+    encodings: tuple[EncodingReport, ...]
+    findings: tuple[SecretFinding, ...]
+    secret_policy: SecretPolicy
+    total_cost_usd_max: float
+    cost_cap_usd: float | None
+    blockers: tuple[str, ...]
+    notices: tuple[str, ...] = ()
+    timings: Mapping[str, float] = field(default_factory=dict)
+
+    def request(self, temperature: float | None = None) -> ReviewRequest:
+        """The request to send: this preview's exact package with the prompt and system."""
+        return self.preview.request(
+            self.prompt, self.system, self.max_completion_tokens, temperature
+        )
+
+    @property
+    def sendable(self) -> bool:
+        return not self.blockers
+
+    @property
+    def fitting_models(self) -> tuple[ModelBudget, ...]:
+        return tuple(m for m in self.models if m.fits)
+
+    def raise_for_blockers(self) -> None:
+        """SendBlockedError (exit 3) listing every blocker."""
+        if self.blockers:
+            raise SendBlockedError(self.blockers)
+
+    def to_json(self) -> dict[str, Any]:
+        limits = self.selection.limits
+        crossing = self.selection.crossing
+        return {
+            "files": [f.to_json() for f in self.files],
+            "skipped": [
+                {"path": s.path, "reason": s.reason, "code": str(s.code), "explicit": s.explicit}
+                for s in self.skipped
+            ],
+            "package": {
+                "files": len(self.preview.files),
+                "bytes": self.preview.bytes,
+                "file_bytes": sum(f.size for f in self.preview.files),
+                "lines": self.preview.lines,
+                "sha256": self.preview.sha256,
+            },
+            "models": [m.to_json() for m in self.models],
+            "limits": {
+                "max_package_bytes": limits.max_package_bytes,
+                "max_file_bytes": limits.max_file_bytes,
+                "max_file_count": limits.max_file_count,
+                "max_lines": limits.max_lines,
+                "max_cost_usd": self.cost_cap_usd,
+                "crossed": None
+                if crossing is None
+                else {
+                    "variable": crossing.variable,
+                    "limit": crossing.limit,
+                    "reached": crossing.reached,
+                    "unit": crossing.unit,
+                    "path": crossing.path,
+                    "unscanned": self.selection.unscanned,
+                },
+            },
+            "cost": {
+                "total_usd_max": round(self.total_cost_usd_max, 6),
+                "cap_usd": self.cost_cap_usd,
+            },
+            "secrets": {
+                "policy": str(self.secret_policy),
+                "count": len(self.findings),
+                "findings": [{"path": f.path, **f.to_json()} for f in self.findings],
+            },
+            "encodings": [e.to_json() for e in self.encodings],
+            "sendable": self.sendable,
+            "blockers": list(self.blockers),
+            "notices": list(self.notices),
+        }

@@ -1,0 +1,133 @@
+"""Parallel, cached token counting: the object the preview reuses on every toggle.
+
+tiktoken releases the GIL while encoding, so counts run in a thread pool off the calling thread.
+Counts are cached by the caller's key, e.g. ``(path, size, mtime_ns, sha256, ...)`` plus the
+encoding, so a re-preview after toggling one file only counts that file.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
+
+from fiedler_tui.core.settings import Settings
+from fiedler_tui.core.tokens.tokenizers import Tokenizer, tokenizer_for
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+BATCH_CHARS = 256_000
+"""Small items are grouped into tasks of about this many characters (less pool overhead)."""
+DEFAULT_MAX_ENTRIES = 500_000
+
+
+class TokenCounter:
+    """Token counts per encoding, computed in a thread pool and cached by key. Thread-safe.
+
+    Use one per session and ``close()`` it (or use it as a context manager).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        max_workers: int | None = None,
+        max_entries: int = DEFAULT_MAX_ENTRIES,
+    ) -> None:
+        self.settings = settings
+        self.max_entries = max_entries
+        self._pool = ThreadPoolExecutor(
+            max_workers=max_workers or os.cpu_count() or 2, thread_name_prefix="fiedler-tokens"
+        )
+        self._cache: dict[tuple[str, Hashable], int] = {}
+        self._lock = threading.Lock()
+        self._tokenizers: dict[str, tuple[Tokenizer, str | None]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def __enter__(self) -> TokenCounter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def tokenizer(self, encoding: str) -> Tokenizer:
+        """The tokenizer for ``encoding`` (tiktoken when verified offline, else the heuristic)."""
+        return self._tokenizer_and_notice(encoding)[0]
+
+    def notice(self, encoding: str) -> str | None:
+        """Why ``encoding`` counts are estimates, or None when they are exact."""
+        return self._tokenizer_and_notice(encoding)[1]
+
+    def _tokenizer_and_notice(self, encoding: str) -> tuple[Tokenizer, str | None]:
+        with self._lock:
+            found = self._tokenizers.get(encoding)
+        if found is None:
+            found = tokenizer_for(encoding, self.settings)
+            with self._lock:
+                self._tokenizers[encoding] = found
+        return found
+
+    def cached(self, encoding: str, key: Hashable) -> int | None:
+        with self._lock:
+            value = self._cache.get((encoding, key))
+            if value is not None:
+                self.hits += 1
+            return value
+
+    def count(self, encoding: str, text: str, key: Hashable | None = None) -> int:
+        """Tokens of ``text`` (cached under ``key`` when given). Runs in the calling thread."""
+        if key is not None:
+            value = self.cached(encoding, key)
+            if value is not None:
+                return value
+        value = self.tokenizer(encoding).count(text)
+        if key is not None:
+            with self._lock:
+                self.misses += 1
+                if len(self._cache) >= self.max_entries:
+                    for old in list(self._cache)[: self.max_entries // 4]:
+                        del self._cache[old]
+                self._cache[(encoding, key)] = value
+        return value
+
+    def count_many(self, encoding: str, items: Sequence[tuple[Hashable | None, str]]) -> list[int]:
+        """Counts of many ``(key, text)`` items, in parallel, in order."""
+        return self.map(
+            lambda item: self.count(encoding, item[1], item[0]), items, lambda item: len(item[1])
+        )
+
+    def map(
+        self, function: Callable[[T], R], items: Sequence[T], weight: Callable[[T], int]
+    ) -> list[R]:
+        """``function`` over ``items`` in the pool, small items batched by ``weight``; in order."""
+        batches: list[list[T]] = []
+        current: list[T] = []
+        size = 0
+        for item in items:
+            current.append(item)
+            size += weight(item)
+            if size >= BATCH_CHARS:
+                batches.append(current)
+                current, size = [], 0
+        if current:
+            batches.append(current)
+        if len(batches) <= 1:
+            return [function(item) for item in items]
+        futures: list[Future[list[R]]] = [
+            self._pool.submit(lambda batch: [function(item) for item in batch], batch)
+            for batch in batches
+        ]
+        results: list[R] = []
+        for future in futures:
+            results.extend(future.result())
+        return results
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
