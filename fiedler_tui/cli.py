@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from fiedler_tui import __version__
-from fiedler_tui.commands import doctor, keys, models
+from fiedler_tui.commands import doctor, dry_run, keys, models
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.core.errors import FiedlerError
 from fiedler_tui.core.logs import setup_logging
@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     models,
     doctor,
     keys,
+    dry_run,
 )
 
 
