@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from fiedler_tui import __version__
 from fiedler_tui.core.config.schema import ProviderKind
 from fiedler_tui.core.providers.errors import ErrorCode, ProviderError
 from fiedler_tui.core.providers.profile import ModelProfile
@@ -74,7 +75,11 @@ class Adapter(ABC):
 
 def base_headers(profile: ModelProfile) -> dict[str, str]:
     """Headers common to every adapter, plus the provider's configured extras."""
-    headers = {"content-type": "application/json", "accept": "text/event-stream"}
+    headers = {
+        "content-type": "application/json",
+        "accept": "text/event-stream",
+        "user-agent": f"fiedler-tui/{__version__}",
+    }
     headers.update(profile.provider.headers)
     return headers
 

@@ -112,8 +112,9 @@ class GeminiParser(StreamParser):
             parts.append(StreamPart(finish_reason=finish, raw_finish_reason=raw))
         usage = payload.get("usageMetadata")
         if isinstance(usage, dict):
-            output = int_or_none(usage.get("candidatesTokenCount")) or 0
-            output += int_or_none(usage.get("thoughtsTokenCount")) or 0
+            counts = [usage.get("candidatesTokenCount"), usage.get("thoughtsTokenCount")]
+            present = [n for n in map(int_or_none, counts) if n is not None]
+            output = sum(present) if present else None
             parts.append(
                 StreamPart(
                     input_tokens=int_or_none(usage.get("promptTokenCount")), output_tokens=output

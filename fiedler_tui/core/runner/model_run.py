@@ -205,11 +205,14 @@ class ModelRun:
                 self.emit(FirstToken(model=self.alias, ttft_s=ttft))
             self.text_parts.append(part.text)
             self.emit(TextDelta(model=self.alias, text=part.text))
-        if part.input_tokens is not None or part.output_tokens is not None:
-            if part.input_tokens is not None:
-                self.input_tokens = part.input_tokens
-            if part.output_tokens is not None:
-                self.output_tokens = part.output_tokens
+        changed = False
+        if part.input_tokens is not None and part.input_tokens != self.input_tokens:
+            self.input_tokens = part.input_tokens
+            changed = True
+        if part.output_tokens is not None and part.output_tokens != self.output_tokens:
+            self.output_tokens = part.output_tokens
+            changed = True
+        if changed:
             self.emit(
                 Usage(
                     model=self.alias,

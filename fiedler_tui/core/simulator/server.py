@@ -1,0 +1,344 @@
+"""The loopback provider simulator: OpenAI, Anthropic and Gemini wire formats on one port.
+
+::
+
+    async with Simulator({"gpt-sim": ModelScript(ttft_s=0.2)}) as sim:
+        sim.base_url("openai")      # http://127.0.0.1:PORT/openai/v1
+        sim.base_url("anthropic")   # http://127.0.0.1:PORT/anthropic
+        sim.base_url("gemini")      # http://127.0.0.1:PORT/gemini/v1beta
+
+Routes (any first path segment, the *prefix*, may precede them, so several simulated providers
+can share the port and still be counted apart):
+
+- ``POST …/v1/chat/completions`` and ``GET …/v1/models`` (OpenAI and compatibles)
+- ``POST …/v1/messages`` (Anthropic)
+- ``POST …/v1beta/models/{model}:streamGenerateContent?alt=sse`` (Gemini)
+
+Models are looked up by the wire id in the request; an unknown one gets the dialect's real 404.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+from fiedler_tui.core.simulator.http11 import BadRequest, HttpRequest, Responder, read_request
+from fiedler_tui.core.simulator.recording import RecordedRequest, Recorder
+from fiedler_tui.core.simulator.script import Fault, FaultKind, ModelScript, count_tokens
+from fiedler_tui.core.simulator.wire import Dialect, WireStream
+from fiedler_tui.core.simulator.wire_anthropic import AnthropicDialect
+from fiedler_tui.core.simulator.wire_gemini import GeminiDialect
+from fiedler_tui.core.simulator.wire_openai import OpenAIDialect
+
+_OPENAI = OpenAIDialect()
+_ANTHROPIC = AnthropicDialect()
+_GEMINI = GeminiDialect()
+_GEMINI_PATH = re.compile(r"^(?P<prefix>.*)/v1beta/models/(?P<model>[^/:]+):(?P<method>\w+)$")
+_KIND_SUFFIX = {
+    "openai": "/v1",
+    "openai-compatible": "/v1",
+    "anthropic": "",
+    "gemini": "/v1beta",
+}
+_STREAM_FAULTS = frozenset(
+    {
+        FaultKind.STALL,
+        FaultKind.TRUNCATE,
+        FaultKind.MALFORMED,
+        FaultKind.STREAM_ERROR,
+    }
+)
+
+
+class Simulator:
+    """Scripted provider endpoints on 127.0.0.1 (a free port unless one is given)."""
+
+    def __init__(
+        self,
+        scripts: Mapping[str, ModelScript],
+        *,
+        default_script: ModelScript | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.scripts: dict[str, ModelScript] = dict(scripts)
+        self.default_script = default_script
+        self.host = host
+        self._port = port
+        self.recorder = Recorder()
+        self._counts: dict[str, int] = {}
+        self._server: asyncio.Server | None = None
+        self._connections: set[asyncio.Task[None]] = set()
+
+    # lifecycle -------------------------------------------------------------------------------
+
+    async def start(self) -> Simulator:
+        self._server = await asyncio.start_server(self._serve, self.host, self._port)
+        self._port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def close(self) -> None:
+        if self._server is None:
+            return
+        self._server.close()
+        for task in list(self._connections):
+            task.cancel()
+        await asyncio.gather(*self._connections, return_exceptions=True)
+        await self._server.wait_closed()
+        self._server = None
+
+    async def __aenter__(self) -> Simulator:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # addresses and observations -------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def root_url(self) -> str:
+        return f"http://{self.host}:{self._port}"
+
+    def base_url(self, kind: str, prefix: str | None = None) -> str:
+        """The ``base_url`` to put in models.yaml for a provider of ``kind``.
+
+        ``prefix`` defaults to the kind's name; give providers distinct prefixes to tell their
+        traffic apart in :meth:`peak_for`.
+        """
+        suffix = _KIND_SUFFIX[str(kind)]
+        return f"{self.root_url}/{prefix or str(kind)}{suffix}"
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        return self.recorder.requests
+
+    def requests_for(self, model: str) -> list[RecordedRequest]:
+        return self.recorder.for_model(model)
+
+    @property
+    def peak_concurrency(self) -> int:
+        """The most requests ever in flight at once (since start or :meth:`reset`)."""
+        return self.recorder.peak
+
+    def peak_for(self, prefix: str) -> int:
+        return self.recorder.peak_by_prefix.get(prefix, 0)
+
+    def reset(self) -> None:
+        """Forget recorded requests, peaks and fault positions."""
+        self.recorder.reset()
+        self._counts.clear()
+
+    # serving ---------------------------------------------------------------------------------
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._connections.add(task)
+        try:
+            while True:
+                try:
+                    request = await read_request(reader)
+                except (BadRequest, ValueError, asyncio.IncompleteReadError):
+                    break
+                if request is None:
+                    break
+                responder = Responder(reader, writer)
+                with contextlib.suppress(ConnectionError):
+                    await self._dispatch(request, responder)
+                if not responder.keep_alive or writer.is_closing():
+                    break
+        except asyncio.CancelledError:
+            pass
+        finally:
+            self._connections.discard(task)
+            if not writer.is_closing():
+                writer.close()
+            with contextlib.suppress(ConnectionError, asyncio.CancelledError):
+                await writer.wait_closed()
+
+    async def _dispatch(self, request: HttpRequest, responder: Responder) -> None:
+        path = request.path
+        if request.method == "GET" and path.endswith("/v1/models"):
+            prefix = path.removesuffix("/v1/models")
+            await self._track(request, responder, prefix, _OPENAI, None, self._list(responder))
+            return
+        if request.method == "POST" and path.endswith("/v1/chat/completions"):
+            prefix = path.removesuffix("/v1/chat/completions")
+            await self._generate(request, responder, prefix, _OPENAI, _model_field(request))
+            return
+        if request.method == "POST" and path.endswith("/v1/messages"):
+            prefix = path.removesuffix("/v1/messages")
+            await self._generate(request, responder, prefix, _ANTHROPIC, _model_field(request))
+            return
+        match = _GEMINI_PATH.match(path)
+        if request.method == "POST" and match and match["method"] == "streamGenerateContent":
+            await self._generate(request, responder, match["prefix"], _GEMINI, match["model"])
+            return
+        await responder.send_json(404, {"error": {"message": f"no route for {path}"}})
+
+    async def _list(self, responder: Responder) -> None:
+        data = [
+            {"id": name, "object": "model", "created": 1715367049, "owned_by": "simulator"}
+            for name in self.scripts
+        ]
+        await responder.send_json(200, {"object": "list", "data": data})
+
+    async def _generate(
+        self,
+        request: HttpRequest,
+        responder: Responder,
+        prefix: str,
+        dialect: Dialect,
+        model: str | None,
+    ) -> None:
+        script = self.scripts.get(model or "", self.default_script)
+        body = _json_or_none(request)
+        work = self._respond(responder, dialect, model or "", script, body)
+        await self._track(request, responder, prefix, dialect, model, work)
+
+    async def _track(
+        self,
+        request: HttpRequest,
+        responder: Responder,
+        prefix: str,
+        dialect: Dialect,
+        model: str | None,
+        work: Any,
+    ) -> None:
+        key = model or ""
+        self._counts[key] = self._counts.get(key, 0) + 1
+        record = RecordedRequest(
+            method=request.method,
+            path=request.path,
+            query=request.query,
+            headers=request.headers,
+            body=_json_or_none(request),
+            dialect=dialect.name,
+            prefix=prefix.strip("/"),
+            model=model,
+            attempt=self._counts[key],
+        )
+        self.recorder.requests.append(record)
+        self.recorder.enter(record.prefix)
+        try:
+            await work
+        finally:
+            self.recorder.leave(record.prefix)
+            record.status = responder.status
+            record.client_disconnected = responder.client_gone and not responder.complete
+
+    async def _respond(
+        self,
+        responder: Responder,
+        dialect: Dialect,
+        model: str,
+        script: ModelScript | None,
+        body: Any,
+    ) -> None:
+        if script is None:
+            await _send_error(responder, dialect.not_found(model))
+            return
+        attempt = self._counts.get(model, 1) - 1
+        fault = script.faults[attempt] if attempt < len(script.faults) else None
+        if fault is not None and fault.kind is FaultKind.RESET and fault.after_tokens == 0:
+            await responder.pause(script.ttft_s)
+            responder.reset()
+            return
+        if fault is not None and fault.kind is FaultKind.HTTP:
+            await responder.send(
+                fault.status or 500, (fault.body or "").encode(), headers=fault.headers
+            )
+            return
+        if fault is not None and fault.kind not in _STREAM_FAULTS | {FaultKind.RESET}:
+            await _send_error(responder, dialect.error(fault, model))
+            return
+        input_tokens = count_tokens(dialect.prompt_text(body))
+        stream = dialect.stream(model=model, body=body, input_tokens=input_tokens)
+        await _stream(responder, stream, script, fault)
+
+
+async def _stream(
+    responder: Responder, stream: WireStream, script: ModelScript, fault: Fault | None
+) -> None:
+    loop = asyncio.get_running_loop()
+    await responder.start_stream(stream.content_type, stream.headers())
+    await responder.chunk(stream.opening())
+    if not await responder.pause(script.ttft_s):
+        return
+    thoughts = ModelScript(reply=script.thoughts).tokens() if script.thoughts else []
+    for piece in thoughts:
+        await responder.chunk(stream.thought(piece))
+    tokens = script.tokens()
+    began = loop.time()
+    for index, token in enumerate(tokens):
+        if fault is not None and index == fault.after_tokens:
+            if not await _stream_fault(responder, stream, fault):
+                return
+            if fault.kind is not FaultKind.STALL:
+                return
+        if script.tokens_per_s and index:
+            wait = began + index / script.tokens_per_s - loop.time()
+            if wait > 0 and not await responder.pause(wait):
+                return
+        await responder.chunk(stream.token(token))
+    if fault is not None and fault.after_tokens >= len(tokens):
+        if not await _stream_fault(responder, stream, fault):
+            return
+        if fault.kind is not FaultKind.STALL:
+            return
+    await responder.chunk(
+        stream.closing(
+            finish=script.finish, output_tokens=len(tokens), thought_tokens=len(thoughts)
+        )
+    )
+    await responder.end_stream()
+
+
+async def _stream_fault(responder: Responder, stream: WireStream, fault: Fault) -> bool:
+    """Play a mid-stream fault; True when the stream may go on (a stall that recovered)."""
+    if fault.kind is FaultKind.RESET:
+        responder.reset()
+        return False
+    if fault.kind is FaultKind.STALL:
+        return await responder.pause(fault.stall_s)
+    if fault.kind is FaultKind.TRUNCATE:
+        await responder.end_stream()
+    elif fault.kind is FaultKind.MALFORMED:
+        await responder.chunk(stream.malformed())
+        await responder.end_stream()
+    elif fault.kind is FaultKind.STREAM_ERROR:
+        await responder.chunk(stream.error_event())
+        await responder.end_stream()
+    return False
+
+
+async def _send_error(responder: Responder, reply: Any) -> None:
+    await responder.send(
+        reply.status, reply.body, content_type=reply.content_type, headers=reply.headers
+    )
+
+
+def _model_field(request: HttpRequest) -> str | None:
+    body = _json_or_none(request)
+    model = body.get("model") if isinstance(body, dict) else None
+    return model if isinstance(model, str) else None
+
+
+def _json_or_none(request: HttpRequest) -> Any:
+    try:
+        return request.json()
+    except ValueError:
+        return None

@@ -1,0 +1,142 @@
+"""Anthropic Messages streaming as captured in PROVIDERS.md §3.3-3.4."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fiedler_tui.core.simulator.script import Fault, FaultKind
+from fiedler_tui.core.simulator.wire import Dialect, ErrorReply, WireStream, dumps, random_id
+
+_FINISH = {"stop": "end_turn", "length": "max_tokens"}
+
+
+def _event(name: str, payload: Any) -> bytes:
+    return f"event: {name}\ndata: {dumps(payload)}\n\n".encode()
+
+
+class AnthropicStream(WireStream):
+    content_type = "text/event-stream; charset=utf-8"
+
+    def __init__(self, *, model: str, body: Any, input_tokens: int) -> None:
+        super().__init__(model=model, body=body, input_tokens=input_tokens)
+        self.id = "msg_" + random_id(34)
+        self.request_id = "req_" + random_id(24)
+
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        return (("request-id", self.request_id), ("anthropic-organization-id", "sim-org"))
+
+    def opening(self) -> bytes:
+        message: dict[str, Any] = {
+            "id": self.id,
+            "type": "message",
+            "role": "assistant",
+            "content": [],
+            "model": self.model,
+            "stop_reason": None,
+            "stop_sequence": None,
+            "usage": {"input_tokens": self.input_tokens, "output_tokens": 1},
+        }
+        block = {"type": "text", "text": ""}
+        return (
+            _event("message_start", {"type": "message_start", "message": message})
+            + _event(
+                "content_block_start",
+                {"type": "content_block_start", "index": 0, "content_block": block},
+            )
+            + b'event: ping\ndata: {"type": "ping"}\n\n'
+        )
+
+    def token(self, text: str) -> bytes:
+        delta = {"type": "text_delta", "text": text}
+        return _event(
+            "content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}
+        )
+
+    def closing(self, *, finish: str, output_tokens: int, thought_tokens: int) -> bytes:
+        delta = {"stop_reason": _FINISH.get(finish, finish), "stop_sequence": None}
+        return (
+            _event("content_block_stop", {"type": "content_block_stop", "index": 0})
+            + _event(
+                "message_delta",
+                {
+                    "type": "message_delta",
+                    "delta": delta,
+                    "usage": {"output_tokens": output_tokens},
+                },
+            )
+            + _event("message_stop", {"type": "message_stop"})
+        )
+
+    def error_event(self) -> bytes:
+        return (
+            b"event: error\n"
+            b'data: {"type": "error", "error": {"type": "overloaded_error", '
+            b'"message": "Overloaded"}}\n\n'
+        )
+
+    def malformed(self) -> bytes:
+        return (
+            b"event: content_block_delta\n"
+            b'data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","te\n\n'
+        )
+
+
+class AnthropicDialect(Dialect):
+    name = "anthropic"
+
+    def stream(self, *, model: str, body: Any, input_tokens: int) -> WireStream:
+        return AnthropicStream(model=model, body=body, input_tokens=input_tokens)
+
+    def prompt_text(self, body: Any) -> str:
+        if not isinstance(body, dict):
+            return ""
+        messages = body.get("messages") or ()
+        text = "".join(str(m.get("content", "")) for m in messages if isinstance(m, dict))
+        return str(body.get("system", "")) + text
+
+    def error(self, fault: Fault, model: str) -> ErrorReply:
+        headers = list(fault.headers)
+        if fault.retry_after_ms is not None:
+            headers.append(("retry-after-ms", fault.retry_after_ms))
+        if fault.retry_after is not None:
+            headers.append(("retry-after", fault.retry_after))
+        if fault.kind is FaultKind.RATE_LIMIT:
+            message = (
+                "This request would exceed the rate limit for your organization of 50 requests "
+                "per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits."
+            )
+            return _reply(429, "rate_limit_error", message, headers)
+        if fault.kind is FaultKind.INSUFFICIENT_QUOTA:
+            message = (
+                "Your credit balance is too low to access the Anthropic API. Please go to "
+                "Plans & Billing to upgrade or purchase credits."
+            )
+            return _reply(400, "invalid_request_error", message, headers)
+        if fault.kind is FaultKind.UNAUTHORIZED:
+            return _reply(401, "authentication_error", "invalid x-api-key", headers)
+        if fault.kind is FaultKind.NOT_FOUND:
+            return self.not_found(model)
+        if fault.kind is FaultKind.CONTEXT_LENGTH:
+            message = "prompt is too long: 200251 tokens > 200000 maximum"
+            return _reply(400, "invalid_request_error", message, headers)
+        status = fault.status or 500
+        if status == 529:
+            return _reply(529, "overloaded_error", "Overloaded", headers)
+        return _reply(status, "api_error", "Internal server error", headers)
+
+    def not_found(self, model: str) -> ErrorReply:
+        return _reply(404, "not_found_error", f"model: {model}", [])
+
+
+def _reply(status: int, kind: str, message: str, headers: list[tuple[str, str]]) -> ErrorReply:
+    request_id = "req_" + random_id(24)
+    payload = {
+        "type": "error",
+        "error": {"type": kind, "message": message},
+        "request_id": request_id,
+    }
+    return ErrorReply(
+        status=status,
+        body=dumps(payload).encode(),
+        headers=(("request-id", request_id), *headers),
+    )
