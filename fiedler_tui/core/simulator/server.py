@@ -136,6 +136,12 @@ class Simulator:
     def peak_for(self, prefix: str) -> int:
         return self.recorder.peak_by_prefix.get(prefix, 0)
 
+    async def wait_idle(self, timeout_s: float = 2.0) -> None:
+        """Wait until no request is in flight (the server noticed every client that left)."""
+        async with asyncio.timeout(timeout_s):
+            while self.recorder.active:
+                await asyncio.sleep(0.01)
+
     def reset(self) -> None:
         """Forget recorded requests, peaks and fault positions."""
         self.recorder.reset()
