@@ -38,7 +38,7 @@ from fiedler_tui.core.secrets.policy import SecretPolicy
 from fiedler_tui.core.secrets.scan import SecretFinding, scan_text
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.tokens.counter import TokenCounter
-from fiedler_tui.core.tokens.encodings import encoding_status
+from fiedler_tui.core.tokens.encodings import encoding_status, load_encoding
 from fiedler_tui.core.tokens.methods import (
     ApiTokenCounter,
     CountMethod,
@@ -168,10 +168,7 @@ class DryRunEngine:
             for w in work
             if w.block is not None
         )
-        encoding_reports = tuple(
-            EncodingReport(encoding_status(name, self.settings), self.counter.tokenizer(name).exact)
-            for name in encodings
-        )
+        encoding_reports = tuple(self._encoding_report(name) for name in encodings)
         notices = tuple(n for n in (self.counter.notice(name) for name in encodings) if n)
         blockers = self._blockers(selection, budgets, findings, opts.secret_policy, total_cost)
         finished = time.perf_counter()
@@ -197,6 +194,11 @@ class DryRunEngine:
                 "total_s": finished - started,
             },
         )
+
+    def _encoding_report(self, name: str) -> EncodingReport:
+        loaded = load_encoding(name, self.settings)
+        status = loaded.status if loaded is not None else encoding_status(name, self.settings)
+        return EncodingReport(status, self.counter.tokenizer(name).exact)
 
     def _file_work(
         self, file: SelectedFile, encodings: Sequence[str], policy: SecretPolicy

@@ -119,10 +119,10 @@ class Filters:
 
     def __post_init__(self) -> None:
         if self.include:
-            spec = pathspec.PathSpec.from_lines("gitwildmatch", self.include)
+            spec = pathspec.GitIgnoreSpec.from_lines(self.include)
             object.__setattr__(self, "_include_spec", spec)
         if self.exclude:
-            spec = pathspec.PathSpec.from_lines("gitwildmatch", self.exclude)
+            spec = pathspec.GitIgnoreSpec.from_lines(self.exclude)
             object.__setattr__(self, "_exclude_spec", spec)
 
     def exclude_reason(self, rel: str, is_dir: bool) -> str | None:
@@ -130,7 +130,7 @@ class Filters:
         if not self.quick_excluded(rel, is_dir):
             return None
         for glob in self.exclude:
-            one = pathspec.PathSpec.from_lines("gitwildmatch", [glob])
+            one = pathspec.GitIgnoreSpec.from_lines([glob])
             if one.match_file(rel + "/" if is_dir else rel):
                 return f"excluded by --exclude {glob}"
         return None

@@ -1,0 +1,106 @@
+"""Budget arithmetic at the boundary, cost and the spend cap, the api extension point."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from fiedler_tui.core.budget import (
+    BudgetStatus,
+    DryRunEngine,
+    DryRunOptions,
+    SendBlockedError,
+    budget_status,
+    cost_usd,
+)
+from fiedler_tui.core.config.schema import ModelSpec
+from fiedler_tui.core.request import ReviewRequest
+from fiedler_tui.core.settings import Settings
+from tests.dryrun.conftest import write
+
+
+def test_status_thresholds() -> None:
+    assert budget_status(900, 1000) is BudgetStatus.FITS  # exactly 90 %
+    assert budget_status(901, 1000) is BudgetStatus.NEAR
+    assert budget_status(1000, 1000) is BudgetStatus.NEAR  # exactly full still fits
+    assert budget_status(1001, 1000) is BudgetStatus.OVER
+
+
+def test_exactly_full_fits_and_one_more_is_over(
+    root: Path, engine: DryRunEngine, make_model: Callable[..., ModelSpec]
+) -> None:
+    write(root / "big.py", "print('hello world')\n" * 200)
+    write(root / "small.py", "x = 1\n")
+    probe = engine.run([root], [make_model()], DryRunOptions(prompt="p"))
+    input_tokens = probe.models[0].input_tokens
+
+    full = make_model(context_window=input_tokens + 1_000)
+    (budget,) = engine.run([root], [full], DryRunOptions(prompt="p")).models
+    assert budget.total_tokens == budget.context_window
+    assert budget.fits and budget.status is BudgetStatus.NEAR
+    assert budget.tokens_to_remove == 0 and budget.largest_files == ()
+
+    one_over = make_model(context_window=input_tokens + 999)
+    result = engine.run([root], [one_over], DryRunOptions(prompt="p"))
+    (budget,) = result.models
+    assert not budget.fits and budget.status is BudgetStatus.OVER
+    assert budget.tokens_to_remove == 1
+    assert [f.path for f in budget.largest_files] == ["big.py", "small.py"]
+    assert budget.largest_files[0].tokens > budget.largest_files[1].tokens
+    assert not result.sendable
+    assert "remove 1 tokens" in result.blockers[0]
+    with pytest.raises(SendBlockedError) as info:
+        result.raise_for_blockers()
+    assert info.value.exit_code == 3
+
+
+def test_completion_override_and_cost(
+    root: Path, engine: DryRunEngine, make_model: Callable[..., ModelSpec]
+) -> None:
+    write(root / "a.txt", "hello\n")
+    model = make_model(price_in=2.0, price_out=8.0)
+    result = engine.run([root], [model], DryRunOptions(prompt="p", max_completion_tokens=500))
+    (budget,) = result.models
+    assert budget.completion_reserve == 500
+    expected = (2.0 * budget.input_tokens + 8.0 * 500) / 1_000_000
+    assert budget.cost_usd_max == pytest.approx(expected)
+    assert cost_usd(2.0, 8.0, 1_000_000, 1_000_000) == pytest.approx(10.0)
+    assert result.total_cost_usd_max == pytest.approx(expected)
+
+
+def test_spend_cap_refuses(root: Path, make_model: Callable[..., ModelSpec]) -> None:
+    write(root / "a.txt", "hello\n")
+    model = make_model(price_out=8.0, max_completion_tokens=100_000, context_window=200_000)
+    capped = Settings(allowed_roots=(root,), max_cost_usd=0.5)
+    with DryRunEngine(capped) as engine:
+        result = engine.run([root], [model, model.model_copy(update={"name": "twin"})])
+    assert result.total_cost_usd_max > 0.5
+    assert any("FIEDLER_MAX_COST_USD=0.5" in b for b in result.blockers)
+
+
+class FixedCounter:
+    """Stands in for a provider count endpoint (the provider core supplies the real one)."""
+
+    def __init__(self) -> None:
+        self.requests: list[ReviewRequest] = []
+
+    def count_input_tokens(self, model: ModelSpec, request: ReviewRequest) -> int | None:
+        self.requests.append(request)
+        return 4242 if model.tokenizer is None else None
+
+
+def test_api_counts_are_labelled_api(
+    root: Path, settings: Settings, make_model: Callable[..., ModelSpec]
+) -> None:
+    write(root / "a.txt", "hello\n")
+    api = FixedCounter()
+    claude = make_model(name="claude", provider="anthropic", tokenizer=None, estimate_factor=1.6)
+    with DryRunEngine(settings, api_counter=api) as engine:
+        result = engine.run([root], [claude, make_model()], DryRunOptions(prompt="p"))
+    by_name = {m.alias: m for m in result.models}
+    assert by_name["claude"].count_method == "api"
+    assert by_name["claude"].input_tokens == 4242
+    assert by_name["test-model"].count_method == "exact"
+    assert api.requests[0].user_message == result.request().user_message
