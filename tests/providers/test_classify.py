@@ -62,12 +62,36 @@ CASES = [
     ("openai request too large", 429, OPENAI_TOO_LARGE, ErrorCode.REQUEST_TOO_LARGE, False),
     ("openai unsupported parameter", 400, OPENAI_UNSUPPORTED, ErrorCode.BAD_REQUEST, False),
     ("openai unsupported temperature", 400, OPENAI_TEMPERATURE, ErrorCode.BAD_REQUEST, False),
-    ("openai 401", 401, '{"error":{"message":"Incorrect API key provided: sk-ab***cd.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}', ErrorCode.AUTH, False),
-    ("openai 403", 403, '{"error":{"message":"Country not supported","type":"permission_error","param":null,"code":null}}', ErrorCode.PERMISSION, False),
+    (
+        "openai 401",
+        401,
+        '{"error":{"message":"Incorrect API key provided: sk-ab***cd.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}',
+        ErrorCode.AUTH,
+        False,
+    ),
+    (
+        "openai 403",
+        403,
+        '{"error":{"message":"Country not supported","type":"permission_error","param":null,"code":null}}',
+        ErrorCode.PERMISSION,
+        False,
+    ),
     ("openai 408", 408, '{"error":{"message":"timeout"}}', ErrorCode.TIMEOUT, True),
     ("openai 409", 409, '{"error":{"message":"conflict"}}', ErrorCode.CONFLICT, True),
-    ("openai 500", 500, '{"error":{"message":"The server had an error","type":"server_error","param":null,"code":null}}', ErrorCode.SERVER_ERROR, True),
-    ("openai 502 html", 502, "<html><body>502 Bad Gateway</body></html>", ErrorCode.SERVER_ERROR, True),
+    (
+        "openai 500",
+        500,
+        '{"error":{"message":"The server had an error","type":"server_error","param":null,"code":null}}',
+        ErrorCode.SERVER_ERROR,
+        True,
+    ),
+    (
+        "openai 502 html",
+        502,
+        "<html><body>502 Bad Gateway</body></html>",
+        ErrorCode.SERVER_ERROR,
+        True,
+    ),
     ("xai bad key is 400 with string error", 400, XAI_BAD_KEY, ErrorCode.AUTH, False),
     ("llama.cpp int code", 400, LLAMACPP_CONTEXT, ErrorCode.CONTEXT_LENGTH_EXCEEDED, False),
     ("vllm old flat shape", 400, VLLM_OLD, ErrorCode.CONTEXT_LENGTH_EXCEEDED, False),
@@ -75,18 +99,54 @@ CASES = [
     ("vllm other 400", 400, VLLM_OTHER, ErrorCode.BAD_REQUEST, False),
     ("ollama missing model", 404, OLLAMA_NOT_FOUND, ErrorCode.MODEL_NOT_FOUND, False),
     ("anthropic prompt too long", 400, ANTHROPIC_CONTEXT, ErrorCode.CONTEXT_LENGTH_EXCEEDED, False),
-    ("anthropic input + max_tokens", 400, ANTHROPIC_CONTEXT_2, ErrorCode.CONTEXT_LENGTH_EXCEEDED, False),
+    (
+        "anthropic input + max_tokens",
+        400,
+        ANTHROPIC_CONTEXT_2,
+        ErrorCode.CONTEXT_LENGTH_EXCEEDED,
+        False,
+    ),
     ("anthropic 529", 529, ANTHROPIC_OVERLOADED, ErrorCode.OVERLOADED, True),
     ("anthropic 500 overloaded", 500, ANTHROPIC_500_OVERLOADED, ErrorCode.OVERLOADED, True),
     ("anthropic 402 billing", 402, ANTHROPIC_BILLING, ErrorCode.QUOTA_EXHAUSTED, False),
-    ("anthropic 413", 413, '{"type":"error","error":{"type":"request_too_large","message":"Request exceeds the maximum allowed number of bytes."}}', ErrorCode.REQUEST_TOO_LARGE, False),
+    (
+        "anthropic 413",
+        413,
+        '{"type":"error","error":{"type":"request_too_large","message":"Request exceeds the maximum allowed number of bytes."}}',
+        ErrorCode.REQUEST_TOO_LARGE,
+        False,
+    ),
     ("gemini 403", 403, GEMINI_403, ErrorCode.PERMISSION, False),
     ("gemini 404", 404, GEMINI_404, ErrorCode.MODEL_NOT_FOUND, False),
     ("gemini 503", 503, GEMINI_503, ErrorCode.OVERLOADED, True),
-    ("gemini per-minute quota", 429, gemini_429("GenerateRequestsPerMinutePerProjectPerModel-FreeTier"), ErrorCode.RATE_LIMITED, True),
-    ("gemini per-day quota", 429, gemini_429("GenerateRequestsPerDayPerProjectPerModel"), ErrorCode.QUOTA_EXHAUSTED, False),
-    ("gemini bad key", 400, '{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT"}}', ErrorCode.AUTH, False),
-    ("together 429 old shape", 429, '{"message":"rate limit","type":"rate_limit"}', ErrorCode.RATE_LIMITED, True),
+    (
+        "gemini per-minute quota",
+        429,
+        gemini_429("GenerateRequestsPerMinutePerProjectPerModel-FreeTier"),
+        ErrorCode.RATE_LIMITED,
+        True,
+    ),
+    (
+        "gemini per-day quota",
+        429,
+        gemini_429("GenerateRequestsPerDayPerProjectPerModel"),
+        ErrorCode.QUOTA_EXHAUSTED,
+        False,
+    ),
+    (
+        "gemini bad key",
+        400,
+        '{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT"}}',
+        ErrorCode.AUTH,
+        False,
+    ),
+    (
+        "together 429 old shape",
+        429,
+        '{"message":"rate limit","type":"rate_limit"}',
+        ErrorCode.RATE_LIMITED,
+        True,
+    ),
 ]
 
 
@@ -118,33 +178,72 @@ def test_headers_beat_retry_info_and_give_the_request_id() -> None:
 
 
 def test_anthropic_request_id_comes_from_the_body_or_header() -> None:
-    error = classify_response(provider="a", status=529, headers={}, body=ANTHROPIC_OVERLOADED.encode(), now=0.0)
+    error = classify_response(
+        provider="a", status=529, headers={}, body=ANTHROPIC_OVERLOADED.encode(), now=0.0
+    )
     assert error.request_id == "req_011CZAYNHHZc2dXw6vchbkhw"
 
 
 def test_x_should_retry_is_obeyed_but_never_for_permanent_errors() -> None:
     rate = OPENAI_RATE.encode()
-    no = classify_response(provider="p", status=429, headers={"x-should-retry": "false"}, body=rate, now=0.0)
+    no = classify_response(
+        provider="p", status=429, headers={"x-should-retry": "false"}, body=rate, now=0.0
+    )
     assert not no.retryable
-    yes = classify_response(provider="p", status=400, headers={"x-should-retry": "true"}, body=b"{}", now=0.0)
+    yes = classify_response(
+        provider="p", status=400, headers={"x-should-retry": "true"}, body=b"{}", now=0.0
+    )
     assert yes.retryable
-    quota = classify_response(provider="p", status=429, headers={"x-should-retry": "true"}, body=OPENAI_QUOTA.encode(), now=0.0)
+    quota = classify_response(
+        provider="p",
+        status=429,
+        headers={"x-should-retry": "true"},
+        body=OPENAI_QUOTA.encode(),
+        now=0.0,
+    )
     assert not quota.retryable
 
 
 def test_stream_errors_are_classified_without_a_status() -> None:
-    anthropic = classify_stream_error(provider="a", payload={"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})
+    anthropic = classify_stream_error(
+        provider="a",
+        payload={"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}},
+    )
     assert anthropic.code is ErrorCode.OVERLOADED and anthropic.http_status is None
-    openai = classify_stream_error(provider="o", payload={"error": {"message": "The server experienced an error", "type": "server_error", "param": None, "code": None}})
+    openai = classify_stream_error(
+        provider="o",
+        payload={
+            "error": {
+                "message": "The server experienced an error",
+                "type": "server_error",
+                "param": None,
+                "code": None,
+            }
+        },
+    )
     assert openai.code is ErrorCode.SERVER_ERROR
-    responses = classify_stream_error(provider="o", payload={"type": "error", "error": {"type": "invalid_request_error", "code": "context_length_exceeded", "message": "Your input exceeds the context window of this model."}})
+    responses = classify_stream_error(
+        provider="o",
+        payload={
+            "type": "error",
+            "error": {
+                "type": "invalid_request_error",
+                "code": "context_length_exceeded",
+                "message": "Your input exceeds the context window of this model.",
+            },
+        },
+    )
     assert responses.code is ErrorCode.CONTEXT_LENGTH_EXCEEDED
 
 
 def test_keys_never_reach_messages() -> None:
     key = "sk-proj-abcdefghijklmnop1234567890"
-    body = json.dumps({"error": {"message": f"Incorrect API key provided: {key}.", "code": "invalid_api_key"}})
-    error = classify_response(provider="openai", status=401, headers={}, body=body.encode(), now=0.0, secrets=[key])
+    body = json.dumps(
+        {"error": {"message": f"Incorrect API key provided: {key}.", "code": "invalid_api_key"}}
+    )
+    error = classify_response(
+        provider="openai", status=401, headers={}, body=body.encode(), now=0.0, secrets=[key]
+    )
     assert key not in str(error) and key not in error.message
     assert "fiedler keys set openai" in error.message
     assert "sk-ant-api03-" + "x" * 20 not in redact("echo sk-ant-api03-" + "x" * 20)

@@ -32,7 +32,13 @@ class Case:
 
 CASES = [
     Case("rate_limit_once", (Fault.rate_limit(retry_after="1"),), None, 2, 1),
-    Case("insufficient_quota", (Fault.of(FaultKind.INSUFFICIENT_QUOTA),), ErrorCode.QUOTA_EXHAUSTED, 1, 0),
+    Case(
+        "insufficient_quota",
+        (Fault.of(FaultKind.INSUFFICIENT_QUOTA),),
+        ErrorCode.QUOTA_EXHAUSTED,
+        1,
+        0,
+    ),
     Case("500_once", (Fault.server_error(500),), None, 2, 1),
     Case("502_once", (Fault.server_error(502),), None, 2, 1),
     Case("503_once", (Fault.server_error(503),), None, 2, 1),
@@ -41,16 +47,36 @@ CASES = [
     Case("529_always", (Fault.server_error(529),) * 3, ErrorCode.OVERLOADED, 3, 2),
     Case("unauthorized", (Fault.of(FaultKind.UNAUTHORIZED),), ErrorCode.AUTH, 1, 0),
     Case("not_found", (Fault.of(FaultKind.NOT_FOUND),), ErrorCode.MODEL_NOT_FOUND, 1, 0),
-    Case("context_length", (Fault.of(FaultKind.CONTEXT_LENGTH),), ErrorCode.CONTEXT_LENGTH_EXCEEDED, 1, 0),
+    Case(
+        "context_length",
+        (Fault.of(FaultKind.CONTEXT_LENGTH),),
+        ErrorCode.CONTEXT_LENGTH_EXCEEDED,
+        1,
+        0,
+    ),
     Case("reset_before_stream", (Fault.reset(0),), None, 2, 1),
     Case("reset_before_stream_always", (Fault.reset(0),) * 3, ErrorCode.NETWORK, 3, 2),
     Case("reset_mid_stream", (Fault.reset(3),), ErrorCode.NETWORK, 1, 0, 3),
     Case("stall_before_first_token", (Fault.stall(0),), None, 2, 1),
     Case("stall_mid_stream", (Fault.stall(3),), ErrorCode.TIMEOUT, 1, 0, 3),
     Case("truncated_stream", (Fault.of(FaultKind.TRUNCATE, 3),), ErrorCode.PROTOCOL, 1, 0, 3),
-    Case("truncated_after_last_token", (Fault.of(FaultKind.TRUNCATE, len(TOKENS)),), ErrorCode.PROTOCOL, 1, 0, len(TOKENS)),
+    Case(
+        "truncated_after_last_token",
+        (Fault.of(FaultKind.TRUNCATE, len(TOKENS)),),
+        ErrorCode.PROTOCOL,
+        1,
+        0,
+        len(TOKENS),
+    ),
     Case("malformed_json_event", (Fault.of(FaultKind.MALFORMED, 2),), ErrorCode.PROTOCOL, 1, 0, 2),
-    Case("stream_error_event", (Fault.of(FaultKind.STREAM_ERROR, 2),), ErrorCode.SERVER_ERROR, 1, 0, 2),
+    Case(
+        "stream_error_event",
+        (Fault.of(FaultKind.STREAM_ERROR, 2),),
+        ErrorCode.SERVER_ERROR,
+        1,
+        0,
+        2,
+    ),
 ]
 STREAM_ERROR_CODE = {
     "openai": ErrorCode.SERVER_ERROR,
@@ -63,7 +89,9 @@ STREAM_ERROR_CODE = {
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 async def test_fault(kind: str, case: Case, recording_sleep: RecordingSleep) -> None:
     models = [
-        SimulatedModel(name="faulty", kind=kind, script=ModelScript(reply=REPLY, faults=case.faults)),
+        SimulatedModel(
+            name="faulty", kind=kind, script=ModelScript(reply=REPLY, faults=case.faults)
+        ),
         SimulatedModel(name="healthy", kind=kind, script=ModelScript(reply="all good here")),
     ]
     async with Simulator({m.name: m.script for m in models}) as sim:

@@ -13,7 +13,11 @@ from fiedler_tui.core.providers.retry_after import parse_duration, parse_retry_a
 
 def error(retryable: bool = True, retry_after: float | None = None) -> ProviderError:
     return ProviderError(
-        ErrorCode.RATE_LIMITED, "slow down", provider="p", retryable=retryable, retry_after_s=retry_after
+        ErrorCode.RATE_LIMITED,
+        "slow down",
+        provider="p",
+        retryable=retryable,
+        retry_after_s=retry_after,
     )
 
 
@@ -29,13 +33,17 @@ def test_backoff_is_exponential_capped_and_jitter_bounded(retries: int) -> None:
 
 def test_retry_after_is_honoured_up_to_the_cap() -> None:
     policy = RetryPolicy(max_retries=2, max_retry_after_s=60)
-    decision = policy.decide(error(retry_after=12.5), retries_taken=0, output_started=False, rand=0.3)
+    decision = policy.decide(
+        error(retry_after=12.5), retries_taken=0, output_started=False, rand=0.3
+    )
     assert decision.retry and decision.delay_s == 12.5
 
 
 def test_longer_than_the_cap_gives_up_with_rate_limited() -> None:
     policy = RetryPolicy(max_retries=2, max_retry_after_s=60)
-    decision = policy.decide(error(retry_after=600), retries_taken=0, output_started=False, rand=0.3)
+    decision = policy.decide(
+        error(retry_after=600), retries_taken=0, output_started=False, rand=0.3
+    )
     assert not decision.retry
     assert decision.error.code is ErrorCode.RATE_LIMITED
     assert "600" in decision.error.message and "60" in decision.error.message
@@ -45,7 +53,9 @@ def test_no_retry_after_output_or_when_exhausted_or_permanent() -> None:
     policy = RetryPolicy(max_retries=2)
     assert not policy.decide(error(), retries_taken=0, output_started=True, rand=0).retry
     assert not policy.decide(error(), retries_taken=2, output_started=False, rand=0).retry
-    assert not policy.decide(error(retryable=False), retries_taken=0, output_started=False, rand=0).retry
+    assert not policy.decide(
+        error(retryable=False), retries_taken=0, output_started=False, rand=0
+    ).retry
     assert policy.decide(error(), retries_taken=1, output_started=False, rand=0).delay_s == 1.0
 
 

@@ -14,7 +14,9 @@ def feed_all(*chunks: bytes) -> list[ServerSentEvent]:
 
 
 def test_named_events_and_data() -> None:
-    events = feed_all(b'event: message_start\ndata: {"a":1}\n\nevent: ping\ndata: {"type": "ping"}\n\n')
+    events = feed_all(
+        b'event: message_start\ndata: {"a":1}\n\nevent: ping\ndata: {"type": "ping"}\n\n'
+    )
     assert events == [
         ServerSentEvent(data='{"a":1}', event="message_start"),
         ServerSentEvent(data='{"type": "ping"}', event="ping"),

@@ -73,6 +73,7 @@ class Simulator:
         self._counts: dict[str, int] = {}
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
+        self._idle = asyncio.Event()
 
     # lifecycle -------------------------------------------------------------------------------
 
@@ -138,9 +139,9 @@ class Simulator:
 
     async def wait_idle(self, timeout_s: float = 2.0) -> None:
         """Wait until no request is in flight (the server noticed every client that left)."""
-        async with asyncio.timeout(timeout_s):
-            while self.recorder.active:
-                await asyncio.sleep(0.01)
+        if self.recorder.active:
+            async with asyncio.timeout(timeout_s):
+                await self._idle.wait()
 
     def reset(self) -> None:
         """Forget recorded requests, peaks and fault positions."""
@@ -239,10 +240,13 @@ class Simulator:
         )
         self.recorder.requests.append(record)
         self.recorder.enter(record.prefix)
+        self._idle.clear()
         try:
             await work
         finally:
             self.recorder.leave(record.prefix)
+            if not self.recorder.active:
+                self._idle.set()
             record.status = responder.status
             record.client_disconnected = responder.client_gone and not responder.complete
 
