@@ -7,6 +7,7 @@ scanned and counted again.
 
 from __future__ import annotations
 
+import heapq
 import math
 import os
 import threading
@@ -28,7 +29,8 @@ from fiedler_tui.core.config.schema import ModelSpec
 from fiedler_tui.core.files.cache import FileReadCache
 from fiedler_tui.core.files.ignore import Filters
 from fiedler_tui.core.files.names import display_name
-from fiedler_tui.core.files.selection import SelectedFile, Selection, select_files
+from fiedler_tui.core.files.selected import SelectedFile
+from fiedler_tui.core.files.selection import Selection, select_files
 from fiedler_tui.core.files.skips import SkipCode, SkippedPath
 from fiedler_tui.core.package.format import user_message_prefix
 from fiedler_tui.core.package.preview import PackageBlock, Preview, build_preview, make_block
@@ -47,6 +49,8 @@ from fiedler_tui.core.tokens.methods import (
     message_overhead,
     plan_for,
 )
+
+MAX_REMEMBERED_FINDINGS = 100_000
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class _FileWork:
     block: PackageBlock | None
     """None when the file is left out (secret policy ``exclude``)."""
     tokens: dict[str, int]
+    report: FileReport | None
 
 
 class DryRunEngine:
@@ -89,6 +94,7 @@ class DryRunEngine:
         self.api_counter = api_counter
         self.files = FileReadCache()
         self._findings: dict[tuple[str, str, str], tuple[SecretFinding, ...]] = {}
+        self._work: dict[tuple[object, ...], _FileWork] = {}
         self._run_lock = threading.Lock()
         self._background: ThreadPoolExecutor | None = None
 
@@ -135,11 +141,7 @@ class DryRunEngine:
         encodings = sorted({encoding_of(m) for m in models})
         for name in encodings:  # load before the pool starts so loading happens once
             self.counter.tokenizer(name)
-        work = self.counter.map(
-            lambda f: self._file_work(f, encodings, opts.secret_policy),
-            selection.files,
-            lambda f: len(f.text),
-        )
+        work = self._all_file_work(selection.files, encodings, opts.secret_policy)
         counted = time.perf_counter()
         blocks = [w.block for w in work if w.block is not None]
         preview = build_preview(blocks)
@@ -155,19 +157,7 @@ class DryRunEngine:
                 reason = f"{len(w.findings)} likely secret(s); excluded by the secret policy"
                 skipped.append(SkippedPath(w.file.path, SkipCode.SECRETS, reason, w.file.explicit))
         total_cost = sum(b.cost_usd_max for b in budgets)
-        reports = tuple(
-            FileReport(
-                w.file.path,
-                w.file.size,
-                w.file.lines,
-                w.file.sha256,
-                w.tokens,
-                w.findings,
-                w.block.masked,
-            )
-            for w in work
-            if w.block is not None
-        )
+        reports = tuple(w.report for w in work if w.report is not None)
         encoding_reports = tuple(self._encoding_report(name) for name in encodings)
         notices = tuple(n for n in (self.counter.notice(name) for name in encodings) if n)
         blockers = self._blockers(selection, budgets, findings, opts.secret_policy, total_cost)
@@ -200,6 +190,28 @@ class DryRunEngine:
         status = loaded.status if loaded is not None else encoding_status(name, self.settings)
         return EncodingReport(status, self.counter.tokenizer(name).exact)
 
+    def _all_file_work(
+        self, files: Sequence[SelectedFile], encodings: Sequence[str], policy: SecretPolicy
+    ) -> list[_FileWork]:
+        """Each file's work, reused when nothing about it changed; the rest done in the pool."""
+        previous = self._work
+        keys = [
+            (f.real, f.path, f.size, f.mtime_ns, f.sha256, f.explicit, policy, tuple(encodings))
+            for f in files
+        ]
+        found = [previous.get(key) for key in keys]
+        missing = [f for f, w in zip(files, found, strict=True) if w is None]
+        done = iter(
+            self.counter.map(
+                lambda f: self._file_work(f, encodings, policy), missing, lambda f: len(f.text)
+            )
+        )
+        work = [w if w is not None else next(done) for w in found]
+        self._work = dict(zip(keys, work, strict=True))
+        if len(self._findings) > MAX_REMEMBERED_FINDINGS:
+            self._findings.clear()
+        return work
+
     def _file_work(
         self, file: SelectedFile, encodings: Sequence[str], policy: SecretPolicy
     ) -> _FileWork:
@@ -210,7 +222,7 @@ class DryRunEngine:
             findings = scan_text(file.text, file.path)
             self._findings[finding_key] = findings
         if findings and policy is SecretPolicy.EXCLUDE:
-            return _FileWork(file, findings, None, {})
+            return _FileWork(file, findings, None, {}, None)
         masking = bool(findings) and policy is SecretPolicy.MASK
         block = (
             make_block(file, mask_text(file.text, findings), len(findings))
@@ -224,7 +236,10 @@ class DryRunEngine:
             if cached is None:
                 cached = self.counter.count(name, block.header + block.content + block.footer, key)
             tokens[name] = cached
-        return _FileWork(file, findings, block, tokens)
+        report = FileReport(
+            file.path, file.size, file.lines, file.sha256, tokens, findings, block.masked
+        )
+        return _FileWork(file, findings, block, tokens, report)
 
     def _raw_total(
         self, encoding: str, opts: DryRunOptions, preamble: str, work: list[_FileWork]
@@ -330,10 +345,8 @@ def _scaled(raw: int, factor: float) -> int:
 def _largest_files(
     work: Sequence[_FileWork], encoding: str, plan: CountPlan
 ) -> tuple[FileTokens, ...]:
-    sized = [
-        FileTokens(w.file.path, _scaled(w.tokens[encoding], plan.factor))
-        for w in work
-        if w.block is not None
-    ]
-    sized.sort(key=lambda f: (-f.tokens, f.path))
-    return tuple(sized[:LARGEST_FILES_SHOWN])
+    top = heapq.nsmallest(
+        LARGEST_FILES_SHOWN,
+        ((-w.tokens[encoding], w.file.path) for w in work if w.block is not None),
+    )
+    return tuple(FileTokens(path, _scaled(-tokens, plan.factor)) for tokens, path in top)

@@ -6,7 +6,8 @@ from fiedler_tui.core.files.ignore import Filters
 from fiedler_tui.core.files.limits import LimitCrossing, Limits
 from fiedler_tui.core.files.names import display_name, quote_name
 from fiedler_tui.core.files.roots import AllowedRoots
-from fiedler_tui.core.files.selection import SelectedFile, Selection, select_files
+from fiedler_tui.core.files.selected import SelectedFile
+from fiedler_tui.core.files.selection import Selection, select_files
 from fiedler_tui.core.files.skips import SkipCode, SkippedPath
 
 __all__ = [

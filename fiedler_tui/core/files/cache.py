@@ -6,9 +6,11 @@ import threading
 from collections import OrderedDict
 
 from fiedler_tui.core.files.reading import ReadRefusal, TextRead, read_text_file
+from fiedler_tui.core.files.selected import SelectedFile
 from fiedler_tui.core.files.walk import Candidate
 
 DEFAULT_CACHE_CHARS = 256_000_000
+MAX_SELECTED_MEMO = 100_000
 
 
 class FileReadCache:
@@ -21,6 +23,7 @@ class FileReadCache:
             OrderedDict()
         )
         self._chars = 0
+        self._selected: dict[tuple[Candidate, str, str], SelectedFile] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -50,9 +53,34 @@ class FileReadCache:
                 self._chars -= _chars(dropped)
         return result
 
+    def selected(self, candidate: Candidate, path: str, root: str, read: TextRead) -> SelectedFile:
+        """The SelectedFile for a read, reused while nothing about it changes."""
+        key = (candidate, path, read.sha256)
+        with self._lock:
+            found = self._selected.get(key)
+        if found is not None and found.text is read.text:
+            return found
+        made = SelectedFile(
+            path=path,
+            root=root,
+            real=candidate.real,
+            size=read.size,
+            mtime_ns=read.mtime_ns,
+            sha256=read.sha256,
+            text=read.text,
+            lines=read.lines,
+            explicit=candidate.explicit,
+        )
+        with self._lock:
+            if len(self._selected) > MAX_SELECTED_MEMO:
+                self._selected.clear()
+            self._selected[key] = made
+        return made
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._selected.clear()
             self._chars = 0
 
 

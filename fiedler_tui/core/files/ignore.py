@@ -116,6 +116,10 @@ class Filters:
     exclude: tuple[str, ...] = ()
     _include_spec: pathspec.PathSpec[Any] | None = field(default=None, compare=False, repr=False)
     _exclude_spec: pathspec.PathSpec[Any] | None = field(default=None, compare=False, repr=False)
+    _decisions: dict[tuple[str, bool, bool], bool] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Memo of glob decisions by (path, is_dir, include?): re-previews repeat the same paths."""
 
     def __post_init__(self) -> None:
         if self.include:
@@ -137,8 +141,20 @@ class Filters:
 
     def quick_excluded(self, rel: str, is_dir: bool) -> bool:
         spec = self._exclude_spec
-        return spec is not None and spec.match_file(rel + "/" if is_dir else rel)
+        if spec is None:
+            return False
+        key = (rel, is_dir, False)
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._decisions[key] = spec.match_file(rel + "/" if is_dir else rel)
+        return decision
 
     def not_included(self, rel: str) -> bool:
         spec = self._include_spec
-        return spec is not None and not spec.match_file(rel)
+        if spec is None:
+            return False
+        key = (rel, False, True)
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._decisions[key] = not spec.match_file(rel)
+        return decision

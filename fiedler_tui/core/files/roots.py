@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from fiedler_tui.core.settings import Settings
 
 
-@dataclass(frozen=True)
-class RootedPath:
-    """A resolved path inside an allowed root."""
+class RootedPath(NamedTuple):
+    """A resolved path inside an allowed root (a tuple: made once per directory entry)."""
 
     root_index: int
     real: str

@@ -18,25 +18,10 @@ from fiedler_tui.core.files.limits import LimitCrossing, Limits
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.reading import ReadRefusal
 from fiedler_tui.core.files.roots import AllowedRoots
+from fiedler_tui.core.files.selected import SelectedFile
 from fiedler_tui.core.files.skips import REFUSAL_CODES, SkippedPath
 from fiedler_tui.core.files.walk import expand
 from fiedler_tui.core.settings import Settings
-
-
-@dataclass(frozen=True)
-class SelectedFile:
-    """One file in the package, as read."""
-
-    path: str
-    """Package path: relative to its root (prefixed by a root label when several roots are used)."""
-    root: str
-    real: str
-    size: int
-    mtime_ns: int
-    sha256: str
-    text: str
-    lines: int
-    explicit: bool
 
 
 @dataclass(frozen=True)
@@ -115,19 +100,7 @@ def select_files(
             break
         total_bytes += got.size
         total_lines += got.lines
-        files.append(
-            SelectedFile(
-                path=path,
-                root=roots.roots[candidate.root_index],
-                real=candidate.real,
-                size=got.size,
-                mtime_ns=got.mtime_ns,
-                sha256=got.sha256,
-                text=got.text,
-                lines=got.lines,
-                explicit=candidate.explicit,
-            )
-        )
+        files.append(reads.selected(candidate, path, roots.roots[candidate.root_index], got))
     unscanned = len(expansion.candidates) - index - 1 if crossing is not None else 0
     return Selection(tuple(files), tuple(skipped), limits, roots, crossing, unscanned)
 

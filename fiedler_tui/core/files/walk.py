@@ -10,6 +10,7 @@ import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import NamedTuple
 
 from fiedler_tui.core.files.ignore import (
     Filters,
@@ -22,8 +23,7 @@ from fiedler_tui.core.files.roots import AllowedRoots, RootedPath
 from fiedler_tui.core.files.skips import SkipCode, SkippedPath
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A regular file inside a root, found by resolving or expanding the user's paths."""
 
     root_index: int
@@ -32,10 +32,6 @@ class Candidate:
     explicit: bool
     identity: tuple[int, int, int, int, int]
     """(st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns) when it was found."""
-
-    @property
-    def sort_key(self) -> tuple[int, tuple[str, ...]]:
-        return self.root_index, tuple(self.rel.split("/"))
 
 
 @dataclass(frozen=True)
@@ -212,5 +208,7 @@ def expand(
     base = cwd if cwd is not None else os.getcwd()
     for path in paths:
         expander.argument(os.fspath(path), base)
-    candidates: Sequence[Candidate] = sorted(expander.found.values(), key=lambda c: c.sort_key)
+    candidates: Sequence[Candidate] = sorted(
+        expander.found.values(), key=lambda c: (c.root_index, c.rel.split("/"))
+    )
     return Expansion(tuple(candidates), tuple(expander.skipped))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from fiedler_tui.core.files.reading import count_lines
-from fiedler_tui.core.files.selection import SelectedFile
+from fiedler_tui.core.files.selected import SelectedFile
 from fiedler_tui.core.package.format import file_footer, file_header, preamble
 from fiedler_tui.core.request import ReviewRequest
 
@@ -38,6 +38,7 @@ class PackageBlock:
     masked: int
     bytes: int
     """UTF-8 length of header, content and footer together."""
+    fingerprint: PackagedFile
 
 
 def make_block(file: SelectedFile, content: str | None = None, masked: int = 0) -> PackageBlock:
@@ -48,7 +49,10 @@ def make_block(file: SelectedFile, content: str | None = None, masked: int = 0) 
     header = file_header(file.path, size, lines, masked)
     footer = file_footer(file.path)
     total = len(header.encode("utf-8")) + size + len(footer.encode("utf-8"))
-    return PackageBlock(file, header, text, footer, masked, total)
+    fingerprint = PackagedFile(
+        file.path, file.real, file.size, file.mtime_ns, file.sha256, file.lines, masked
+    )
+    return PackageBlock(file, header, text, footer, masked, total, fingerprint)
 
 
 @dataclass(frozen=True)
@@ -105,17 +109,6 @@ class Preview:
 
 def build_preview(blocks: Sequence[PackageBlock]) -> Preview:
     """The preview of ``blocks`` (already in package order)."""
-    files = tuple(
-        PackagedFile(
-            b.file.path,
-            b.file.real,
-            b.file.size,
-            b.file.mtime_ns,
-            b.file.sha256,
-            b.file.lines,
-            b.masked,
-        )
-        for b in blocks
-    )
+    files = tuple(b.fingerprint for b in blocks)
     size = len(preamble(len(blocks)).encode()) + sum(b.bytes for b in blocks) if blocks else 0
     return Preview(files, tuple(blocks), size, sum(b.file.lines for b in blocks))
