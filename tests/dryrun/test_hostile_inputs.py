@@ -273,3 +273,25 @@ def test_special_file_modes_are_classified_without_opening(root: Path) -> None:
     assert special_kind(stat.S_IFSOCK) == "socket"
     assert special_kind(stat.S_IFBLK) == "block device"
     assert special_kind(stat.S_IFREG) is None
+
+
+def test_symlink_loops_and_self_links_terminate(root: Path, settings: Settings) -> None:
+    write(root / "a" / "x.txt", "x\n")
+    (root / "a" / "up").symlink_to(root, target_is_directory=True)
+    (root / "self").symlink_to(root / "self")
+    selection = select_files([root], settings)
+    assert [f.path for f in selection.files] == ["a/x.txt"]
+    assert codes(selection)["self"] in (SkipCode.UNREADABLE, SkipCode.MISSING)
+
+
+def test_undecodable_file_names_are_escaped(root: Path, settings: Settings) -> None:
+    name = os.fsdecode(b"caf\xe9.txt")  # not UTF-8: decoded with surrogate escapes
+    write(root / name, "x\n")
+    selection = select_files([root], settings)
+    (selected,) = selection.files
+    from fiedler_tui.core.files import quote_name
+    from fiedler_tui.core.package import build_preview, make_block
+
+    assert quote_name(selected.path) == '"caf\\udce9.txt"'
+    text = build_preview([make_block(selected)]).text
+    assert text.encode("utf-8").decode("utf-8") == text

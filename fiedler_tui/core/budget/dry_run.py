@@ -7,6 +7,7 @@ scanned and counted again.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
 import os
@@ -51,6 +52,7 @@ from fiedler_tui.core.tokens.methods import (
 )
 
 MAX_REMEMBERED_FINDINGS = 100_000
+PROMPT_CACHE_MIN_CHARS = 10_000
 
 
 @dataclass(frozen=True)
@@ -250,13 +252,19 @@ class DryRunEngine:
         ``core.package.format``); each piece ends with a newline and the next starts with a
         letter, so the pieces' counts add up to the whole message's count.
         """
-        count = self.counter.count
-        total = count(encoding, opts.system)
+        total = self._count_text(encoding, opts.system)
         if not preamble:
-            return total + count(encoding, opts.prompt)
-        total += count(encoding, user_message_prefix(opts.prompt))
-        total += count(encoding, preamble)
+            return total + self._count_text(encoding, opts.prompt)
+        total += self._count_text(encoding, user_message_prefix(opts.prompt))
+        total += self._count_text(encoding, preamble)
         return total + sum(w.tokens[encoding] for w in work if w.block is not None)
+
+    def _count_text(self, encoding: str, text: str) -> int:
+        """Count a prompt-like text, cached by its digest (a long prompt file is counted once)."""
+        if len(text) < PROMPT_CACHE_MIN_CHARS:
+            return self.counter.count(encoding, text)
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass")).digest()
+        return self.counter.count(encoding, text, ("text", len(text), digest))
 
     def _budget(
         self,
