@@ -87,3 +87,10 @@ def test_policies_in_the_dry_run(root: Path, engine: DryRunEngine, config: Confi
     )
     assert allowed.sendable and key in allowed.request().package_text
     assert len(allowed.findings) == 1
+
+
+def test_text_whose_lowercase_changes_length_is_still_scanned() -> None:
+    text = 'İstanbul\nPASSWORD = "Zx9!kq2LmP0vR7tY"\n'
+    (finding,) = scan_text(text, "a.py")
+    assert (finding.kind, finding.line) == ("high-entropy-assignment", 2)
+    assert text[finding.start : finding.end] == "Zx9!kq2LmP0vR7tY"

@@ -81,6 +81,8 @@ SENSITIVE_NAME = re.compile(
     r"private[_-]?key|credential|client[_-]?secret"
 )
 """Searched in lower-cased text: names whose assigned value may be a secret."""
+SENSITIVE_NAME_ANY_CASE = re.compile(SENSITIVE_NAME.pattern, re.IGNORECASE)
+"""The same, for the rare text whose lower-casing changes its length (slower)."""
 
 ASSIGNED_VALUE = re.compile(
     r"[A-Za-z0-9_.-]*[\"']?\s*(?::=|=>|[:=])\s*"

@@ -13,6 +13,7 @@ from fiedler_tui.core.secrets.rules import (
     ENV_FILE_NAME,
     MIN_ENTROPY_BITS,
     SENSITIVE_NAME,
+    SENSITIVE_NAME_ANY_CASE,
     TOKEN_RULES,
 )
 
@@ -56,16 +57,21 @@ def _spans(text: str, path: str) -> list[tuple[int, int, str]]:
             if end > start:
                 spans.append((start, end, rule.kind))
     lowered = text.lower()
-    if len(lowered) == len(text):  # offsets line up (lower() can change lengths)
-        for name in SENSITIVE_NAME.finditer(lowered):
-            assigned = ASSIGNED_VALUE.match(text, name.end())
-            if assigned is None:
-                continue
-            group = "quoted" if assigned.group("quoted") is not None else "bare"
-            value = assigned.group(group)
-            if shannon_entropy(value) >= MIN_ENTROPY_BITS and not value.isalpha():
-                start, end = assigned.span(group)
-                spans.append((start, end, "high-entropy-assignment"))
+    # Offsets line up unless lower() changed a length (e.g. "İ"); then match case-insensitively.
+    names = (
+        SENSITIVE_NAME.finditer(lowered)
+        if len(lowered) == len(text)
+        else SENSITIVE_NAME_ANY_CASE.finditer(text)
+    )
+    for name in names:
+        assigned = ASSIGNED_VALUE.match(text, name.end())
+        if assigned is None:
+            continue
+        group = "quoted" if assigned.group("quoted") is not None else "bare"
+        value = assigned.group(group)
+        if shannon_entropy(value) >= MIN_ENTROPY_BITS and not value.isalpha():
+            start, end = assigned.span(group)
+            spans.append((start, end, "high-entropy-assignment"))
     if is_env_file(path):
         for match in ENV_ASSIGNMENT.finditer(text):
             start, end = match.span("value")
