@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from conftest import KINDS, RecordingSleep, run_models, sim_config
+from providers_support import KINDS, RecordingSleep, run_models, sim_config
 
 from fiedler_tui.core.providers.errors import ErrorCode
 from fiedler_tui.core.runner import Retrying, Runner

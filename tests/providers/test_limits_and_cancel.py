@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from conftest import REQUEST, run_models, sim_config
+from providers_support import REQUEST, run_models, sim_config
 
 from fiedler_tui.core.runner import Cancelled, Finished, Runner, Started, TextDelta, is_terminal
 from fiedler_tui.core.simulator import ModelScript, SimulatedModel, Simulator

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from conftest import sim_config
+from providers_support import sim_config
 
 from fiedler_tui.core.config.schema import ProviderSpec
 from fiedler_tui.core.http import make_async_client

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import packaged_config_at, run_models
+from providers_support import packaged_config_at, run_models
 
 from fiedler_tui.core.request import ReviewRequest
 from fiedler_tui.core.runner import Runner

@@ -8,7 +8,7 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-from conftest import KINDS, REQUEST, RecordingSleep, healthy, run_models, sim_config
+from providers_support import KINDS, REQUEST, RecordingSleep, healthy, run_models, sim_config
 
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.providers.errors import ErrorCode

@@ -42,13 +42,16 @@ class SSEDecoder:
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         """Decode ``chunk`` and return the events it completed."""
-        self._buffer += self._text.decode(chunk)
+        text = self._buffer + self._text.decode(chunk)
+        if "\r" in text:
+            # A trailing CR may be the first half of a CRLF split across chunks: keep it back.
+            held = text.endswith("\r")
+            text = text[:-1] if held else text
+            text = text.replace("\r\n", "\n").replace("\r", "\n") + ("\r" if held else "")
+        lines = text.split("\n")
+        self._buffer = lines.pop()
         events: list[ServerSentEvent] = []
-        while True:
-            cut, width = _line_end(self._buffer)
-            if cut < 0:
-                break
-            line, self._buffer = self._buffer[:cut], self._buffer[cut + width :]
+        for line in lines:
             event = self._line(line)
             if event is not None:
                 events.append(event)
@@ -63,6 +66,10 @@ class SSEDecoder:
             )
             self._event, self._data, self._retry, self._dirty = "", [], None, False
             return event
+        if line.startswith("data: "):
+            self._data.append(line[6:])
+            self._dirty = True
+            return None
         if line.startswith(":"):
             return None
         name, _, value = line.partition(":")
@@ -81,20 +88,6 @@ class SSEDecoder:
             return None
         self._dirty = True
         return None
-
-
-def _line_end(buffer: str) -> tuple[int, int]:
-    """Index and width of the first complete line terminator, or (-1, 0).
-
-    A trailing ``\\r`` is not complete yet: the next chunk may start with ``\\n``.
-    """
-    newline = buffer.find("\n")
-    carriage = buffer.find("\r")
-    if carriage < 0 or 0 <= newline < carriage:
-        return newline, 1 if newline >= 0 else 0
-    if carriage + 1 == len(buffer):
-        return -1, 0
-    return carriage, 2 if buffer[carriage + 1] == "\n" else 1
 
 
 async def aiter_sse(

@@ -11,12 +11,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fiedler_tui.core.http import httpx
-from fiedler_tui.core.providers.base import Adapter, FinishReason, StreamPart
+from fiedler_tui.core.providers.base import Adapter, FinishReason, StreamParser, StreamPart
 from fiedler_tui.core.providers.classify import classify_exception, classify_response
 from fiedler_tui.core.providers.errors import ErrorCode, ProviderError
 from fiedler_tui.core.providers.profile import ModelProfile
 from fiedler_tui.core.providers.retry import RetryPolicy
-from fiedler_tui.core.providers.sse import SSEDecoder
+from fiedler_tui.core.providers.sse import ServerSentEvent, SSEDecoder
 from fiedler_tui.core.request import ReviewRequest
 from fiedler_tui.core.runner.events import (
     Cancelled,
@@ -179,16 +179,12 @@ class ModelRun:
                     )
                     decoder = SSEDecoder()
                     async for chunk in response.aiter_raw():
-                        for event in decoder.feed(chunk):
-                            for part in parser.feed(event):
-                                self._apply(part)
+                        self._consume(decoder.feed(chunk), parser)
                         if parser.done:
                             break
                     else:
                         if decoder.pending:
-                            for event in decoder.feed(b"\n\n"):
-                                for part in parser.feed(event):
-                                    self._apply(part)
+                            self._consume(decoder.feed(b"\n\n"), parser)
                     parser.close()
             except httpx.HTTPError as exc:
                 raise classify_exception(
@@ -198,20 +194,36 @@ class ModelRun:
                     read_timeout_s=provider.read_timeout_s,
                 ) from exc
 
-    def _apply(self, part: StreamPart) -> None:
-        if part.text:
+    def _consume(self, events: list[ServerSentEvent], parser: StreamParser) -> None:
+        """Apply what one network read carried, as one text delta (even if the parser fails
+        half-way: text that arrived before an error event is kept)."""
+        parts: list[StreamPart] = []
+        try:
+            for event in events:
+                parts.extend(parser.feed(event))
+        finally:
+            if parts:
+                self._apply(parts)
+
+    def _apply(self, parts: list[StreamPart]) -> None:
+        text = "".join([part.text for part in parts if part.text])
+        if text:
             ttft = self.stopwatch.mark_token()
             if ttft is not None:
                 self.emit(FirstToken(model=self.alias, ttft_s=ttft))
-            self.text_parts.append(part.text)
-            self.emit(TextDelta(model=self.alias, text=part.text))
+            self.text_parts.append(text)
+            self.emit(TextDelta(model=self.alias, text=text))
         changed = False
-        if part.input_tokens is not None and part.input_tokens != self.input_tokens:
-            self.input_tokens = part.input_tokens
-            changed = True
-        if part.output_tokens is not None and part.output_tokens != self.output_tokens:
-            self.output_tokens = part.output_tokens
-            changed = True
+        for part in parts:
+            if part.input_tokens is not None and part.input_tokens != self.input_tokens:
+                self.input_tokens = part.input_tokens
+                changed = True
+            if part.output_tokens is not None and part.output_tokens != self.output_tokens:
+                self.output_tokens = part.output_tokens
+                changed = True
+            if part.finish_reason is not None:
+                self.finish_reason = part.finish_reason
+                self.raw_finish_reason = part.raw_finish_reason
         if changed:
             self.emit(
                 Usage(
@@ -220,9 +232,6 @@ class ModelRun:
                     output_tokens=self.output_tokens,
                 )
             )
-        if part.finish_reason is not None:
-            self.finish_reason = part.finish_reason
-            self.raw_finish_reason = part.raw_finish_reason
 
     def _counts(self) -> TokenCounts:
         return TokenCounts(input_tokens=self.input_tokens, output_tokens=self.output_tokens)

@@ -15,7 +15,7 @@ from fiedler_tui.core.simulator.models_yaml import (
 )
 from fiedler_tui.core.simulator.recording import RecordedRequest
 from fiedler_tui.core.simulator.script import Fault, FaultKind, ModelScript
-from fiedler_tui.core.simulator.server import Simulator
+from fiedler_tui.core.simulator.server import Simulator, simulator_base_url
 
 __all__ = [
     "DemoEnvironment",
@@ -29,4 +29,5 @@ __all__ = [
     "demo_models",
     "scripts_for",
     "simulated_config",
+    "simulator_base_url",
 ]

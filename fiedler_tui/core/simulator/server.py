@@ -34,6 +34,7 @@ from fiedler_tui.core.simulator.wire_anthropic import AnthropicDialect
 from fiedler_tui.core.simulator.wire_gemini import GeminiDialect
 from fiedler_tui.core.simulator.wire_openai import OpenAIDialect
 
+MIN_PACING_SLEEP_S = 0.002
 _OPENAI = OpenAIDialect()
 _ANTHROPIC = AnthropicDialect()
 _GEMINI = GeminiDialect()
@@ -52,6 +53,11 @@ _STREAM_FAULTS = frozenset(
         FaultKind.STREAM_ERROR,
     }
 )
+
+
+def simulator_base_url(root_url: str, kind: str, prefix: str | None = None) -> str:
+    """The base URL of a simulated provider of ``kind`` on a simulator at ``root_url``."""
+    return f"{root_url}/{prefix or str(kind)}{_KIND_SUFFIX[str(kind)]}"
 
 
 class Simulator:
@@ -119,8 +125,7 @@ class Simulator:
         ``prefix`` defaults to the kind's name; give providers distinct prefixes to tell their
         traffic apart in :meth:`peak_for`.
         """
-        suffix = _KIND_SUFFIX[str(kind)]
-        return f"{self.root_url}/{prefix or str(kind)}{suffix}"
+        return simulator_base_url(self.root_url, kind, prefix)
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -293,7 +298,8 @@ async def _stream(
         await responder.chunk(stream.thought(piece))
     tokens = script.tokens()
     began = loop.time()
-    for index, token in enumerate(tokens):
+    index = 0
+    while index < len(tokens):
         if fault is not None and index == fault.after_tokens:
             if not await _stream_fault(responder, stream, fault):
                 return
@@ -301,9 +307,12 @@ async def _stream(
                 return
         if script.tokens_per_s and index:
             wait = began + index / script.tokens_per_s - loop.time()
-            if wait > 0 and not await responder.pause(wait):
+            if wait > 0 and not await responder.pause(max(wait, MIN_PACING_SLEEP_S)):
                 return
-        await responder.chunk(stream.token(token))
+        # Tokens already due go out in one write (as separate events), like a busy server's.
+        due = _due_tokens(index, len(tokens), began, script.tokens_per_s, loop.time(), fault)
+        await responder.chunk(b"".join(stream.token(t) for t in tokens[index : index + due]))
+        index += due
     if fault is not None and fault.after_tokens >= len(tokens):
         if not await _stream_fault(responder, stream, fault):
             return
@@ -315,6 +324,19 @@ async def _stream(
         )
     )
     await responder.end_stream()
+
+
+def _due_tokens(
+    index: int, total: int, began: float, rate: float | None, now: float, fault: Fault | None
+) -> int:
+    """How many tokens from ``index`` are due by ``now`` (at least one, never past a fault)."""
+    limit = total - index
+    if fault is not None and fault.after_tokens > index:
+        limit = min(limit, fault.after_tokens - index)
+    if not rate:
+        return 1
+    due = int((now - began) * rate) + 1 - index
+    return max(1, min(due, limit))
 
 
 async def _stream_fault(responder: Responder, stream: WireStream, fault: Fault) -> bool:

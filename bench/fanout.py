@@ -1,0 +1,169 @@
+"""Fan-out benchmark: how much the runner adds on top of the providers' own latency.
+
+Runs the provider simulator in a subprocess (so its CPU time is not counted against the
+pipeline) and prints two figures:
+
+1. 16 models (4 each on OpenAI, Anthropic, Gemini and an OpenAI-compatible server) with 1 s
+   simulated time to first token: total wall time of the fan-out versus the slowest model's
+   scripted duration, i.e. the overhead in ms.
+2. 16 models streaming at 1,250 tokens/s each (20,000 tokens/s aggregate): client CPU time per
+   delivered token, in µs, covering HTTP, SSE decoding, JSON parsing, events and the consumer loop.
+
+Usage: ``.venv/bin/python bench/fanout.py [--repeat N]``. Figures only; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from fiedler_tui.core.config.schema import Config
+from fiedler_tui.core.request import ReviewRequest
+from fiedler_tui.core.runner import Failed, Finished, Runner, TextDelta
+from fiedler_tui.core.simulator import (
+    ModelScript,
+    SimulatedModel,
+    simulated_config,
+    simulator_base_url,
+)
+
+KINDS = ("openai", "anthropic", "gemini", "openai-compatible")
+MODELS = 16
+REQUEST = ReviewRequest(prompt="Review the package.", package_text="=== a.py ===\nx = 1\n" * 50)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    ttft_s: float
+    tokens: int
+    tokens_per_s: float | None
+
+    def script(self) -> ModelScript:
+        reply = " ".join(f"w{i}" for i in range(self.tokens))
+        return ModelScript(reply=reply, ttft_s=self.ttft_s, tokens_per_s=self.tokens_per_s)
+
+    def models(self) -> list[SimulatedModel]:
+        return [
+            SimulatedModel(
+                name=f"{self.name}-{i}", kind=KINDS[i % len(KINDS)], script=self.script()
+            )
+            for i in range(MODELS)
+        ]
+
+    @property
+    def scripted_duration_s(self) -> float:
+        """TTFT plus the paced stream: the slowest model's duration with zero overhead."""
+        stream = (self.tokens - 1) / self.tokens_per_s if self.tokens_per_s else 0.0
+        return self.ttft_s + stream
+
+
+LATENCY = Scenario("latency", ttft_s=1.0, tokens=20, tokens_per_s=200.0)
+THROUGHPUT = Scenario("throughput", ttft_s=0.2, tokens=3750, tokens_per_s=1250.0)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    wall_s: float
+    slowest_model_s: float
+    cpu_s: float
+    tokens: int
+    deltas: int
+    failures: int
+
+
+def start_simulator(scenarios: list[Scenario], folder: Path) -> tuple[subprocess.Popen[str], str]:
+    scripts = {m.name: m.script.to_json() for s in scenarios for m in s.models()}
+    path = folder / "scripts.json"
+    path.write_text(json.dumps(scripts), "utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fiedler_tui.core.simulator", "--scripts", str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline().split()
+    if line[:1] != ["ready"]:
+        process.kill()
+        raise SystemExit(f"simulator did not start: {line}")
+    return process, f"http://127.0.0.1:{line[1]}"
+
+
+def config_for(root: str, scenario: Scenario) -> Config:
+    settings = {f"sim-{kind}": {"max_concurrency": MODELS, "read_timeout_s": 30} for kind in KINDS}
+    return simulated_config(
+        lambda kind, prefix: simulator_base_url(root, kind, prefix),
+        scenario.models(),
+        provider_settings=settings,
+    )
+
+
+async def measure(config: Config, scenario: Scenario) -> Measurement:
+    names = [m.name for m in scenario.models()]
+    async with Runner(config, {}, global_limit=MODELS) as runner:
+        # warm the connection pool and imports with one tiny request per provider
+        async for _ in runner.run(REQUEST, names[: len(KINDS)]):
+            pass
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        tokens = failures = deltas = 0
+        slowest = 0.0
+        async for event in runner.run(REQUEST, names):
+            if isinstance(event, TextDelta):
+                deltas += 1
+            elif isinstance(event, Finished):
+                slowest = max(slowest, event.timings.total_s)
+                tokens += event.usage.output_tokens or 0
+            elif isinstance(event, Failed):
+                failures += 1
+        wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    return Measurement(wall, slowest, cpu, tokens, deltas, failures)
+
+
+def report(scenario: Scenario, runs: list[Measurement]) -> None:
+    wall = statistics.median(r.wall_s for r in runs)
+    slowest = statistics.median(r.slowest_model_s for r in runs)
+    cpu = statistics.median(r.cpu_s for r in runs)
+    tokens = runs[0].tokens
+    heading = f"{MODELS} models, TTFT {scenario.ttft_s:g} s, {scenario.tokens} tokens each"
+    print(f"\n## {scenario.name}: {heading}", end="")
+    print(f" at {scenario.tokens_per_s:g} tok/s" if scenario.tokens_per_s else " (unpaced)")
+    print(
+        f"  runs: {len(runs)}, failures: {sum(r.failures for r in runs)}, tokens per run: {tokens}"
+    )
+    print(f"  scripted slowest model: {scenario.scripted_duration_s * 1000:8.1f} ms")
+    print(f"  measured slowest model: {slowest * 1000:8.1f} ms")
+    print(f"  fan-out wall time:      {wall * 1000:8.1f} ms")
+    print(f"  overhead vs scripted:   {(wall - scenario.scripted_duration_s) * 1000:8.1f} ms")
+    print(f"  overhead vs slowest:    {(wall - slowest) * 1000:8.1f} ms")
+    print(f"  aggregate rate:         {tokens / wall:8.0f} tokens/s")
+    print(f"  client CPU:             {cpu * 1000:8.1f} ms = {cpu / tokens * 1e6:6.1f} µs/token")
+
+
+async def main(repeat: int) -> None:
+    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as folder:
+        process, root = start_simulator([LATENCY, THROUGHPUT], Path(folder))
+        try:
+            for scenario in (LATENCY, THROUGHPUT):
+                config = config_for(root, scenario)
+                runs = [await measure(config, scenario) for _ in range(repeat)]
+                report(scenario, runs)
+        finally:
+            process.terminate()
+            process.wait(timeout=5)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--repeat", type=int, default=3)
+    asyncio.run(main(parser.parse_args().repeat))
