@@ -90,6 +90,21 @@ def test_fifo_is_never_opened(root: Path, settings: Settings) -> None:
 
 
 @pytest.mark.timeout(10)
+def test_unix_socket_is_never_opened(root: Path, settings: Settings) -> None:
+    import socket
+
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        server.bind(str(root / "sock"))
+        selection = select_files([root], settings)
+        assert selection.files == ()
+        assert selection.skipped[0].code is SkipCode.SPECIAL_FILE
+        assert "socket" in selection.skipped[0].reason
+    finally:
+        server.close()
+
+
+@pytest.mark.timeout(10)
 def test_dev_zero_behind_a_link(root: Path, settings: Settings) -> None:
     (root / "zero").symlink_to("/dev/zero")
     walked = select_files([root], settings)

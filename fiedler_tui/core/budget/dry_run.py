@@ -97,6 +97,7 @@ class DryRunEngine:
         self.files = FileReadCache()
         self._findings: dict[tuple[str, str, str], tuple[SecretFinding, ...]] = {}
         self._work: dict[tuple[object, ...], _FileWork] = {}
+        self._filters: dict[tuple[tuple[str, ...], tuple[str, ...]], Filters] = {}
         self._run_lock = threading.Lock()
         self._background: ThreadPoolExecutor | None = None
 
@@ -138,7 +139,10 @@ class DryRunEngine:
         self, paths: list[str | os.PathLike[str]], models: Sequence[ModelSpec], opts: DryRunOptions
     ) -> DryRunResult:
         started = time.perf_counter()
-        selection = select_files(paths, self.settings, opts.filters, self.files, opts.cwd)
+        filters = self._filters.setdefault(
+            (opts.filters.include, opts.filters.exclude), opts.filters
+        )  # one instance per glob set keeps its memo of decisions across runs
+        selection = select_files(paths, self.settings, filters, self.files, opts.cwd)
         scanned = time.perf_counter()
         encodings = sorted({encoding_of(m) for m in models})
         for name in encodings:  # load before the pool starts so loading happens once
