@@ -8,6 +8,7 @@ pipeline) and prints two figures:
    scripted duration, i.e. the overhead in ms.
 2. 16 models streaming at 1,250 tokens/s each (20,000 tokens/s aggregate): client CPU time per
    delivered token, in µs, covering HTTP, SSE decoding, JSON parsing, events and the consumer loop.
+3. Cancellation: 16 models mid-stream, ``cancel_all()``; time until the last ``Cancelled`` event.
 
 Usage: ``.venv/bin/python bench/fanout.py [--repeat N]``. Figures only; nothing is asserted.
 """
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.request import ReviewRequest
-from fiedler_tui.core.runner import Failed, Finished, Runner, TextDelta
+from fiedler_tui.core.runner import Cancelled, Failed, Finished, Runner, TextDelta
 from fiedler_tui.core.simulator import (
     ModelScript,
     SimulatedModel,
@@ -149,6 +150,27 @@ def report(scenario: Scenario, runs: list[Measurement]) -> None:
     print(f"  client CPU:             {cpu * 1000:8.1f} ms = {cpu / tokens * 1e6:6.1f} µs/token")
 
 
+async def cancel_latency(config: Config, scenario: Scenario) -> float:
+    """Seconds from ``cancel_all()`` (all 16 streaming) to the last ``Cancelled`` event."""
+    names = [m.name for m in scenario.models()]
+    async with Runner(config, {}, global_limit=MODELS) as runner:
+        fan_out = runner.start(REQUEST, names)
+        streaming: set[str] = set()
+        cancelled_at = 0.0
+        ended = 0
+        async with fan_out:
+            async for event in fan_out:
+                if isinstance(event, TextDelta) and not cancelled_at:
+                    streaming.add(event.model)
+                    if len(streaming) == MODELS:
+                        cancelled_at = time.perf_counter()
+                        fan_out.cancel_all()
+                elif isinstance(event, Cancelled):
+                    ended += 1
+        assert ended == MODELS, ended
+        return time.perf_counter() - cancelled_at
+
+
 async def main(repeat: int) -> None:
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder:
@@ -158,6 +180,12 @@ async def main(repeat: int) -> None:
                 config = config_for(root, scenario)
                 runs = [await measure(config, scenario) for _ in range(repeat)]
                 report(scenario, runs)
+            config = config_for(root, THROUGHPUT)
+            latencies = [await cancel_latency(config, THROUGHPUT) for _ in range(repeat)]
+            print(f"\n## cancel: {MODELS} models mid-stream at 1250 tok/s, cancel_all()")
+            median_ms = statistics.median(latencies) * 1000
+            print(f"  last Cancelled event after: {median_ms:6.1f} ms (median)")
+            print(f"  worst of {repeat} runs:          {max(latencies) * 1000:6.1f} ms")
         finally:
             process.terminate()
             process.wait(timeout=5)

@@ -129,16 +129,17 @@ class ProviderError(Exception):
 
     def with_retry_count(self, retry_count: int) -> ProviderError:
         """The same error, stamped with how many retries were taken before it."""
-        clone = ProviderError(
-            self.code,
-            self.message,
-            provider=self.provider,
+        info = replace(self.info, retry_count=retry_count)
+        return ProviderError(
+            info.code,
+            info.message,
+            provider=info.provider,
+            http_status=info.http_status,
+            retry_count=info.retry_count,
+            request_id=info.request_id,
             retryable=self.retryable,
             retry_after_s=self.retry_after_s,
         )
-        clone.info = replace(self.info, retry_count=retry_count)
-        clone.args = (clone.describe(),)
-        return clone
 
 
 _KEY_SHAPES = re.compile(

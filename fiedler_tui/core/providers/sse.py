@@ -9,7 +9,6 @@ the spec says, and :attr:`SSEDecoder.pending` tells the caller that happened.
 from __future__ import annotations
 
 import codecs
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 
@@ -88,12 +87,3 @@ class SSEDecoder:
             return None
         self._dirty = True
         return None
-
-
-async def aiter_sse(
-    chunks: AsyncIterator[bytes], decoder: SSEDecoder
-) -> AsyncIterator[ServerSentEvent]:
-    """Events from a byte stream, decoded with ``decoder`` (kept by the caller to inspect)."""
-    async for chunk in chunks:
-        for event in decoder.feed(chunk):
-            yield event
