@@ -291,3 +291,57 @@ async def test_failed_events_keep_usage_and_timings() -> None:
     assert failed.partial_text == "a b "
     assert failed.usage.input_tokens is not None
     assert failed.timings.ttft_s is not None
+
+
+XAI_BAD_KEY = '{"code":"Client specified an invalid argument","error":"Incorrect API key provided: xa***Ju. You can obtain an API key from https://console.x.ai."}'
+LLAMACPP_CONTEXT = '{"error":{"code":400,"message":"request (13392 tokens) exceeds the available context size (8192 tokens), try increasing it","type":"exceed_context_size_error","n_prompt_tokens":13392,"n_ctx":8192}}'
+VLLM_CONTEXT = '{"object":"error","message":"This model\'s maximum context length is 8192 tokens. However, you requested 8203 tokens (7691 in the messages, 512 in the completion). Please reduce the length of the messages or completion.","type":"BadRequestError","param":null,"code":400}'
+TOO_LARGE = '{"error":{"message":"Request too large for gpt-4o in organization org-x on tokens per min (TPM): Limit 30000, Requested 30601.","type":"tokens","param":null,"code":"rate_limit_exceeded"}}'
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "code"),
+    [
+        (400, XAI_BAD_KEY, ErrorCode.AUTH),
+        (400, LLAMACPP_CONTEXT, ErrorCode.CONTEXT_LENGTH_EXCEEDED),
+        (400, VLLM_CONTEXT, ErrorCode.CONTEXT_LENGTH_EXCEEDED),
+        (429, TOO_LARGE, ErrorCode.REQUEST_TOO_LARGE),
+    ],
+    ids=["xai-bad-key", "llama.cpp-context", "vllm-context", "request-too-large"],
+)
+async def test_compatible_server_errors_are_not_retried(
+    status: int, body: str, code: ErrorCode, recording_sleep: RecordingSleep
+) -> None:
+    script = ModelScript(faults=(Fault.http(status, body),) * 3)
+    models = [SimulatedModel(name="m", kind="openai-compatible", script=script)]
+    async with (
+        Simulator({"m": script}) as sim,
+        Runner(sim_config(sim, models), {}, sleep=recording_sleep) as runner,
+    ):
+        result = await run_models(runner, ["m"])
+        assert len(sim.requests_for("m")) == 1
+    assert result.failed("m").error.code is code
+    assert recording_sleep.delays == []
+
+
+async def test_a_json_answer_instead_of_a_stream_is_reported(
+    recording_sleep: RecordingSleep,
+) -> None:
+    plain = Fault.http(200, '{"id":"chatcmpl-1","object":"chat.completion","choices":[]}')
+    limited = Fault.http(
+        200,
+        '{"error":{"code":429,"message":"Resource has been exhausted","status":"RESOURCE_EXHAUSTED"}}',
+    )
+    scripts = {
+        "plain": ModelScript(faults=(plain,)),
+        "limited": ModelScript(reply="ok", faults=(limited,)),
+    }
+    models = [SimulatedModel(name=name, script=script) for name, script in scripts.items()]
+    async with (
+        Simulator(scripts) as sim,
+        Runner(sim_config(sim, models), {}, sleep=recording_sleep) as runner,
+    ):
+        result = await run_models(runner, ["plain", "limited"])
+    failed = result.failed("plain")
+    assert failed.error.code is ErrorCode.PROTOCOL and "event stream" in failed.error.message
+    assert result.finished("limited").retry_count == 1

@@ -150,6 +150,30 @@ def classify_stream_error(
     )
 
 
+def classify_unexpected_body(
+    *,
+    provider: str,
+    content_type: str,
+    body: bytes,
+    request_id: str | None = None,
+    secrets: Iterable[str | None] = (),
+) -> ProviderError:
+    """A 2xx answer that is not an event stream: an error object, or a server that ignored
+    ``stream: true``."""
+    data = _json_or_none(body)
+    if isinstance(data, dict) and data.get("error"):
+        return classify_stream_error(
+            provider=provider, payload=data, request_id=request_id, secrets=secrets
+        )
+    return ProviderError(
+        ErrorCode.PROTOCOL,
+        f"expected an event stream, got {content_type or 'no content type'} "
+        "(does this server support streaming?)",
+        provider=provider,
+        request_id=request_id,
+    )
+
+
 def classify_exception(
     exc: Exception, *, provider: str, connect_timeout_s: float, read_timeout_s: float
 ) -> ProviderError:

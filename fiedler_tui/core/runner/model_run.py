@@ -12,7 +12,11 @@ from dataclasses import dataclass
 
 from fiedler_tui.core.http import httpx
 from fiedler_tui.core.providers.base import Adapter, FinishReason, StreamParser, StreamPart
-from fiedler_tui.core.providers.classify import classify_exception, classify_response
+from fiedler_tui.core.providers.classify import (
+    classify_exception,
+    classify_response,
+    classify_unexpected_body,
+)
 from fiedler_tui.core.providers.errors import ErrorCode, ProviderError
 from fiedler_tui.core.providers.profile import ModelProfile
 from fiedler_tui.core.providers.retry import RetryPolicy
@@ -174,6 +178,15 @@ class ModelRun:
                             secrets=secrets,
                         )
                     request_id = headers.get("x-request-id") or headers.get("request-id")
+                    content_type = headers.get("content-type", "")
+                    if "json" in content_type:
+                        raise classify_unexpected_body(
+                            provider=provider.name,
+                            content_type=content_type,
+                            body=await response.aread(),
+                            request_id=request_id,
+                            secrets=secrets,
+                        )
                     parser = self.adapter.parser(
                         self.profile, request_id=request_id, secrets=secrets
                     )
