@@ -191,7 +191,7 @@ class ModelRun:
                         self.profile, request_id=request_id, secrets=secrets
                     )
                     decoder = SSEDecoder()
-                    async for chunk in response.aiter_raw():
+                    async for chunk in response.aiter_bytes():
                         self._consume(decoder.feed(chunk), parser)
                         if parser.done:
                             break
