@@ -100,7 +100,12 @@ class Runner:
     async def run(
         self, request: ReviewRequest, models: Sequence[str | ModelSpec]
     ) -> AsyncIterator[RunEvent]:
-        """Events of a fan-out run; leaving the loop early cancels the models still running."""
+        """Events of a fan-out run.
+
+        Closing the generator early cancels the models still running; wrap it in
+        ``contextlib.aclosing`` (or use :meth:`start` with ``async with``) to make that
+        happen at a known point rather than when the generator is collected.
+        """
         fan_out = self.start(request, models)
         async with fan_out:
             async for event in fan_out:

@@ -58,6 +58,7 @@ def demo_models() -> tuple[SimulatedModel, ...]:
         SimulatedModel(
             name="demo-swift",
             kind="openai",
+            provider="demo-openai",
             aliases=("swift",),
             script=ModelScript(reply=_SWIFT, ttft_s=0.3, tokens_per_s=90),
             price_in=0.5,
@@ -66,6 +67,7 @@ def demo_models() -> tuple[SimulatedModel, ...]:
         SimulatedModel(
             name="demo-steady",
             kind="anthropic",
+            provider="demo-anthropic",
             aliases=("steady",),
             script=ModelScript(reply=_STEADY, ttft_s=0.8, tokens_per_s=45),
             price_in=3.0,
@@ -74,6 +76,7 @@ def demo_models() -> tuple[SimulatedModel, ...]:
         SimulatedModel(
             name="demo-deliberate",
             kind="gemini",
+            provider="demo-gemini",
             aliases=("deliberate",),
             script=ModelScript(
                 reply=_DELIBERATE,
@@ -87,6 +90,7 @@ def demo_models() -> tuple[SimulatedModel, ...]:
         SimulatedModel(
             name="demo-busy",
             kind="openai",
+            provider="demo-openai",
             aliases=("busy",),
             script=ModelScript(
                 reply=_BUSY,
@@ -100,7 +104,7 @@ def demo_models() -> tuple[SimulatedModel, ...]:
         SimulatedModel(
             name="demo-local",
             kind="openai-compatible",
-            provider="sim-local",
+            provider="demo-local",
             aliases=("local",),
             completion_param="max_tokens",
             script=ModelScript(reply=_LOCAL, ttft_s=0.4, tokens_per_s=20),
