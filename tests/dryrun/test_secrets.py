@@ -94,3 +94,17 @@ def test_text_whose_lowercase_changes_length_is_still_scanned() -> None:
     (finding,) = scan_text(text, "a.py")
     assert (finding.kind, finding.line) == ("high-entropy-assignment", 2)
     assert text[finding.start : finding.end] == "Zx9!kq2LmP0vR7tY"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        'AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
+        '"SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
+    ],
+)
+def test_aws_secret_access_key_in_any_case(line: str) -> None:
+    findings = scan_text(f"{line}\n", "creds.yaml")
+    assert [f.kind for f in findings] == ["aws-secret-access-key"]
+    assert "wJalr" not in mask_text(line, findings)

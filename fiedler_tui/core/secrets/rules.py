@@ -1,7 +1,8 @@
-"""What a likely secret looks like: token formats with a cheap trigger substring each.
+"""What a likely secret looks like: token formats, each with a cheap trigger.
 
-A rule's regex only runs when its trigger occurs in the text, which keeps the scan fast on large
-packages. The ``value`` group (or the whole match) is the span that masking replaces.
+A rule's full regex only runs when its trigger (a literal-prefixed regex, which the ``re`` engine
+searches as fast as a substring) occurs in the text, which keeps the scan fast on large packages.
+The ``value`` group is the span that masking replaces.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ class TokenRule:
     """One secret format: a kind name, trigger substrings and the regex."""
 
     kind: str
-    triggers: tuple[str, ...]
+    trigger: re.Pattern[str]
     pattern: re.Pattern[str]
+    trigger_lowered: bool = False
+    """True when ``trigger`` is searched in the lower-cased text (case-insensitive formats)."""
 
 
 TOKEN_RULES: tuple[TokenRule, ...] = (
     TokenRule(
         "private-key",
-        ("PRIVATE KEY",),
+        re.compile("PRIVATE KEY"),
         re.compile(
             r"(?P<value>-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]{0,20000}?"
             r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z|(?=\n[ \t]*\n)))"
@@ -30,27 +33,28 @@ TOKEN_RULES: tuple[TokenRule, ...] = (
     ),
     TokenRule(
         "aws-access-key-id",
-        ("AKIA", "ASIA", "ABIA", "ACCA"),
+        re.compile("AKIA|ASIA|ABIA|ACCA"),
         re.compile(
             r"(?<![A-Za-z0-9])(?P<value>(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16})(?![A-Za-z0-9])"
         ),
     ),
     TokenRule(
         "aws-secret-access-key",
-        ("aws_secret", "AWS_SECRET", "aws_secret_access_key", "SecretAccessKey"),
+        re.compile("secret"),
         re.compile(
             r"(?i)(?:aws_?secret_?access_?key|secretaccesskey)[\"']?\s*[:=]\s*[\"']?"
             r"(?P<value>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])"
         ),
+        trigger_lowered=True,
     ),
     TokenRule(
         "anthropic-api-key",
-        ("sk-ant-",),
+        re.compile("sk-ant-"),
         re.compile(r"(?<![A-Za-z0-9_-])(?P<value>sk-ant-[A-Za-z0-9]+-[A-Za-z0-9_-]{20,})"),
     ),
     TokenRule(
         "openai-api-key",
-        ("sk-",),
+        re.compile("sk-"),
         re.compile(
             r"(?<![A-Za-z0-9_-])(?P<value>sk-(?!ant-)(?:proj-|svcacct-|admin-)?"
             r"[A-Za-z0-9_-]{20,})"
@@ -58,7 +62,7 @@ TOKEN_RULES: tuple[TokenRule, ...] = (
     ),
     TokenRule(
         "github-token",
-        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+        re.compile("gh[pousr]_|github_pat_"),
         re.compile(
             r"(?<![A-Za-z0-9_])(?P<value>(?:gh[pousr]_[A-Za-z0-9]{36,}|"
             r"github_pat_[A-Za-z0-9_]{22,}))"
@@ -66,23 +70,43 @@ TOKEN_RULES: tuple[TokenRule, ...] = (
     ),
     TokenRule(
         "slack-token",
-        ("xox",),
+        re.compile("xox[abposr]-"),
         re.compile(r"(?<![A-Za-z0-9])(?P<value>xox[abposr]-[A-Za-z0-9-]{10,})"),
     ),
     TokenRule(
         "google-api-key",
-        ("AIza",),
+        re.compile("AIza"),
         re.compile(r"(?<![A-Za-z0-9_-])(?P<value>AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])"),
     ),
 )
 
+SENSITIVE_WORDS = (
+    "passw",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "accesskey",
+    "access_key",
+    "access-key",
+    "authkey",
+    "auth_key",
+    "auth-key",
+    "privatekey",
+    "private_key",
+    "private-key",
+    "credential",
+)
+"""Searched (as substrings, the fastest way) in lower-cased text: names whose assigned value may
+be a secret. ``ASSIGNED_VALUE`` then skips the rest of the name (``passw`` -> ``password``)."""
 SENSITIVE_NAME = re.compile(
     r"passw(?:or)?d|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|"
     r"private[_-]?key|credential|client[_-]?secret"
 )
-"""Searched in lower-cased text: names whose assigned value may be a secret."""
 SENSITIVE_NAME_ANY_CASE = re.compile(SENSITIVE_NAME.pattern, re.IGNORECASE)
-"""The same, for the rare text whose lower-casing changes its length (slower)."""
+"""The same names as a regex, for the rare text whose lower-casing changes its length."""
 
 ASSIGNED_VALUE = re.compile(
     r"[A-Za-z0-9_.-]*[\"']?\s*(?::=|=>|[:=])\s*"

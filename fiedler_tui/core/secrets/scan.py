@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fiedler_tui.core.secrets.rules import (
@@ -12,8 +13,8 @@ from fiedler_tui.core.secrets.rules import (
     ENV_EXAMPLE_SUFFIXES,
     ENV_FILE_NAME,
     MIN_ENTROPY_BITS,
-    SENSITIVE_NAME,
     SENSITIVE_NAME_ANY_CASE,
+    SENSITIVE_WORDS,
     TOKEN_RULES,
 )
 
@@ -47,24 +48,32 @@ def is_env_file(path: str) -> bool:
     return bool(ENV_FILE_NAME.search(path)) and not path.endswith(ENV_EXAMPLE_SUFFIXES)
 
 
+def _name_ends(text: str, lowered: str) -> Iterator[int]:
+    """Where each sensitive name ends (in ``text`` offsets)."""
+    if len(lowered) != len(text):  # lower() changed a length (e.g. "İ"): offsets differ
+        for match in SENSITIVE_NAME_ANY_CASE.finditer(text):
+            yield match.end()
+        return
+    find = lowered.find
+    for word in SENSITIVE_WORDS:
+        index = find(word)
+        while index >= 0:
+            yield index + len(word)
+            index = find(word, index + 1)
+
+
 def _spans(text: str, path: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
+    lowered = text.lower()
     for rule in TOKEN_RULES:
-        if not any(trigger in text for trigger in rule.triggers):
+        if rule.trigger.search(lowered if rule.trigger_lowered else text) is None:
             continue
         for match in rule.pattern.finditer(text):
             start, end = match.span("value")
             if end > start:
                 spans.append((start, end, rule.kind))
-    lowered = text.lower()
-    # Offsets line up unless lower() changed a length (e.g. "İ"); then match case-insensitively.
-    names = (
-        SENSITIVE_NAME.finditer(lowered)
-        if len(lowered) == len(text)
-        else SENSITIVE_NAME_ANY_CASE.finditer(text)
-    )
-    for name in names:
-        assigned = ASSIGNED_VALUE.match(text, name.end())
+    for name_end in _name_ends(text, lowered):
+        assigned = ASSIGNED_VALUE.match(text, name_end)
         if assigned is None:
             continue
         group = "quoted" if assigned.group("quoted") is not None else "bare"
