@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from fiedler_tui import __version__
-from fiedler_tui.commands import doctor, dry_run, keys, models
+from fiedler_tui.commands import doctor, dry_run, keys, models, runs, send
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.core.errors import FiedlerError
 from fiedler_tui.core.logs import setup_logging
@@ -27,6 +27,8 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     doctor,
     keys,
     dry_run,
+    send,
+    runs,
 )
 
 

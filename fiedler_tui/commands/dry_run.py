@@ -41,6 +41,12 @@ def add_parser(subparsers: Any) -> None:
         help="show the package, token budgets and cost per model without sending",
         description="Build the package from PATHs and check it against each model's budget.",
     )
+    add_package_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def add_package_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments ``dry-run`` and ``send`` share: paths, models, prompt, filters, secrets."""
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to package")
     parser.add_argument(
         "-m",
@@ -78,7 +84,6 @@ def add_parser(subparsers: Any) -> None:
         "--exclude-secrets", action="store_true", help="leave files with likely secrets out"
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
-    parser.set_defaults(handler=run)
 
 
 def _prompt(args: argparse.Namespace) -> str:
@@ -121,7 +126,8 @@ def _models(args: argparse.Namespace, ctx: CommandContext) -> list[ModelSpec]:
     return chosen
 
 
-def run(args: argparse.Namespace, ctx: CommandContext) -> int:
+def build_dry_run(args: argparse.Namespace, ctx: CommandContext) -> DryRunResult:
+    """The dry run the arguments ask for; a refused path (outside the roots, missing) raises."""
     models = _models(args, ctx)
     options = DryRunOptions(
         prompt=_prompt(args),
@@ -133,6 +139,11 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     with DryRunEngine(ctx.settings) as engine:
         result = engine.run(args.paths, models, options)
     result.selection.raise_for_refused()
+    return result
+
+
+def run(args: argparse.Namespace, ctx: CommandContext) -> int:
+    result = build_dry_run(args, ctx)
     if args.json:
         ctx.out(json.dumps(result.to_json(), indent=2))
     else:

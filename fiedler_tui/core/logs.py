@@ -105,6 +105,9 @@ def setup_logging(settings: Settings) -> Path | None:
         old.close()
     logger.setLevel(settings.log_level)
     logger.propagate = False
+    if settings.no_disk:
+        logger.addHandler(logging.NullHandler())
+        return None
     try:
         handler: logging.Handler = logging.StreamHandler(_private_stream(settings.log_file))
     except OSError:

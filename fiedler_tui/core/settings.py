@@ -160,7 +160,7 @@ VARIABLES: tuple[Variable, ...] = (
         "no_disk",
         _bool,
         "0",
-        "1 writes no run to disk; results live only in memory and on screen",
+        "1 writes nothing to disk (no runs, no log file); results live in memory and on screen",
     ),
     Variable(
         "FIEDLER_RETENTION_DAYS",

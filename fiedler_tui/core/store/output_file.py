@@ -30,6 +30,11 @@ class OutputFile:
         self.bytes_written = 0
 
     @property
+    def file_name(self) -> str:
+        """The final file name (what the summary records)."""
+        return self.final_path.name
+
+    @property
     def closed(self) -> bool:
         return self._fd is None
 

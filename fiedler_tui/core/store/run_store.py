@@ -37,6 +37,9 @@ class StoreError(FiedlerError):
 
 
 class ModelOutput(Protocol):
+    @property
+    def file_name(self) -> str | None: ...
+
     def append(self, text: str) -> None: ...
 
     def close(self) -> Path | None: ...
@@ -59,6 +62,10 @@ class MemoryOutput:
 
     parts: list[str] = field(default_factory=list)
 
+    @property
+    def file_name(self) -> str | None:
+        return None
+
     def append(self, text: str) -> None:
         self.parts.append(text)
 
@@ -73,6 +80,7 @@ class MemoryOutput:
 @dataclass
 class MemoryRun:
     run_id: str
+    identity: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     outputs: dict[str, MemoryOutput] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
@@ -81,14 +89,16 @@ class MemoryRun:
         return self.outputs.setdefault(alias, MemoryOutput())
 
     def write_summary(self, summary: Mapping[str, Any]) -> None:
-        self.summary = dict(summary)
+        self.summary = {**summary, **self.identity}
 
 
 class DiskRun:
     """A run directory: ``<stem>.md`` per model and ``summary.json``."""
 
-    def __init__(self, run_id: str, path: Path) -> None:
+    def __init__(self, run_id: str, path: Path, identity: Mapping[str, Any]) -> None:
         self.run_id = run_id
+        self.identity = dict(identity)
+        """Run id, pid and host: part of every summary written (interrupted-run detection)."""
         self.path: Path | None = path
         self._dir = path
         self._taken: set[str] = {SUMMARY_NAME.lower()}
@@ -101,7 +111,7 @@ class DiskRun:
         return OutputFile(self._dir / name)
 
     def write_summary(self, summary: Mapping[str, Any]) -> None:
-        atomic_write_json(self._dir / SUMMARY_NAME, dict(summary))
+        atomic_write_json(self._dir / SUMMARY_NAME, {**summary, **self.identity})
 
 
 @dataclass(frozen=True)
@@ -176,21 +186,14 @@ class RunStore:
         """Create the run (directory and ``running`` summary) and return it."""
         now = now or datetime.now(UTC)
         run_id = new_run_id(now)
-        base = {
-            **summary,
-            "run_id": run_id,
-            "status": STATUS_RUNNING,
-            "pid": os.getpid(),
-            "host": socket.gethostname(),
-        }
+        identity = {"run_id": run_id, "pid": os.getpid(), "host": socket.gethostname()}
+        run: RunRecord
         if self.no_disk:
-            run = MemoryRun(run_id)
-            run.write_summary(base)
-            return run
-        path = make_private_dir(self.root / run_id)
-        disk = DiskRun(run_id, path)
-        disk.write_summary(base)
-        return disk
+            run = MemoryRun(run_id, identity)
+        else:
+            run = DiskRun(run_id, make_private_dir(self.root / run_id), identity)
+        run.write_summary({"status": STATUS_RUNNING, **summary})
+        return run
 
     def _run_dirs(self) -> Iterator[Path]:
         if self.no_disk or not self.root.is_dir():

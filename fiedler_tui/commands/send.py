@@ -1,0 +1,155 @@
+"""``fiedler send``: the dry run's checks, then every model at once, saved as it streams.
+
+Exit 0 when every model succeeded, 1 when some failed, 2 on bad input or configuration, 3 when
+the dry run refuses (budget, limit, secrets, spend cap, changed files), 130 when interrupted
+(Ctrl-C cancels every model; partial outputs are kept and the run is marked ``cancelled``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import json
+import signal
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from fiedler_tui.commands.context import CommandContext
+from fiedler_tui.commands.dry_run import add_package_arguments, build_dry_run
+from fiedler_tui.core.runner import (
+    Cancelled,
+    Failed,
+    Finished,
+    FirstToken,
+    Queued,
+    Retrying,
+    RunEvent,
+    Started,
+)
+from fiedler_tui.core.send import SendSession
+from fiedler_tui.core.store.run_store import RunStore
+
+EXIT_INTERRUPTED = 130
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "send",
+        help="send the prompt and files to the models at once and save their answers",
+        description="Run the dry run's checks, then stream every model's answer to disk.",
+    )
+    add_package_arguments(parser)
+    parser.add_argument("--events", action="store_true", help="print events as JSON lines")
+    parser.add_argument("--output-dir", metavar="D", help="save the run under D")
+    parser.set_defaults(handler=run)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return str(value.value)
+    return str(value)
+
+
+def event_json(event: RunEvent) -> str:
+    """One event as a JSON object with its type name."""
+    data = {"type": type(event).__name__, **dataclasses.asdict(event)}
+    return json.dumps(data, default=_jsonable, ensure_ascii=False)
+
+
+class Progress:
+    """One line per model state change on stderr: status, tokens, elapsed."""
+
+    def __init__(self, ctx: CommandContext, models: list[str]) -> None:
+        self._ctx = ctx
+        self._start = time.monotonic()
+        self._width = max((len(m) for m in models), default=0)
+
+    def line(self, model: str, text: str) -> None:
+        elapsed = time.monotonic() - self._start
+        self._ctx.err(f"[{elapsed:6.1f}s] {model:<{self._width}}  {text}")
+
+    def show(self, event: RunEvent) -> None:
+        match event:
+            case Queued(provider=provider):
+                self.line(event.model, f"queued ({provider})")
+            case Started(attempt=attempt) if attempt > 1:
+                self.line(event.model, f"attempt {attempt}")
+            case Retrying(delay_s=delay, reason=reason):
+                self.line(event.model, f"retrying in {delay:.1f}s: {reason}")
+            case FirstToken(ttft_s=ttft):
+                self.line(event.model, f"streaming (first token after {ttft:.2f}s)")
+            case Finished(usage=usage, timings=timings):
+                rate = timings.output_tokens_per_s
+                speed = f", {rate:.0f} tok/s" if rate else ""
+                self.line(
+                    event.model,
+                    f"done: {usage.output_tokens or 0:,} tokens in {timings.total_s:.1f}s{speed}",
+                )
+            case Failed(error=error, partial_text=partial):
+                kept = f"; kept {len(partial):,} chars" if partial else ""
+                self.line(event.model, f"failed [{error.code}] {error.message}{kept}")
+            case Cancelled(partial_text=partial):
+                self.line(event.model, f"cancelled; kept {len(partial):,} chars")
+
+
+async def _stream(session: SendSession, args: argparse.Namespace, ctx: CommandContext) -> bool:
+    """Run the session; True when it was interrupted."""
+    loop = asyncio.get_running_loop()
+    interrupted = False
+
+    def interrupt() -> None:
+        nonlocal interrupted
+        if not interrupted:
+            interrupted = True
+            ctx.err("interrupted: cancelling every model (partial outputs are kept)")
+            session.cancel_all()
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, interrupt)
+        loop.add_signal_handler(signal.SIGTERM, interrupt)
+    except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
+        pass
+    progress = Progress(ctx, session.aliases)
+    try:
+        async with session:
+            async for event in session.events():
+                if args.events:
+                    ctx.out(event_json(event))
+                progress.show(event)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+    return interrupted
+
+
+def run(args: argparse.Namespace, ctx: CommandContext) -> int:
+    settings = ctx.settings
+    if args.output_dir:
+        settings = settings.replace(output_dir=Path(args.output_dir).expanduser())
+    store = RunStore(settings.output_dir, no_disk=settings.no_disk)
+    if settings.retention_days:
+        store.prune(settings.retention_days)
+    result = build_dry_run(args, ctx)
+    keys = {name: key.value for name, key in ctx.resolve_keys().items()}
+    session = SendSession(
+        config=ctx.config,
+        settings=settings,
+        keys=keys,
+        result=result,
+        aliases=[m.alias for m in result.models],
+        store=store,
+    )
+    session.preflight()
+    interrupted = asyncio.run(_stream(session, args, ctx))
+    where = session.run_path or "memory only (FIEDLER_NO_DISK=1)"
+    ctx.err(f"run {session.run_id}: {session.status}; saved in {where}")
+    if args.json:
+        ctx.out(json.dumps(session.summary(), indent=2, ensure_ascii=False))
+    if interrupted:
+        return EXIT_INTERRUPTED
+    return 0 if session.status == "done" else 1

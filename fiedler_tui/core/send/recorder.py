@@ -1,0 +1,202 @@
+"""Turns runner events into the run's record: one output file per model and the summary.
+
+Text is appended to each model's output as it arrives; the summary is rewritten (atomically)
+when the run starts, whenever a model ends, and when the run ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from fiedler_tui.core.budget import DryRunResult, ModelBudget
+from fiedler_tui.core.config.schema import Config
+from fiedler_tui.core.providers.errors import ErrorInfo
+from fiedler_tui.core.runner import (
+    Cancelled,
+    Failed,
+    Finished,
+    FirstToken,
+    Queued,
+    Retrying,
+    RunEvent,
+    Started,
+    TextDelta,
+    Timings,
+    TokenCounts,
+    Usage,
+)
+from fiedler_tui.core.store.run_store import ModelOutput, RunRecord
+from fiedler_tui.core.store.summary import (
+    ModelRecord,
+    PackagedFile,
+    PackageFacts,
+    build_summary,
+    usage_cost,
+)
+
+TERMINAL_STATUSES = frozenset({"done", "failed", "cancelled"})
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def error_record(error: ErrorInfo) -> dict[str, Any]:
+    return {
+        "code": str(error.code),
+        "message": error.message,
+        "provider": error.provider,
+        "http_status": error.http_status,
+        "retry_count": error.retry_count,
+        "request_id": error.request_id,
+    }
+
+
+def run_status(statuses: Sequence[str], user_cancelled: bool) -> str:
+    """The run's status from its models': done, partial, failed or cancelled."""
+    if user_cancelled:
+        return "cancelled"
+    if statuses and all(s == "done" for s in statuses):
+        return "done"
+    if any(s == "done" for s in statuses):
+        return "partial"
+    if statuses and all(s == "cancelled" for s in statuses):
+        return "cancelled"
+    return "failed"
+
+
+class RunRecorder:
+    """Keeps a ``ModelRecord`` per model and writes outputs and summaries through ``record``."""
+
+    def __init__(
+        self,
+        *,
+        record: RunRecord,
+        result: DryRunResult,
+        budgets: Sequence[ModelBudget],
+        config: Config,
+        app_version: str,
+        save_prompt: bool,
+        redact_filenames: bool,
+    ) -> None:
+        self.record = record
+        self._result = result
+        self._config = config
+        self._app_version = app_version
+        self._save_prompt = save_prompt
+        self._redact = redact_filenames
+        self.started_at = now_iso()
+        self.ended_at: str | None = None
+        self.records: dict[str, ModelRecord] = {
+            b.alias: ModelRecord(
+                alias=b.alias,
+                provider=b.provider,
+                model=b.model,
+                estimate_input=b.input_tokens,
+                count_method=str(b.count_method),
+            )
+            for b in budgets
+        }
+        self._outputs: dict[str, ModelOutput] = {}
+        self._texts: dict[str, list[str]] = {alias: [] for alias in self.records}
+        files = [PackagedFile(f.path, f.size, f.lines, f.sha256) for f in result.preview.files]
+        self._package = PackageFacts(
+            files, result.preview.bytes, result.preview.lines, result.preview.sha256
+        )
+
+    def text(self, alias: str) -> str:
+        """Everything the model has produced so far (kept in memory for the screens)."""
+        return "".join(self._texts.get(alias, ()))
+
+    def summary(self, status: str) -> dict[str, Any]:
+        return build_summary(
+            app_version=self._app_version,
+            status=status,
+            started_at=self.started_at,
+            ended_at=self.ended_at,
+            prompt=self._result.prompt,
+            package=self._package,
+            models=list(self.records.values()),
+            save_prompt=self._save_prompt,
+            redact_filenames=self._redact,
+        )
+
+    def start(self) -> None:
+        for alias, model in self.records.items():
+            output = self.record.output(alias)
+            self._outputs[alias] = output
+            model.output_file = output.file_name
+        self.record.write_summary(self.summary("running"))
+
+    def handle(self, event: RunEvent) -> None:
+        """Update the record for one event; write the summary when a model ends."""
+        model = self.records[event.model]
+        match event:
+            case TextDelta(text=text):
+                self._texts[event.model].append(text)
+                self._outputs[event.model].append(text)
+            case Queued():
+                model.status = "queued"
+            case Started():
+                model.status = "running"
+            case Retrying(attempt=attempt, delay_s=delay, reason=reason, error=error):
+                model.status = "retrying"
+                model.retries.append(
+                    {
+                        "attempt": attempt,
+                        "delay_s": round(delay, 3),
+                        "reason": reason,
+                        "code": str(error.code),
+                    }
+                )
+            case FirstToken(ttft_s=ttft):
+                model.status = "streaming"
+                model.ttft_s = round(ttft, 4)
+            case Usage(input_tokens=tokens_in, output_tokens=tokens_out):
+                model.usage_input, model.usage_output = tokens_in, tokens_out
+            case Finished(finish_reason=reason, usage=usage, timings=timings):
+                model.status = "done"
+                model.finish_reason = str(reason)
+                self._end(event.model, usage, timings)
+            case Failed(error=error, usage=usage, timings=timings):
+                model.status = "failed"
+                model.error = error_record(error)
+                self._end(event.model, usage, timings)
+            case Cancelled(timings=timings):
+                model.status = "cancelled"
+                self._end(event.model, None, timings)
+
+    def _end(self, alias: str, usage: TokenCounts | None, timings: Timings) -> None:
+        model = self.records[alias]
+        if usage is not None:
+            model.usage_input = usage.input_tokens
+            model.usage_output = usage.output_tokens
+        model.ttft_s = round(timings.ttft_s, 4) if timings.ttft_s is not None else model.ttft_s
+        model.total_s = round(timings.total_s, 4)
+        if timings.output_tokens_per_s is not None:
+            model.tokens_per_s = round(timings.output_tokens_per_s, 2)
+        if model.usage_input is not None or model.usage_output is not None:
+            spec = self._config.resolve(alias)
+            model.cost_usd = usage_cost(
+                spec.price_in, spec.price_out, model.usage_input or 0, model.usage_output or 0
+            )
+        self._close_output(alias)
+        self.record.write_summary(self.summary("running"))
+
+    def _close_output(self, alias: str) -> None:
+        output = self._outputs.pop(alias, None)
+        if output is not None:
+            output.close()
+
+    def finish(self, user_cancelled: bool) -> str:
+        """Close what is still open and write the final summary; return the run's status."""
+        for alias, model in self.records.items():
+            if model.status not in TERMINAL_STATUSES:
+                model.status = "cancelled" if user_cancelled else "failed"
+            self._close_output(alias)
+        self.ended_at = now_iso()
+        status = run_status([m.status for m in self.records.values()], user_cancelled)
+        self.record.write_summary(self.summary(status))
+        return status

@@ -1,0 +1,163 @@
+"""One send: refuse what the dry run refuses, then run every model and record it as it streams.
+
+Usage (the CLI and the TUI share it)::
+
+    session = SendSession(config=..., settings=..., keys=..., result=dry_run, aliases=[...])
+    session.preflight()                 # raises a FiedlerError; nothing has been sent
+    async with session:
+        async for event in session.events():
+            ...                         # session.cancel(alias) / session.cancel_all() any time
+    session.status, session.run_id, session.run_path, session.text(alias)
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+
+from fiedler_tui import __version__
+from fiedler_tui.core.budget import DryRunResult, ModelBudget, SendBlockedError
+from fiedler_tui.core.config.schema import Config
+from fiedler_tui.core.http import httpx
+from fiedler_tui.core.package import ensure_unchanged
+from fiedler_tui.core.runner import FanOut, RunEvent, Runner
+from fiedler_tui.core.send.recorder import RunRecorder
+from fiedler_tui.core.settings import Settings
+from fiedler_tui.core.store.run_store import RunRecord, RunStore
+
+
+class SendSession:
+    """Sends ``result``'s package and prompt to ``aliases`` and records the run."""
+
+    def __init__(
+        self,
+        *,
+        config: Config,
+        settings: Settings,
+        keys: Mapping[str, str | None],
+        result: DryRunResult,
+        aliases: Sequence[str],
+        store: RunStore | None = None,
+        client: httpx.AsyncClient | None = None,
+        app_version: str = __version__,
+        temperature: float | None = None,
+    ) -> None:
+        self.config = config
+        self.settings = settings
+        self.result = result
+        self.aliases = list(dict.fromkeys(aliases))
+        self.store = store or RunStore(settings.output_dir, no_disk=settings.no_disk)
+        self._keys = dict(keys)
+        self._client = client
+        self._app_version = app_version
+        self._temperature = temperature
+        self._runner: Runner | None = None
+        self._fanout: FanOut | None = None
+        self._recorder: RunRecorder | None = None
+        self._user_cancelled = False
+        self.status = "not started"
+
+    def _budgets(self) -> list[ModelBudget]:
+        by_alias = {b.alias: b for b in self.result.models}
+        missing = [a for a in self.aliases if a not in by_alias]
+        if missing:
+            raise SendBlockedError(
+                [f"{alias}: not in the dry run; preview again with this model" for alias in missing]
+            )
+        return [by_alias[a] for a in self.aliases]
+
+    def preflight(self) -> None:
+        """Every check before anything leaves the machine (raises; nothing is sent)."""
+        if not self.aliases:
+            raise SendBlockedError(["no model selected"])
+        if not self.result.prompt.strip():
+            raise SendBlockedError(["the prompt is empty"])
+        self.result.raise_for_blockers()
+        over = [b for b in self._budgets() if not b.fits]
+        if over:
+            raise SendBlockedError(
+                [f"{b.alias}: over budget by {b.tokens_to_remove:,} tokens" for b in over]
+            )
+        ensure_unchanged(self.result.preview)
+        self.store.preflight()
+
+    async def __aenter__(self) -> SendSession:
+        budgets = self._budgets()
+        self._runner = Runner(
+            self.config, self._keys, client=self._client, global_limit=self.settings.max_concurrency
+        )
+        await self._runner.__aenter__()
+        record = self.store.start_run({})
+        self._recorder = RunRecorder(
+            record=record,
+            result=self.result,
+            budgets=budgets,
+            config=self.config,
+            app_version=self._app_version,
+            save_prompt=self.settings.save_prompt,
+            redact_filenames=self.settings.redact_filenames,
+        )
+        self._recorder.start()
+        self.status = "running"
+        request = self.result.request(temperature=self._temperature)
+        self._fanout = self._runner.start(request, self.aliases)
+        return self
+
+    async def events(self) -> AsyncIterator[RunEvent]:
+        """Every event of the run, each recorded before it is yielded."""
+        assert self._fanout is not None and self._recorder is not None, "use `async with`"
+        async for event in self._fanout:
+            self._recorder.handle(event)
+            yield event
+
+    def cancel(self, alias: str) -> bool:
+        return self._fanout.cancel(alias) if self._fanout is not None else False
+
+    def cancel_all(self) -> None:
+        self._user_cancelled = True
+        if self._fanout is not None:
+            self._fanout.cancel_all()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._fanout is not None:
+                if exc is not None:
+                    self._user_cancelled = True
+                await self._fanout.__aexit__(exc_type, exc, tb)  # cancels what is left, waits
+                if self._recorder is not None:
+                    async for event in self._fanout:  # record what was still queued
+                        self._recorder.handle(event)
+        finally:
+            if self._recorder is not None:
+                self.status = self._recorder.finish(self._user_cancelled)
+            if self._runner is not None:
+                await self._runner.aclose()
+
+    @property
+    def record(self) -> RunRecord | None:
+        return self._recorder.record if self._recorder is not None else None
+
+    @property
+    def run_id(self) -> str | None:
+        return self.record.run_id if self.record is not None else None
+
+    @property
+    def run_path(self) -> Path | None:
+        return self.record.path if self.record is not None else None
+
+    def text(self, alias: str) -> str:
+        return self._recorder.text(alias) if self._recorder is not None else ""
+
+    def summary(self) -> dict[str, object]:
+        assert self._recorder is not None
+        return {**self._recorder.summary(self.status), "run_id": self.run_id}
+
+    @property
+    def recorder(self) -> RunRecorder | None:
+        return self._recorder
