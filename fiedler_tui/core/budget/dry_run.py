@@ -53,6 +53,8 @@ from fiedler_tui.core.tokens.methods import (
 
 MAX_REMEMBERED_FINDINGS = 100_000
 PROMPT_CACHE_MIN_CHARS = 10_000
+SECRETS_NAMED = 5
+"""How many findings a refusal names (file:line and kind; never the value)."""
 
 
 @dataclass(frozen=True)
@@ -343,9 +345,17 @@ class DryRunEngine:
                 f"worst-case cost ${total_cost:.4f} is above FIEDLER_MAX_COST_USD={cap:g}"
             )
         if findings and policy is SecretPolicy.REFUSE:
+            shown = ", ".join(
+                f"{display_name(f.path)}:{f.line} ({f.kind})" for f in findings[:SECRETS_NAMED]
+            )
+            more = (
+                f" and {len(findings) - SECRETS_NAMED} more"
+                if len(findings) > SECRETS_NAMED
+                else ""
+            )
             blockers.append(
-                f"{len(findings)} likely secret(s) found; exclude the files, mask the values "
-                "(--mask-secrets) or send anyway (--allow-secrets)"
+                f"{len(findings)} likely secret(s) found: {shown}{more}; exclude the files, mask "
+                "the values (--mask-secrets) or send anyway (--allow-secrets)"
             )
         return tuple(blockers)
 
