@@ -1,0 +1,455 @@
+"""Compose (the start screen): pick files and models, write the prompt, watch the live budget.
+
+Every change (a file or model toggled, the secret policy, the prompt after a short pause) starts
+a dry run in an exclusive thread worker; a newer change supersedes an older preview. The send key
+only ever sends a preview made for exactly the current selection, prompt and policy.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Select, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from fiedler_tui.core.budget import DryRunEngine, DryRunOptions, DryRunResult
+from fiedler_tui.core.config.schema import ModelSpec
+from fiedler_tui.core.files.roots import AllowedRoots
+from fiedler_tui.core.secrets.policy import SecretPolicy
+from fiedler_tui.core.store.summary import sha256_text
+from fiedler_tui.tui.safe_text import plain
+from fiedler_tui.tui.widgets.budget_table import (
+    BudgetTable,
+    findings_text,
+    notices_text,
+    package_line,
+    skipped_text,
+)
+from fiedler_tui.tui.widgets.errors import notify_error
+from fiedler_tui.tui.widgets.file_picker import FilePicker
+from fiedler_tui.tui.widgets.palette import PaletteCommand, ScreenCommands
+
+if TYPE_CHECKING:
+    from fiedler_tui.tui.app import FiedlerApp
+
+DEBOUNCE_S = 0.15
+PROMPT_MEMORY_SIZE = 50
+POLICY_LABELS: dict[SecretPolicy, str] = {
+    SecretPolicy.REFUSE: "block the send until you choose",
+    SecretPolicy.MASK: "mask the values",
+    SecretPolicy.EXCLUDE: "exclude those files",
+    SecretPolicy.ALLOW: "send anyway",
+}
+
+
+class PromptMemory:
+    """Prompts sent in this app session, by sha256 (a run's summary may keep only the digest)."""
+
+    def __init__(self, size: int = PROMPT_MEMORY_SIZE) -> None:
+        self._size = size
+        self._texts: OrderedDict[str, str] = OrderedDict()
+
+    def remember(self, prompt: str) -> str:
+        digest = sha256_text(prompt)
+        self._texts[digest] = prompt
+        self._texts.move_to_end(digest)
+        while len(self._texts) > self._size:
+            self._texts.popitem(last=False)
+        return digest
+
+    def get(self, digest: str) -> str | None:
+        return self._texts.get(digest)
+
+
+def prompt_memory(app: App[Any]) -> PromptMemory:
+    """The app's prompt memory (created on first use as ``app.prompt_memory``)."""
+    memory = getattr(app, "prompt_memory", None)
+    if not isinstance(memory, PromptMemory):
+        memory = PromptMemory()
+        app.prompt_memory = memory  # type: ignore[attr-defined]
+    return memory
+
+
+class RunStarter(Protocol):
+    """What the app provides to send a previewed package."""
+
+    def start_run(self, result: DryRunResult, aliases: Sequence[str]) -> None: ...
+
+
+@dataclass(frozen=True)
+class PreviewKey:
+    """Everything a preview depends on; a preview is only sent for the key it was made for."""
+
+    paths: tuple[str, ...]
+    aliases: tuple[str, ...]
+    prompt: str
+    policy: SecretPolicy
+
+
+class ComposeScreen(Screen[None]):
+    """Files, prompt and models in; live per-model budget, secrets, skips and blockers out."""
+
+    PALETTE_PREFIX = "Compose"
+    COMMANDS = {ScreenCommands}
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send", id="send", tooltip="Send the previewed package"),
+        Binding("f3", "history", "History", id="compose-history", tooltip="Past runs"),
+        Binding(
+            "f4",
+            "cycle_policy",
+            "Secrets policy",
+            id="compose-secret-policy",
+            tooltip="Refuse, mask, exclude or send files with likely secrets",
+        ),
+        Binding("f5", "refresh", "Refresh", id="compose-refresh", tooltip="Preview again"),
+    ]
+
+    class PreviewReady(Message):
+        """A dry run finished for ``key``."""
+
+        def __init__(self, key: PreviewKey, result: DryRunResult, elapsed_s: float) -> None:
+            super().__init__()
+            self.key = key
+            self.result = result
+            self.elapsed_s = elapsed_s
+
+    class SendRefused(Message):
+        """The send key was pressed but sending is not allowed, for these reasons."""
+
+        def __init__(self, reasons: tuple[str, ...]) -> None:
+            super().__init__()
+            self.reasons = reasons
+
+    class SendStarted(Message):
+        """A run was handed to the app."""
+
+        def __init__(self, result: DryRunResult, aliases: tuple[str, ...]) -> None:
+            super().__init__()
+            self.result = result
+            self.aliases = aliases
+
+    def __init__(
+        self,
+        paths: Sequence[str] = (),
+        prompt: str = "",
+        models: Sequence[str] | None = None,
+        note: str = "",
+    ) -> None:
+        """``paths`` preselected, ``prompt`` prefilled, ``models`` chosen (default: defaults);
+        ``note`` is shown above the prompt (e.g. why it must be typed again)."""
+        super().__init__()
+        self._initial_paths = tuple(paths)
+        self._initial_prompt = prompt
+        self._initial_models = None if models is None else tuple(models)
+        self._note = note
+        self.policy = SecretPolicy.REFUSE
+        self.paths: tuple[str, ...] = ()
+        self.result: DryRunResult | None = None
+        self.result_key: PreviewKey | None = None
+        self._elapsed_s: float | None = None
+        self._engine: DryRunEngine | None = None
+        self._engine_lock = threading.Lock()
+        self._debounce: Timer | None = None
+        self._send_pending = False
+        self._requested: PreviewKey | None = None
+
+    # ---- layout ------------------------------------------------------------------------------
+
+    @property
+    def host(self) -> FiedlerApp:
+        return cast("FiedlerApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        roots = AllowedRoots.from_settings(self.host.settings)
+        config = self.host.config
+        chosen = (
+            {m.name for m in config.default_models()}
+            if self._initial_models is None
+            else {config.resolve(a).name for a in self._initial_models if _known(config, a)}
+        )
+        with Horizontal(id="compose-main"):
+            with Vertical(id="compose-left"):
+                yield FilePicker(roots, self._initial_paths, id="files")
+                yield SelectionList[str](
+                    *(
+                        Selection(plain(_model_label(m)), m.name, m.name in chosen)
+                        for m in config.models.values()
+                    ),
+                    id="models",
+                )
+            with Vertical(id="compose-right"):
+                yield Static(plain(self._note), id="compose-note")
+                yield TextArea(self._initial_prompt, id="prompt", soft_wrap=True)
+                with Horizontal(id="policy-row"):
+                    yield Static("Likely secrets (f4):", id="policy-label")
+                    yield Select[SecretPolicy](
+                        [(label, policy) for policy, label in POLICY_LABELS.items()],
+                        value=SecretPolicy.REFUSE,
+                        allow_blank=False,
+                        id="secret-policy",
+                    )
+                with VerticalScroll(id="compose-details"):
+                    yield Static(id="blockers")
+                    yield Static(id="findings")
+                    yield Static(id="skipped")
+                    yield Static(id="notices")
+        yield BudgetTable(id="budget")
+        yield Static(id="package")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#files").border_title = "Files  (space select · a whole folder)"
+        self.query_one("#models").border_title = "Models  (space select)"
+        self.query_one("#prompt").border_title = "Prompt"
+        self.query_one("#budget").border_title = "Budget"
+        self.query_one("#compose-note").display = bool(self._note)
+        self.paths = tuple(sorted(self.query_one(FilePicker).selected))
+        self._engine = DryRunEngine(self.host.settings)
+        self.preview_now()
+
+    def on_unmount(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        engine, self._engine = self._engine, None
+        if engine is not None:  # a preview may still run: close once it let go of the engine
+            threading.Thread(target=self._close_engine, args=(engine,), daemon=True).start()
+
+    def _close_engine(self, engine: DryRunEngine) -> None:
+        with self._engine_lock:
+            engine.close()
+
+    # ---- state -------------------------------------------------------------------------------
+
+    @property
+    def prompt(self) -> str:
+        return self.query_one("#prompt", TextArea).text
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        chosen = set(self.query_one("#models", SelectionList).selected)
+        return tuple(name for name in self.host.config.models if name in chosen)
+
+    def current_key(self) -> PreviewKey:
+        return PreviewKey(self.paths, self.aliases, self.prompt, self.policy)
+
+    @property
+    def fresh(self) -> bool:
+        """Whether the shown preview matches the current selection, prompt and policy."""
+        return self.result is not None and self.result_key == self.current_key()
+
+    # ---- previews ----------------------------------------------------------------------------
+
+    @on(FilePicker.SelectionChanged)
+    def _files_changed(self, event: FilePicker.SelectionChanged) -> None:
+        self.paths = event.paths
+        self.preview_now()
+
+    @on(SelectionList.SelectedChanged, "#models")
+    def _models_changed(self) -> None:
+        self.preview_now()
+
+    @on(Select.Changed, "#secret-policy")
+    def _policy_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, SecretPolicy) and event.value is not self.policy:
+            self.policy = event.value
+            self.preview_now()
+
+    @on(TextArea.Changed, "#prompt")
+    def _prompt_changed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_S, self.preview_now)
+        self._show_blockers()
+
+    def preview_now(self) -> None:
+        """Start a dry run for the current state (superseding any running one)."""
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        key = self.current_key()
+        if key == self._requested and self.result_key != key:
+            return  # that very preview is already running
+        self._requested = key
+        if self.result_key == key:
+            self._show_blockers()
+            return
+        config = self.host.config
+        models = [config.models[a] for a in key.aliases]
+        self._show_blockers()
+        self._preview(key, models)
+
+    @work(thread=True, exclusive=True, group="dry-run", exit_on_error=False)
+    def _preview(self, key: PreviewKey, models: list[ModelSpec]) -> None:
+        worker = get_current_worker()
+        options = DryRunOptions(prompt=key.prompt, secret_policy=key.policy)
+        with self._engine_lock:
+            engine = self._engine
+            if worker.is_cancelled or engine is None:
+                return
+            started = time.perf_counter()
+            result = engine.run(key.paths, models, options)
+            elapsed = time.perf_counter() - started
+        if not worker.is_cancelled:
+            self.post_message(self.PreviewReady(key, result, elapsed))
+
+    @on(PreviewReady)
+    def _preview_ready(self, message: PreviewReady) -> None:
+        if message.key != self.current_key():
+            return  # superseded: a newer preview is on its way
+        self.result = message.result
+        self.result_key = message.key
+        self._elapsed_s = message.elapsed_s
+        self._show_result(message.result)
+        if self._send_pending:
+            self._send_pending = False
+            self.action_send()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place this screen's worker errors become notifications."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self._send_pending = False
+            self._requested = None
+            doing = "Preview failed" if event.worker.group == "dry-run" else "Failed"
+            notify_error(self, event.worker.error, doing)
+
+    def _show_result(self, result: DryRunResult) -> None:
+        self.query_one(BudgetTable).show(result.models, self.app.get_css_variables())
+        self.query_one("#package", Static).update(package_line(result, self._elapsed_s))
+        self.query_one("#findings", Static).update(findings_text(result))
+        self.query_one("#skipped", Static).update(skipped_text(result))
+        self.query_one("#notices", Static).update(notices_text(result))
+        self.query_one("#policy-row").set_class(bool(result.findings), "-findings")
+        picker = self.query_one(FilePicker)
+        by_path = picker.package_paths()
+        reasons = {
+            by_path[s.path]: s.reason
+            for s in result.skipped
+            if s.path in by_path and by_path[s.path] in picker.selected
+        }
+        picker.set_skip_reasons(reasons)
+        self._show_blockers()
+
+    def send_problems(self) -> list[str]:
+        """Why the current state cannot be sent (empty when it can)."""
+        problems: list[str] = []
+        if not self.aliases:
+            problems.append("no model selected")
+        if not self.prompt.strip():
+            problems.append("the prompt is empty")
+        if self.fresh and self.result is not None:
+            problems.extend(self.result.blockers)
+        return problems
+
+    def _show_blockers(self) -> None:
+        blockers = self.query_one("#blockers", Static)
+        problems = self.send_problems()
+        if problems:
+            blockers.update(plain("cannot send:\n" + "\n".join(f"• {p}" for p in problems)))
+        elif not self.fresh:
+            blockers.update(plain("updating the preview…"))
+        else:
+            blockers.update(plain(f"ready to send to {len(self.aliases)} model(s): ctrl+s"))
+        blockers.set_class(bool(problems), "-blocked")
+        blockers.set_class(not problems and self.fresh, "-ready")
+
+    # ---- actions -----------------------------------------------------------------------------
+
+    def action_send(self) -> None:
+        if not self.fresh:
+            self._send_pending = True  # send (or refuse) once the preview for this state lands
+            self.preview_now()
+            return
+        problems = self.send_problems()
+        if problems:
+            self._show_blockers()
+            self.notify("\n".join(problems), title="Cannot send", severity="error", markup=False)
+            self.post_message(self.SendRefused(tuple(problems)))
+            return
+        result = self.result
+        assert result is not None
+        starter = getattr(self.app, "start_run", None)
+        if starter is None:
+            self.notify("this build cannot send yet", severity="error", markup=False)
+            return
+        prompt_memory(self.app).remember(result.prompt)
+        aliases = self.aliases
+        self.post_message(self.SendStarted(result, aliases))
+        cast(RunStarter, self.app).start_run(result, aliases)
+
+    def action_history(self) -> None:
+        from fiedler_tui.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen())
+
+    def action_cycle_policy(self) -> None:
+        order = list(POLICY_LABELS)
+        self.set_policy(order[(order.index(self.policy) + 1) % len(order)])
+
+    def set_policy(self, policy: SecretPolicy) -> None:
+        self.query_one("#secret-policy", Select).value = policy
+        if policy is not self.policy:
+            self.policy = policy
+            self.preview_now()
+        self.notify(f"likely secrets: {POLICY_LABELS[policy]}", markup=False)
+
+    def action_refresh(self) -> None:
+        self.result_key = None
+        self._requested = None
+        self.preview_now()
+
+    def load(self, paths: Sequence[str], prompt: str | None, note: str = "") -> None:
+        """Replace the selection and (when given) the prompt, e.g. to re-run a past run."""
+        if prompt is not None:
+            self.query_one("#prompt", TextArea).text = prompt
+        note_widget = self.query_one("#compose-note", Static)
+        note_widget.update(plain(note))
+        note_widget.display = bool(note)
+        self.query_one(FilePicker).set_selected(paths)
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        def policy_command(policy: SecretPolicy) -> PaletteCommand:
+            return PaletteCommand(
+                f"Compose: likely secrets: {POLICY_LABELS[policy]}",
+                "What to do with files holding likely secrets",
+                lambda: self.set_policy(policy),
+            )
+
+        return [
+            *(policy_command(p) for p in POLICY_LABELS),
+            PaletteCommand("Compose: focus files", "Move to the file tree", self._focus("#files")),
+            PaletteCommand("Compose: focus prompt", "Move to the prompt", self._focus("#prompt")),
+            PaletteCommand("Compose: focus models", "Move to the models", self._focus("#models")),
+            PaletteCommand("Compose: clear file selection", "Select no files", self._clear_files),
+        ]
+
+    def _focus(self, selector: str) -> Any:
+        return lambda: self.query_one(selector).focus()
+
+    def _clear_files(self) -> None:
+        self.query_one(FilePicker).set_selected(())
+
+
+def _known(config: Any, alias: str) -> bool:
+    try:
+        config.resolve(alias)
+    except KeyError:
+        return False
+    return True
+
+
+def _model_label(model: ModelSpec) -> str:
+    return f"{model.name}  ({model.provider}, {model.context_window:,} window)"

@@ -1,0 +1,244 @@
+"""History: past runs from the store, newest first; open one in Review or re-run its package.
+
+Re-running loads the saved file list as the Compose selection (unless paths were redacted) and
+the prompt when the summary kept it or this app session still remembers it by its sha256;
+otherwise Compose asks for the prompt again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
+
+from fiedler_tui.core.files.roots import AllowedRoots
+from fiedler_tui.core.store.run_store import STATUS_INTERRUPTED, RunInfo, RunStore
+from fiedler_tui.tui.safe_text import plain
+from fiedler_tui.tui.screens.compose import ComposeScreen, prompt_memory
+from fiedler_tui.tui.screens.review import ReviewScreen
+from fiedler_tui.tui.widgets.errors import notify_error
+from fiedler_tui.tui.widgets.palette import ScreenCommands
+
+if TYPE_CHECKING:
+    from fiedler_tui.tui.app import FiedlerApp
+
+FAILED_STATUSES = ("failed", "partial", "cancelled", "unreadable")
+
+
+def saved_paths(summary: Mapping[str, Any], roots: AllowedRoots) -> tuple[list[str], list[str]]:
+    """(absolute paths found under the roots, saved paths not found) for a run's file list."""
+    package = summary.get("package")
+    files = package.get("file_list", []) if isinstance(package, Mapping) else []
+    labels = [os.path.basename(r.rstrip(os.sep)) or "root" for r in roots.roots]
+    found: list[str] = []
+    missing: list[str] = []
+    for item in files:
+        path = item.get("path") if isinstance(item, Mapping) else None
+        if not isinstance(path, str) or not path:
+            continue
+        candidates = [os.path.join(root, path) for root in roots.roots]
+        head, _, rest = path.partition("/")
+        for index, label in enumerate(labels):
+            if rest and head in (label, f"{label}~{index + 1}"):
+                candidates.append(os.path.join(roots.roots[index], rest))
+        hit = next((c for c in candidates if _inside(c, roots) and os.path.isfile(c)), None)
+        if hit is None:
+            missing.append(path)
+        else:
+            found.append(hit)
+    return found, missing
+
+
+def _inside(path: str, roots: AllowedRoots) -> bool:
+    return roots.locate(os.path.realpath(path)) is not None
+
+
+class HistoryScreen(Screen[None]):
+    """Saved runs; enter opens one in Review, r re-runs its package and prompt from Compose."""
+
+    PALETTE_PREFIX = "History"
+    COMMANDS = {ScreenCommands}
+    BINDINGS = [
+        Binding("enter", "open", "Open in Review", id="history-open"),
+        Binding("r", "rerun", "Re-run", id="history-rerun", tooltip="Same files and prompt"),
+        Binding("f5", "refresh", "Refresh", id="history-refresh"),
+        Binding("escape", "back", "Back", id="history-back"),
+    ]
+
+    class RunsLoaded(Message):
+        """The store was read."""
+
+        def __init__(self, runs: list[RunInfo]) -> None:
+            super().__init__()
+            self.runs = runs
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs: dict[str, RunInfo] = {}
+
+    @property
+    def host(self) -> FiedlerApp:
+        return cast("FiedlerApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="history-help")
+        yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.border_title = "Runs"
+        table.add_columns("started", "status", "models", "files", "cost", "prompt", "run")
+        self.action_refresh()
+
+    # ---- loading ---------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        settings = self.host.settings
+        where = (
+            "FIEDLER_NO_DISK=1: runs are kept in memory only and not listed here"
+            if settings.no_disk
+            else f"runs in {settings.output_dir}"
+        )
+        self.query_one("#history-help", Static).update(plain(where))
+        self._load(RunStore(settings.output_dir, no_disk=settings.no_disk))
+
+    @work(thread=True, exclusive=True, group="history-load", exit_on_error=False)
+    def _load(self, store: RunStore) -> None:
+        self.post_message(self.RunsLoaded(store.list_runs()))
+
+    @on(RunsLoaded)
+    def _runs_loaded(self, message: RunsLoaded) -> None:
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self.runs = {info.run_id: info for info in message.runs}
+        colours = self.app.get_css_variables()
+        for info in message.runs:
+            table.add_row(*self._row(info, colours), key=info.run_id)
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+        else:
+            self.query_one("#history-help", Static).update(
+                plain(f"no runs yet in {self.host.settings.output_dir}")
+            )
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place this screen's worker errors become notifications."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            notify_error(self, event.worker.error, "Cannot list the runs")
+
+    def _row(self, info: RunInfo, colours: Mapping[str, str]) -> list[Text]:
+        s = info.summary
+        models = [m for m in s.get("models", []) if isinstance(m, Mapping)]
+        package = s.get("package") if isinstance(s.get("package"), Mapping) else {}
+        prompt = s.get("prompt") if isinstance(s.get("prompt"), Mapping) else {}
+        assert isinstance(package, Mapping) and isinstance(prompt, Mapping)
+        status = info.status
+        if status == STATUS_INTERRUPTED:
+            partial = len(info.partial_files)
+            label = "⚠ interrupted" + (f" ({partial} partial)" if partial else "")
+            status_text = Text(label, style=colours.get("warning", ""))
+        elif status in FAILED_STATUSES or info.problem:
+            status_text = Text(info.problem or status, style=colours.get("error", ""))
+        else:
+            status_text = plain(status)
+        cost = s.get("cost_usd")
+        if "text" in prompt:
+            prompt_state = "saved"
+        elif isinstance(prompt.get("sha256"), str) and prompt_memory(self.app).get(
+            prompt["sha256"]
+        ):
+            prompt_state = "in memory"
+        else:
+            prompt_state = "not saved"
+        return [
+            plain(str(s.get("started_at", "?"))[:19].replace("T", " ")),
+            status_text,
+            plain(", ".join(str(m.get("alias", "?")) for m in models)),
+            plain(str(package.get("files", "–"))),
+            plain(f"${cost:.4f}" if isinstance(cost, int | float) else "–"),
+            plain(prompt_state),
+            plain(info.run_id),
+        ]
+
+    # ---- actions ---------------------------------------------------------------------------
+
+    def selected_run(self) -> RunInfo | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return self.runs.get(str(row_key.value))
+
+    @on(DataTable.RowSelected, "#history-table")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        info = self.selected_run()
+        if info is None:
+            return
+        if info.problem:
+            self.notify(info.problem, title="Cannot open this run", severity="error", markup=False)
+            return
+        self.app.push_screen(ReviewScreen.from_saved(info))
+
+    def action_rerun(self) -> None:
+        info = self.selected_run()
+        if info is None:
+            return
+        summary = info.summary
+        package = summary.get("package") if isinstance(summary.get("package"), Mapping) else {}
+        assert isinstance(package, Mapping)
+        paths: list[str] = []
+        notes: list[str] = []
+        if package.get("paths_redacted"):
+            notes.append("file names of this run were saved as hashes: select the files again")
+        else:
+            roots = AllowedRoots.from_settings(self.host.settings)
+            paths, missing = saved_paths(summary, roots)
+            if missing:
+                shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+                notes.append(f"{len(missing)} file(s) no longer under the allowed roots: {shown}")
+        prompt_info = summary.get("prompt") if isinstance(summary.get("prompt"), Mapping) else {}
+        assert isinstance(prompt_info, Mapping)
+        prompt = prompt_info.get("text")
+        digest = prompt_info.get("sha256")
+        if not isinstance(prompt, str) and isinstance(digest, str):
+            prompt = prompt_memory(self.app).get(digest)
+        if not isinstance(prompt, str):
+            prompt = None
+            notes.append(
+                f"the prompt of run {info.run_id} was not saved "
+                f"({prompt_info.get('chars', '?')} chars): type it again"
+            )
+        self._open_compose(paths, prompt, "\n".join(notes))
+
+    def _open_compose(self, paths: list[str], prompt: str | None, note: str) -> None:
+        stack = self.app.screen_stack
+        compose = next((s for s in reversed(stack) if isinstance(s, ComposeScreen)), None)
+        if compose is None:
+            self.app.switch_screen(ComposeScreen(paths, prompt or "", note=note))
+        else:
+            for _ in range(len(stack)):
+                if self.app.screen is compose:
+                    break
+                self.app.pop_screen()
+            compose.load(paths, prompt, note)
+        self.notify(
+            f"loaded {len(paths)} file(s); choose the models, then ctrl+s to send", markup=False
+        )
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,329 @@
+"""Review: a run's outputs, one at a time or two side by side (scrolling together), its summary.
+
+Built from a saved run (:meth:`ReviewScreen.from_saved`: outputs are read from the run folder in
+a thread worker) or from memory (``ReviewScreen(summary, texts)``: a live session, or a run made
+with ``FIEDLER_NO_DISK=1``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.markup import escape
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
+
+from fiedler_tui.core.store.names import safe_file_stem
+from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX
+from fiedler_tui.core.store.run_store import RunInfo
+from fiedler_tui.tui.safe_text import plain
+from fiedler_tui.tui.widgets.errors import notify_error
+from fiedler_tui.tui.widgets.output_pane import OutputPane
+from fiedler_tui.tui.widgets.palette import PaletteCommand, ScreenCommands
+
+MAX_OUTPUT_BYTES = 8_000_000
+"""Longest output read for display; the rest is left in the file."""
+
+
+def read_output(folder: Path, record: Mapping[str, Any], taken: set[str]) -> str:
+    """A model's saved output (final file, else the ``.partial`` left by an interrupted run)."""
+    name = record.get("output_file")
+    stem = safe_file_stem(str(record.get("alias", "")), taken)
+    names = [str(name)] if isinstance(name, str) and name else []
+    names.append(f"{stem}.md")
+    for candidate in dict.fromkeys(names):
+        if "/" in candidate or os.sep in candidate or candidate.startswith(".."):
+            continue
+        for path in (folder / candidate, folder / (candidate + PARTIAL_SUFFIX)):
+            if path.is_file() and not path.is_symlink():
+                with path.open("rb") as handle:
+                    data = handle.read(MAX_OUTPUT_BYTES + 1)
+                text = data[:MAX_OUTPUT_BYTES].decode("utf-8", errors="replace")
+                if len(data) > MAX_OUTPUT_BYTES:
+                    text += f"\n\n[… cut at {MAX_OUTPUT_BYTES:,} bytes; the file holds the rest]"
+                if path.name.endswith(PARTIAL_SUFFIX):
+                    text += "\n\n[… interrupted: this is the part received before the run stopped]"
+                return text
+    return ""
+
+
+def _num(value: Any, fmt: str = ",") -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "–"
+    return format(value, fmt)
+
+
+def usage_vs_estimate(record: Mapping[str, Any]) -> str:
+    """``used / estimated (method) ±x%``."""
+    used = record.get("usage_input")
+    estimate = record.get("estimate_input")
+    method = record.get("count_method") or "?"
+    text = f"{_num(used)} / {_num(estimate)} ({method})"
+    if isinstance(used, int) and isinstance(estimate, int) and estimate > 0:
+        text += f" {100 * (used - estimate) / estimate:+.0f}%"
+    return text
+
+
+def error_text(record: Mapping[str, Any]) -> str:
+    """``code: message (HTTP n, provider, n retries, request id)`` or empty."""
+    error = record.get("error")
+    if not isinstance(error, Mapping):
+        return ""
+    details = []
+    if error.get("http_status"):
+        details.append(f"HTTP {error['http_status']}")
+    if error.get("provider"):
+        details.append(str(error["provider"]))
+    if error.get("retry_count"):
+        details.append(f"{error['retry_count']} retries")
+    if error.get("request_id"):
+        details.append(f"request {error['request_id']}")
+    extra = f" ({', '.join(details)})" if details else ""
+    return f"{error.get('code', 'error')}: {error.get('message', '')}{extra}"
+
+
+class ReviewScreen(Screen[None]):
+    """The outputs of one run and its summary."""
+
+    PALETTE_PREFIX = "Review"
+    COMMANDS = {ScreenCommands}
+    BINDINGS = [
+        Binding("n", "next_output", "Next output", id="review-next"),
+        Binding("p", "previous_output", "Previous output", id="review-previous"),
+        Binding("s", "toggle_split", "Side by side", id="review-split"),
+        Binding("l", "toggle_sync", "Sync scroll", id="review-sync"),
+        Binding("c", "copy_output", "Copy output", id="review-copy"),
+        Binding("y", "copy_folder", "Copy folder path", id="review-copy-folder"),
+        Binding("escape", "back", "Back", id="review-back"),
+    ]
+
+    class OutputsLoaded(Message):
+        """The outputs were read from the run folder."""
+
+        def __init__(self, texts: dict[str, str]) -> None:
+            super().__init__()
+            self.texts = texts
+
+    def __init__(
+        self,
+        summary: Mapping[str, Any],
+        texts: Mapping[str, str] | None = None,
+        folder: Path | None = None,
+    ) -> None:
+        """``texts`` maps alias -> output; when None they are read from ``folder``."""
+        super().__init__()
+        self.summary = dict(summary)
+        self.folder = folder
+        self.records: list[Mapping[str, Any]] = [
+            m for m in self.summary.get("models", []) if isinstance(m, Mapping)
+        ]
+        self.aliases: list[str] = [str(m.get("alias", "?")) for m in self.records]
+        self.texts: dict[str, str] = dict(texts or {})
+        for alias in self.texts:
+            if alias not in self.aliases:
+                self.aliases.append(alias)
+        self._load_from_disk = texts is None and folder is not None
+        self.split = len(self.aliases) > 1
+        self.sync = True
+        self.shown = [0, 1 if len(self.aliases) > 1 else 0]
+        self._syncing = False
+
+    @classmethod
+    def from_saved(cls, info: RunInfo) -> ReviewScreen:
+        """A saved run: its summary now, its outputs read from its folder once shown."""
+        summary = dict(info.summary)
+        summary.setdefault("run_id", info.run_id)
+        return cls(summary, None, info.path)
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._header(), id="review-header")
+        yield DataTable(id="review-summary", cursor_type="row", zebra_stripes=True)
+        with Horizontal(id="review-panes"):
+            yield OutputPane(id="pane-left")
+            yield OutputPane(id="pane-right")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#review-summary", DataTable)
+        table.border_title = "Summary"
+        table.add_columns(
+            "model", "status", "input used / est.", "output", "finish", "ttft", "total", "tok/s",
+            "cost", "error",
+        )  # fmt: skip
+        for record in self.records:
+            table.add_row(*self._row(record))
+        left = self.query_one("#pane-left", OutputPane)
+        right = self.query_one("#pane-right", OutputPane)
+        self.watch(left, "scroll_y", lambda: self._sync_from(left, right), init=False)
+        self.watch(right, "scroll_y", lambda: self._sync_from(right, left), init=False)
+        if self._load_from_disk and self.folder is not None:
+            self._read_outputs(self.folder, self.records)
+        self._show_panes()
+        left.focus()
+
+    # ---- text ------------------------------------------------------------------------------
+
+    def _header(self) -> Text:
+        s = self.summary
+        package = s.get("package") if isinstance(s.get("package"), Mapping) else {}
+        prompt = s.get("prompt") if isinstance(s.get("prompt"), Mapping) else {}
+        assert isinstance(package, Mapping) and isinstance(prompt, Mapping)
+        cost = s.get("cost_usd")
+        lines = [
+            f"run {s.get('run_id', '(live)')} · {s.get('status', '?')} · started "
+            f"{s.get('started_at', '?')} · ended {s.get('ended_at') or '–'} · cost "
+            + (f"${cost:.4f}" if isinstance(cost, int | float) else "–"),
+            f"package: {_num(package.get('files'))} files, {_num(package.get('bytes'))} bytes, "
+            f"{_num(package.get('lines'))} lines · prompt: {_num(prompt.get('chars'))} chars"
+            + (" (saved)" if "text" in prompt else " (not saved)"),
+            f"folder: {self.folder}" if self.folder else "folder: none (kept in memory only)",
+        ]
+        return plain("\n".join(lines))
+
+    def _row(self, r: Mapping[str, Any]) -> list[Text]:
+        def seconds(key: str) -> str:
+            value = r.get(key)
+            return f"{value:.2f}s" if isinstance(value, int | float) else "–"
+
+        cost = r.get("cost_usd")
+        tps = r.get("tokens_per_s")
+        return [
+            plain(str(r.get("alias", "?"))),
+            plain(str(r.get("status", "?"))),
+            plain(usage_vs_estimate(r)),
+            plain(_num(r.get("usage_output"))),
+            plain(str(r.get("finish_reason") or "–")),
+            plain(seconds("ttft_s")),
+            plain(seconds("total_s")),
+            plain(f"{tps:.1f}" if isinstance(tps, int | float) else "–"),
+            plain(f"${cost:.4f}" if isinstance(cost, int | float) else "–"),
+            plain(error_text(r)),
+        ]
+
+    def _status(self, alias: str) -> str:
+        for record in self.records:
+            if record.get("alias") == alias:
+                return str(record.get("status", ""))
+        return ""
+
+    # ---- loading ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="review-read", exit_on_error=False)
+    def _read_outputs(self, folder: Path, records: list[Mapping[str, Any]]) -> None:
+        taken: set[str] = {"summary.json"}
+        texts = {str(r.get("alias", "?")): read_output(folder, r, taken) for r in records}
+        self.post_message(self.OutputsLoaded(texts))
+
+    @on(OutputsLoaded)
+    def _outputs_loaded(self, message: OutputsLoaded) -> None:
+        self.texts.update(message.texts)
+        self._show_panes()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place this screen's worker errors become notifications."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            notify_error(self, event.worker.error, "Cannot read the outputs")
+
+    # ---- panes -----------------------------------------------------------------------------
+
+    def _show_panes(self) -> None:
+        left = self.query_one("#pane-left", OutputPane)
+        right = self.query_one("#pane-right", OutputPane)
+        right.display = self.split
+        if not self.aliases:
+            left.show("no models", "")
+            return
+        for pane, index in ((left, self.shown[0]), (right, self.shown[1])):
+            alias = self.aliases[index]
+            pending = self._load_from_disk and alias not in self.texts
+            pane.show(
+                alias, "(reading…)" if pending else self.texts.get(alias, ""), self._status(alias)
+            )
+
+    def _active(self) -> int:
+        focused = self.focused
+        return 1 if self.split and focused is self.query_one("#pane-right") else 0
+
+    def _step(self, delta: int) -> None:
+        if not self.aliases:
+            return
+        side = self._active()
+        self.shown[side] = (self.shown[side] + delta) % len(self.aliases)
+        self._show_panes()
+
+    def _sync_from(self, source: OutputPane, target: OutputPane) -> None:
+        if not self.sync or not self.split or self._syncing:
+            return
+        self._syncing = True
+        try:
+            ratio = source.scroll_y / source.max_scroll_y if source.max_scroll_y else 0.0
+            target.scroll_to(y=ratio * target.max_scroll_y, animate=False, immediate=True)
+        finally:
+            self._syncing = False
+
+    # ---- actions ---------------------------------------------------------------------------
+
+    def action_next_output(self) -> None:
+        self._step(1)
+
+    def action_previous_output(self) -> None:
+        self._step(-1)
+
+    def action_toggle_split(self) -> None:
+        self.split = not self.split
+        if not self.split:
+            self.query_one("#pane-left").focus()
+        self._show_panes()
+
+    def action_toggle_sync(self) -> None:
+        self.sync = not self.sync
+        self.notify(f"scroll sync {'on' if self.sync else 'off'}")
+
+    def action_copy_output(self) -> None:
+        pane = self.query_one("#pane-right" if self._active() else "#pane-left", OutputPane)
+        if pane.alias is None:
+            return
+        self.app.copy_to_clipboard(pane.text)
+        self.notify(f"copied the output of {pane.alias} ({len(pane.text):,} chars)", markup=False)
+
+    def action_copy_folder(self) -> None:
+        if self.folder is None:
+            self.notify("this run was not saved to disk", severity="warning")
+            return
+        self.app.copy_to_clipboard(str(self.folder))
+        self.notify(f"copied {self.folder}", markup=False)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        def show(alias: str, side: int) -> PaletteCommand:
+            where = "right" if side else "left"
+            return PaletteCommand(
+                f"Review: show {escape(alias)} on the {where}",
+                "Choose the output a pane shows",
+                lambda: self.show_output(alias, side),
+            )
+
+        commands = [show(a, 0) for a in self.aliases]
+        if len(self.aliases) > 1:
+            commands += [show(a, 1) for a in self.aliases]
+        return commands
+
+    def show_output(self, alias: str, side: int = 0) -> None:
+        """Show ``alias`` in the left (0) or right (1) pane."""
+        self.shown[side] = self.aliases.index(alias)
+        if side:
+            self.split = True
+        self._show_panes()

@@ -1,0 +1,115 @@
+"""The live budget: one row per selected model, plus text blocks for the rest of a dry run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from fiedler_tui.core.budget import BudgetStatus, DryRunResult, ModelBudget
+from fiedler_tui.core.files.names import display_name
+from fiedler_tui.tui.safe_text import plain
+
+BAR_WIDTH = 12
+STATUS_VARIABLE = {
+    BudgetStatus.FITS: "success",
+    BudgetStatus.NEAR: "warning",
+    BudgetStatus.OVER: "error",
+}
+
+
+def fill_bar(used: int, window: int, width: int = BAR_WIDTH) -> str:
+    """``used`` of ``window`` as a bar of ``width`` cells and a percentage."""
+    ratio = used / window if window > 0 else 1.0
+    filled = min(width, round(ratio * width))
+    return "█" * filled + "░" * (width - filled) + f" {100 * ratio:5.1f}%"
+
+
+def input_text(budget: ModelBudget) -> str:
+    """Input tokens; an estimate shows its range."""
+    if budget.input_range is None:
+        return f"{budget.input_tokens:,}"
+    low, high = budget.input_range
+    return f"~{budget.input_tokens:,} ({low:,}–{high:,})"
+
+
+class BudgetTable(DataTable[Text]):
+    """Input (with count method), reserve, window, fill bar, status and cost per model."""
+
+    COLUMNS = ("model", "count", "input", "reserve", "window", "fill", "status", "cost≤")
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True, show_cursor=False)
+
+    def on_mount(self) -> None:
+        self.add_columns(*self.COLUMNS)
+
+    def show(self, budgets: Sequence[ModelBudget], colours: Mapping[str, str]) -> None:
+        """Replace the rows; ``colours`` are the theme's CSS variables (status colours)."""
+        self.clear()
+        for b in budgets:
+            style = colours.get(STATUS_VARIABLE[b.status], "")
+            self.add_row(
+                plain(b.alias),
+                plain(str(b.count_method)),
+                plain(input_text(b)),
+                plain(f"{b.completion_reserve:,}"),
+                plain(f"{b.context_window:,}"),
+                Text(fill_bar(b.total_tokens, b.context_window), style=style),
+                Text(str(b.status), style=style),
+                plain(f"${b.cost_usd_max:.4f}"),
+                key=b.alias,
+            )
+
+    def statuses(self) -> dict[str, str]:
+        """Model alias -> status as shown (for tests and the summary line)."""
+        out: dict[str, str] = {}
+        for row_key in self.rows:
+            cells = self.get_row(row_key)
+            out[str(row_key.value)] = str(cells[6])
+        return out
+
+
+def package_line(result: DryRunResult, elapsed_s: float | None = None) -> Text:
+    """Package totals and worst-case cost."""
+    p = result.preview
+    cap = result.cost_cap_usd
+    cap_text = f" (cap ${cap:g})" if cap is not None else ""
+    line = (
+        f"package: {len(p.files)} files, {p.bytes:,} bytes, {p.lines:,} lines   "
+        f"worst-case cost ${result.total_cost_usd_max:.4f}{cap_text}   "
+        f"secrets policy: {result.secret_policy}"
+    )
+    if elapsed_s is not None:
+        line += f"   (preview {elapsed_s * 1000:.0f} ms)"
+    return plain(line)
+
+
+def findings_text(result: DryRunResult, limit: int = 50) -> Text:
+    """Likely secrets as ``file:line:column kind`` lines."""
+    if not result.findings:
+        return plain("")
+    lines = [f"likely secrets ({len(result.findings)}), policy {result.secret_policy}:"]
+    for f in result.findings[:limit]:
+        lines.append(f"  {display_name(f.path)}:{f.line}:{f.column}  {f.kind}")
+    if len(result.findings) > limit:
+        lines.append(f"  … {len(result.findings) - limit} more")
+    return plain("\n".join(lines))
+
+
+def skipped_text(result: DryRunResult, limit: int = 50) -> Text:
+    """Skipped files with the reason (ignored ones only when named explicitly)."""
+    shown = [s for s in result.skipped if s.explicit or s.code != "ignored"]
+    if not shown:
+        return plain("")
+    lines = [f"skipped ({len(shown)}):"]
+    for s in shown[:limit]:
+        lines.append(f"  {display_name(s.path)}: {s.reason}")
+    if len(shown) > limit:
+        lines.append(f"  … {len(shown) - limit} more")
+    return plain("\n".join(lines))
+
+
+def notices_text(result: DryRunResult) -> Text:
+    return plain("\n".join(f"note: {n}" for n in result.notices))

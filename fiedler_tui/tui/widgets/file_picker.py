@@ -1,0 +1,294 @@
+"""A file tree limited to the allowed roots, with multi-select.
+
+Folders load when first expanded. Entries the folder expansion would leave out (built-in ignores,
+``.gitignore`` rules, symlinks leading outside the roots) are shown dimmed with the reason; files
+the dry run skipped (binary, too large, ...) show the reason it gave. Names are displayed through
+:func:`display_name` and :func:`plain`, so a name can never inject markup or escape sequences.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from rich.style import Style
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from fiedler_tui.core.files.ignore import GitignoreFile, GitignoreStack, builtin_ignore_reason
+from fiedler_tui.core.files.names import display_name
+from fiedler_tui.core.files.roots import AllowedRoots
+from fiedler_tui.core.files.walk import expand
+from fiedler_tui.tui.safe_text import plain
+
+MAX_ENTRIES_PER_FOLDER = 2000
+
+
+@dataclass
+class FileEntry:
+    """One tree entry: a root, a folder or a file inside the allowed roots."""
+
+    real: str
+    """Resolved absolute path."""
+    rel: str
+    """Path relative to its root (``.`` for a root)."""
+    root_index: int
+    is_dir: bool
+    ignored: str | None = None
+    """Why folder expansion leaves this entry out, or None."""
+    gitignores: GitignoreStack = field(default_factory=GitignoreStack)
+    """For folders: the ``.gitignore`` files in force inside it."""
+    loaded: bool = False
+
+
+class FilePicker(Tree[FileEntry]):
+    """The allowed roots as a tree; space selects a file (or every file of a folder)."""
+
+    BINDINGS = [
+        Binding("space", "toggle_selected", "Select", id="files-toggle"),
+        Binding("a", "select_folder", "Select folder", id="files-select-folder"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "file-picker--selected",
+        "file-picker--ignored",
+        "file-picker--skipped",
+    }
+
+    DEFAULT_CSS = """
+    FilePicker > .file-picker--selected { color: $success; text-style: bold; }
+    FilePicker > .file-picker--ignored { color: $text-disabled; text-style: italic; }
+    FilePicker > .file-picker--skipped { color: $warning; }
+    """
+
+    class SelectionChanged(Message):
+        """The set of selected files changed."""
+
+        def __init__(self, picker: FilePicker, paths: tuple[str, ...]) -> None:
+            super().__init__()
+            self.picker = picker
+            self.paths = paths
+
+        @property
+        def control(self) -> FilePicker:
+            return self.picker
+
+    def __init__(
+        self,
+        roots: AllowedRoots,
+        selected: Iterable[str] = (),
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__("roots", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self.roots = roots
+        self.selected: set[str] = {os.path.realpath(p) for p in selected}
+        self.skip_reasons: dict[str, str] = {}
+        """Real path -> why the dry run left the selected file out."""
+        self._entry_nodes: dict[str, TreeNode[FileEntry]] = {}
+
+    def on_mount(self) -> None:
+        for index, root in enumerate(self.roots.roots):
+            entry = FileEntry(root, ".", index, True)
+            entry.gitignores = GitignoreStack().push(GitignoreFile.load(root, ""))
+            node = self.root.add(self._label(entry), data=entry)
+            self._entry_nodes[root] = node
+            self._load(node)
+            node.expand()
+        self.root.expand()
+
+    # ---- loading -------------------------------------------------------------------------
+
+    def _on_tree_node_expanded(self, event: Tree.NodeExpanded[FileEntry]) -> None:
+        if event.node.data is not None and not event.node.data.loaded:
+            self._load(event.node)
+
+    def _load(self, node: TreeNode[FileEntry]) -> None:
+        """List a folder (stat only, nothing read but its ``.gitignore``)."""
+        folder = node.data
+        if folder is None or folder.loaded:
+            return
+        folder.loaded = True
+        try:
+            with os.scandir(folder.real) as scan:
+                entries = sorted(scan, key=lambda e: (not _is_dir(e), e.name))
+        except OSError as exc:
+            node.add_leaf(plain(f"(unreadable: {exc.strerror})"))
+            return
+        for dir_entry in entries[:MAX_ENTRIES_PER_FOLDER]:
+            child = self._entry(folder, dir_entry)
+            if child.is_dir:
+                added = node.add(self._label(child), data=child)
+            else:
+                added = node.add_leaf(self._label(child), data=child)
+            self._entry_nodes.setdefault(child.real, added)
+        if len(entries) > MAX_ENTRIES_PER_FOLDER:
+            node.add_leaf(plain(f"… {len(entries) - MAX_ENTRIES_PER_FOLDER} more not shown"))
+
+    def _entry(self, folder: FileEntry, dir_entry: os.DirEntry[str]) -> FileEntry:
+        name = dir_entry.name
+        rel = name if folder.rel == "." else f"{folder.rel}/{name}"
+        real = os.path.realpath(dir_entry.path)
+        is_dir = _is_dir(dir_entry)
+        ignored: str | None = None
+        if dir_entry.is_symlink() and self.roots.locate(real) is None:
+            ignored = "symlink leading outside the allowed roots; not followed"
+        elif not is_dir and not _is_regular(dir_entry):
+            ignored = "not a regular file"
+        else:
+            ignored = builtin_ignore_reason(name, real, is_dir) or folder.gitignores.ignore_reason(
+                rel, is_dir
+            )
+        entry = FileEntry(real, rel, folder.root_index, is_dir, ignored)
+        if is_dir:
+            entry.gitignores = folder.gitignores.push(GitignoreFile.load(real, rel))
+        return entry
+
+    def reveal(self, path: str) -> TreeNode[FileEntry] | None:
+        """Load and expand the folders down to ``path``; its node (None if not in the tree)."""
+        real = os.path.realpath(path)
+        located = self.roots.locate(real)
+        if located is None:
+            return None
+        node = self._entry_nodes.get(self.roots.roots[located.root_index])
+        if node is None or located.rel == ".":
+            return node
+        parts = located.rel.split("/")
+        for depth in range(1, len(parts) + 1):
+            self._load(node)
+            node.expand()
+            here = os.path.join(self.roots.roots[located.root_index], *parts[:depth])
+            child = self._entry_nodes.get(os.path.realpath(here))
+            if child is None:
+                return None
+            node = child
+        return node
+
+    # ---- labels ----------------------------------------------------------------------------
+
+    def _label(self, entry: FileEntry) -> Text:
+        if entry.rel == ".":
+            return plain(display_name(entry.real))
+        name = display_name(entry.rel.rsplit("/", 1)[-1])
+        if entry.is_dir:
+            label = plain(f"{name}/")
+        else:
+            mark = "[x] " if entry.real in self.selected else "[ ] "
+            label = plain(mark + name)
+        reason = entry.ignored or self.skip_reasons.get(entry.real)
+        if reason:
+            label.append(plain(f"  — {reason}"))
+        return label
+
+    def render_label(self, node: TreeNode[FileEntry], base_style: Style, style: Style) -> Text:
+        entry = node.data
+        if entry is not None and entry.rel != ".":
+            if entry.ignored:
+                style = style + self.get_component_rich_style("file-picker--ignored")
+            elif entry.real in self.skip_reasons:
+                style = style + self.get_component_rich_style("file-picker--skipped")
+            elif not entry.is_dir and entry.real in self.selected:
+                style = style + self.get_component_rich_style("file-picker--selected")
+        return super().render_label(node, base_style, style)
+
+    def _relabel(self, reals: Iterable[str]) -> None:
+        for real in reals:
+            node = self._entry_nodes.get(real)
+            if node is not None and node.data is not None:
+                node.set_label(self._label(node.data))
+
+    def set_skip_reasons(self, reasons: Mapping[str, str]) -> None:
+        """Show why the dry run left these (real paths) out; clears earlier reasons."""
+        changed = set(self.skip_reasons) | set(reasons)
+        self.skip_reasons = dict(reasons)
+        self._relabel(changed)
+
+    def package_paths(self) -> dict[str, str]:
+        """Package path (as the dry run names files) -> real path, for every loaded file."""
+        labels = [os.path.basename(r.rstrip(os.sep)) or "root" for r in self.roots.roots]
+        out: dict[str, str] = {}
+        for real, node in self._entry_nodes.items():
+            entry = node.data
+            if entry is None or entry.is_dir:
+                continue
+            out.setdefault(entry.rel, real)
+            out.setdefault(f"{labels[entry.root_index]}/{entry.rel}", real)
+        return out
+
+    # ---- selection -------------------------------------------------------------------------
+
+    def set_selected(self, paths: Iterable[str]) -> None:
+        """Replace the selection (real or absolute paths)."""
+        before = set(self.selected)
+        self.selected = {os.path.realpath(p) for p in paths}
+        self._relabel(before ^ self.selected)
+        self._changed()
+
+    def _changed(self) -> None:
+        self.post_message(self.SelectionChanged(self, tuple(sorted(self.selected))))
+
+    def action_toggle_selected(self) -> None:
+        node = self.cursor_node
+        if node is None or node.data is None:
+            return
+        entry = node.data
+        if entry.is_dir:
+            self.action_select_folder()
+            return
+        if entry.real in self.selected:
+            self.selected.discard(entry.real)
+        else:
+            self.selected.add(entry.real)
+        self._relabel([entry.real])
+        self._changed()
+
+    def action_select_folder(self) -> None:
+        """Select every file the folder expands to (ignored ones excluded); again to deselect."""
+        node = self.cursor_node
+        if node is None or node.data is None:
+            return
+        folder = node if node.data.is_dir else node.parent
+        if folder is None or folder.data is None:
+            return
+        self._load(folder)
+        folder.expand()
+        self._expand_folder(folder.data.real)
+
+    @work(thread=True, exclusive=True, group="file-picker-expand", exit_on_error=False)
+    def _expand_folder(self, real: str) -> None:
+        found = expand([real], self.roots)
+        files = [c.real for c in found.candidates]
+        self.app.call_from_thread(self._toggle_many, files)
+
+    def _toggle_many(self, files: list[str]) -> None:
+        if not files:
+            self.notify("no files to select in this folder", severity="warning")
+            return
+        if all(f in self.selected for f in files):
+            self.selected.difference_update(files)
+        else:
+            self.selected.update(files)
+        self._relabel(files)
+        self._changed()
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_regular(entry: os.DirEntry[str]) -> bool:
+    try:
+        return stat.S_ISREG(entry.stat().st_mode)
+    except OSError:
+        return False
