@@ -1,0 +1,369 @@
+"""Run: one pane per model, streaming live; cancel one or all; a total line when all have ended.
+
+The app builds the :class:`SendSession`, runs ``preflight()`` and pushes ``RunScreen(session)``.
+One async worker consumes the session's events and only updates pane state; a timer draws all
+panes at most :attr:`RunScreen.FLUSH_HZ` times a second, so a fast stream costs the same per
+second as a slow one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from fiedler_tui.core.errors import FiedlerError
+from fiedler_tui.core.runner import Failed, RunEvent
+from fiedler_tui.core.send import SendSession
+from fiedler_tui.tui.safe_text import plain
+from fiedler_tui.tui.widgets.run_pane import RunPane, error_line
+
+PaletteEntry = tuple[str, str, Callable[[], Any]]
+
+
+def grid_columns(count: int) -> int:
+    """Columns for ``count`` panes: side by side up to 3, then two rows (or more)."""
+    if count <= 3:
+        return max(1, count)
+    if count == 4:
+        return 2
+    return min(4, -(-count // 2))
+
+
+class RunScreen(Screen[None]):
+    """Streams every model of ``session`` into its own pane."""
+
+    FLUSH_HZ: ClassVar[float] = 25.0
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "c",
+            "cancel_focused",
+            "Cancel model",
+            id="run-cancel",
+            tooltip="Cancel the focused model; the others go on",
+        ),
+        Binding(
+            "C,shift+c",
+            "cancel_all",
+            "Cancel all",
+            id="run-cancel-all",
+            tooltip="Cancel every model that is still running",
+        ),
+        Binding(
+            "z",
+            "toggle_maximise",
+            "Maximise",
+            id="run-maximise",
+            tooltip="Show only the focused pane, or go back to the grid",
+        ),
+        Binding(
+            "r",
+            "review",
+            "Review",
+            id="run-review",
+            tooltip="Compare the answers (once every model has ended)",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="run-back",
+            tooltip="Leave the Run screen (once every model has ended)",
+        ),
+        Binding("left", "focus_neighbour(-1, 0)", "Pane left", show=False, id="run-left"),
+        Binding("right", "focus_neighbour(1, 0)", "Pane right", show=False, id="run-right"),
+        Binding("up", "focus_neighbour(0, -1)", "Pane above", show=False, id="run-up"),
+        Binding("down", "focus_neighbour(0, 1)", "Pane below", show=False, id="run-down"),
+        *[
+            Binding(str(n), f"focus_pane({n})", f"Pane {n}", show=False, id=f"run-pane-{n}")
+            for n in range(1, 10)
+        ],
+    ]
+
+    def __init__(
+        self,
+        session: SendSession,
+        *,
+        show_timings: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """``show_timings=False`` masks every time-dependent figure (for snapshots)."""
+        super().__init__()
+        self.session = session
+        self.show_timings = show_timings
+        self._clock = clock
+        self._panes: dict[str, RunPane] = {}
+        self._started_at: float | None = None
+        self._ended_at: float | None = None
+        self._finished = False
+        self._problem: str | None = None
+        self._timer: Timer | None = None
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        aliases = self.session.aliases
+        yield Static(plain(self._title()), id="run-title")
+        with Grid(id="run-grid"):
+            for number, alias in enumerate(aliases, start=1):
+                pane = RunPane(alias, number, show_timings=self.show_timings)
+                self._panes[alias] = pane
+                yield pane
+        yield Static(plain("running…"), id="run-total")
+        yield Footer()
+
+    def _title(self) -> str:
+        count = len(self.session.aliases)
+        files = len(self.session.result.preview.files)
+        models = f"{count} model{'s' if count != 1 else ''}"
+        return f"Run: {models}, {files} file{'s' if files != 1 else ''}"
+
+    def on_mount(self) -> None:
+        grid = self.query_one("#run-grid", Grid)
+        grid.styles.grid_size_columns = grid_columns(len(self._panes))
+        panes = self.panes
+        if panes:
+            panes[0].body.focus()
+        self._timer = self.set_interval(1 / self.FLUSH_HZ, self._flush)
+        self._run()
+
+    # -- public --------------------------------------------------------------------------------
+
+    @property
+    def panes(self) -> list[RunPane]:
+        return list(self._panes.values())
+
+    def pane(self, alias: str) -> RunPane:
+        return self._panes[alias]
+
+    @property
+    def finished(self) -> bool:
+        """True once every model has ended and the session is closed."""
+        return self._finished
+
+    @property
+    def total_text(self) -> str:
+        return str(self.query_one("#run-total", Static).render())
+
+    def focused_pane(self) -> RunPane | None:
+        node: Widget | None = self.focused
+        while node is not None and not isinstance(node, RunPane):
+            parent = node.parent
+            node = parent if isinstance(parent, Widget) else None
+        return node
+
+    def cancel_model(self, alias: str) -> bool:
+        """Cancel one model; False if it had already ended."""
+        if self._finished or self._panes[alias].state.ended:
+            return False
+        return self.session.cancel(alias)
+
+    def cancel_all(self) -> None:
+        if not self._finished:
+            self.session.cancel_all()
+
+    def palette_commands(self) -> list[PaletteEntry]:
+        """(title, help, callback) for the command palette, given the run's state."""
+        entries: list[PaletteEntry] = []
+        if not self._finished:
+            pane = self.focused_pane()
+            if pane is not None and not pane.state.ended:
+                entries.append(
+                    (
+                        f"Run: cancel {pane.alias}",
+                        "Cancel the focused model",
+                        self.action_cancel_focused,
+                    )
+                )
+            entries.append(
+                ("Run: cancel all", "Cancel every running model", self.action_cancel_all)
+            )
+        entries.append(
+            (
+                "Run: maximise or restore pane",
+                "Toggle the focused pane full screen",
+                self.action_toggle_maximise,
+            )
+        )
+        for pane in self.panes:
+            entries.append(
+                (
+                    f"Run: go to {pane.alias}",
+                    f"Focus pane {pane.number}",
+                    partial(self.action_focus_pane, pane.number),
+                )
+            )
+        if self._finished:
+            entries.append(("Run: review answers", "Compare the answers", self.action_review))
+        return entries
+
+    # -- the run -------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="run", exit_on_error=False)
+    async def _run(self) -> None:
+        self._started_at = self._clock()
+        try:
+            async with self.session:
+                async for event in self.session.events():
+                    self._on_event(event)
+        except FiedlerError as exc:
+            self._stop("; ".join(exc.lines()), exc.title)
+        except Exception as exc:  # shown to the user, never a traceback
+            self._stop(f"{type(exc).__name__}: {exc}", "The run stopped unexpectedly")
+        finally:
+            self._ended_at = self._clock()
+            self._finished = True
+            self._flush()
+            self._show_total()
+            if self._timer is not None:
+                self._timer.stop()
+            self.refresh_bindings()
+
+    def _on_event(self, event: RunEvent) -> None:
+        pane = self._panes.get(event.model)
+        if pane is None:
+            return
+        pane.apply(event, self._clock())
+        if isinstance(event, Failed):
+            self.notify(
+                f"{event.model}: {error_line(event.error)}",
+                title=event.error.title,
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+
+    def _stop(self, message: str, title: str) -> None:
+        self._problem = message
+        self.notify(message, title=title, severity="error", timeout=15, markup=False)
+        for pane in self.panes:
+            if not pane.state.ended:
+                pane.show_problem(f"run stopped: {message}")
+
+    def _flush(self) -> None:
+        now = self._clock()
+        for pane in self._panes.values():
+            pane.flush(now)
+
+    def _show_total(self) -> None:
+        self.query_one("#run-total", Static).update(plain(self.total_line()))
+
+    def total_line(self) -> str:
+        """``Run partial: 2 succeeded, 1 failed · cost $0.0123 · wall 4.20s · saved to …``."""
+        states = [pane.state for pane in self.panes]
+        counts = {
+            status: sum(1 for s in states if s.status == status)
+            for status in ("done", "failed", "cancelled")
+        }
+        unfinished = len(states) - sum(counts.values())
+        outcome = f"{counts['done']} succeeded, {counts['failed']} failed"
+        if counts["cancelled"]:
+            outcome += f", {counts['cancelled']} cancelled"
+        if unfinished:
+            outcome += f", {unfinished} did not end"
+        parts = [f"Run {self.session.status}: {outcome}"]
+        parts.append(f"cost {self._cost()}")
+        wall = (
+            (self._ended_at or self._clock()) - self._started_at
+            if self._started_at is not None
+            else None
+        )
+        if wall is not None:
+            parts.append(f"wall {wall:.2f}s" if self.show_timings else "wall #.##s")
+        parts.append(self._saved_where())
+        line = "  ·  ".join(parts)
+        return f"{line}\nrun stopped: {self._problem}" if self._problem else line
+
+    def _cost(self) -> str:
+        recorder = self.session.recorder
+        if recorder is None:
+            return "unknown"
+        costs = [r.cost_usd for r in recorder.records.values() if r.cost_usd is not None]
+        return f"${sum(costs):.4f}" if costs else "unknown (no usage reported)"
+
+    def _saved_where(self) -> str:
+        if self.session.settings.no_disk:
+            return "not saved (FIEDLER_NO_DISK=1)"
+        path = self.session.run_path
+        return f"saved to {path}" if path is not None else "not saved"
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "review":
+            return True if self._finished else None
+        if action in ("cancel_focused", "cancel_all"):
+            return None if self._finished else True
+        return True
+
+    def action_cancel_focused(self) -> None:
+        pane = self.focused_pane()
+        if pane is None:
+            self.notify("focus a pane first", severity="warning")
+            return
+        if not self.cancel_model(pane.alias):
+            self.notify(f"{pane.alias} has already ended", markup=False)
+
+    def action_cancel_all(self) -> None:
+        self.cancel_all()
+
+    def action_toggle_maximise(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+            return
+        pane = self.focused_pane()
+        if pane is not None:
+            self.maximize(pane, container=False)
+
+    def action_focus_pane(self, number: int) -> None:
+        panes = self.panes
+        if 1 <= number <= len(panes):
+            if self.maximized is not None:
+                self.maximized = panes[number - 1]
+            panes[number - 1].body.focus()
+
+    def action_focus_neighbour(self, dx: int, dy: int) -> None:
+        panes = self.panes
+        if not panes:
+            return
+        current = self.focused_pane()
+        index = panes.index(current) if current is not None else 0
+        columns = grid_columns(len(panes))
+        target = index + dx + dy * columns
+        if 0 <= target < len(panes) and (dy != 0 or target // columns == index // columns):
+            self.action_focus_pane(target + 1)
+
+    def action_review(self) -> None:
+        if not self._finished:
+            self.notify("the run is still going", severity="warning")
+            return
+        try:
+            from fiedler_tui.tui.screens.review import ReviewScreen
+        except ImportError:
+            self.notify("the Review screen is not available", severity="warning")
+            return
+        texts = {alias: self.session.text(alias) for alias in self.session.aliases}
+        try:
+            summary = self.session.summary()
+        except AssertionError:
+            summary = {}
+        self.app.push_screen(ReviewScreen(summary, texts, self.session.run_path))
+
+    def action_back(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+            return
+        if not self._finished:
+            self.notify("the run is still going: cancel all (C) first", severity="warning")
+            return
+        self.app.pop_screen()

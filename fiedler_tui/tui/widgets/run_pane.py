@@ -1,0 +1,242 @@
+"""One model's pane on the Run screen: a header of live figures and the streamed answer.
+
+Events only update :class:`PaneState` and buffer text; nothing is drawn until :meth:`RunPane.flush`,
+which the screen calls on a timer. So the drawing cost per second is bounded by the timer rate,
+not by how many network reads arrive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label, Static
+
+from fiedler_tui.core.providers.errors import ErrorInfo
+from fiedler_tui.core.runner import (
+    Cancelled,
+    Failed,
+    Finished,
+    FirstToken,
+    Queued,
+    Retrying,
+    RunEvent,
+    Started,
+    TextDelta,
+    Usage,
+)
+from fiedler_tui.tui.safe_text import plain
+from fiedler_tui.tui.widgets.run_text import RunText
+
+STATUSES = ("queued", "requesting", "retrying", "streaming", "done", "failed", "cancelled")
+TERMINAL = frozenset({"done", "failed", "cancelled"})
+CHARS_PER_TOKEN = 4
+"""The estimate used until the provider reports usage (labelled as an estimate)."""
+
+
+def error_line(error: ErrorInfo) -> str:
+    """``code (HTTP n): message`` for one error, as shown in a pane and a notification."""
+    status = f" (HTTP {error.http_status})" if error.http_status else ""
+    return f"{error.code}{status}: {error.message}"
+
+
+@dataclass
+class PaneState:
+    """What one pane shows, updated per event; times are on the screen's monotonic clock."""
+
+    alias: str
+    status: str = "queued"
+    provider: str = ""
+    queued_at: float | None = None
+    first_token_at: float | None = None
+    ended_at: float | None = None
+    ttft_s: float | None = None
+    total_s: float | None = None
+    """The runner's own total once the model ended."""
+    tokens_per_s: float | None = None
+    """The runner's figure once the model ended (from reported usage)."""
+    output_tokens: int | None = None
+    """Reported by the provider (cumulative), when it does."""
+    chars: int = 0
+    retries: int = 0
+    attempt: int = 0
+    retry_until: float | None = None
+    retry_reason: str = ""
+    error: ErrorInfo | None = None
+    pending: list[str] = field(default_factory=list)
+
+    @property
+    def ended(self) -> bool:
+        return self.status in TERMINAL
+
+    def tokens(self) -> tuple[int, bool]:
+        """Output tokens so far and whether the figure is an estimate."""
+        if self.output_tokens is not None:
+            return self.output_tokens, False
+        return -(-self.chars // CHARS_PER_TOKEN), True
+
+    def elapsed(self, now: float) -> float | None:
+        if self.total_s is not None:
+            return self.total_s
+        if self.queued_at is None:
+            return None
+        return (self.ended_at or now) - self.queued_at
+
+    def rate(self, now: float) -> float | None:
+        if self.tokens_per_s is not None:
+            return self.tokens_per_s
+        if self.first_token_at is None:
+            return None
+        span = (self.ended_at or now) - self.first_token_at
+        tokens, _ = self.tokens()
+        return tokens / span if span >= 0.2 else None
+
+    def apply(self, event: RunEvent, now: float) -> None:
+        """Record ``event`` (text is buffered until the next flush)."""
+        match event:
+            case TextDelta(text=text):
+                self.pending.append(text)
+                self.chars += len(text)
+            case Usage(output_tokens=tokens):
+                if tokens is not None:
+                    self.output_tokens = tokens
+            case Queued(provider=provider):
+                self.provider = provider
+                self.queued_at = now
+            case Started(attempt=attempt):
+                self.status = "requesting"
+                self.attempt = attempt
+                self.retry_until = None
+            case Retrying(delay_s=delay, reason=reason):
+                self.status = "retrying"
+                self.retries += 1
+                self.retry_until = now + delay
+                self.retry_reason = reason
+            case FirstToken(ttft_s=ttft):
+                self.status = "streaming"
+                self.ttft_s = ttft
+                self.first_token_at = now
+            case Finished(usage=usage, timings=timings, retry_count=retries):
+                self._end("done", now, timings.total_s, timings.output_tokens_per_s)
+                self.ttft_s = timings.ttft_s if timings.ttft_s is not None else self.ttft_s
+                self.retries = max(self.retries, retries)
+                if usage.output_tokens is not None:
+                    self.output_tokens = usage.output_tokens
+            case Failed(error=error, usage=usage, timings=timings):
+                self._end("failed", now, timings.total_s, timings.output_tokens_per_s)
+                self.error = error
+                self.retries = max(self.retries, error.retry_count)
+                if usage.output_tokens is not None:
+                    self.output_tokens = usage.output_tokens
+            case Cancelled(timings=timings):
+                self._end("cancelled", now, timings.total_s, timings.output_tokens_per_s)
+
+    def _end(self, status: str, now: float, total: float, rate: float | None) -> None:
+        self.status = status
+        self.ended_at = now
+        self.total_s = total
+        self.tokens_per_s = rate
+        self.retry_until = None
+
+    def status_text(self, now: float, show_timings: bool = True) -> str:
+        if self.status == "retrying" and self.retry_until is not None:
+            left = max(0.0, self.retry_until - now)
+            wait = f"{left:4.1f}s" if show_timings else "-.-s"
+            return f"retry in {wait}"
+        return self.status
+
+    def stats_text(self, now: float, show_timings: bool = True) -> str:
+        """The header's figures; with ``show_timings`` off, times are masked (same widths)."""
+        tokens, estimated = self.tokens()
+        token_text = f"~{tokens:,} tok (est.)" if estimated else f"{tokens:,} tok"
+        parts = [
+            _seconds(self.elapsed(now), show_timings),
+            f"ttft {_seconds(self.ttft_s, show_timings)}",
+            token_text,
+            f"{_rate(self.rate(now), show_timings)} tok/s",
+        ]
+        if self.retries:
+            parts.append(f"{self.retries} retr{'y' if self.retries == 1 else 'ies'}")
+        return "  ".join(parts)
+
+
+def _seconds(value: float | None, show: bool) -> str:
+    if value is None:
+        return "  --  "
+    if not show:
+        return " #.##s"
+    return f"{value:5.2f}s" if value < 100 else f"{value:5.0f}s"
+
+
+def _rate(value: float | None, show: bool) -> str:
+    if value is None:
+        return "  --"
+    if not show:
+        return "####"
+    return f"{value:4.0f}"
+
+
+class RunPane(Vertical):
+    """A model's pane: alias, status, figures, the streamed text, and the error if it failed."""
+
+    def __init__(self, alias: str, number: int, *, show_timings: bool = True) -> None:
+        super().__init__(id=f"pane-{number}", classes="run-pane -queued")
+        self.alias = alias
+        self.number = number
+        self.state = PaneState(alias)
+        self.show_timings = show_timings
+        self._shown_status = ""
+        self._shown_stats = ""
+        self._shown_class = "queued"
+        self._error_shown = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="run-pane-header"):
+            yield Label(plain(f"{self.number} {self.alias}"), classes="run-alias")
+            yield Label("queued", classes="run-status")
+            yield Label("", classes="run-stats")
+        yield RunText(classes="run-body")
+        yield Static("", classes="run-error")
+
+    @property
+    def body(self) -> RunText:
+        return self.query_one(RunText)
+
+    @property
+    def text(self) -> str:
+        """The text shown so far (flushed), as plain text."""
+        return self.body.text
+
+    def apply(self, event: RunEvent, now: float) -> None:
+        self.state.apply(event, now)
+
+    def flush(self, now: float) -> None:
+        """Draw what changed since the last flush: new text, status, figures, error."""
+        state = self.state
+        if state.pending:
+            chunk = "".join(state.pending)
+            state.pending.clear()
+            self.body.append(chunk)
+        if state.status != self._shown_class:
+            self.remove_class(f"-{self._shown_class}")
+            self.add_class(f"-{state.status}")
+            self._shown_class = state.status
+        status = state.status_text(now, self.show_timings)
+        if status != self._shown_status:
+            self.query_one(".run-status", Label).update(status)
+            self._shown_status = status
+        stats = state.stats_text(now, self.show_timings)
+        if stats != self._shown_stats:
+            self.query_one(".run-stats", Label).update(stats)
+            self._shown_stats = stats
+        if state.error is not None and not self._error_shown:
+            self._error_shown = True
+            self.query_one(".run-error", Static).update(plain(error_line(state.error)))
+            self.add_class("-has-error")
+
+    def show_problem(self, message: str) -> None:
+        """Show a problem that is not the model's own error (the run itself stopped)."""
+        self.query_one(".run-error", Static).update(plain(message))
+        self.add_class("-has-error")
+        self._error_shown = True

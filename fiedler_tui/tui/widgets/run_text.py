@@ -1,0 +1,198 @@
+"""A streaming, soft-wrapped plain-text view whose cost per append does not grow with its length.
+
+Text is kept as wrapped rows. Appending wraps only the unfinished end of the last line (rows
+before it are final: greedy wrapping never revisits them), and only visible rows are rendered
+(Textual's line API). A width change re-wraps everything once. Untrusted text is shown
+literally: control sequences are stripped and no markup is interpreted.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.cells import cell_len, get_character_cell_size
+from rich.segment import Segment
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.events import Resize
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from fiedler_tui.tui.safe_text import strip_controls
+
+TAB = "    "
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` (no newlines) cut into rows of at most ``width`` cells, at spaces when possible.
+
+    The rows concatenate back to ``text`` exactly; a space at a break stays at the end of its
+    row (and is cropped when drawn).
+    """
+    if width <= 0:
+        return [text]
+    if text.isascii():
+        return _wrap_ascii(text, width)
+    if cell_len(text) <= width:
+        return [text]
+    return _wrap_cells(text, width)
+
+
+def _wrap_ascii(text: str, width: int) -> list[str]:
+    rows: list[str] = []
+    pos, size = 0, len(text)
+    while size - pos > width:
+        end = pos + width
+        if text[end] == " ":
+            cut = end + 1
+        else:
+            space = text.rfind(" ", pos, end)
+            cut = space + 1 if space >= pos else end
+        rows.append(text[pos:cut])
+        pos = cut
+    rows.append(text[pos:])
+    return rows
+
+
+def _wrap_cells(text: str, width: int) -> list[str]:
+    rows: list[str] = []
+    pos, size = 0, len(text)
+    while True:
+        cells, index, space = 0, pos, -1
+        while index < size:
+            cell = get_character_cell_size(text[index])
+            if cells + cell > width:
+                break
+            cells += cell
+            if text[index] == " ":
+                space = index
+            index += 1
+        if index >= size:
+            rows.append(text[pos:])
+            return rows
+        if text[index] == " ":
+            cut = index + 1
+        elif space >= pos:
+            cut = space + 1
+        else:
+            cut = max(index, pos + 1)
+        rows.append(text[pos:cut])
+        pos = cut
+
+
+class RunText(ScrollView, can_focus=True, inherit_bindings=False):
+    """Plain text that grows at the end, wrapped to the widget's width; follows the end unless
+    the user has scrolled up."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "scroll_home", "Top", show=False),
+        Binding("end", "scroll_end", "Bottom", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._lines: list[str] = []
+        """Completed logical lines (for re-wrapping on resize)."""
+        self._current: list[str] = []
+        """Final rows of the unfinished last line."""
+        self._rows: list[str] = []
+        """Every final row, in order."""
+        self._tail = ""
+        """The unfinished end of the last line: its last row, whose wrapping may still change."""
+        self._wrap_width = 0
+        self._chars = 0
+        self._cache: LRUCache[int, Strip] = LRUCache(1024)
+        """Drawn final rows (the tail row changes, so it is never cached)."""
+
+    @property
+    def text(self) -> str:
+        """Everything shown, as plain text (tabs expanded, control sequences removed)."""
+        return "\n".join([*self._lines, "".join(self._current) + self._tail])
+
+    @property
+    def char_count(self) -> int:
+        return self._chars
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows) + 1
+
+    def append(self, text: str) -> None:
+        """Add ``text`` at the end (untrusted: shown literally)."""
+        text = strip_controls(text).replace("\t", TAB)
+        if not text:
+            return
+        at_end = self.is_vertical_scroll_end
+        first_changed = len(self._rows)
+        self._chars += len(text)
+        parts = text.split("\n")
+        self._tail += parts[0]
+        for part in parts[1:]:
+            self._end_line()
+            self._tail = part
+        self._wrap_tail()
+        self.virtual_size = Size(self._wrap_width, self.row_count)
+        if at_end:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        if first_changed <= self.scroll_offset.y + self.size.height:
+            self.refresh()
+
+    def _end_line(self) -> None:
+        rows = wrap(self._tail, self._wrap_width)
+        self._rows.extend(rows)
+        self._current.extend(rows)
+        self._lines.append("".join(self._current))
+        self._current = []
+        self._tail = ""
+
+    def _wrap_tail(self) -> None:
+        if self._wrap_width <= 0 or (len(self._tail) <= self._wrap_width and self._tail.isascii()):
+            return
+        rows = wrap(self._tail, self._wrap_width)
+        if len(rows) > 1:
+            self._rows.extend(rows[:-1])
+            self._current.extend(rows[:-1])
+            self._tail = rows[-1]
+
+    def _rewrap(self, width: int) -> None:
+        self._wrap_width = width
+        rows: list[str] = []
+        for line in self._lines:
+            rows.extend(wrap(line, width))
+        current = wrap("".join(self._current) + self._tail, width)
+        rows.extend(current[:-1])
+        self._rows = rows
+        self._current = current[:-1]
+        self._tail = current[-1]
+        self._cache.clear()
+        self.virtual_size = Size(width, self.row_count)
+
+    def on_resize(self, event: Resize) -> None:
+        width = self.scrollable_content_region.width
+        if width != self._wrap_width and width > 0:
+            at_end = self.is_vertical_scroll_end
+            self._rewrap(width)
+            if at_end:
+                self.scroll_end(animate=False, immediate=True, x_axis=False)
+            self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def render_line(self, y: int) -> Strip:
+        row = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        style = self.rich_style
+        if row == len(self._rows):
+            return Strip([Segment(self._tail, style)]).adjust_cell_length(width, style)
+        if row > len(self._rows):
+            return Strip.blank(width, style)
+        strip = self._cache.get(row)
+        if strip is None:
+            strip = Strip([Segment(self._rows[row], style)]).adjust_cell_length(width, style)
+            self._cache[row] = strip
+        return strip
