@@ -127,7 +127,7 @@ class HistoryScreen(Screen[None]):
             table.add_row(*self._row(info, colours), key=info.run_id)
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
-        else:
+        elif not self.host.settings.no_disk:
             self.query_one("#history-help", Static).update(
                 plain(f"no runs yet in {self.host.settings.output_dir}")
             )

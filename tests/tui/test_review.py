@@ -1,0 +1,163 @@
+"""The Review screen from in-memory data and from a saved run: panes, scroll sync, copy, summary."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import DataTable, Static
+
+from fiedler_tui.core.store.run_store import RunStore
+from fiedler_tui.tui.screens.review import ReviewScreen
+from fiedler_tui.tui.widgets.output_pane import OutputPane
+
+from .test_compose import make_app, settle
+from .test_history import save_run
+
+
+def summary(*aliases: str, failed: str | None = None) -> dict[str, Any]:
+    models: list[dict[str, Any]] = []
+    for alias in aliases:
+        record: dict[str, Any] = {
+            "alias": alias,
+            "provider": "openai",
+            "model": f"gpt-{alias}",
+            "status": "done",
+            "usage_input": 1100,
+            "usage_output": 300,
+            "estimate_input": 1000,
+            "count_method": "estimate",
+            "finish_reason": "stop",
+            "ttft_s": 0.4,
+            "total_s": 3.25,
+            "tokens_per_s": 92.3,
+            "cost_usd": 0.0123,
+            "error": None,
+        }
+        if alias == failed:
+            record.update(
+                status="failed",
+                finish_reason=None,
+                usage_output=None,
+                error={
+                    "code": "rate_limited",
+                    "message": "[red]slow down[/red] \x1b]52;c;aGk=\x07",
+                    "provider": "openai",
+                    "http_status": 429,
+                    "retry_count": 2,
+                    "request_id": "req_1",
+                },
+            )
+        models.append(record)
+    return {
+        "run_id": "20261101-100000-abcdef",
+        "status": "done",
+        "started_at": "2026-11-01T10:00:00+00:00",
+        "ended_at": "2026-11-01T10:00:05+00:00",
+        "prompt": {"sha256": "00", "chars": 12},
+        "package": {"files": 2, "bytes": 120, "lines": 8, "sha256": "11", "file_list": []},
+        "models": models,
+        "cost_usd": 0.0246,
+    }
+
+
+def pane(screen: ReviewScreen, side: str) -> OutputPane:
+    return screen.query_one(f"#pane-{side}", OutputPane)
+
+
+def shown(widget: OutputPane) -> str:
+    return str(widget.query_one(".output-text", Static).render())
+
+
+async def test_two_outputs_side_by_side_then_one_at_a_time(tmp_path: Path) -> None:
+    texts = {"alpha": "answer from alpha", "beta": "answer from beta", "gamma": "from gamma"}
+    app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        left, right = pane(screen, "left"), pane(screen, "right")
+        assert right.display and shown(left) == "answer from alpha"
+        assert shown(right) == "answer from beta"
+        assert "alpha" in str(left.border_title)
+        await pilot.press("n")  # the focused (left) pane moves on
+        assert shown(left) == "answer from beta"
+        await pilot.press("tab", "n")  # now the right pane
+        assert shown(right) == "from gamma"
+        await pilot.press("c")
+        assert app.clipboard == "from gamma"
+        await pilot.press("s")
+        assert not right.display
+        await pilot.press("p")
+        assert shown(left) == "answer from alpha"
+
+
+async def test_scrolling_one_pane_scrolls_the_other(tmp_path: Path) -> None:
+    long = "\n".join(f"line {i}" for i in range(300))
+    texts = {"alpha": long, "beta": long + "\nmore" * 100}
+    app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        left, right = pane(screen, "left"), pane(screen, "right")
+        await pilot.press("end")
+        await pilot.pause()
+        assert left.scroll_y == left.max_scroll_y > 0
+        assert right.scroll_y == right.max_scroll_y
+        await pilot.press("l", "home")  # sync off: the right pane stays
+        await pilot.pause()
+        assert left.scroll_y == 0 and right.scroll_y == right.max_scroll_y
+
+
+async def test_summary_shows_usage_errors_costs_and_timings(tmp_path: Path) -> None:
+    texts = {"alpha": "ok", "beta": ""}
+    app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts, failed="beta"), texts))
+    async with app.run_test(size=(160, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        table = screen.query_one("#review-summary", DataTable)
+        alpha = [str(c) for c in table.get_row_at(0)]
+        assert alpha[:2] == ["alpha", "done"]
+        assert alpha[2] == "1,100 / 1,000 (estimate) +10%"
+        assert alpha[5:9] == ["0.40s", "3.25s", "92.3", "$0.0123"]
+        beta = [str(c) for c in table.get_row_at(1)]
+        assert beta[1] == "failed"
+        assert beta[9].startswith("rate_limited: [red]slow down[/red]")  # literally
+        assert "\x1b" not in beta[9] and "HTTP 429" in beta[9] and "2 retries" in beta[9]
+        header = str(screen.query_one("#review-header", Static).render())
+        assert "folder: none" in header and "$0.0246" in header
+        await pilot.press("y")
+        assert any("not saved to disk" in n.message for n in app._notifications)
+
+
+async def test_markup_and_escapes_in_outputs_are_literal(tmp_path: Path) -> None:
+    hostile = "[bold]big[/bold] [@click=app.quit]quit[/] \x1b]52;c;SGVsbG8=\x07\x1b[31mred\x1b[0m"
+    texts = {"[red]alias[/red]": hostile}
+    app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        left = pane(screen, "left")
+        assert shown(left) == "[bold]big[/bold] [@click=app.quit]quit[/] red"
+        assert str(left.border_title).startswith(r"\[red]alias\[/red]")  # escaped markup
+        assert app.is_running
+
+
+async def test_saved_run_reads_outputs_and_copies_the_folder(tmp_path: Path) -> None:
+    store = RunStore(tmp_path / "runs")
+    run_id = save_run(store, datetime(2026, 11, 1, 10, tzinfo=UTC), {"alpha": "A", "beta": "B"})
+    info = store.find(run_id)
+    app = make_app(tmp_path, start=lambda: ReviewScreen.from_saved(info))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert (shown(pane(screen, "left")), shown(pane(screen, "right"))) == ("A", "B")
+        header = str(screen.query_one("#review-header", Static).render())
+        assert str(info.path) in header
+        await pilot.press("y")
+        assert app.clipboard == str(info.path)
