@@ -16,8 +16,8 @@ from textual.widgets import DataTable, Static, TextArea
 from fiedler_tui.core.store.run_store import RunStore
 from fiedler_tui.core.store.summary import (
     ModelRecord,
-    PackageFacts,
     PackagedFile,
+    PackageFacts,
     build_summary,
     sha256_text,
 )
