@@ -125,8 +125,10 @@ async def test_summary_shows_usage_errors_costs_and_timings(tmp_path: Path) -> N
         assert alpha[5:9] == ["0.40s", "3.25s", "92.3", "$0.0123"]
         beta = [str(c) for c in table.get_row_at(1)]
         assert beta[1] == "failed"
-        assert beta[9].startswith("rate_limited: [red]slow down[/red]")  # literally
-        assert "\x1b" not in beta[9] and "HTTP 429" in beta[9] and "2 retries" in beta[9]
+        assert beta[9] == "rate_limited"
+        errors = str(screen.query_one("#review-errors", Static).render())
+        assert errors.startswith("beta: rate_limited: [red]slow down[/red]")  # literally
+        assert "\x1b" not in errors and "HTTP 429" in errors and "2 retries" in errors
         header = str(screen.query_one("#review-header", Static).render())
         assert "folder: none" in header and "$0.0246" in header
         await pilot.press("y")

@@ -74,6 +74,11 @@ def usage_vs_estimate(record: Mapping[str, Any]) -> str:
     return text
 
 
+def _error_code(record: Mapping[str, Any]) -> str:
+    error = record.get("error")
+    return str(error.get("code", "error")) if isinstance(error, Mapping) else ""
+
+
 def error_text(record: Mapping[str, Any]) -> str:
     """``code: message (HTTP n, provider, n retries, request id)`` or empty."""
     error = record.get("error")
@@ -98,12 +103,18 @@ class ReviewScreen(Screen[None]):
     PALETTE_PREFIX = "Review"
     COMMANDS = {ScreenCommands}
     BINDINGS = [
-        Binding("n", "next_output", "Next output", id="review-next"),
-        Binding("p", "previous_output", "Previous output", id="review-previous"),
-        Binding("s", "toggle_split", "Side by side", id="review-split"),
-        Binding("l", "toggle_sync", "Sync scroll", id="review-sync"),
-        Binding("c", "copy_output", "Copy output", id="review-copy"),
-        Binding("y", "copy_folder", "Copy folder path", id="review-copy-folder"),
+        Binding("n", "next_output", "Next", id="review-next", tooltip="Next output in this pane"),
+        Binding("p", "previous_output", "Prev", id="review-previous", tooltip="Previous output"),
+        Binding(
+            "s", "toggle_split", "Split", id="review-split", tooltip="Two outputs side by side"
+        ),
+        Binding(
+            "l", "toggle_sync", "Sync scroll", id="review-sync", tooltip="Panes scroll together"
+        ),
+        Binding("c", "copy_output", "Copy", id="review-copy", tooltip="Copy this pane's output"),
+        Binding(
+            "y", "copy_folder", "Copy folder", id="review-copy-folder", tooltip="Run folder path"
+        ),
         Binding("escape", "back", "Back", id="review-back"),
     ]
 
@@ -148,6 +159,7 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(self._header(), id="review-header")
         yield DataTable(id="review-summary", cursor_type="row", zebra_stripes=True)
+        yield Static(self._errors(), id="review-errors")
         with Horizontal(id="review-panes"):
             yield OutputPane(id="pane-left")
             yield OutputPane(id="pane-right")
@@ -162,6 +174,7 @@ class ReviewScreen(Screen[None]):
         )  # fmt: skip
         for record in self.records:
             table.add_row(*self._row(record))
+        self.query_one("#review-errors").display = any(error_text(r) for r in self.records)
         left = self.query_one("#pane-left", OutputPane)
         right = self.query_one("#pane-right", OutputPane)
         self.watch(left, "scroll_y", lambda: self._sync_from(left, right), init=False)
@@ -207,8 +220,12 @@ class ReviewScreen(Screen[None]):
             plain(seconds("total_s")),
             plain(f"{tps:.1f}" if isinstance(tps, int | float) else "–"),
             plain(f"${cost:.4f}" if isinstance(cost, int | float) else "–"),
-            plain(error_text(r)),
+            plain(_error_code(r)),
         ]
+
+    def _errors(self) -> Text:
+        lines = [f"{r.get('alias', '?')}: {error_text(r)}" for r in self.records if error_text(r)]
+        return plain("\n".join(lines))
 
     def _status(self, alias: str) -> str:
         for record in self.records:

@@ -12,6 +12,8 @@ from fiedler_tui.core.files.names import display_name
 from fiedler_tui.tui.safe_text import plain
 
 BAR_WIDTH = 12
+SLOW_PREVIEW_S = 0.5
+"""Previews slower than this say how long they took."""
 STATUS_VARIABLE = {
     BudgetStatus.FITS: "success",
     BudgetStatus.NEAR: "warning",
@@ -81,8 +83,8 @@ def package_line(result: DryRunResult, elapsed_s: float | None = None) -> Text:
         f"worst-case cost ${result.total_cost_usd_max:.4f}{cap_text}   "
         f"secrets policy: {result.secret_policy}"
     )
-    if elapsed_s is not None:
-        line += f"   (preview {elapsed_s * 1000:.0f} ms)"
+    if elapsed_s is not None and elapsed_s >= SLOW_PREVIEW_S:
+        line += f"   (preview took {elapsed_s:.1f} s)"
     return plain(line)
 
 
@@ -91,6 +93,8 @@ def findings_text(result: DryRunResult, limit: int = 50) -> Text:
     if not result.findings:
         return plain("")
     lines = [f"likely secrets ({len(result.findings)}), policy {result.secret_policy}:"]
+    if result.secret_policy == "refuse":
+        lines[0] += "  f4 chooses: mask the values, exclude the files, or send anyway"
     for f in result.findings[:limit]:
         lines.append(f"  {display_name(f.path)}:{f.line}:{f.column}  {f.kind}")
     if len(result.findings) > limit:

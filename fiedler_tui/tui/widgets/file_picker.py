@@ -175,8 +175,10 @@ class FilePicker(Tree[FileEntry]):
     # ---- labels ----------------------------------------------------------------------------
 
     def _label(self, entry: FileEntry) -> Text:
-        if entry.rel == ".":
-            return plain(display_name(entry.real))
+        if entry.rel == ".":  # a root: named as package paths name it (the folder's name)
+            return plain(
+                display_name(os.path.basename(entry.real.rstrip(os.sep)) or entry.real) + "/"
+            )
         name = display_name(entry.rel.rsplit("/", 1)[-1])
         if entry.is_dir:
             label = plain(f"{name}/")
