@@ -180,6 +180,8 @@ def _rate(value: float | None, show: bool) -> str:
 class RunPane(Vertical):
     """A model's pane: alias, status, figures, the streamed text, and the error if it failed."""
 
+    ALLOW_MAXIMIZE = True
+
     def __init__(self, alias: str, number: int, *, show_timings: bool = True) -> None:
         super().__init__(id=f"pane-{number}", classes="run-pane -queued")
         self.alias = alias

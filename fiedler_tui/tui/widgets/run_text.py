@@ -85,6 +85,11 @@ class RunText(ScrollView, can_focus=True, inherit_bindings=False):
     """Plain text that grows at the end, wrapped to the widget's width; follows the end unless
     the user has scrolled up."""
 
+    DEFAULT_CSS = """
+    RunText {
+        scrollbar-gutter: stable;
+    }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("home", "scroll_home", "Top", show=False),
         Binding("end", "scroll_end", "Bottom", show=False),
@@ -104,6 +109,8 @@ class RunText(ScrollView, can_focus=True, inherit_bindings=False):
         """The unfinished end of the last line: its last row, whose wrapping may still change."""
         self._wrap_width = 0
         self._chars = 0
+        self._follow = True
+        """Keep the end in view; off while the reader has scrolled up."""
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
         """Drawn final rows (the tail row changes, so it is never cached)."""
 
@@ -125,7 +132,7 @@ class RunText(ScrollView, can_focus=True, inherit_bindings=False):
         text = strip_controls(text).replace("\t", TAB)
         if not text:
             return
-        at_end = self.is_vertical_scroll_end
+        self._fit_width()
         first_changed = len(self._rows)
         self._chars += len(text)
         parts = text.split("\n")
@@ -135,8 +142,8 @@ class RunText(ScrollView, can_focus=True, inherit_bindings=False):
             self._tail = part
         self._wrap_tail()
         self.virtual_size = Size(self._wrap_width, self.row_count)
-        if at_end:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        if self._follow:
+            self._scroll_to_end()
         if first_changed <= self.scroll_offset.y + self.size.height:
             self.refresh()
 
@@ -171,13 +178,25 @@ class RunText(ScrollView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(width, self.row_count)
 
     def on_resize(self, event: Resize) -> None:
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Re-wrap if the space for text changed (a resize, or a scrollbar came or went)."""
         width = self.scrollable_content_region.width
         if width != self._wrap_width and width > 0:
-            at_end = self.is_vertical_scroll_end
             self._rewrap(width)
-            if at_end:
-                self.scroll_end(animate=False, immediate=True, x_axis=False)
+            if self._follow:
+                self._scroll_to_end()
             self.refresh()
+
+    def _scroll_to_end(self) -> None:
+        # Forced: the scrollbar may not exist yet (layout has not caught up with the new size).
+        self.scroll_to(y=self.max_scroll_y, animate=False, force=True, immediate=True)
+        self._follow = True
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._follow = new_value >= self.max_scroll_y
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
