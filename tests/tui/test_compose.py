@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Select, SelectionList, Static, TextArea
 
 import fiedler_tui.tui
-from fiedler_tui.core.budget import DryRunResult
+from fiedler_tui.core.budget import DryRunEngine, DryRunResult
 from fiedler_tui.core.config.loader import parse_config
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.keys import KeyStore
@@ -350,3 +350,52 @@ async def test_every_compose_action_is_in_the_palette(project: Path) -> None:
         mask.callback()
         await settle(pilot)
         assert screen.policy is SecretPolicy.MASK
+
+
+async def test_the_palette_lists_the_commands_without_keys(project: Path) -> None:
+    app = make_app(project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert "Compose: likely secrets: send anyway" in titles
+        assert "Compose: focus prompt" in titles
+
+
+async def test_typing_is_debounced_into_one_preview(project: Path) -> None:
+    messages: list[Message] = []
+    app = make_app(project)
+    async with app.run_test(size=(120, 36), message_hook=messages.append) as pilot:
+        await settle(pilot)
+        screen = compose_screen(app)
+        before = len(posted(messages, ComposeScreen.PreviewReady))
+        area = screen.query_one("#prompt", TextArea)
+        for char in "fix it":  # keystrokes closer together than the debounce interval
+            area.insert(char)
+        await pilot.pause()
+        assert len(posted(messages, ComposeScreen.PreviewReady)) == before
+        for _ in range(100):  # until the debounce timer has fired and its preview landed
+            if screen.fresh:
+                break
+            await pilot.pause(0.02)
+        await settle(pilot)
+        assert screen.prompt == "fix it" and screen.fresh
+        assert len(posted(messages, ComposeScreen.PreviewReady)) == before + 1
+
+
+async def test_a_failing_preview_is_a_notification_not_a_crash(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> DryRunResult:
+        raise PermissionError(13, "Permission denied", "/secret/place")
+
+    app = make_app(project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(DryRunEngine, "run", broken)
+        await type_prompt(pilot, "go")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.is_running and app.started == []
+        [failure] = [n for n in app._notifications if n.title == "File system error"]
+        assert failure.message == "Preview failed: Permission denied (/secret/place)"
+        assert "Traceback" not in failure.message
