@@ -300,6 +300,8 @@ async def test_send_never_uses_a_stale_preview(project: Path) -> None:
 
 async def test_select_a_whole_folder_skips_ignored_files(project: Path) -> None:
     (project / "src" / "cache.log").write_text("ignored\n")
+    (project / "src" / ".gitignore").write_text("generated.py\n")
+    (project / "src" / "generated.py").write_text("X = 2\n")
     (project / "src" / "blob.bin").write_bytes(b"\x00\x01\x02" * 10)
     app = make_app(project)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -307,10 +309,21 @@ async def test_select_a_whole_folder_skips_ignored_files(project: Path) -> None:
         screen = compose_screen(app)
         picker = screen.query_one(FilePicker)
         await select_file(pilot, "src", key="a")
-        assert {Path(p).name for p in picker.selected} == {"main.py", "util.py", "blob.bin"}
+        assert {Path(p).name for p in picker.selected} == {
+            ".gitignore",
+            "main.py",
+            "util.py",
+            "blob.bin",
+        }
         result = screen.result
         assert result is not None
-        assert [f.path for f in result.preview.files] == ["src/main.py", "src/util.py"]
+        assert [f.path for f in result.preview.files] == [
+            "src/.gitignore",
+            "src/main.py",
+            "src/util.py",
+        ]
+        generated = picker._entry_nodes[str((project / "src" / "generated.py").resolve())]
+        assert "ignored by src/.gitignore:1" in generated.label.plain
         skipped = str(screen.query_one("#skipped", Static).render())
         assert "src/blob.bin" in skipped
         blob = picker._entry_nodes[str((project / "src" / "blob.bin").resolve())]
@@ -399,3 +412,17 @@ async def test_a_failing_preview_is_a_notification_not_a_crash(
         [failure] = [n for n in app._notifications if n.title == "File system error"]
         assert failure.message == "Preview failed: Permission denied (/secret/place)"
         assert "Traceback" not in failure.message
+
+
+async def test_a_crossed_limit_blocks_the_send(project: Path) -> None:
+    app = make_app(project, max_file_count=1)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = compose_screen(app)
+        await type_prompt(pilot, "two files")
+        await select_file(pilot, "main.py")
+        await select_file(pilot, "util.py")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.started == []
+        assert "FIEDLER_MAX_FILE_COUNT" in blockers(screen)

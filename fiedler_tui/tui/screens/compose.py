@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 DEBOUNCE_S = 0.15
 PROMPT_MEMORY_SIZE = 50
+MAX_REVEALED = 50
+"""Files of a loaded selection whose folders are opened in the tree."""
 POLICY_LABELS: dict[SecretPolicy, str] = {
     SecretPolicy.REFUSE: "block the send until you choose",
     SecretPolicy.MASK: "mask the values",
@@ -418,7 +420,10 @@ class ComposeScreen(Screen[None]):
         note_widget = self.query_one("#compose-note", Static)
         note_widget.update(plain(note))
         note_widget.display = bool(note)
-        self.query_one(FilePicker).set_selected(paths)
+        picker = self.query_one(FilePicker)
+        for path in paths[:MAX_REVEALED]:
+            picker.reveal(path)
+        picker.set_selected(paths)
 
     def palette_commands(self) -> list[PaletteCommand]:
         def policy_command(policy: SecretPolicy) -> PaletteCommand:

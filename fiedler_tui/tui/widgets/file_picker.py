@@ -43,7 +43,7 @@ class FileEntry:
     ignored: str | None = None
     """Why folder expansion leaves this entry out, or None."""
     gitignores: GitignoreStack = field(default_factory=GitignoreStack)
-    """For folders: the ``.gitignore`` files in force inside it."""
+    """For folders: the ``.gitignore`` files above it (its own is read when it is listed)."""
     loaded: bool = False
 
 
@@ -98,7 +98,6 @@ class FilePicker(Tree[FileEntry]):
     def on_mount(self) -> None:
         for index, root in enumerate(self.roots.roots):
             entry = FileEntry(root, ".", index, True)
-            entry.gitignores = GitignoreStack().push(GitignoreFile.load(root, ""))
             node = self.root.add(self._label(entry), data=entry)
             self._entry_nodes[root] = node
             self._load(node)
@@ -123,8 +122,11 @@ class FilePicker(Tree[FileEntry]):
         except OSError as exc:
             node.add_leaf(plain(f"(unreadable: {exc.strerror})"))
             return
+        inside = folder.gitignores.push(
+            GitignoreFile.load(folder.real, "" if folder.rel == "." else folder.rel)
+        )
         for dir_entry in entries[:MAX_ENTRIES_PER_FOLDER]:
-            child = self._entry(folder, dir_entry)
+            child = self._entry(folder, inside, dir_entry)
             if child.is_dir:
                 added = node.add(self._label(child), data=child)
             else:
@@ -133,7 +135,9 @@ class FilePicker(Tree[FileEntry]):
         if len(entries) > MAX_ENTRIES_PER_FOLDER:
             node.add_leaf(plain(f"… {len(entries) - MAX_ENTRIES_PER_FOLDER} more not shown"))
 
-    def _entry(self, folder: FileEntry, dir_entry: os.DirEntry[str]) -> FileEntry:
+    def _entry(
+        self, folder: FileEntry, gitignores: GitignoreStack, dir_entry: os.DirEntry[str]
+    ) -> FileEntry:
         name = dir_entry.name
         rel = name if folder.rel == "." else f"{folder.rel}/{name}"
         real = os.path.realpath(dir_entry.path)
@@ -144,13 +148,10 @@ class FilePicker(Tree[FileEntry]):
         elif not is_dir and not _is_regular(dir_entry):
             ignored = "not a regular file"
         else:
-            ignored = builtin_ignore_reason(name, real, is_dir) or folder.gitignores.ignore_reason(
+            ignored = builtin_ignore_reason(name, real, is_dir) or gitignores.ignore_reason(
                 rel, is_dir
             )
-        entry = FileEntry(real, rel, folder.root_index, is_dir, ignored)
-        if is_dir:
-            entry.gitignores = folder.gitignores.push(GitignoreFile.load(real, rel))
-        return entry
+        return FileEntry(real, rel, folder.root_index, is_dir, ignored, gitignores)
 
     def reveal(self, path: str) -> TreeNode[FileEntry] | None:
         """Load and expand the folders down to ``path``; its node (None if not in the tree)."""
