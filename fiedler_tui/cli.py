@@ -15,7 +15,8 @@ from types import ModuleType
 from fiedler_tui import __version__
 from fiedler_tui.commands import doctor, dry_run, keys, models, runs, send
 from fiedler_tui.commands.context import CommandContext
-from fiedler_tui.core.errors import FiedlerError
+from fiedler_tui.core.config.loader import load_config
+from fiedler_tui.core.errors import FiedlerError, UsageError
 from fiedler_tui.core.logs import setup_logging
 from fiedler_tui.core.settings import Settings
 
@@ -39,10 +40,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"fiedler {__version__}")
     parser.add_argument("--config", metavar="PATH", help="models.yaml to use")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the app with simulated models (no keys, no network)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.add_parser(subparsers)
     return parser
+
+
+def run_app(ctx: CommandContext, *, demo: bool) -> int:
+    """Open the terminal UI (imported here: the headless commands never load Textual)."""
+    from fiedler_tui.tui.app import FiedlerApp
+
+    config = ctx.config if not demo else load_config(None, {})  # demo replaces it on mount
+    app = FiedlerApp(settings=ctx.settings, config=config, keystore=ctx.keystore, demo=demo)
+    app.run()
+    return int(app.return_code or 0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -54,8 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ctx = CommandContext(settings=settings, config_path=args.config)
         handler = getattr(args, "handler", None)
         if handler is None:
-            parser.print_help(sys.stderr)
-            return 2
+            return run_app(ctx, demo=args.demo)
+        if args.demo:
+            raise UsageError("--demo opens the app; use it without a command")
         return int(handler(args, ctx))
     except FiedlerError as exc:
         for line in exc.lines():

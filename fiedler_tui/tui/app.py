@@ -2,42 +2,102 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Sequence
 
+from rich.text import Text
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
+from fiedler_tui.core.budget import DryRunResult
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.keys import KeyStore
 from fiedler_tui.core.settings import Settings
+from fiedler_tui.core.simulator.demo import DemoEnvironment
+from fiedler_tui.core.store.run_store import RunStore
 from fiedler_tui.tui.preferences import Preferences
+from fiedler_tui.tui.run_launcher import Launch, prepare_session
+from fiedler_tui.tui.screens.compose import ComposeScreen
 from fiedler_tui.tui.screens.help import HelpScreen
 from fiedler_tui.tui.screens.keys import KeysScreen
-from fiedler_tui.tui.themes import DEFAULT_THEME, load_themes
+from fiedler_tui.tui.screens.run import RunScreen
+from fiedler_tui.tui.themes import DEFAULT_THEME, STATUS_COLOUR_DEFAULTS, load_themes
+
+log = logging.getLogger(__name__)
+
+DEMO_SUBTITLE = "DEMO: simulated models on this machine; nothing is sent anywhere"
 
 
 class FiedlerApp(App[None]):
     """fiedler's terminal UI. Screens live in ``tui/screens``; business logic in ``core``."""
 
     TITLE = "fiedler"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "screens.tcss", "run.tcss"]
     BINDINGS = [
         Binding("f1", "help", "Help", id="help"),
         Binding("f2", "keys", "Keys", id="keys"),
     ]
 
-    def __init__(self, *, settings: Settings, config: Config, keystore: KeyStore) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        config: Config,
+        keystore: KeyStore,
+        demo: bool = False,
+        start_screen: bool = True,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.config = config
         self.keystore = keystore
+        self.demo = demo
+        self._demo_env: DemoEnvironment | None = None
+        self._start_screen = start_screen
         self._theme_failures: list[str] = []
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self._install_themes()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.demo:
+            self._demo_env = DemoEnvironment()
+            await self._demo_env.__aenter__()
+            self.config = self._demo_env.config
+            self.sub_title = DEMO_SUBTITLE
+            self.notify(DEMO_SUBTITLE, title="Demo", timeout=8)
+        if self.settings.retention_days and not self.settings.no_disk:
+            self._prune_old_runs(self.settings.retention_days)
+        if self._start_screen:
+            await self.push_screen(ComposeScreen())
+
+    async def on_unmount(self) -> None:
+        if self._demo_env is not None:
+            await self._demo_env.__aexit__(None, None, None)
+
+    @work(thread=True, group="retention", exit_on_error=False)
+    def _prune_old_runs(self, days: int) -> None:
+        RunStore(self.settings.output_dir).prune(days)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """Model status colours for themes that do not define them (Textual's own themes)."""
+        return {**super().get_theme_variable_defaults(), **STATUS_COLOUR_DEFAULTS}
+
+    def _fatal_error(self) -> None:
+        """An unexpected error ends the app with one line; the traceback goes to the log file."""
+        error = self._exception
+        if error is not None:
+            log.error(
+                "unexpected error in the app", exc_info=(type(error), error, error.__traceback__)
+            )
+            what = f"{type(error).__name__}: {error}"
+        else:
+            what = "unknown"
+        line = f"fiedler: internal error: {what} (details in the log file)"
+        self._exit_renderables.append(Text(line))
+        self._close_messages_no_wait()
 
     def _install_themes(self) -> None:
         loaded = load_themes()
@@ -57,7 +117,7 @@ class FiedlerApp(App[None]):
 
     def _remember_theme(self, theme: Theme) -> None:
         prefs = Preferences.load()
-        if prefs.theme != theme.name:
+        if prefs.theme != theme.name and not self.settings.no_disk:
             prefs.theme = theme.name
             prefs.save()
 
@@ -65,6 +125,10 @@ class FiedlerApp(App[None]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Keys", "Where each provider's key comes from", self.action_keys)
         yield SystemCommand("Help", "Every key binding", self.action_help)
+        palette = getattr(screen, "palette_commands", None)
+        if callable(palette):
+            for title, help_text, callback in palette():
+                yield SystemCommand(title, help_text, callback)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -73,3 +137,31 @@ class FiedlerApp(App[None]):
     def action_keys(self) -> None:
         if not isinstance(self.screen, KeysScreen):
             self.push_screen(KeysScreen(self.config, self.keystore))
+
+    def start_run(self, result: DryRunResult, aliases: Sequence[str]) -> None:
+        """Check and launch a send of ``result`` to ``aliases``; the Run screen shows it."""
+        self._launch(result, list(aliases))
+
+    @work(thread=True, exclusive=True, group="launch", exit_on_error=False)
+    def _launch(self, result: DryRunResult, aliases: list[str]) -> None:
+        launch = prepare_session(
+            config=self.config,
+            settings=self.settings,
+            keystore=self.keystore,
+            result=result,
+            aliases=aliases,
+            demo_keys=self._demo_env.keys if self._demo_env is not None else None,
+        )
+        self.call_from_thread(self._launched, launch)
+
+    def _launched(self, launch: Launch) -> None:
+        if launch.session is None:
+            self.notify(
+                "\n".join(launch.problems),
+                title=launch.title,
+                severity="error",
+                timeout=12,
+                markup=False,
+            )
+            return
+        self.push_screen(RunScreen(launch.session))

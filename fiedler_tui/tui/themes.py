@@ -30,6 +30,15 @@ STATUS_VARIABLES = (
     "model-cancelled",
 )
 DEFAULT_THEME = "fiedler-dark"
+STATUS_COLOUR_DEFAULTS = {
+    "model-queued": "#8a8f98",
+    "model-retrying": "#d7af00",
+    "model-streaming": "#5f87d7",
+    "model-done": "#5faf5f",
+    "model-failed": "#d75f5f",
+    "model-cancelled": "#af87d7",
+}
+"""Used by themes without fiedler's variables (Textual's built-in themes, users' own)."""
 
 
 class ThemeFile(BaseModel):

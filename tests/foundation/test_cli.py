@@ -75,9 +75,20 @@ def test_doctor_fails_on_unwritable_output_dir(
     assert "FAIL output dir" in out and "fix: set FIEDLER_OUTPUT_DIR" in out
 
 
-def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([]) == 2
-    assert "usage: fiedler" in capsys.readouterr().err
+def test_demo_goes_without_a_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--demo", "models"]) == 2
+    assert "--demo opens the app" in capsys.readouterr().err
+
+
+def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
+    code = (
+        "import sys; from fiedler_tui.cli import main; main(['models', '--json']); "
+        "assert not [m for m in sys.modules if m.startswith('textual')], 'textual loaded'"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_python_dash_m_entry_point(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ def make_app(require_secure: bool = False, env: dict[str, str] | None = None) ->
         settings=Settings.from_env({}),
         config=load_config(None, {}),
         keystore=KeyStore(require_secure=require_secure, env=env or {}),
+        start_screen=False,
     )
 
 

@@ -22,6 +22,7 @@ def test_keys_screen(snap_compare: Any, memory_keyring: MemoryKeyring) -> None:
         settings=Settings.from_env({}),
         config=load_config(None, {}),
         keystore=KeyStore(env={"GEMINI_API_KEY": "AIza-snapshot"}),
+        start_screen=False,
     )
 
     async def open_keys(pilot: Pilot[None]) -> None:
