@@ -142,39 +142,39 @@ class PaneState:
     def status_text(self, now: float, show_timings: bool = True) -> str:
         if self.status == "retrying" and self.retry_until is not None:
             left = max(0.0, self.retry_until - now)
-            wait = f"{left:4.1f}s" if show_timings else "-.-s"
+            wait = f"{left:.1f}s" if show_timings else "#.#s"
             return f"retry in {wait}"
         return self.status
 
     def stats_text(self, now: float, show_timings: bool = True) -> str:
-        """The header's figures; with ``show_timings`` off, times are masked (same widths)."""
+        """The header's figures; with ``show_timings`` off, every time-dependent one is masked."""
         tokens, estimated = self.tokens()
         token_text = f"~{tokens:,} tok (est.)" if estimated else f"{tokens:,} tok"
         parts = [
             _seconds(self.elapsed(now), show_timings),
             f"ttft {_seconds(self.ttft_s, show_timings)}",
             token_text,
-            f"{_rate(self.rate(now), show_timings)} tok/s",
         ]
         if self.retries:
             parts.append(f"{self.retries} retr{'y' if self.retries == 1 else 'ies'}")
+        parts.append(f"{_rate(self.rate(now), show_timings)} tok/s")
         return "  ".join(parts)
 
 
 def _seconds(value: float | None, show: bool) -> str:
     if value is None:
-        return "  --  "
+        return "--"
     if not show:
-        return " #.##s"
-    return f"{value:5.2f}s" if value < 100 else f"{value:5.0f}s"
+        return "#.##s"
+    return f"{value:.2f}s" if value < 100 else f"{value:.0f}s"
 
 
 def _rate(value: float | None, show: bool) -> str:
     if value is None:
-        return "  --"
+        return "--"
     if not show:
-        return "####"
-    return f"{value:4.0f}"
+        return "###"
+    return f"{value:.0f}"
 
 
 class RunPane(Vertical):
