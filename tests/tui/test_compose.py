@@ -7,7 +7,6 @@ from pathlib import Path, PurePath
 from typing import Any, ClassVar, TypeVar
 
 import pytest
-from textual.app import App
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -83,10 +82,6 @@ class ScreensApp(FiedlerApp):
         )
         self._start = start
         self.started: list[tuple[DryRunResult, tuple[str, ...]]] = []
-
-    # FiedlerApp (work in progress) defines a worker named ``_prune``, which hides Textual's own
-    # ``App._prune`` used when widgets are removed; keep Textual's here until that is renamed.
-    _prune = App._prune  # type: ignore[assignment]
 
     def on_mount(self) -> None:
         self.push_screen(self._start())
