@@ -1,8 +1,8 @@
 """Shared by the Run screen tests, snapshots and benchmarks: a simulator world and the app.
 
 ``run_world`` starts the loopback simulator with scripted models, writes nothing outside the
-test's folders and gives ready-to-run ``SendSession`` objects; ``RunApp`` is the real app with
-its stylesheets, started without a first screen so a test can push ``RunScreen`` itself.
+test's folders and gives ready-to-run ``SendSession`` objects and the real app, started without
+a first screen so a test can push ``RunScreen`` itself.
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ import os
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePath
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import Any
 
-from textual.app import App
 from textual.pilot import Pilot
 
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
@@ -24,39 +23,7 @@ from fiedler_tui.core.send import SendSession
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.simulator.models_yaml import SimulatedModel, scripts_for, simulated_config
 from fiedler_tui.core.simulator.server import Simulator
-from fiedler_tui.tui import app as app_module
 from fiedler_tui.tui.app import FiedlerApp
-from fiedler_tui.tui.themes import load_themes
-
-TUI_DIR = Path(app_module.__file__).parent
-
-
-def _status_colour_defaults() -> dict[str, str]:
-    dark = next(t for t in load_themes().themes if t.name == "fiedler-dark")
-    return {k: v for k, v in dark.variables.items() if k.startswith("model-")}
-
-
-class RunApp(FiedlerApp):
-    """FiedlerApp with its own stylesheets (paths made absolute for this subclass)."""
-
-    CSS_PATH: ClassVar[list[str | PurePath]] = [
-        str(TUI_DIR / path)
-        for path in (
-            FiedlerApp.CSS_PATH if isinstance(FiedlerApp.CSS_PATH, list) else [FiedlerApp.CSS_PATH]
-        )
-    ]
-
-    if FiedlerApp._prune is not App._prune:  # type: ignore[comparison-overlap]
-        # A retention worker of the same name shadows App._prune (which shutdown awaits).
-        def _prune(self, *nodes: Any, **kwargs: Any) -> Any:
-            if nodes and isinstance(nodes[0], int):
-                return None  # retention pruning: not wanted in these tests
-            return App._prune(self, *nodes, **kwargs)
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        # The stylesheet is parsed once with Textual's default theme before fiedler's themes
-        # are installed; the status colours need a value then.
-        return {**_status_colour_defaults(), **super().get_theme_variable_defaults()}
 
 
 @dataclass
@@ -92,8 +59,8 @@ class RunWorld:
         session.preflight()
         return session
 
-    def app(self, session: SendSession) -> RunApp:
-        return RunApp(
+    def app(self, session: SendSession) -> FiedlerApp:
+        return FiedlerApp(
             settings=session.settings,
             config=self.config,
             keystore=KeyStore(env={}),

@@ -17,9 +17,10 @@ from fiedler_tui.core.keys import KeyStore
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.simulator.models_yaml import SimulatedModel
 from fiedler_tui.core.simulator.script import Fault, ModelScript
+from fiedler_tui.tui.app import FiedlerApp
 from fiedler_tui.tui.screens.run import RunScreen
 
-from .test_run_screen_support import RunApp, run_world, wait_until
+from .test_run_screen_support import run_world, wait_until
 
 SIZE = (120, 32)
 MODELS = [
@@ -52,7 +53,7 @@ MODELS = [
 
 
 def test_finished_run_screen(snap_compare: Any, tmp_path: Path) -> None:
-    app = RunApp(
+    app = FiedlerApp(
         settings=Settings.from_env({"FIEDLER_NO_DISK": "1"}),
         config=load_config(None, {}),
         keystore=KeyStore(env={}),
