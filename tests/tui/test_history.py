@@ -27,7 +27,7 @@ from fiedler_tui.tui.screens.review import ReviewScreen
 from fiedler_tui.tui.widgets.file_picker import FilePicker
 from fiedler_tui.tui.widgets.output_pane import OutputPane
 
-from .test_compose import make_app, settle
+from .test_compose import make_app, settle, type_prompt
 
 
 def dead_pid() -> int:
@@ -190,6 +190,13 @@ async def test_rerun_takes_an_unsaved_prompt_from_memory_or_asks_for_it(project:
         assert compose.query_one("#prompt", TextArea).text == ""
         assert "was not saved" in str(compose.query_one("#compose-note", Static).render())
         assert "the prompt is empty" in compose.send_problems()
+        await type_prompt(pilot, "forgot")
+        assert "differs from the original" in str(
+            compose.query_one("#compose-note", Static).render()
+        )
+        await type_prompt(pilot, "forgotten")
+        note = str(compose.query_one("#compose-note", Static).render())
+        assert "✓ the prompt matches" in note and "went to: alpha" in note
         await pilot.press("f3")
         await settle(pilot)
         await pilot.press("down", "r")

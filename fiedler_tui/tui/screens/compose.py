@@ -149,14 +149,17 @@ class ComposeScreen(Screen[None]):
         prompt: str = "",
         models: Sequence[str] | None = None,
         note: str = "",
+        expected_prompt_sha256: str | None = None,
     ) -> None:
         """``paths`` preselected, ``prompt`` prefilled, ``models`` chosen (default: defaults);
-        ``note`` is shown above the prompt (e.g. why it must be typed again)."""
+        ``note`` is shown above the prompt (e.g. why it must be typed again), with whether the
+        prompt typed matches ``expected_prompt_sha256`` (a re-run whose prompt was not saved)."""
         super().__init__()
         self._initial_paths = tuple(paths)
         self._initial_prompt = prompt
         self._initial_models = None if models is None else tuple(models)
         self._note = note
+        self._expected_sha = expected_prompt_sha256
         self.policy = SecretPolicy.REFUSE
         self.paths: tuple[str, ...] = ()
         self.result: DryRunResult | None = None
@@ -193,7 +196,7 @@ class ComposeScreen(Screen[None]):
                     id="models",
                 )
             with Vertical(id="compose-right"):
-                yield Static(plain(self._note), id="compose-note")
+                yield Static(id="compose-note")
                 yield TextArea(self._initial_prompt, id="prompt", soft_wrap=True)
                 with Horizontal(id="policy-row"):
                     yield Static("Likely secrets (f4):", id="policy-label")
@@ -217,7 +220,7 @@ class ComposeScreen(Screen[None]):
         self.query_one("#models").border_title = "Models  (space select)"
         self.query_one("#prompt").border_title = "Prompt"
         self.query_one("#budget").border_title = "Budget"
-        self.query_one("#compose-note").display = bool(self._note)
+        self._show_note()
         self.paths = tuple(sorted(self.query_one(FilePicker).selected))
         self._engine = DryRunEngine(self.host.settings)
         self.preview_now()
@@ -275,6 +278,20 @@ class ComposeScreen(Screen[None]):
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_S, self.preview_now)
         self._show_blockers()
+        if self._expected_sha:
+            self._show_note()
+
+    def _show_note(self) -> None:
+        lines = [self._note] if self._note else []
+        prompt = self.prompt
+        if self._expected_sha and prompt:
+            if sha256_text(prompt) == self._expected_sha:
+                lines.append("✓ the prompt matches the original run's prompt")
+            else:
+                lines.append("the prompt differs from the original run's prompt")
+        widget = self.query_one("#compose-note", Static)
+        widget.update(plain("\n".join(lines)))
+        widget.display = bool(lines)
 
     def preview_now(self) -> None:
         """Start a dry run for the current state (superseding any running one)."""
@@ -413,13 +430,19 @@ class ComposeScreen(Screen[None]):
         self._requested = None
         self.preview_now()
 
-    def load(self, paths: Sequence[str], prompt: str | None, note: str = "") -> None:
+    def load(
+        self,
+        paths: Sequence[str],
+        prompt: str | None,
+        note: str = "",
+        expected_prompt_sha256: str | None = None,
+    ) -> None:
         """Replace the selection and (when given) the prompt, e.g. to re-run a past run."""
+        self._note = note
+        self._expected_sha = expected_prompt_sha256
         if prompt is not None:
             self.query_one("#prompt", TextArea).text = prompt
-        note_widget = self.query_one("#compose-note", Static)
-        note_widget.update(plain(note))
-        note_widget.display = bool(note)
+        self._show_note()
         picker = self.query_one(FilePicker)
         for path in paths[:MAX_REVEALED]:
             picker.reveal(path)

@@ -217,25 +217,34 @@ class HistoryScreen(Screen[None]):
         digest = prompt_info.get("sha256")
         if not isinstance(prompt, str) and isinstance(digest, str):
             prompt = prompt_memory(self.app).get(digest)
+        expected: str | None = None
         if not isinstance(prompt, str):
             prompt = None
+            expected = digest if isinstance(digest, str) else None
             notes.append(
                 f"the prompt of run {info.run_id} was not saved "
                 f"({prompt_info.get('chars', '?')} chars): type it again"
             )
-        self._open_compose(paths, prompt, "\n".join(notes))
+        models = [m.get("alias") for m in summary.get("models", []) if isinstance(m, Mapping)]
+        if models:
+            notes.append(f"run {info.run_id} went to: {', '.join(str(m) for m in models)}")
+        self._open_compose(paths, prompt, "\n".join(notes), expected)
 
-    def _open_compose(self, paths: list[str], prompt: str | None, note: str) -> None:
+    def _open_compose(
+        self, paths: list[str], prompt: str | None, note: str, expected_sha: str | None
+    ) -> None:
         stack = self.app.screen_stack
         compose = next((s for s in reversed(stack) if isinstance(s, ComposeScreen)), None)
         if compose is None:
-            self.app.switch_screen(ComposeScreen(paths, prompt or "", note=note))
+            self.app.switch_screen(
+                ComposeScreen(paths, prompt or "", note=note, expected_prompt_sha256=expected_sha)
+            )
         else:
             for _ in range(len(stack)):
                 if self.app.screen is compose:
                     break
                 self.app.pop_screen()
-            compose.load(paths, prompt, note)
+            compose.load(paths, prompt, note, expected_sha)
         self.notify(
             f"loaded {len(paths)} file(s); choose the models, then ctrl+s to send", markup=False
         )
