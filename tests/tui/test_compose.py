@@ -291,6 +291,18 @@ async def test_send_never_uses_a_stale_preview(project: Path) -> None:
         await settle(pilot)
         [(result, _)] = app.started
         assert result.prompt == "second"
+        with screen._engine_lock:  # hold the preview back, as a slow dry run would
+            screen.query_one("#prompt", TextArea).text = "third"
+            await pilot.press("ctrl+s")
+            screen.query_one("#prompt", TextArea).text = "fourth"  # changed before it landed
+            await pilot.pause()
+        for _ in range(100):
+            if screen.fresh:
+                break
+            await pilot.pause(0.02)
+        await settle(pilot)
+        assert len(app.started) == 1
+        assert any(n.title == "Not sent" for n in app._notifications)
 
 
 async def test_select_a_whole_folder_skips_ignored_files(project: Path) -> None:

@@ -168,7 +168,8 @@ class ComposeScreen(Screen[None]):
         self._engine: DryRunEngine | None = None
         self._engine_lock = threading.Lock()
         self._debounce: Timer | None = None
-        self._send_pending = False
+        self._send_pending: PreviewKey | None = None
+        """The state the send key was pressed in, while its preview is still being made."""
         self._requested: PreviewKey | None = None
 
     # ---- layout ------------------------------------------------------------------------------
@@ -332,15 +333,23 @@ class ComposeScreen(Screen[None]):
         self.result_key = message.key
         self._elapsed_s = message.elapsed_s
         self._show_result(message.result)
-        if self._send_pending:
-            self._send_pending = False
+        pending, self._send_pending = self._send_pending, None
+        if pending == message.key:
             self.action_send()
+        elif pending is not None:
+            self.notify(
+                "the files, models, prompt or policy changed while the preview was being made: "
+                "press ctrl+s again to send",
+                title="Not sent",
+                severity="warning",
+                markup=False,
+            )
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         """The one place this screen's worker errors become notifications."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self._send_pending = False
+            self._send_pending = None
             self._requested = None
             doing = "Preview failed" if event.worker.group == "dry-run" else "Failed"
             notify_error(self, event.worker.error, doing)
@@ -389,7 +398,7 @@ class ComposeScreen(Screen[None]):
 
     def action_send(self) -> None:
         if not self.fresh:
-            self._send_pending = True  # send (or refuse) once the preview for this state lands
+            self._send_pending = self.current_key()  # send (or refuse) once its preview lands
             self.preview_now()
             return
         problems = self.send_problems()
