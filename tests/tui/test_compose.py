@@ -169,6 +169,10 @@ async def test_selecting_files_updates_the_budget(project: Path) -> None:
         )
         package = str(screen.query_one("#package", Static).render())
         assert "1 files" in package
+        app.theme = "fiedler-light"  # status colours follow the theme
+        await pilot.pause()
+        status = table.get_row("roomy")[6]
+        assert str(status.style) == app.get_css_variables()["success"]
         await pilot.press("space")  # deselect again
         await settle(pilot)
         assert screen.result is not None and len(screen.result.preview.files) == 0

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 from fiedler_tui.core.store.run_store import RunStore
 from fiedler_tui.tui.screens.review import ReviewScreen
 from fiedler_tui.tui.widgets.output_pane import OutputPane
+from fiedler_tui.tui.widgets.palette import screen_commands
 
 from .test_compose import make_app, settle
 from .test_history import save_run
@@ -91,10 +92,14 @@ async def test_two_outputs_side_by_side_then_one_at_a_time(tmp_path: Path) -> No
         assert not right.display
         await pilot.press("p")
         assert shown(left) == "answer from alpha"
+        names = {c.name for c in screen_commands(screen)}
+        assert {"Review: Copy", "Review: Split", "Review: Copy folder", "Review: Back"} <= names
+        titles = {c.title for c in app.get_system_commands(screen)}
+        assert "Review: show gamma on the right" in titles
 
 
 async def test_scrolling_one_pane_scrolls_the_other(tmp_path: Path) -> None:
-    long = "\n".join(f"line {i}" for i in range(300))
+    long = "\n".join(f"line {i}" for i in range(120))
     texts = {"alpha": long, "beta": long + "\nmore" * 100}
     app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
     async with app.run_test(size=(120, 36)) as pilot:

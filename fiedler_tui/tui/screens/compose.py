@@ -224,7 +224,13 @@ class ComposeScreen(Screen[None]):
         self._show_note()
         self.paths = tuple(sorted(self.query_one(FilePicker).selected))
         self._engine = DryRunEngine(self.host.settings)
+        self.app.theme_changed_signal.subscribe(self, self._recolour)
         self.preview_now()
+
+    def _recolour(self, _theme: object) -> None:
+        """Status colours in the budget come from the theme: draw them again."""
+        if self.result is not None:
+            self.query_one(BudgetTable).show(self.result.models, self.app.get_css_variables())
 
     def on_unmount(self) -> None:
         if self._debounce is not None:
