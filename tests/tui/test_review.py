@@ -68,7 +68,7 @@ def pane(screen: ReviewScreen, side: str) -> OutputPane:
 
 
 def shown(widget: OutputPane) -> str:
-    return str(widget.query_one(".output-text", Static).render())
+    return widget.view.text
 
 
 async def test_two_outputs_side_by_side_then_one_at_a_time(tmp_path: Path) -> None:
@@ -106,11 +106,12 @@ async def test_scrolling_one_pane_scrolls_the_other(tmp_path: Path) -> None:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
-        left, right = pane(screen, "left"), pane(screen, "right")
+        left, right = pane(screen, "left").view, pane(screen, "right").view
+        assert left.has_focus and left.scroll_y == right.scroll_y == 0
         await pilot.press("end")
         await pilot.pause()
         assert left.scroll_y == left.max_scroll_y > 0
-        assert right.scroll_y == right.max_scroll_y
+        assert right.scroll_y == right.max_scroll_y > left.max_scroll_y
         await pilot.press("l", "home")  # sync off: the right pane stays
         await pilot.pause()
         assert left.scroll_y == 0 and right.scroll_y == right.max_scroll_y

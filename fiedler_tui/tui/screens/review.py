@@ -30,6 +30,7 @@ from fiedler_tui.tui.safe_text import plain
 from fiedler_tui.tui.widgets.errors import notify_error
 from fiedler_tui.tui.widgets.output_pane import OutputPane
 from fiedler_tui.tui.widgets.palette import PaletteCommand, ScreenCommands
+from fiedler_tui.tui.widgets.run_text import RunText
 
 MAX_OUTPUT_BYTES = 8_000_000
 """Longest output read for display; the rest is left in the file."""
@@ -165,7 +166,7 @@ class ReviewScreen(Screen[None]):
             yield OutputPane(id="pane-right")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         table = self.query_one("#review-summary", DataTable)
         table.border_title = "Summary"
         table.add_columns(
@@ -175,14 +176,10 @@ class ReviewScreen(Screen[None]):
         for record in self.records:
             table.add_row(*self._row(record))
         self.query_one("#review-errors").display = any(error_text(r) for r in self.records)
-        left = self.query_one("#pane-left", OutputPane)
-        right = self.query_one("#pane-right", OutputPane)
-        self.watch(left, "scroll_y", lambda: self._sync_from(left, right), init=False)
-        self.watch(right, "scroll_y", lambda: self._sync_from(right, left), init=False)
         if self._load_from_disk and self.folder is not None:
             self._read_outputs(self.folder, self.records)
-        self._show_panes()
-        left.focus()
+        await self._show_panes()
+        self.query_one("#pane-left", OutputPane).view.focus()
 
     # ---- text ------------------------------------------------------------------------------
 
@@ -242,9 +239,9 @@ class ReviewScreen(Screen[None]):
         self.post_message(self.OutputsLoaded(texts))
 
     @on(OutputsLoaded)
-    def _outputs_loaded(self, message: OutputsLoaded) -> None:
+    async def _outputs_loaded(self, message: OutputsLoaded) -> None:
         self.texts.update(message.texts)
-        self._show_panes()
+        await self._show_panes()
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -254,32 +251,38 @@ class ReviewScreen(Screen[None]):
 
     # ---- panes -----------------------------------------------------------------------------
 
-    def _show_panes(self) -> None:
-        left = self.query_one("#pane-left", OutputPane)
-        right = self.query_one("#pane-right", OutputPane)
-        right.display = self.split
+    def _panes(self) -> tuple[OutputPane, OutputPane]:
+        return self.query_one("#pane-left", OutputPane), self.query_one("#pane-right", OutputPane)
+
+    async def _show_panes(self, sides: tuple[int, ...] = (0, 1)) -> None:
+        """Show the chosen output in each of ``sides`` (0 left, 1 right)."""
+        panes = self._panes()
+        panes[1].display = self.split
         if not self.aliases:
-            left.show("no models", "")
+            await panes[0].show("no models", "")
             return
-        for pane, index in ((left, self.shown[0]), (right, self.shown[1])):
-            alias = self.aliases[index]
+        for side in sides:
+            alias = self.aliases[self.shown[side]]
             pending = self._load_from_disk and alias not in self.texts
-            pane.show(
-                alias, "(reading…)" if pending else self.texts.get(alias, ""), self._status(alias)
-            )
+            text = "(reading…)" if pending else self.texts.get(alias, "")
+            await panes[side].show(alias, text, self._status(alias))
+        left, right = panes[0].view, panes[1].view
+        self.watch(left, "scroll_y", lambda: self._sync_from(left, right), init=False)
+        self.watch(right, "scroll_y", lambda: self._sync_from(right, left), init=False)
 
     def _active(self) -> int:
         focused = self.focused
-        return 1 if self.split and focused is self.query_one("#pane-right") else 0
+        right = self._panes()[1]
+        return 1 if self.split and focused is not None and right in focused.ancestors else 0
 
-    def _step(self, delta: int) -> None:
+    async def _step(self, delta: int) -> None:
         if not self.aliases:
             return
         side = self._active()
         self.shown[side] = (self.shown[side] + delta) % len(self.aliases)
-        self._show_panes()
+        await self._show_panes((side,))
 
-    def _sync_from(self, source: OutputPane, target: OutputPane) -> None:
+    def _sync_from(self, source: RunText, target: RunText) -> None:
         if not self.sync or not self.split or self._syncing:
             return
         self._syncing = True
@@ -291,24 +294,25 @@ class ReviewScreen(Screen[None]):
 
     # ---- actions ---------------------------------------------------------------------------
 
-    def action_next_output(self) -> None:
-        self._step(1)
+    async def action_next_output(self) -> None:
+        await self._step(1)
 
-    def action_previous_output(self) -> None:
-        self._step(-1)
+    async def action_previous_output(self) -> None:
+        await self._step(-1)
 
     def action_toggle_split(self) -> None:
         self.split = not self.split
+        left, right = self._panes()
+        right.display = self.split
         if not self.split:
-            self.query_one("#pane-left").focus()
-        self._show_panes()
+            left.view.focus()
 
     def action_toggle_sync(self) -> None:
         self.sync = not self.sync
         self.notify(f"scroll sync {'on' if self.sync else 'off'}")
 
     def action_copy_output(self) -> None:
-        pane = self.query_one("#pane-right" if self._active() else "#pane-left", OutputPane)
+        pane = self._panes()[self._active()]
         if pane.alias is None:
             return
         self.app.copy_to_clipboard(pane.text)
@@ -338,9 +342,9 @@ class ReviewScreen(Screen[None]):
             commands += [show(a, 1) for a in self.aliases]
         return commands
 
-    def show_output(self, alias: str, side: int = 0) -> None:
+    async def show_output(self, alias: str, side: int = 0) -> None:
         """Show ``alias`` in the left (0) or right (1) pane."""
         self.shown[side] = self.aliases.index(alias)
         if side:
             self.split = True
-        self._show_panes()
+        await self._show_panes((side,))

@@ -1,15 +1,19 @@
-"""One model's output in a scrollable pane, always shown as literal text."""
+"""One model's output in a bordered pane, always shown as literal text.
+
+The text sits in a :class:`RunText` (line API: only visible rows are drawn), so an output of
+megabytes opens, scrolls and re-wraps without stalling the app.
+"""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.containers import Vertical
 
 from fiedler_tui.tui.safe_text import plain
+from fiedler_tui.tui.widgets.run_text import RunText
 
 
-class OutputPane(VerticalScroll):
+class OutputPane(Vertical):
     """Shows one model's output; the border title names the model and its status."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -18,14 +22,29 @@ class OutputPane(VerticalScroll):
         self.text = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(classes="output-text")
+        yield RunText(classes="output-text")
 
-    def show(self, alias: str, text: str, status: str = "") -> None:
-        """Display ``text`` (model output: untrusted) as ``alias``'s output."""
+    @property
+    def view(self) -> RunText:
+        """The text view currently shown."""
+        return self.query_one(".output-text", RunText)
+
+    async def show(self, alias: str, text: str, status: str = "") -> None:
+        """Display ``text`` (model output: untrusted) as ``alias``'s output, from its top."""
         self.alias = alias
         self.text = text
         title = f"{alias} · {status}" if status else alias
         self.border_title = plain(title)
-        self.query_one(".output-text", Static).update(plain(text) if text else plain("(no output)"))
         self.set_class(status in ("failed", "interrupted", "cancelled"), "-failed")
-        self.scroll_home(animate=False)
+        had_focus = self.view.has_focus
+        await self.view.remove()
+        view = RunText(classes="output-text")
+        await self.mount(view)
+        if had_focus:
+            view.focus()
+        # Filled once laid out: wrapped to its real width, then shown from the top.
+        view.call_after_refresh(self._fill, view, text or "(no output)")
+
+    def _fill(self, view: RunText, text: str) -> None:
+        view.append(text)
+        view.scroll_to(y=0, animate=False, force=True, immediate=True)
