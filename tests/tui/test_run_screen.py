@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import Label, Static
 
 from fiedler_tui.core.simulator.models_yaml import SimulatedModel
-from fiedler_tui.core.simulator.script import Fault, ModelScript
+from fiedler_tui.core.simulator.script import Fault, FaultKind, ModelScript
 from fiedler_tui.tui.screens.run import RunScreen, grid_columns
 
 from .test_run_screen_support import run_world, wait_until
@@ -47,7 +47,7 @@ async def test_panes_end_done_or_failed_with_their_text(tmp_path: Path) -> None:
             "broken",
             "partial words " * 30,
             kind="gemini",
-            faults=(Fault.reset(after_tokens=8),),
+            faults=(Fault.of(FaultKind.STREAM_ERROR, after_tokens=8),),
         ),
     ]
     settings = {"sim-gemini": {"max_retries": 0}}

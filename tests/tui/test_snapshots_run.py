@@ -16,7 +16,7 @@ from fiedler_tui.core.config.loader import load_config
 from fiedler_tui.core.keys import KeyStore
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.simulator.models_yaml import SimulatedModel
-from fiedler_tui.core.simulator.script import Fault, ModelScript
+from fiedler_tui.core.simulator.script import Fault, FaultKind, ModelScript
 from fiedler_tui.tui.app import FiedlerApp
 from fiedler_tui.tui.screens.run import RunScreen
 
@@ -47,7 +47,11 @@ MODELS = [
     SimulatedModel(
         name="broken",
         kind="gemini",
-        script=ModelScript(reply="partial words " * 30, faults=(Fault.reset(after_tokens=8),)),
+        # An in-band error event: the text before it always arrives (a TCP reset may drop it).
+        script=ModelScript(
+            reply="partial words " * 30,
+            faults=(Fault.of(FaultKind.STREAM_ERROR, after_tokens=8),),
+        ),
     ),
 ]
 

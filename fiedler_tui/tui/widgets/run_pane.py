@@ -213,6 +213,12 @@ class RunPane(Vertical):
     def apply(self, event: RunEvent, now: float) -> None:
         self.state.apply(event, now)
 
+    @property
+    def status_changed(self) -> bool:
+        """True when the status or an error is not drawn yet (worth drawing at once)."""
+        state = self.state
+        return state.status != self._shown_class or (state.error is not None) != self._error_shown
+
     def flush(self, now: float) -> None:
         """Draw what changed since the last flush: new text, status, figures, error."""
         state = self.state
@@ -226,11 +232,13 @@ class RunPane(Vertical):
             self._shown_class = state.status
         status = state.status_text(now, self.show_timings)
         if status != self._shown_status:
-            self.query_one(".run-status", Label).update(status)
+            # The status label is as wide as its text: lay out again only if that changes.
+            resized = len(status) != len(self._shown_status)
+            self.query_one(".run-status", Label).update(status, layout=resized)
             self._shown_status = status
         stats = state.stats_text(now, self.show_timings)
         if stats != self._shown_stats:
-            self.query_one(".run-stats", Label).update(stats)
+            self.query_one(".run-stats", Label).update(stats, layout=False)
             self._shown_stats = stats
         if state.error is not None and not self._error_shown:
             self._error_shown = True

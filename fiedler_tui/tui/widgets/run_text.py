@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.events import Resize
@@ -111,7 +112,8 @@ class RunText(ScrollView, can_focus=True, inherit_bindings=False):
         self._chars = 0
         self._follow = True
         """Keep the end in view; off while the reader has scrolled up."""
-        self._cache: LRUCache[int, Strip] = LRUCache(1024)
+        self._style: Style | None = None
+        self._cache: LRUCache[int, Strip] = LRUCache(128)
         """Drawn final rows (the tail row changes, so it is never cached)."""
 
     @property
@@ -201,17 +203,31 @@ class RunText(ScrollView, can_focus=True, inherit_bindings=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
+        self._style = None
+
+    def _text_style(self) -> Style:
+        # Resolving the style walks the DOM; it changes only with a style update.
+        if self._style is None:
+            self._style = self.rich_style
+        return self._style
 
     def render_line(self, y: int) -> Strip:
-        row = self.scroll_offset.y + y
-        width = self.scrollable_content_region.width
-        style = self.rich_style
-        if row == len(self._rows):
-            return Strip([Segment(self._tail, style)]).adjust_cell_length(width, style)
-        if row > len(self._rows):
-            return Strip.blank(width, style)
-        strip = self._cache.get(row)
-        if strip is None:
-            strip = Strip([Segment(self._rows[row], style)]).adjust_cell_length(width, style)
-            self._cache[row] = strip
-        return strip
+        row = round(self.scroll_y) + y
+        width = self._wrap_width or self.scrollable_content_region.width
+        final = len(self._rows)
+        if row < final:
+            strip = self._cache.get(row)
+            if strip is None:
+                strip = _strip(self._rows[row], width, self._text_style())
+                self._cache[row] = strip
+            return strip
+        if row == final:
+            return _strip(self._tail, width, self._text_style())
+        return Strip.blank(width, self._text_style())
+
+
+def _strip(text: str, width: int, style: Style) -> Strip:
+    """One row drawn ``width`` cells wide (a trailing space past the width is cropped)."""
+    if text.isascii():
+        return Strip([Segment(text[:width].ljust(width), style)], width)
+    return Strip([Segment(text, style)]).adjust_cell_length(width, style)
