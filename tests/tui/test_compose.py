@@ -374,15 +374,8 @@ async def test_every_compose_action_is_in_the_palette(project: Path) -> None:
         mask.callback()
         await settle(pilot)
         assert screen.policy is SecretPolicy.MASK
-
-
-async def test_the_palette_lists_the_commands_without_keys(project: Path) -> None:
-    app = make_app(project)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert "Compose: likely secrets: send anyway" in titles
-        assert "Compose: focus prompt" in titles
+        titles = {c.title for c in app.get_system_commands(screen)}  # how the app lists them
+        assert {"Compose: likely secrets: send anyway", "Compose: focus prompt"} <= titles
 
 
 async def test_typing_is_debounced_into_one_preview(project: Path) -> None:
