@@ -222,7 +222,9 @@ class ComposeScreen(Screen[None]):
         self.query_one("#prompt").border_title = "Prompt"
         self.query_one("#budget").border_title = "Budget"
         self._show_note()
-        self.paths = tuple(sorted(self.query_one(FilePicker).selected))
+        picker = self.query_one(FilePicker)
+        self.paths = tuple(sorted(picker.selected))
+        picker.border_subtitle = f"{len(self.paths)} selected" if self.paths else ""
         self._engine = DryRunEngine(self.host.settings)
         self.app.theme_changed_signal.subscribe(self, self._recolour)
         self.preview_now()
@@ -267,6 +269,7 @@ class ComposeScreen(Screen[None]):
     @on(FilePicker.SelectionChanged)
     def _files_changed(self, event: FilePicker.SelectionChanged) -> None:
         self.paths = event.paths
+        event.picker.border_subtitle = f"{len(self.paths)} selected" if self.paths else ""
         self.preview_now()
 
     @on(SelectionList.SelectedChanged, "#models")
