@@ -116,6 +116,8 @@ async def test_history_lists_runs_flags_interrupted_and_opens_review(project: Pa
     broken = save_run(
         store, datetime(2026, 11, 2, 10, tzinfo=UTC), {"alpha": "half an answ"}, interrupted=True
     )
+    (store.root / "20260101-000000-000000").mkdir()
+    (store.root / "20260101-000000-000000" / "summary.json").write_text("{not json")
     app = make_app(project)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -124,7 +126,12 @@ async def test_history_lists_runs_flags_interrupted_and_opens_review(project: Pa
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
         table = rows(screen)
-        assert [r[-1] for r in table] == [broken, done]  # newest first
+        assert [r[-1] for r in table] == [broken, done, "20260101-000000-000000"]  # newest first
+        assert table[2][1].startswith("unreadable summary")
+        await pilot.press("down", "down", "enter")
+        assert isinstance(app.screen, HistoryScreen)
+        assert any(n.title == "Cannot open this run" for n in app._notifications)
+        await pilot.press("up", "up")
         assert "interrupted" in table[0][1] and "1 partial" in table[0][1]
         assert table[1][1] == "done"
         assert table[1][2] == "alpha, beta"

@@ -31,8 +31,6 @@ from fiedler_tui.tui.widgets.palette import ScreenCommands
 if TYPE_CHECKING:
     from fiedler_tui.tui.app import FiedlerApp
 
-FAILED_STATUSES = ("failed", "partial", "cancelled", "unreadable")
-
 
 def saved_paths(summary: Mapping[str, Any], roots: AllowedRoots) -> tuple[list[str], list[str]]:
     """(absolute paths found under the roots, saved paths not found) for a run's file list."""
@@ -149,8 +147,10 @@ class HistoryScreen(Screen[None]):
             partial = len(info.partial_files)
             label = "⚠ interrupted" + (f" ({partial} partial)" if partial else "")
             status_text = Text(label, style=colours.get("warning", ""))
-        elif status in FAILED_STATUSES or info.problem:
+        elif status == "failed" or info.problem:
             status_text = Text(info.problem or status, style=colours.get("error", ""))
+        elif status in ("partial", "cancelled"):
+            status_text = Text(status, style=colours.get("warning", ""))
         else:
             status_text = plain(status)
         cost = s.get("cost_usd")
