@@ -10,7 +10,7 @@ import pytest
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Select, SelectionList, Static, TextArea
+from textual.widgets import DataTable, Select, SelectionList, Static, TextArea
 
 import fiedler_tui.tui
 from fiedler_tui.core.budget import DryRunEngine, DryRunResult
@@ -376,6 +376,10 @@ async def test_every_compose_action_is_in_the_palette(project: Path) -> None:
         assert screen.policy is SecretPolicy.MASK
         titles = {c.title for c in app.get_system_commands(screen)}  # how the app lists them
         assert {"Compose: likely secrets: send anyway", "Compose: focus prompt"} <= titles
+        await pilot.press("f1")
+        help_table = app.screen.query_one(DataTable)
+        actions = {str(help_table.get_row_at(i)[2]) for i in range(help_table.row_count)}
+        assert {"Send", "History", "Secrets policy", "Refresh"} <= actions
 
 
 async def test_typing_is_debounced_into_one_preview(project: Path) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from textual.widgets import DataTable, Static, TextArea
 
+from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.store.run_store import RunStore
 from fiedler_tui.core.store.summary import (
     ModelRecord,
@@ -22,7 +23,7 @@ from fiedler_tui.core.store.summary import (
     sha256_text,
 )
 from fiedler_tui.tui.screens.compose import ComposeScreen, prompt_memory
-from fiedler_tui.tui.screens.history import HistoryScreen
+from fiedler_tui.tui.screens.history import HistoryScreen, saved_paths
 from fiedler_tui.tui.screens.review import ReviewScreen
 from fiedler_tui.tui.widgets.file_picker import FilePicker
 from fiedler_tui.tui.widgets.output_pane import OutputPane
@@ -238,3 +239,17 @@ async def test_history_without_disk_says_so(project: Path) -> None:
         assert isinstance(screen, HistoryScreen)
         assert "FIEDLER_NO_DISK=1" in str(screen.query_one("#history-help", Static).render())
         assert rows(screen) == []
+
+
+def test_saved_paths_stay_inside_the_roots(tmp_path: Path) -> None:
+    alpha, beta = tmp_path / "alpha", tmp_path / "beta"
+    (alpha / "src").mkdir(parents=True)
+    beta.mkdir()
+    (alpha / "src" / "a.py").write_text("a")
+    (beta / "b.py").write_text("b")
+    (tmp_path / "outside.py").write_text("no")
+    listed = ["alpha/src/a.py", "beta/b.py", "src/a.py", "../outside.py", "beta/../../outside.py"]
+    summary = {"package": {"file_list": [{"path": p} for p in listed]}}
+    found, missing = saved_paths(summary, AllowedRoots.of([alpha, beta]))
+    assert found == [str(alpha / "src/a.py"), str(beta / "b.py"), str(alpha / "src/a.py")]
+    assert missing == ["../outside.py", "beta/../../outside.py"]
