@@ -24,7 +24,7 @@ from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.store.run_store import STATUS_INTERRUPTED, RunInfo, RunStore
 from fiedler_tui.tui.safe_text import plain
 from fiedler_tui.tui.screens.compose import ComposeScreen, prompt_memory
-from fiedler_tui.tui.screens.review import ReviewScreen
+from fiedler_tui.tui.screens.review import ReviewScreen, model_records, money, section
 from fiedler_tui.tui.widgets.errors import notify_error
 from fiedler_tui.tui.widgets.palette import ScreenCommands
 
@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 
 def saved_paths(summary: Mapping[str, Any], roots: AllowedRoots) -> tuple[list[str], list[str]]:
     """(absolute paths found under the roots, saved paths not found) for a run's file list."""
-    package = summary.get("package")
-    files = package.get("file_list", []) if isinstance(package, Mapping) else []
+    files = section(summary, "package").get("file_list")
+    if not isinstance(files, list):
+        return [], []
     labels = [os.path.basename(r.rstrip(os.sep)) or "root" for r in roots.roots]
     found: list[str] = []
     missing: list[str] = []
@@ -138,10 +139,8 @@ class HistoryScreen(Screen[None]):
 
     def _row(self, info: RunInfo, colours: Mapping[str, str]) -> list[Text]:
         s = info.summary
-        models = [m for m in s.get("models", []) if isinstance(m, Mapping)]
-        package = s.get("package") if isinstance(s.get("package"), Mapping) else {}
-        prompt = s.get("prompt") if isinstance(s.get("prompt"), Mapping) else {}
-        assert isinstance(package, Mapping) and isinstance(prompt, Mapping)
+        models = model_records(s)
+        package, prompt = section(s, "package"), section(s, "prompt")
         status = info.status
         if status == STATUS_INTERRUPTED:
             partial = len(info.partial_files)
@@ -153,7 +152,6 @@ class HistoryScreen(Screen[None]):
             status_text = Text(status, style=colours.get("warning", ""))
         else:
             status_text = plain(status)
-        cost = s.get("cost_usd")
         if "text" in prompt:
             prompt_state = "saved"
         elif isinstance(prompt.get("sha256"), str) and prompt_memory(self.app).get(
@@ -167,7 +165,7 @@ class HistoryScreen(Screen[None]):
             status_text,
             plain(", ".join(str(m.get("alias", "?")) for m in models)),
             plain(str(package.get("files", "–"))),
-            plain(f"${cost:.4f}" if isinstance(cost, int | float) else "–"),
+            plain(money(s.get("cost_usd"))),
             plain(prompt_state),
             plain(info.run_id),
         ]
@@ -199,8 +197,7 @@ class HistoryScreen(Screen[None]):
         if info is None:
             return
         summary = info.summary
-        package = summary.get("package") if isinstance(summary.get("package"), Mapping) else {}
-        assert isinstance(package, Mapping)
+        package = section(summary, "package")
         paths: list[str] = []
         notes: list[str] = []
         if package.get("paths_redacted"):
@@ -211,8 +208,7 @@ class HistoryScreen(Screen[None]):
             if missing:
                 shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
                 notes.append(f"{len(missing)} file(s) no longer under the allowed roots: {shown}")
-        prompt_info = summary.get("prompt") if isinstance(summary.get("prompt"), Mapping) else {}
-        assert isinstance(prompt_info, Mapping)
+        prompt_info = section(summary, "prompt")
         prompt = prompt_info.get("text")
         digest = prompt_info.get("sha256")
         if not isinstance(prompt, str) and isinstance(digest, str):
@@ -225,7 +221,7 @@ class HistoryScreen(Screen[None]):
                 f"the prompt of run {info.run_id} was not saved "
                 f"({prompt_info.get('chars', '?')} chars): type it again"
             )
-        models = [m.get("alias") for m in summary.get("models", []) if isinstance(m, Mapping)]
+        models = [m.get("alias") for m in model_records(summary)]
         if models:
             notes.append(f"run {info.run_id} went to: {', '.join(str(m) for m in models)}")
         self._open_compose(paths, prompt, "\n".join(notes), expected)

@@ -58,10 +58,31 @@ def read_output(folder: Path, record: Mapping[str, Any], taken: set[str]) -> str
     return ""
 
 
+def section(summary: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """``summary[key]`` when it is a mapping, else an empty one (summaries are read from disk)."""
+    value = summary.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def model_records(summary: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The summary's model records that are mappings."""
+    models = summary.get("models")
+    if not isinstance(models, list):
+        return []
+    return [m for m in models if isinstance(m, Mapping)]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def money(value: Any) -> str:
+    """US dollars to four places, or a dash."""
+    return f"${value:.4f}" if _is_number(value) else "–"
+
+
 def _num(value: Any, fmt: str = ",") -> str:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return "–"
-    return format(value, fmt)
+    return format(value, fmt) if _is_number(value) else "–"
 
 
 def usage_vs_estimate(record: Mapping[str, Any]) -> str:
@@ -136,9 +157,7 @@ class ReviewScreen(Screen[None]):
         super().__init__()
         self.summary = dict(summary)
         self.folder = folder
-        self.records: list[Mapping[str, Any]] = [
-            m for m in self.summary.get("models", []) if isinstance(m, Mapping)
-        ]
+        self.records = model_records(self.summary)
         self.aliases: list[str] = [str(m.get("alias", "?")) for m in self.records]
         self.texts: dict[str, str] = dict(texts or {})
         for alias in self.texts:
@@ -185,14 +204,11 @@ class ReviewScreen(Screen[None]):
 
     def _header(self) -> Text:
         s = self.summary
-        package = s.get("package") if isinstance(s.get("package"), Mapping) else {}
-        prompt = s.get("prompt") if isinstance(s.get("prompt"), Mapping) else {}
-        assert isinstance(package, Mapping) and isinstance(prompt, Mapping)
+        package, prompt = section(s, "package"), section(s, "prompt")
         cost = s.get("cost_usd")
         lines = [
             f"run {s.get('run_id', '(live)')} · {s.get('status', '?')} · started "
-            f"{s.get('started_at', '?')} · ended {s.get('ended_at') or '–'} · cost "
-            + (f"${cost:.4f}" if isinstance(cost, int | float) else "–"),
+            f"{s.get('started_at', '?')} · ended {s.get('ended_at') or '–'} · cost " + money(cost),
             f"package: {_num(package.get('files'))} files, {_num(package.get('bytes'))} bytes, "
             f"{_num(package.get('lines'))} lines · prompt: {_num(prompt.get('chars'))} chars"
             + (" (saved)" if "text" in prompt else " (not saved)"),
@@ -203,7 +219,7 @@ class ReviewScreen(Screen[None]):
     def _row(self, r: Mapping[str, Any]) -> list[Text]:
         def seconds(key: str) -> str:
             value = r.get(key)
-            return f"{value:.2f}s" if isinstance(value, int | float) else "–"
+            return f"{value:.2f}s" if _is_number(value) else "–"
 
         cost = r.get("cost_usd")
         tps = r.get("tokens_per_s")
@@ -215,8 +231,8 @@ class ReviewScreen(Screen[None]):
             plain(str(r.get("finish_reason") or "–")),
             plain(seconds("ttft_s")),
             plain(seconds("total_s")),
-            plain(f"{tps:.1f}" if isinstance(tps, int | float) else "–"),
-            plain(f"${cost:.4f}" if isinstance(cost, int | float) else "–"),
+            plain(f"{tps:.1f}" if _is_number(tps) else "–"),
+            plain(money(cost)),
             plain(_error_code(r)),
         ]
 
