@@ -169,3 +169,15 @@ async def test_saved_run_reads_outputs_and_copies_the_folder(tmp_path: Path) -> 
         assert str(info.path) in header
         await pilot.press("y")
         assert app.clipboard == str(info.path)
+
+
+async def test_a_malformed_summary_still_opens(tmp_path: Path) -> None:
+    odd: dict[str, Any] = {"models": 5, "package": "x", "prompt": None, "cost_usd": True}
+    app = make_app(tmp_path, start=lambda: ReviewScreen(odd, {"solo": "text"}))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert shown(pane(screen, "left")) == "text" and not pane(screen, "right").display
+        header = str(screen.query_one("#review-header", Static).render())
+        assert "cost –" in header and "– files" in header
