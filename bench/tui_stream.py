@@ -255,7 +255,7 @@ def run_ui_child(root: str, scenario: Scenario, out: Path) -> None:
         out.write_text(json.dumps(figures))
 
 
-def run_ui_tmux(root: str, scenario: Scenario, folder: Path) -> dict[str, Any]:
+def run_ui_tmux(root: str, scenario: Scenario, folder: Path, tune_gc: bool) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT / "tests"))
     from support.tmux import TmuxSession
 
@@ -314,17 +314,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--scenarios", default="short,long,bulk")
     parser.add_argument("--tmux", action="store_true", help="ui half in a real terminal (tmux)")
+    parser.add_argument(
+        "--no-gc-tuning", action="store_true", help="RunScreen.TUNE_GC off (for comparison)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.no_gc_tuning:
+        from fiedler_tui.tui.screens.run import RunScreen
+
+        RunScreen.TUNE_GC = False
     if args.child:
         run_ui_child(args.root, SCENARIOS[args.child], args.out)
         return
     chosen = [SCENARIOS[name] for name in args.scenarios.split(",")]
     where = "tmux 200x50 (real terminal driver)" if args.tmux else "headless run_test 200x50"
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
-    print(f"{PANES} panes; ui: {where}; simulator in a subprocess")
+    gc_note = "off" if args.no_gc_tuning else "on"
+    print(f"{PANES} panes; ui: {where}; RunScreen gc tuning {gc_note}; simulator in a subprocess")
     results: dict[str, dict[str, dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
@@ -339,7 +347,7 @@ def main() -> None:
                 core = asyncio.run(run_core(core_session))
                 show("core", core)
                 if args.tmux:
-                    ui = run_ui_tmux(root, scenario, sub)
+                    ui = run_ui_tmux(root, scenario, sub, not args.no_gc_tuning)
                 else:
                     _, ui_session = world(root, scenario, sub)
                     ui = asyncio.run(run_ui_headless(ui_session))

@@ -325,3 +325,19 @@ async def test_a_broken_run_is_reported_not_raised(tmp_path: Path) -> None:
             shown = str(screen.pane("fast").query_one(".run-error", Static).render())
             assert "run stopped: RuntimeError: the event stream broke" in shown
             assert "run stopped" in screen.total_text
+
+
+async def test_moving_focus_keeps_the_wrap_width(tmp_path: Path) -> None:
+    async with run_world(tmp_path, [model("a", LONG), model("b", LONG)]) as world:
+        session = world.session(["a", "b"])
+        app = world.app(session)
+        async with app.run_test(size=(120, 30)) as pilot:
+            screen = RunScreen(session)
+            await app.push_screen(screen)
+            await wait_until(pilot, lambda: screen.finished)
+            await pilot.pause()
+            widths = [pane.body._wrap_width for pane in screen.panes]
+            await pilot.press("2")
+            await pilot.pause()
+            assert [pane.body._wrap_width for pane in screen.panes] == widths
+            assert screen.pane("b").text == LONG

@@ -8,6 +8,7 @@ second as a slow one.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from functools import partial
@@ -45,6 +46,10 @@ class RunScreen(Screen[None]):
 
     FLUSH_HZ: ClassVar[float] = 25.0
     MAX_SKIP: ClassVar[int] = 6
+    TUNE_GC: ClassVar[bool] = True
+    """While the screen is up, leave the objects that exist when it opens out of collections and
+    collect less often: drawing streams allocates many short-lived objects, and full collections
+    over everything the app holds otherwise stall the event loop for 100 ms or more."""
     """Panes not looked at are drawn at least every this many ticks."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -111,6 +116,7 @@ class RunScreen(Screen[None]):
         self._problem: str | None = None
         self._timer: Timer | None = None
         self._tick = 0
+        self._gc_thresholds: tuple[int, int, int] | None = None
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -138,7 +144,17 @@ class RunScreen(Screen[None]):
         if panes:
             panes[0].body.focus()
         self._timer = self.set_interval(1 / self.FLUSH_HZ, self._flush)
+        if self.TUNE_GC:
+            self._gc_thresholds = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(max(self._gc_thresholds[0], 10_000), *self._gc_thresholds[1:])
         self._run()
+
+    def on_unmount(self) -> None:
+        if self._gc_thresholds is not None:
+            gc.set_threshold(*self._gc_thresholds)
+            gc.unfreeze()
+            self._gc_thresholds = None
 
     # -- public --------------------------------------------------------------------------------
 
