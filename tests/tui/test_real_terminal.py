@@ -1,0 +1,57 @@
+"""`fiedler --demo` in a real terminal (tmux): pick a file, write a prompt, send, see every pane end."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ..support.tmux import TmuxSession, tmux_available
+
+KEY_PAUSE_S = 0.3
+"""Pause between keystrokes, as a person types: the app gets to settle focus between them."""
+
+pytestmark = pytest.mark.skipif(not tmux_available(), reason="tmux is not installed here")
+
+
+def test_demo_flow_reaches_a_finished_run(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "app.py").write_text("def main():\n    return 42\n")
+    runs = tmp_path / "runs"
+    env = dict(os.environ, FIEDLER_OUTPUT_DIR=str(runs), FIEDLER_ALLOWED_FILE_ROOTS=str(project))
+    command = [sys.executable, "-m", "fiedler_tui", "--demo"]
+    with TmuxSession(command, size=(130, 40), env=env, cwd=str(project)) as term:
+        term.wait_for("DEMO: simulated models")
+        term.wait_for("app.py")
+        term.send("Down", "Space")  # the tree has focus: select app.py
+        term.wait_for("1 selected")
+        for _ in range(2):  # files -> models -> prompt, at a typist's pace
+            time.sleep(KEY_PAUSE_S)
+            term.send("Tab")
+        time.sleep(KEY_PAUSE_S)
+        term.type("Review this file")
+        term.wait_for("Review this file")
+        term.wait_for("package: 1 files")
+        term.send("C-s")
+        term.wait_for("Run done:", timeout_s=60)
+        screen = term.capture()
+        assert "5 succeeded, 0 failed" in screen
+        assert "Traceback" not in screen
+        term.send("C-q")
+    [run_dir] = list(runs.iterdir())
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["status"] == "done"
+    assert {m["alias"] for m in summary["models"]} == {
+        "demo-swift",
+        "demo-steady",
+        "demo-deliberate",
+        "demo-busy",
+        "demo-local",
+    }
+    busy = next(m for m in summary["models"] if m["alias"] == "demo-busy")
+    assert busy["retries"] and busy["retries"][0]["code"] == "rate_limited"
