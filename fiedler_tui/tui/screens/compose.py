@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -26,7 +26,7 @@ from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions, DryRunResult
-from fiedler_tui.core.config.schema import ModelSpec
+from fiedler_tui.core.config.schema import Config, ModelSpec
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.secrets.policy import SecretPolicy
 from fiedler_tui.core.store.summary import sha256_text
@@ -482,14 +482,14 @@ class ComposeScreen(Screen[None]):
             PaletteCommand("Compose: clear file selection", "Select no files", self._clear_files),
         ]
 
-    def _focus(self, selector: str) -> Any:
+    def _focus(self, selector: str) -> Callable[[], object]:
         return lambda: self.query_one(selector).focus()
 
     def _clear_files(self) -> None:
         self.query_one(FilePicker).set_selected(())
 
 
-def _known(config: Any, alias: str) -> bool:
+def _known(config: Config, alias: str) -> bool:
     try:
         config.resolve(alias)
     except KeyError:
