@@ -50,7 +50,7 @@ PROMPT_MEMORY_SIZE = 50
 MAX_REVEALED = 50
 """Files of a loaded selection whose folders are opened in the tree."""
 POLICY_LABELS: dict[SecretPolicy, str] = {
-    SecretPolicy.REFUSE: "block the send until you choose",
+    SecretPolicy.REFUSE: "block until chosen",
     SecretPolicy.MASK: "mask the values",
     SecretPolicy.EXCLUDE: "exclude those files",
     SecretPolicy.ALLOW: "send anyway",
@@ -200,7 +200,7 @@ class ComposeScreen(Screen[None]):
                 yield Static(id="compose-note")
                 yield TextArea(self._initial_prompt, id="prompt", soft_wrap=True)
                 with Horizontal(id="policy-row"):
-                    yield Static("Likely secrets (f4):", id="policy-label")
+                    yield Static("Secrets (f4):", id="policy-label")
                     yield Select[SecretPolicy](
                         [(label, policy) for policy, label in POLICY_LABELS.items()],
                         value=SecretPolicy.REFUSE,
