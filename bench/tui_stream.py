@@ -14,6 +14,8 @@ cost is the difference. Figures:
 ``--tmux`` runs the ``ui`` half in a real terminal (tmux, 200x50) instead of headless: headless
 Textual renders every widget and composes the screen but skips writing escape sequences.
 
+Each measurement runs in a fresh process (so RSS and caches are not shared between them).
+
 Usage: ``.venv/bin/python bench/tui_stream.py [--scenarios short,long,bulk] [--tmux]``.
 Figures only; nothing is asserted.
 """
@@ -238,46 +240,46 @@ async def run_ui_headless(session: SendSession) -> dict[str, Any]:
         return await drive_ui(app, session)
 
 
-def run_ui_child(root: str, scenario: Scenario, out: Path) -> None:
-    """Inside tmux: run the app on the real terminal driver and write the figures to ``out``."""
+def run_child(mode: str, root: str, scenario: Scenario, out: Path) -> None:
+    """One measurement in this (fresh) process: ``core``, ``ui`` headless, or ``tty`` (the app on
+    the real terminal driver, for a tmux pane); the figures go to ``out`` as JSON."""
     with tempfile.TemporaryDirectory() as folder:
-        _, session = world(root, SCENARIOS[scenario.name], Path(folder))
-        app = new_app(session)
+        _, session = world(root, scenario, Path(folder))
+        if mode == "core":
+            figures = asyncio.run(run_core(session))
+        elif mode == "ui":
+            figures = asyncio.run(run_ui_headless(session))
+        else:
+            app = new_app(session)
+            figures = {}
 
-        figures: dict[str, Any] = {}
+            async def pilot(_: Any) -> None:
+                await asyncio.sleep(0.5)  # let the first screen settle
+                figures.update(await drive_ui(app, session))
+                app.exit()
 
-        async def pilot(_: Any) -> None:
-            await asyncio.sleep(0.5)  # let the first screen settle
-            figures.update(await drive_ui(app, session))
-            app.exit()
-
-        app.run(auto_pilot=pilot)
+            app.run(auto_pilot=pilot)
         out.write_text(json.dumps(figures))
 
 
-def run_ui_tmux(root: str, scenario: Scenario, folder: Path, tune_gc: bool) -> dict[str, Any]:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from support.tmux import TmuxSession
+def run_in_child(mode: str, root: str, scenario: Scenario, folder: Path, flags: list[str]) -> Any:
+    out = folder / f"{scenario.name}-{mode}.json"
+    command = [sys.executable, __file__, "--child", mode, "--scenario", scenario.name]
+    command += ["--root", root, "--out", str(out), *flags]
+    if mode != "tty":
+        subprocess.run(command, check=True, cwd=str(ROOT))
+    else:
+        sys.path.insert(0, str(ROOT / "tests"))
+        from support.tmux import TmuxSession
 
-    out = folder / f"{scenario.name}.json"
-    command = [
-        sys.executable,
-        __file__,
-        "--child",
-        scenario.name,
-        "--root",
-        root,
-        "--out",
-        str(out),
-    ]
-    with TmuxSession(command, size=(200, 50), cwd=str(ROOT)) as tmux:
-        deadline = time.monotonic() + 300
-        while not out.exists() and time.monotonic() < deadline:
+        with TmuxSession(command, size=(200, 50), cwd=str(ROOT)) as tmux:
+            deadline = time.monotonic() + 300
+            while not out.exists() and time.monotonic() < deadline:
+                time.sleep(0.2)
             time.sleep(0.2)
-        if not out.exists():
-            raise SystemExit(f"the app in tmux wrote no figures:\n{tmux.capture()}")
-    data: dict[str, Any] = json.loads(out.read_text())
-    return data
+            if not out.exists():
+                raise SystemExit(f"the app in tmux wrote no figures:\n{tmux.capture()}")
+    return json.loads(out.read_text())
 
 
 def start_simulator(folder: Path, scenarios: list[Scenario]) -> tuple[subprocess.Popen[str], str]:
@@ -317,7 +319,8 @@ def main() -> None:
     parser.add_argument(
         "--no-gc-tuning", action="store_true", help="RunScreen.TUNE_GC off (for comparison)"
     )
-    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["core", "ui", "tty"], help=argparse.SUPPRESS)
+    parser.add_argument("--scenario", help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -326,7 +329,7 @@ def main() -> None:
 
         RunScreen.TUNE_GC = False
     if args.child:
-        run_ui_child(args.root, SCENARIOS[args.child], args.out)
+        run_child(args.child, args.root, SCENARIOS[args.scenario], args.out)
         return
     chosen = [SCENARIOS[name] for name in args.scenarios.split(",")]
     where = "tmux 200x50 (real terminal driver)" if args.tmux else "headless run_test 200x50"
@@ -343,21 +346,18 @@ def main() -> None:
                 print(f"\n## {scenario.name}: {PANES} x {scenario.tokens:,} tokens, {pace}")
                 sub = folder / scenario.name
                 sub.mkdir()
-                _, core_session = world(root, scenario, sub)
-                core = asyncio.run(run_core(core_session))
+                flags = ["--no-gc-tuning"] if args.no_gc_tuning else []
+                core = run_in_child("core", root, scenario, sub, flags)
                 show("core", core)
-                if args.tmux:
-                    ui = run_ui_tmux(root, scenario, sub, not args.no_gc_tuning)
-                else:
-                    _, ui_session = world(root, scenario, sub)
-                    ui = asyncio.run(run_ui_headless(ui_session))
+                ui = run_in_child("tty" if args.tmux else "ui", root, scenario, sub, flags)
                 show("ui", ui)
                 extra = (ui["cpu_s"] - core["cpu_s"]) / ui["tokens"] * 1000 if ui["tokens"] else 0
                 print(f"        ui minus core: {extra:.3f} cpu-s per 1k tokens")
                 if scenario.name == "bulk":
                     print(
-                        f"        rss before the run {ui['rss_before_mb']:.0f} MB, after"
-                        f" {ui['rss_mb']:.0f} MB; shown {ui['shown_chars']:,} characters"
+                        f"        rss: ui {ui['rss_before_mb']:.0f} MB before the run,"
+                        f" {ui['rss_mb']:.0f} MB after; core alone {core['rss_mb']:.0f} MB after;"
+                        f" shown {ui['shown_chars']:,} characters"
                     )
                 results[scenario.name] = {"core": core, "ui": ui}
         finally:

@@ -148,7 +148,8 @@ class RunScreen(Screen[None]):
             self._gc_thresholds = gc.get_threshold()
             gc.freeze()
             gc.set_threshold(max(self._gc_thresholds[0], 10_000), *self._gc_thresholds[1:])
-        self._run()
+        # Start sending after the first frame: opening the HTTP client (TLS setup) takes a while.
+        self.call_after_refresh(self._run)
 
     def on_unmount(self) -> None:
         if self._gc_thresholds is not None:

@@ -141,9 +141,10 @@ class PaneState:
 
     def status_text(self, now: float, show_timings: bool = True) -> str:
         if self.status == "retrying" and self.retry_until is not None:
-            left = max(0.0, self.retry_until - now)
-            wait = f"{left:.1f}s" if show_timings else "#.#s"
-            return f"retry in {wait}"
+            left = self.retry_until - now
+            if left <= 0.05:
+                return "retrying"
+            return f"retry in {left:.1f}s" if show_timings else "retry in #.#s"
         return self.status
 
     def stats_text(self, now: float, show_timings: bool = True) -> str:
