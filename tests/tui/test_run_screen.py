@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Label, Static
 
 from fiedler_tui.core.simulator.models_yaml import SimulatedModel
 from fiedler_tui.core.simulator.script import Fault, FaultKind, ModelScript
@@ -31,8 +30,9 @@ def model(name: str, reply: str = REPLY, kind: str = "openai", **script: Any) ->
     )
 
 
-def label(screen: RunScreen, alias: str, selector: str) -> str:
-    return str(screen.pane(alias).query_one(selector, Label).render())
+def label(screen: RunScreen, alias: str, part: str) -> str:
+    header = screen.pane(alias).header
+    return header.status_text if part == "status" else header.stats_text
 
 
 def notifications(screen: RunScreen) -> list[str]:
@@ -67,12 +67,12 @@ async def test_panes_end_done_or_failed_with_their_text(tmp_path: Path) -> None:
             assert ("partial words " * 30).startswith(broken.text)
             error = broken.state.error
             assert error is not None
-            shown = str(broken.query_one(".run-error", Static).render())
+            shown = broken.error_text
             assert str(error.code) in shown and error.message in shown
             assert broken.has_class("-failed") and broken.has_class("-has-error")
-            assert label(screen, "fast", ".run-status") == "done"
-            assert label(screen, "broken", ".run-status") == "failed"
-            assert "ttft" in label(screen, "fast", ".run-stats")
+            assert label(screen, "fast", "status") == "done"
+            assert label(screen, "broken", "status") == "failed"
+            assert "ttft" in label(screen, "fast", "stats")
             assert [m for m in notifications(screen) if m.startswith("broken:")] == [
                 f"broken: {error.code}: {error.message}"
             ]
@@ -93,12 +93,12 @@ async def test_usage_or_labelled_estimate_in_the_header(tmp_path: Path) -> None:
             await wait_until(pilot, lambda: screen.pane("fast").state.chars > 0)
             state = screen.pane("fast").state
             if state.output_tokens is None:
-                await wait_until(pilot, lambda: "(est.)" in label(screen, "fast", ".run-stats"))
+                await wait_until(pilot, lambda: "(est.)" in label(screen, "fast", "stats"))
             await wait_until(pilot, lambda: screen.finished)
             await pilot.pause()
             tokens = screen.pane("fast").state.output_tokens
             assert tokens is not None
-            stats = label(screen, "fast", ".run-stats")
+            stats = label(screen, "fast", "stats")
             assert f"{tokens:,} tok" in stats and "(est.)" not in stats
             assert screen.pane("fast").text == LONG
 
@@ -111,22 +111,20 @@ async def test_retry_countdown_then_success(tmp_path: Path) -> None:
         async with app.run_test(size=(120, 30)) as pilot:
             screen = RunScreen(session)
             await app.push_screen(screen)
-            await wait_until(
-                pilot, lambda: label(screen, "busy", ".run-status").startswith("retry")
-            )
-            first = label(screen, "busy", ".run-status")
+            await wait_until(pilot, lambda: label(screen, "busy", "status").startswith("retry"))
+            first = label(screen, "busy", "status")
             assert first.startswith("retry in ") and first.endswith("s")
             assert screen.pane("busy").has_class("-retrying")
             await wait_until(
                 pilot,
-                lambda: label(screen, "busy", ".run-status") != first or screen.finished,
+                lambda: label(screen, "busy", "status") != first or screen.finished,
             )
             await wait_until(pilot, lambda: screen.finished)
             await pilot.pause()
             pane = screen.pane("busy")
             assert pane.state.status == "done" and pane.text == "answer after a wait"
             assert pane.state.retries == 1
-            assert "1 retry" in label(screen, "busy", ".run-stats")
+            assert "1 retry" in label(screen, "busy", "stats")
 
 
 async def test_cancel_the_focused_model_then_all(tmp_path: Path) -> None:
@@ -145,7 +143,7 @@ async def test_cancel_the_focused_model_then_all(tmp_path: Path) -> None:
             await pilot.pause(0.1)
             assert screen.pane("one").state.status == "streaming"
             assert screen.pane("three").state.status == "streaming"
-            assert label(screen, "two", ".run-status") == "cancelled"
+            assert label(screen, "two", "status") == "cancelled"
             await pilot.press("C")
             await wait_until(pilot, lambda: screen.finished)
             await pilot.pause()
@@ -180,7 +178,7 @@ async def test_untrusted_output_and_errors_are_shown_literally(tmp_path: Path) -
             drawn = "".join(segment.text for y in range(3) for segment in evil.body.render_line(y))
             assert "[red]x[/red] [@click=app.quit]q[/]" in drawn
             angry = screen.pane("angry")
-            shown = str(angry.query_one(".run-error", Static).render())
+            shown = angry.error_text
             assert "[red]boom[/red] [@click=app.quit]x[/]" in shown
             assert "\x1b" not in shown
             assert any("[@click=app.quit]x[/]" in m for m in notifications(screen))
@@ -322,7 +320,7 @@ async def test_a_broken_run_is_reported_not_raised(tmp_path: Path) -> None:
             await pilot.pause()
             assert app.is_running and app.screen is screen
             assert any("the event stream broke" in m for m in notifications(screen))
-            shown = str(screen.pane("fast").query_one(".run-error", Static).render())
+            shown = screen.pane("fast").error_text
             assert "run stopped: RuntimeError: the event stream broke" in shown
             assert "run stopped" in screen.total_text
 

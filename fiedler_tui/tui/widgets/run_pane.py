@@ -8,10 +8,13 @@ not by how many network reads arrive.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, Static
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Static
 
 from fiedler_tui.core.providers.errors import ErrorInfo
 from fiedler_tui.core.runner import (
@@ -26,7 +29,7 @@ from fiedler_tui.core.runner import (
     TextDelta,
     Usage,
 )
-from fiedler_tui.tui.safe_text import plain
+from fiedler_tui.tui.safe_text import plain, strip_controls
 from fiedler_tui.tui.widgets.run_text import RunText
 
 STATUSES = ("queued", "requesting", "retrying", "streaming", "done", "failed", "cancelled")
@@ -178,6 +181,41 @@ def _rate(value: float | None, show: bool) -> str:
     return f"{value:.0f}"
 
 
+class RunHeader(Widget):
+    """One line: number and alias, the status in its theme colour, then the figures.
+
+    A single widget (styled through component classes) rather than a row of labels: a run
+    screen has one per model and redraws them often.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "run-header--alias",
+        "run-header--stats",
+        *(f"run-header--{status}" for status in STATUSES),
+    }
+
+    def __init__(self, label: str) -> None:
+        super().__init__(classes="run-pane-header")
+        self._label = strip_controls(label)
+        self.status = "queued"
+        self.status_text = "queued"
+        self.stats_text = ""
+
+    def show(self, status: str, status_text: str, stats_text: str) -> None:
+        if (status, status_text, stats_text) != (self.status, self.status_text, self.stats_text):
+            self.status, self.status_text, self.stats_text = status, status_text, stats_text
+            self.refresh()
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(self._label, self.get_component_rich_style("run-header--alias"))
+        text.append(" ")
+        text.append(self.status_text, self.get_component_rich_style(f"run-header--{self.status}"))
+        text.append("  ")
+        text.append(self.stats_text, self.get_component_rich_style("run-header--stats"))
+        return text
+
+
 class RunPane(Vertical):
     """A model's pane: alias, status, figures, the streamed text, and the error if it failed."""
 
@@ -192,28 +230,28 @@ class RunPane(Vertical):
         self.number = number
         self.state = PaneState(alias)
         self.show_timings = show_timings
-        self._shown_status = ""
-        self._shown_stats = ""
+        self.header = RunHeader(f"{number} {alias}")
+        self.body = RunText(classes="run-body")
+        self._error = Static("", classes="run-error")
+        self._stats = ""
         self._stats_at = float("-inf")
         self._shown_class = "queued"
         self._error_shown = False
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="run-pane-header"):
-            yield Label(plain(f"{self.number} {self.alias}"), classes="run-alias")
-            yield Label("queued", classes="run-status")
-            yield Label("", classes="run-stats")
-        yield RunText(classes="run-body")
-        yield Static("", classes="run-error")
-
-    @property
-    def body(self) -> RunText:
-        return self.query_one(RunText)
+        yield self.header
+        yield self.body
+        yield self._error
 
     @property
     def text(self) -> str:
         """The text shown so far (flushed), as plain text."""
         return self.body.text
+
+    @property
+    def error_text(self) -> str:
+        """The error line shown under the text ("" if none)."""
+        return str(self._error.render()) if self._error_shown else ""
 
     def apply(self, event: RunEvent, now: float) -> None:
         self.state.apply(event, now)
@@ -235,25 +273,17 @@ class RunPane(Vertical):
             self.remove_class(f"-{self._shown_class}")
             self.add_class(f"-{state.status}")
             self._shown_class = state.status
-        status = state.status_text(now, self.show_timings)
-        if status != self._shown_status:
-            # The status label is as wide as its text: lay out again only if that changes.
-            resized = len(status) != len(self._shown_status)
-            self.query_one(".run-status", Label).update(status, layout=resized)
-            self._shown_status = status
         if now - self._stats_at >= self.STATS_INTERVAL_S or state.ended:
-            stats = state.stats_text(now, self.show_timings)
-            if stats != self._shown_stats:
-                self.query_one(".run-stats", Label).update(stats, layout=False)
-                self._shown_stats = stats
-                self._stats_at = now
+            self._stats = state.stats_text(now, self.show_timings)
+            self._stats_at = now
+        self.header.show(state.status, state.status_text(now, self.show_timings), self._stats)
         if state.error is not None and not self._error_shown:
             self._error_shown = True
-            self.query_one(".run-error", Static).update(plain(error_line(state.error)))
+            self._error.update(plain(error_line(state.error)))
             self.add_class("-has-error")
 
     def show_problem(self, message: str) -> None:
         """Show a problem that is not the model's own error (the run itself stopped)."""
-        self.query_one(".run-error", Static).update(plain(message))
+        self._error.update(plain(message))
         self.add_class("-has-error")
         self._error_shown = True
