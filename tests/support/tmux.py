@@ -91,6 +91,16 @@ class TmuxSession:
                 raise TimeoutError(f"{text!r} not on screen after {timeout_s} s:\n{self.capture()}")
             time.sleep(interval_s)
 
+    def wait_until_gone(self, text: str, timeout_s: float = 20.0, interval_s: float = 0.02) -> None:
+        """Return once ``text`` is no longer on screen; TimeoutError with the screen otherwise."""
+        start = time.monotonic()
+        while text in self.capture():
+            if time.monotonic() - start > timeout_s:
+                raise TimeoutError(
+                    f"{text!r} still on screen after {timeout_s} s:\n{self.capture()}"
+                )
+            time.sleep(interval_s)
+
     def close(self) -> None:
         self._tmux("kill-server", check=False)
 

@@ -5,15 +5,11 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from ..support.tmux import TmuxSession, tmux_available
-
-KEY_PAUSE_S = 0.3
-"""Pause between keystrokes, as a person types: the app gets to settle focus between them."""
 
 pytestmark = pytest.mark.skipif(not tmux_available(), reason="tmux is not installed here")
 
@@ -30,10 +26,14 @@ def test_demo_flow_reaches_a_finished_run(tmp_path: Path) -> None:
         term.wait_for("app.py")
         term.send("Down", "Space")  # the tree has focus: select app.py
         term.wait_for("1 selected")
-        for _ in range(2):  # files -> models -> prompt, at a typist's pace
-            time.sleep(KEY_PAUSE_S)
-            term.send("Tab")
-        time.sleep(KEY_PAUSE_S)
+        term.send("C-p")  # the command palette: every step waits for what it shows
+        term.wait_for("Search for commands")
+        term.type("focus prompt")
+        term.wait_for("Move to the prompt")
+        for other in ("Move to the file tree", "Move to the models"):
+            term.wait_until_gone(other)  # the list shows the final search's results only
+        term.send("Enter")
+        term.wait_until_gone("Move to the prompt")  # the palette has closed
         term.type("Review this file")
         term.wait_for("Review this file")
         term.wait_for("package: 1 files")
