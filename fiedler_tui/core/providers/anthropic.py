@@ -65,12 +65,6 @@ class AnthropicAdapter(Adapter):
 class AnthropicParser(StreamParser):
     """Named events; usage counts in ``message_start`` and ``message_delta`` are cumulative."""
 
-    def __init__(self, provider: str, request_id: str | None, secrets: tuple[str, ...]) -> None:
-        self.provider = provider
-        self.request_id = request_id
-        self.secrets = secrets
-        self.done = False
-
     def feed(self, event: ServerSentEvent) -> list[StreamPart]:
         if event.event == "ping":
             return []

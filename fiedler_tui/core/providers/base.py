@@ -45,8 +45,13 @@ class StreamPart:
 class StreamParser(ABC):
     """Turns one response's server-sent events into parts; raises ProviderError on errors."""
 
-    done: bool = False
-    """True once the stream's terminator arrived (nothing more needs reading)."""
+    def __init__(self, provider: str, request_id: str | None, secrets: tuple[str, ...]) -> None:
+        self.provider = provider
+        self.request_id = request_id
+        self.secrets = secrets
+        """Key values to strip from any server text that ends up in an error message."""
+        self.done = False
+        """True once the stream's terminator arrived (nothing more needs reading)."""
 
     @abstractmethod
     def feed(self, event: ServerSentEvent) -> list[StreamPart]:

@@ -73,10 +73,7 @@ class GeminiParser(StreamParser):
     """
 
     def __init__(self, provider: str, request_id: str | None, secrets: tuple[str, ...]) -> None:
-        self.provider = provider
-        self.request_id = request_id
-        self.secrets = secrets
-        self.done = False
+        super().__init__(provider, request_id, secrets)
         self._finished = False
 
     def feed(self, event: ServerSentEvent) -> list[StreamPart]:

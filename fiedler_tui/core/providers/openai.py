@@ -66,12 +66,6 @@ class OpenAIChatAdapter(Adapter):
 class OpenAIChatParser(StreamParser):
     """``data: {chunk}`` events ending with ``data: [DONE]``; usage in a ``choices: []`` chunk."""
 
-    def __init__(self, provider: str, request_id: str | None, secrets: tuple[str, ...]) -> None:
-        self.provider = provider
-        self.request_id = request_id
-        self.secrets = secrets
-        self.done = False
-
     def feed(self, event: ServerSentEvent) -> list[StreamPart]:
         if event.data.startswith("[DONE]"):
             self.done = True
