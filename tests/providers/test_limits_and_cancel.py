@@ -8,6 +8,7 @@ import time
 from providers_support import REQUEST, run_models, sim_config
 
 from fiedler_tui.core.runner import Cancelled, Finished, Runner, Started, TextDelta, is_terminal
+from fiedler_tui.core.runner.limits import request_token_estimate
 from fiedler_tui.core.simulator import ModelScript, SimulatedModel, Simulator
 
 SLOW = ModelScript(reply="a b c", ttft_s=0.15)
@@ -57,6 +58,33 @@ async def test_requests_per_minute_holds_back_the_third_request() -> None:
                         break
             # the third model never got a request slot within the minute's budget
             assert len(sim.requests) == 2
+
+
+async def test_tokens_per_minute_holds_back_the_request_that_would_exceed_it() -> None:
+    models = many("openai", "metered", 3, ModelScript(reply="x"))
+    per_request = request_token_estimate(REQUEST, models[0].max_completion_tokens)
+    async with Simulator({m.name: m.script for m in models}) as sim:
+        settings = {"metered": {"tokens_per_minute": 2 * per_request + per_request // 2}}
+        async with Runner(sim_config(sim, models, settings), {}) as runner:
+            fan_out = runner.start(REQUEST, [m.name for m in models])
+            finished: list[str] = []
+            async with fan_out:
+                async for event in fan_out:
+                    if isinstance(event, Finished):
+                        finished.append(event.model)
+                    if len(finished) == 2:
+                        break
+            # two requests used the minute's token allowance; the third is still waiting
+            assert len(sim.requests) == 2
+
+
+async def test_a_request_larger_than_the_token_limit_still_goes_out_once() -> None:
+    models = many("openai", "tiny", 1, ModelScript(reply="x"))
+    async with Simulator({m.name: m.script for m in models}) as sim:
+        settings = {"tiny": {"tokens_per_minute": 10}}
+        async with Runner(sim_config(sim, models, settings), {}) as runner:
+            result = await run_models(runner, [models[0].name])
+        assert isinstance(result.terminal(models[0].name), Finished)
 
 
 async def test_cancel_one_model_leaves_others_and_closes_its_connection() -> None:

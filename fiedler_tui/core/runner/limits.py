@@ -1,4 +1,5 @@
-"""Concurrency and rate limits: a global cap, a semaphore per provider, optional requests/minute.
+"""Concurrency and rate limits: a global cap, a semaphore per provider, optional requests and
+tokens per minute.
 
 Slots are held for one HTTP attempt, not across retry back-off, so a model waiting to retry
 never blocks another. Acquisition order is always provider then global, so no two runs deadlock.
@@ -13,8 +14,17 @@ from contextlib import asynccontextmanager
 from aiolimiter import AsyncLimiter
 
 from fiedler_tui.core.config.schema import ProviderSpec
+from fiedler_tui.core.request import ReviewRequest
 
 DEFAULT_GLOBAL_LIMIT = 16
+CHARS_PER_TOKEN = 4
+
+
+def request_token_estimate(request: ReviewRequest, completion_budget: int) -> int:
+    """What a provider's tokens-per-minute limit charges for a request: a character-based input
+    estimate plus the completion limit (providers reserve ``max_tokens`` against the limit)."""
+    chars = len(request.system) + len(request.user_message)
+    return chars // CHARS_PER_TOKEN + completion_budget
 
 
 class Limits:
@@ -35,12 +45,25 @@ class Limits:
             for name, spec in providers.items()
             if spec.requests_per_minute
         }
+        self._token_rates = {
+            name: AsyncLimiter(spec.tokens_per_minute, 60.0)
+            for name, spec in providers.items()
+            if spec.tokens_per_minute
+        }
 
     @asynccontextmanager
-    async def slot(self, provider: str) -> AsyncIterator[None]:
-        """Hold one request slot of ``provider`` (and of the global cap)."""
+    async def slot(self, provider: str, tokens: int = 0) -> AsyncIterator[None]:
+        """Hold one request slot of ``provider`` (and of the global cap).
+
+        ``tokens`` is charged against the provider's tokens-per-minute limit, capped at the limit
+        itself: a request larger than a whole minute's allowance still goes out once (and the
+        provider says whether it is too large) instead of waiting forever.
+        """
         async with self._providers[provider], self._global:
             rate = self._rates.get(provider)
             if rate is not None:
                 await rate.acquire()
+            token_rate = self._token_rates.get(provider)
+            if token_rate is not None and tokens > 0:
+                await token_rate.acquire(min(tokens, token_rate.max_rate))
             yield

@@ -35,7 +35,7 @@ from fiedler_tui.core.runner.events import (
     TokenCounts,
     Usage,
 )
-from fiedler_tui.core.runner.limits import Limits
+from fiedler_tui.core.runner.limits import Limits, request_token_estimate
 from fiedler_tui.core.runner.timings import Stopwatch
 
 
@@ -159,7 +159,12 @@ class ModelRun:
             connect=provider.connect_timeout_s,
             pool=provider.total_timeout_s,
         )
-        async with self.context.limits.slot(provider.name):
+        tokens = (
+            request_token_estimate(self.request, self.profile.completion_budget(self.request))
+            if provider.tokens_per_minute
+            else 0
+        )
+        async with self.context.limits.slot(provider.name, tokens):
             self.stopwatch.mark_started()
             self.emit(Started(model=self.alias, attempt=self.retries + 1))
             try:
