@@ -10,7 +10,7 @@ the case's marker text (polled every 10 ms). The cases run interleaved, ``--repe
   "Prompt" panel), and until the demo models are listed;
 - ``run screen``: a script that builds ``FiedlerApp`` (demo providers) and pushes
   ``RunScreen`` for a 5-model run, until the panes are drawn and until the run is done; the
-  script also reports, from inside, the time from ``push_screen`` to the first refresh.
+  script also reports, from inside, the time from ``push_screen`` to the screen's first frame.
 
 Usage: ``.venv/bin/python bench/first_paint.py [--repeat 7]``. Figures only; nothing is asserted.
 """
@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (120, 36)
@@ -81,15 +82,20 @@ def run_screen_app() -> None:
                 aliases=aliases,
             )
             session.preflight()
-            pushed = time.perf_counter()
-            await self.push_screen(RunScreen(session))
+            screen = RunScreen(session)
             report = os.environ.get("FIRST_PAINT_REPORT")
+            compositor = screen._compositor
+            render_update = compositor.render_update
 
-            def painted() -> None:
-                if report:
+            def first_frame(*args: Any, **kwargs: Any) -> Any:
+                # Bench-only hook: the time of the Run screen's first composed frame.
+                if report and not Path(report).exists():
                     Path(report).write_text(f"{time.perf_counter() - pushed}")
+                return render_update(*args, **kwargs)
 
-            self.call_after_refresh(painted)
+            compositor.render_update = first_frame  # type: ignore[method-assign]
+            pushed = time.perf_counter()
+            await self.push_screen(screen)
 
     RunFirst(
         settings=settings,
@@ -186,7 +192,7 @@ def main() -> None:
             )
     if screen_times:
         median = statistics.median(screen_times) * 1000
-        print(f"run screen: push_screen -> first refresh done, median {median:.0f} ms (in-process)")
+        print(f"run screen: push_screen -> its first frame, median {median:.0f} ms (in-process)")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ cost is the difference. Figures:
 - event-loop lag: a task sleeps 10 ms in a loop and records how late it wakes (p50/p99/max);
 - CPU per 1,000 tokens per quarter of the run (does the cost grow with what is already shown?),
   and the 4x longer scenario against the short one;
-- RSS after 8 panes x 100k tokens (streamed as fast as possible), against the core alone.
+- RSS after 8 panes x 100k tokens (streamed as fast as possible), against the core alone;
+- ``typical`` (not run by default): 8 x 200 tok/s, closer to real models, for comparison.
 
 ``--tmux`` runs the ``ui`` half in a real terminal (tmux, 200x50) instead of headless: headless
 Textual renders every widget and composes the screen but skips writing escape sequences.
@@ -80,6 +81,7 @@ class Scenario:
 
 
 SCENARIOS = {
+    "typical": Scenario("typical", tokens=2_000, tokens_per_s=200.0),
     "short": Scenario("short", tokens=20_000, tokens_per_s=2000.0),
     "long": Scenario("long", tokens=80_000, tokens_per_s=2000.0),
     "bulk": Scenario("bulk", tokens=100_000, tokens_per_s=None),

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from fiedler_tui.core.errors import FiedlerError
-from fiedler_tui.core.runner import Failed, RunEvent
+from fiedler_tui.core.runner import Failed, RunEvent, TextDelta
 from fiedler_tui.core.send import SendSession
 from fiedler_tui.tui.safe_text import plain
 from fiedler_tui.tui.widgets.run_pane import RunPane, error_line
@@ -252,6 +252,11 @@ class RunScreen(Screen[None]):
     def _on_event(self, event: RunEvent) -> None:
         pane = self._panes.get(event.model)
         if pane is None:
+            return
+        if type(event) is TextDelta:  # the frequent case: just buffer the text
+            state = pane.state
+            state.pending.append(event.text)
+            state.chars += len(event.text)
             return
         pane.apply(event, self._clock())
         if isinstance(event, Failed):
