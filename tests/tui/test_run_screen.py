@@ -339,3 +339,19 @@ async def test_moving_focus_keeps_the_wrap_width(tmp_path: Path) -> None:
             await pilot.pause()
             assert [pane.body._wrap_width for pane in screen.panes] == widths
             assert screen.pane("b").text == LONG
+
+
+async def test_review_key_opens_the_review_screen(tmp_path: Path) -> None:
+    review = pytest.importorskip("fiedler_tui.tui.screens.review")
+    async with run_world(tmp_path, [model("fast"), model("other", "Other answer.")]) as world:
+        session = world.session(["fast", "other"])
+        app = world.app(session)
+        async with app.run_test(size=(120, 30)) as pilot:
+            screen = RunScreen(session)
+            await app.push_screen(screen)
+            await pilot.press("r")  # not yet: the run is going (or just ended)
+            await wait_until(pilot, lambda: screen.finished)
+            if app.screen is screen:
+                await pilot.press("r")
+            await wait_until(pilot, lambda: isinstance(app.screen, review.ReviewScreen))
+            assert app.is_running
