@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.worker import WorkerState
 
 from fiedler_tui.core.simulator.models_yaml import SimulatedModel
 from fiedler_tui.core.simulator.script import Fault, FaultKind, ModelScript
@@ -355,3 +356,20 @@ async def test_review_key_opens_the_review_screen(tmp_path: Path) -> None:
                 await pilot.press("r")
             await wait_until(pilot, lambda: isinstance(app.screen, review.ReviewScreen))
             assert app.is_running
+
+
+async def test_leaving_mid_run_cancels_quietly(tmp_path: Path) -> None:
+    async with run_world(tmp_path, [model("slow", LONG, tokens_per_s=50)]) as world:
+        session = world.session(["slow"])
+        app = world.app(session)
+        async with app.run_test(size=(120, 30)) as pilot:
+            screen = RunScreen(session)
+            await app.push_screen(screen)
+            await wait_until(pilot, lambda: screen.pane("slow").state.chars > 0)
+            [worker] = [w for w in app.workers if w.group == "run"]
+            await app.pop_screen()
+            await wait_until(pilot, lambda: worker.is_finished)
+            await pilot.pause()
+            assert worker.state is WorkerState.CANCELLED, worker.error
+            assert app.is_running and app.screen is not screen
+            assert session.status == "cancelled"

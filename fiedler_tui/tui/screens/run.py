@@ -1,9 +1,9 @@
 """Run: one pane per model, streaming live; cancel one or all; a total line when all have ended.
 
 The app builds the :class:`SendSession`, runs ``preflight()`` and pushes ``RunScreen(session)``.
-One async worker consumes the session's events and only updates pane state; a timer draws all
-panes at most :attr:`RunScreen.FLUSH_HZ` times a second, so a fast stream costs the same per
-second as a slow one.
+One async worker consumes the session's events and only updates pane state; a timer draws the
+panes at most :attr:`RunScreen.FLUSH_HZ` times a second, so drawing is bounded by the timer, not
+by how many network reads arrive.
 """
 
 from __future__ import annotations
@@ -46,11 +46,11 @@ class RunScreen(Screen[None]):
 
     FLUSH_HZ: ClassVar[float] = 25.0
     MAX_SKIP: ClassVar[int] = 6
+    """Panes not looked at are drawn at least every this many ticks."""
     TUNE_GC: ClassVar[bool] = True
     """While the screen is up, leave the objects that exist when it opens out of collections and
     collect less often: drawing streams allocates many short-lived objects, and full collections
     over everything the app holds otherwise stall the event loop for 100 ms or more."""
-    """Panes not looked at are drawn at least every this many ticks."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "c",
@@ -202,7 +202,7 @@ class RunScreen(Screen[None]):
                     (
                         f"Run: cancel {pane.alias}",
                         "Cancel the focused model",
-                        self.action_cancel_focused,
+                        partial(self.cancel_model, pane.alias),
                     )
                 )
             entries.append(
@@ -243,11 +243,12 @@ class RunScreen(Screen[None]):
         finally:
             self._ended_at = self._clock()
             self._finished = True
-            self._flush(everything=True)
-            self._show_total()
             if self._timer is not None:
                 self._timer.stop()
-            self.refresh_bindings()
+            if self.is_attached:  # the screen may have been closed mid-run
+                self._flush(everything=True)
+                self._show_total()
+                self.refresh_bindings()
 
     def _on_event(self, event: RunEvent) -> None:
         pane = self._panes.get(event.model)
