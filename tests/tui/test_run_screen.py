@@ -373,3 +373,17 @@ async def test_leaving_mid_run_cancels_quietly(tmp_path: Path) -> None:
             assert worker.state is WorkerState.CANCELLED, worker.error
             assert app.is_running and app.screen is not screen
             assert session.status == "cancelled"
+
+
+async def test_run_commands_reach_the_command_palette(tmp_path: Path) -> None:
+    async with run_world(tmp_path, [model("slow", LONG, tokens_per_s=50)]) as world:
+        session = world.session(["slow"])
+        app = world.app(session)
+        async with app.run_test(size=(120, 30)) as pilot:
+            screen = RunScreen(session)
+            await app.push_screen(screen)
+            await wait_until(pilot, lambda: screen.pane("slow").state.chars > 0)
+            titles = {command.title for command in app.get_system_commands(screen)}
+            assert {"Run: cancel slow", "Run: cancel all", "Run: go to slow"} <= titles
+            screen.cancel_all()
+            await wait_until(pilot, lambda: screen.finished)
