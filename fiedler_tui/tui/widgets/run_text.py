@@ -143,11 +143,28 @@ class RunText(ScrollView, can_focus=True, inherit_bindings=False):
             self._end_line()
             self._tail = part
         self._wrap_tail()
-        self.virtual_size = Size(self._wrap_width, self.row_count)
+        self._grow()
         if self._follow:
             self._scroll_to_end()
         if first_changed <= self.scroll_offset.y + self.size.height:
             self.refresh()
+
+    def _grow(self) -> None:
+        """Set the new height; lay the screen out again only when the scrollbar appears.
+
+        ``virtual_size`` is a layout reactive: setting it re-lays out the whole screen. While
+        the scrollbar stays as it is, only this widget's extent and its scrollbar change.
+        """
+        new = Size(self._wrap_width, self.row_count)
+        old = self.virtual_size
+        if new == old:
+            return
+        viewport = self.container_size.height
+        if old.width == new.width and (old.height > viewport) == (new.height > viewport):
+            self.set_reactive(RunText.virtual_size, new)
+            self._scroll_update(new)
+        else:
+            self.virtual_size = new
 
     def _end_line(self) -> None:
         rows = wrap(self._tail, self._wrap_width)
