@@ -24,6 +24,14 @@ STRICT_VARIABLE = "FIEDLER_REQUIRE_SECURE_KEYRING"
 _INSECURE_BACKENDS = ("fail", "null", "plaintext")
 
 
+_UNSENDABLE = "holds characters an HTTP header cannot carry (check for a pasted quote or space)"
+
+
+def header_safe(value: str) -> bool:
+    """Printable ASCII without spaces: what an API key must be to travel in a header."""
+    return value.isascii() and value.isprintable() and " " not in value
+
+
 class KeySource(StrEnum):
     KEYRING = "keyring"
     ENV = "env"
@@ -117,18 +125,25 @@ class KeyStore:
             except keyring.errors.KeyringError as exc:
                 notes.append(f"keyring could not be read ({type(exc).__name__})")
             else:
-                if value:
+                value = (value or "").strip()
+                if value and header_safe(value):
                     return ResolvedKey(provider.name, KeySource.KEYRING, value, f"keyring:{entry}")
+                if value:
+                    notes.append(f"the keyring's key ({entry}) {_UNSENDABLE}")
         elif status.usable:
             notes.append(
                 f"keyring backend {status.name} {status.reason}; {STRICT_VARIABLE}=1 refuses it"
             )
         else:
             notes.append(status.reason)
-        present = [name for name in provider.key_env if self._env.get(name)]
+        present = [name for name in provider.key_env if self._env.get(name, "").strip()]
         if present and not self.require_secure:
             name = present[0]
-            return ResolvedKey(provider.name, KeySource.ENV, self._env[name], name)
+            value = self._env[name].strip()
+            if header_safe(value):
+                return ResolvedKey(provider.name, KeySource.ENV, value, name)
+            notes.append(f"{name} {_UNSENDABLE}")
+            present = []
         if present:
             notes.append(f"{STRICT_VARIABLE}=1 ignores {', '.join(present)}")
         detail = f" ({'; '.join(notes)})" if notes else ""
@@ -171,6 +186,8 @@ class KeyStore:
         value = value.strip()
         if not value:
             raise KeyStoreError("refusing to store an empty key")
+        if not header_safe(value):
+            raise KeyStoreError(f"refusing to store this key: it {_UNSENDABLE}")
         backend = self._writable_backend("store")
         try:
             backend.set_password(SERVICE, provider.keyring_name, value)

@@ -149,3 +149,15 @@ def test_keys_list_and_delete_never_print_values(
     assert (SERVICE, "openai") not in memory_keyring.passwords
     assert main(["keys", "delete", "openai"]) == 0
     assert "held no key" in capsys.readouterr().out
+
+
+def test_keys_are_stripped_and_unsendable_ones_refused(memory_keyring: MemoryKeyring) -> None:
+    env_key = KeyStore(env={"OPENAI_API_KEY": "sk-env-pasted-0013\r\n"}).resolve(openai())
+    assert (env_key.source, env_key.value) == (KeySource.ENV, "sk-env-pasted-0013")
+    broken = KeyStore(env={"OPENAI_API_KEY": "sk-has\x00nul-0014"}).resolve(openai())
+    assert broken.source is KeySource.MISSING
+    assert "cannot carry" in broken.problem and "sk-has" not in broken.problem
+    memory_keyring.set_password(SERVICE, "openai", "sk-café-0015")
+    assert KeyStore(env={}).resolve(openai()).source is KeySource.MISSING
+    with pytest.raises(KeyStoreError, match="cannot carry"):
+        KeyStore().set(openai(), "sk with space")

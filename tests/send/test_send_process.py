@@ -144,3 +144,56 @@ async def test_sigint_cancels_keeps_partial_output_and_exits_promptly(world: Sen
     kept = (run_dir / "slow.md").read_text()
     assert kept and LONG_REPLY.startswith(kept) and len(kept) < len(LONG_REPLY)
     assert "interrupted: cancelling every model" in err.decode()
+
+
+def files_written(root: Path, project: Path) -> list[Path]:
+    """Every file under ``root`` the app could have written (not the project, not the config)."""
+    return [
+        p
+        for p in root.rglob("*")
+        if p.is_file() and project not in p.parents and p.name != "models.yaml"
+    ]
+
+
+async def test_canary_key_and_prompt_reach_no_file_even_with_debug_logging(
+    world: SendWorld, tmp_path: Path
+) -> None:
+    key = "canary-key-9f8e7d6c5b4a"
+    prompt = "canary-prompt-1a2b3c: look closely"
+    state = tmp_path / "state"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "fiedler_tui",
+        "send",
+        str(world.project),
+        "-p",
+        prompt,
+        "-m",
+        "secured",
+        "-m",
+        "broken",
+        "--events",
+        "--json",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=world.env(
+            SIM_SECURED_KEY=key + "\r\n",  # as pasted from a .env file: stripped, still sent
+            FIEDLER_LOG_LEVEL="DEBUG",
+            XDG_STATE_HOME=str(state),
+        ),
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    assert proc.returncode == 1, err.decode()  # "broken" fails, "secured" succeeds
+    [received] = world.sim.requests_for("secured")
+    assert received.headers.get("authorization") == f"Bearer {key}"
+    assert key.encode() not in out + err
+    assert prompt.encode() not in out + err
+    written = files_written(tmp_path, world.project)
+    log_file = state / "fiedler" / "fiedler.log"
+    assert log_file in written and "broken failed" in log_file.read_text()
+    assert any(p.name == "summary.json" for p in written)
+    for file in written:
+        data = file.read_bytes()
+        assert key.encode() not in data, file
+        assert prompt.encode() not in data, file

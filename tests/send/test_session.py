@@ -185,3 +185,18 @@ async def test_cancel_all_marks_the_run_cancelled_and_keeps_partial_text(world: 
     summary = json.loads((session.run_path / "summary.json").read_text())
     assert summary["status"] == "cancelled"
     assert summary["models"][0]["status"] == "cancelled"
+
+
+async def test_a_key_the_http_layer_refuses_is_not_retried_nor_echoed(world: SendWorld) -> None:
+    bad_key = "canary-bad\rkey-123456"  # reaches the runner only if a caller skips the key store
+    session = session_for(world, ["secured", "fast"], keys={"sim-secured": bad_key})
+    events = await run_all(session)
+    [failed] = [e for e in events if isinstance(e, Failed)]
+    assert failed.model == "secured"
+    assert failed.error.code == "bad_request" and failed.error.retry_count == 0
+    assert "canary-bad" not in failed.error.message
+    assert world.sim.requests_for("secured") == []
+    assert session.run_path is not None
+    summary_text = (session.run_path / "summary.json").read_text()
+    assert "canary-bad" not in summary_text
+    assert session.status == "partial"

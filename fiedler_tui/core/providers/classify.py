@@ -175,9 +175,21 @@ def classify_unexpected_body(
 
 
 def classify_exception(
-    exc: Exception, *, provider: str, connect_timeout_s: float, read_timeout_s: float
+    exc: Exception,
+    *,
+    provider: str,
+    connect_timeout_s: float,
+    read_timeout_s: float,
+    secrets: tuple[str, ...] = (),
 ) -> ProviderError:
-    """Classify a transport exception raised by the HTTP client."""
+    """Classify a transport exception raised by the HTTP client.
+
+    Exception text can quote the request (a header value, the key in it): it is redacted.
+    """
+    detail = redact(str(exc) or type(exc).__name__, _with_escaped(secrets))
+    if isinstance(exc, httpx.LocalProtocolError | httpx.UnsupportedProtocol | httpx.InvalidURL):
+        message = f"the request could not be built or sent: {detail}"
+        return ProviderError(ErrorCode.BAD_REQUEST, message, provider=provider)
     if isinstance(exc, httpx.ConnectTimeout):
         message = f"connect timeout: no connection within {connect_timeout_s:g} s"
         return ProviderError(ErrorCode.TIMEOUT, message, provider=provider, retryable=True)
@@ -188,16 +200,21 @@ def classify_exception(
         message = f"{type(exc).__name__}: the request could not proceed in time"
         return ProviderError(ErrorCode.TIMEOUT, message, provider=provider, retryable=True)
     if isinstance(exc, httpx.ConnectError):
-        message = f"cannot connect: {exc or type(exc).__name__}"
+        message = f"cannot connect: {detail}"
         return ProviderError(ErrorCode.NETWORK, message, provider=provider, retryable=True)
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
-        message = f"connection lost: {exc or type(exc).__name__}"
+        message = f"connection lost: {detail}"
         return ProviderError(ErrorCode.NETWORK, message, provider=provider, retryable=True)
     if isinstance(exc, httpx.DecodingError):
-        message = f"undecodable response: {exc}"
+        message = f"undecodable response: {detail}"
         return ProviderError(ErrorCode.PROTOCOL, message, provider=provider)
-    message = f"{type(exc).__name__}: {exc}"
+    message = f"{type(exc).__name__}: {detail}"
     return ProviderError(ErrorCode.NETWORK, message, provider=provider, retryable=True)
+
+
+def _with_escaped(secrets: tuple[str, ...]) -> tuple[str, ...]:
+    """Each secret as it is and as ``repr`` escapes it (exception texts quote bytes reprs)."""
+    return tuple({form for s in secrets if s for form in (s, repr(s)[1:-1])})
 
 
 def _code_for(status: int | None, body: ErrorBody) -> tuple[ErrorCode, bool]:

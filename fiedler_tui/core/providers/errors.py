@@ -31,6 +31,8 @@ class ErrorCode(StrEnum):
     NETWORK = "network"
     PROTOCOL = "protocol"
     CANCELLED = "cancelled"
+    INTERNAL = "internal"
+    """A bug in fiedler itself; the traceback is in the log file."""
 
 
 TITLES: dict[ErrorCode, str] = {
@@ -49,6 +51,7 @@ TITLES: dict[ErrorCode, str] = {
     ErrorCode.NETWORK: "Network error",
     ErrorCode.PROTOCOL: "Unexpected response",
     ErrorCode.CANCELLED: "Cancelled",
+    ErrorCode.INTERNAL: "Internal error",
 }
 
 

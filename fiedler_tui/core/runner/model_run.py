@@ -7,6 +7,7 @@ failure after that ends the model with its partial text kept.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -37,6 +38,8 @@ from fiedler_tui.core.runner.events import (
 )
 from fiedler_tui.core.runner.limits import Limits, request_token_estimate
 from fiedler_tui.core.runner.timings import Stopwatch
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,6 +123,11 @@ class ModelRun:
                 )
             )
             raise
+        except Exception as exc:  # a bug, not a provider error: this model ends, the others go on
+            log.exception("model %s failed unexpectedly", self.alias)
+            message = f"unexpected error: {type(exc).__name__} (details in the log file)"
+            error = ProviderError(ErrorCode.INTERNAL, message, provider=provider.name)
+            self._fail(error.with_retry_count(self.retries))
 
     async def _attempts(self) -> None:
         while True:
@@ -210,6 +218,7 @@ class ModelRun:
                     provider=provider.name,
                     connect_timeout_s=provider.connect_timeout_s,
                     read_timeout_s=provider.read_timeout_s,
+                    secrets=secrets,
                 ) from exc
 
     def _consume(self, events: list[ServerSentEvent], parser: StreamParser) -> None:

@@ -6,6 +6,7 @@ when the run starts, whenever a model ends, and when the run ends.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -37,6 +38,7 @@ from fiedler_tui.core.store.summary import (
 )
 
 TERMINAL_STATUSES = frozenset({"done", "failed", "cancelled"})
+log = logging.getLogger(__name__)
 
 
 def now_iso() -> str:
@@ -100,6 +102,8 @@ class RunRecorder:
             for b in budgets
         }
         self._outputs: dict[str, ModelOutput] = {}
+        self.summary_error: str | None = None
+        """Set when a summary could not be written (disk full, I/O error)."""
         self._texts: dict[str, list[str]] = {alias: [] for alias in self.records}
         files = [PackagedFile(f.path, f.size, f.lines, f.sha256) for f in result.preview.files]
         self._package = PackageFacts(
@@ -136,7 +140,7 @@ class RunRecorder:
         match event:
             case TextDelta(text=text):
                 self._texts[event.model].append(text)
-                self._outputs[event.model].append(text)
+                self._append(event.model, text)
             case Queued():
                 model.status = "queued"
             case Started():
@@ -163,6 +167,7 @@ class RunRecorder:
             case Failed(error=error, usage=usage, timings=timings):
                 model.status = "failed"
                 model.error = error_record(error)
+                log.info("%s failed: [%s] %s", event.model, error.code, error.message)
                 self._end(event.model, usage, timings)
             case Cancelled(timings=timings):
                 model.status = "cancelled"
@@ -183,12 +188,38 @@ class RunRecorder:
                 spec.price_in, spec.price_out, model.usage_input or 0, model.usage_output or 0
             )
         self._close_output(alias)
-        self.record.write_summary(self.summary("running"))
+        self._write_summary("running")
+
+    def _append(self, alias: str, text: str) -> None:
+        output = self._outputs.get(alias)
+        if output is None:
+            return
+        try:
+            output.append(text)
+        except OSError as exc:
+            self._output_failed(alias, exc)
 
     def _close_output(self, alias: str) -> None:
         output = self._outputs.pop(alias, None)
-        if output is not None:
+        if output is None:
+            return
+        try:
             output.close()
+        except OSError as exc:
+            self._output_failed(alias, exc)
+
+    def _output_failed(self, alias: str, exc: OSError) -> None:
+        """Stop writing this model's file; its text stays in memory; the summary says why."""
+        log.error("cannot write the output of %s: %s", alias, exc)
+        self._outputs.pop(alias, None)
+        self.records[alias].output_error = f"{exc.strerror or exc} (the text is kept in memory)"
+
+    def _write_summary(self, status: str) -> None:
+        try:
+            self.record.write_summary(self.summary(status))
+        except OSError as exc:
+            log.error("cannot write the run summary: %s", exc)
+            self.summary_error = str(exc.strerror or exc)
 
     def finish(self, user_cancelled: bool) -> str:
         """Close what is still open and write the final summary; return the run's status."""
@@ -198,5 +229,5 @@ class RunRecorder:
             self._close_output(alias)
         self.ended_at = now_iso()
         status = run_status([m.status for m in self.records.values()], user_cancelled)
-        self.record.write_summary(self.summary(status))
+        self._write_summary(status)
         return status

@@ -12,6 +12,8 @@ Usage (the CLI and the TUI share it)::
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +27,8 @@ from fiedler_tui.core.runner import FanOut, RunEvent, Runner
 from fiedler_tui.core.send.recorder import RunRecorder
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.store.run_store import RunRecord, RunStore
+
+log = logging.getLogger(__name__)
 
 
 class SendSession:
@@ -100,6 +104,7 @@ class SendSession:
         )
         self._recorder.start()
         self.status = "running"
+        log.info("run %s: sending to %s", record.run_id, ", ".join(self.aliases))
         request = self.result.request(temperature=self._temperature)
         self._fanout = self._runner.start(request, self.aliases)
         return self
@@ -126,16 +131,18 @@ class SendSession:
         tb: TracebackType | None,
     ) -> None:
         try:
-            if self._fanout is not None:
-                if exc is not None:
-                    self._user_cancelled = True
-                await self._fanout.__aexit__(exc_type, exc, tb)  # cancels what is left, waits
+            try:
+                if self._fanout is not None:
+                    if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt):
+                        self._user_cancelled = True  # the caller went away: a cancel, not an error
+                    await self._fanout.__aexit__(exc_type, exc, tb)  # cancels what is left, waits
+                    if self._recorder is not None:
+                        async for event in self._fanout:  # record what was still queued
+                            self._recorder.handle(event)
+            finally:
                 if self._recorder is not None:
-                    async for event in self._fanout:  # record what was still queued
-                        self._recorder.handle(event)
+                    self.status = self._recorder.finish(self._user_cancelled)
         finally:
-            if self._recorder is not None:
-                self.status = self._recorder.finish(self._user_cancelled)
             if self._runner is not None:
                 await self._runner.aclose()
 

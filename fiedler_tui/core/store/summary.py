@@ -58,6 +58,8 @@ class ModelRecord:
     tokens_per_s: float | None = None
     cost_usd: float | None = None
     output_file: str | None = None
+    output_error: str | None = None
+    """Why the output file could not be written (the text is kept in memory and on screen)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
