@@ -58,6 +58,8 @@ class FiedlerApp(App[None]):
         self._demo_env: DemoEnvironment | None = None
         self._start_screen = start_screen
         self._theme_failures: list[str] = []
+        self._launching = False
+        """True from a send key press until its run screen opens or it is refused."""
 
     async def on_mount(self) -> None:
         self._install_themes()
@@ -139,22 +141,34 @@ class FiedlerApp(App[None]):
             self.push_screen(KeysScreen(self.config, self.keystore))
 
     def start_run(self, result: DryRunResult, aliases: Sequence[str]) -> None:
-        """Check and launch a send of ``result`` to ``aliases``; the Run screen shows it."""
+        """Check and launch a send of ``result`` to ``aliases``; the Run screen shows it.
+
+        A second press while the first is being checked is ignored: one press, one run.
+        """
+        if self._launching:
+            self.notify("Already sending: checking the files and keys", severity="warning")
+            return
+        self._launching = True
         self._launch(result, list(aliases))
 
-    @work(thread=True, exclusive=True, group="launch", exit_on_error=False)
+    @work(thread=True, group="launch", exit_on_error=False)
     def _launch(self, result: DryRunResult, aliases: list[str]) -> None:
-        launch = prepare_session(
-            config=self.config,
-            settings=self.settings,
-            keystore=self.keystore,
-            result=result,
-            aliases=aliases,
-            demo_keys=self._demo_env.keys if self._demo_env is not None else None,
-        )
+        try:
+            launch = prepare_session(
+                config=self.config,
+                settings=self.settings,
+                keystore=self.keystore,
+                result=result,
+                aliases=aliases,
+                demo_keys=self._demo_env.keys if self._demo_env is not None else None,
+            )
+        except Exception as exc:  # a bug: say so in one line, keep the app running
+            log.exception("preparing the send failed")
+            launch = Launch(None, "Cannot send", (f"unexpected error: {type(exc).__name__}",))
         self.call_from_thread(self._launched, launch)
 
     def _launched(self, launch: Launch) -> None:
+        self._launching = False
         if launch.session is None:
             self.notify(
                 "\n".join(launch.problems),
