@@ -15,7 +15,7 @@ from types import ModuleType
 from fiedler_tui import __version__
 from fiedler_tui.commands import doctor, dry_run, keys, models, runs, send
 from fiedler_tui.commands.context import CommandContext
-from fiedler_tui.core.config.loader import load_config
+from fiedler_tui.core.config.loader import PACKAGED_LABEL, packaged_config_text, parse_config
 from fiedler_tui.core.errors import FiedlerError, UsageError
 from fiedler_tui.core.logs import setup_logging
 from fiedler_tui.core.settings import Settings
@@ -55,7 +55,8 @@ def run_app(ctx: CommandContext, *, demo: bool) -> int:
     """Open the terminal UI (imported here: the headless commands never load Textual)."""
     from fiedler_tui.tui.app import FiedlerApp
 
-    config = ctx.config if not demo else load_config(None, {})  # demo replaces it on mount
+    # The demo replaces the config on mount; it must not depend on the user's models.yaml.
+    config = parse_config(packaged_config_text(), PACKAGED_LABEL) if demo else ctx.config
     app = FiedlerApp(settings=ctx.settings, config=config, keystore=ctx.keystore, demo=demo)
     app.run()
     return int(app.return_code or 0)

@@ -7,10 +7,8 @@ import asyncio
 import ipaddress
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -20,6 +18,8 @@ from fiedler_tui.core.errors import ConfigError
 from fiedler_tui.core.http import make_async_client
 from fiedler_tui.core.keys import STRICT_VARIABLE, KeySource
 from fiedler_tui.core.providers.listing import ModelListing, list_models
+from fiedler_tui.core.store.private_files import make_private_dir
+from fiedler_tui.core.store.run_store import RunStore, StoreError
 from fiedler_tui.core.tokens.encodings import encoding_status
 from fiedler_tui.core.tokens.methods import encoding_of
 
@@ -102,45 +102,39 @@ def check_keys(ctx: CommandContext) -> Iterator[Check]:
             yield Check("OK", name, f"{key.source}{origin}")
 
 
-def _writable(folder: Path) -> str | None:
-    """None when a private file can be created in ``folder`` (created if needed), else why not."""
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-"):
-            pass
-    except OSError as exc:
-        return exc.strerror or str(exc)
-    return None
-
-
 def check_output_dir(ctx: CommandContext) -> Iterator[Check]:
     settings = ctx.settings
     if settings.no_disk:
         yield Check("OK", "output dir", "FIEDLER_NO_DISK=1: runs are not saved")
         return
-    problem = _writable(settings.output_dir)
-    if problem is None:
-        yield Check("OK", "output dir", f"{settings.output_dir} writable")
-    else:
-        yield Check(
-            "FAIL",
-            "output dir",
-            f"{settings.output_dir}: {problem}",
-            "set FIEDLER_OUTPUT_DIR to a writable folder, or FIEDLER_NO_DISK=1",
-        )
+    try:
+        RunStore(settings.output_dir).preflight()  # the same check a send makes
+    except StoreError as exc:
+        yield Check("FAIL", "output dir", exc.message, "fix the folder or set FIEDLER_OUTPUT_DIR")
+        return
+    yield Check("OK", "output dir", f"{settings.output_dir} writable")
 
 
 def check_log_file(ctx: CommandContext) -> Iterator[Check]:
-    log_file = ctx.settings.log_file
-    problem = _writable(log_file.parent)
-    if problem is None and (not log_file.exists() or os.access(log_file, os.W_OK)):
+    settings = ctx.settings
+    if settings.no_disk:
+        yield Check("OK", "log file", "FIEDLER_NO_DISK=1: no log file is written")
+        return
+    log_file = settings.log_file
+    try:
+        make_private_dir(log_file.parent)
+        writable = os.access(log_file, os.W_OK) if log_file.exists() else os.access(
+            log_file.parent, os.W_OK
+        )
+    except OSError as exc:
+        writable, problem = False, exc.strerror or str(exc)
+    else:
+        problem = "not writable"
+    if writable:
         yield Check("OK", "log file", str(log_file))
     else:
         yield Check(
-            "WARN",
-            "log file",
-            f"{log_file}: {problem or 'not writable'}",
-            "set FIEDLER_LOG_FILE to a writable path",
+            "WARN", "log file", f"{log_file}: {problem}", "set FIEDLER_LOG_FILE to a writable path"
         )
 
 

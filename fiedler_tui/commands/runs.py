@@ -18,7 +18,7 @@ def add_parser(subparsers: Any) -> None:
     actions = parser.add_subparsers(dest="runs_action", metavar="ACTION")
     show = actions.add_parser("show", help="a run's summary and output files")
     show.add_argument("run_id", metavar="ID")
-    show.add_argument("--json", action="store_true", help="print JSON")
+    show.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     show.set_defaults(handler=run_show)
     parser.set_defaults(handler=run_list)
 

@@ -1,8 +1,9 @@
 """``fiedler send``: the dry run's checks, then every model at once, saved as it streams.
 
 Exit 0 when every model succeeded, 1 when some failed, 2 on bad input or configuration, 3 when
-the dry run refuses (budget, limit, secrets, spend cap, changed files), 130 when interrupted
-(Ctrl-C cancels every model; partial outputs are kept and the run is marked ``cancelled``).
+the dry run refuses (budget, limit, secrets, spend cap, changed files), 130 when interrupted by
+Ctrl-C, 143 by SIGTERM (every model is cancelled; partial outputs are kept and the run is marked
+``cancelled``; a second signal leaves at once).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import contextlib
 import dataclasses
 import json
+import os
 import signal
 import time
 from enum import Enum
@@ -32,8 +34,6 @@ from fiedler_tui.core.runner import (
 )
 from fiedler_tui.core.send import SendSession
 from fiedler_tui.core.store.run_store import RunStore
-
-EXIT_INTERRUPTED = 130
 
 
 def add_parser(subparsers: Any) -> None:
@@ -96,21 +96,26 @@ class Progress:
                 self.line(event.model, f"cancelled; kept {len(partial):,} chars")
 
 
-async def _stream(session: SendSession, args: argparse.Namespace, ctx: CommandContext) -> bool:
-    """Run the session; True when it was interrupted."""
+async def _stream(
+    session: SendSession, args: argparse.Namespace, ctx: CommandContext
+) -> int | None:
+    """Run the session; the number of the signal that interrupted it, if one did."""
     loop = asyncio.get_running_loop()
-    interrupted = False
+    interrupted: int | None = None
 
-    def interrupt() -> None:
+    def interrupt(signum: int) -> None:
         nonlocal interrupted
-        if not interrupted:
-            interrupted = True
-            ctx.err("interrupted: cancelling every model (partial outputs are kept)")
-            session.cancel_all()
+        if interrupted is not None:  # a second signal: stop waiting for the cancellation
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        interrupted = signum
+        ctx.err("interrupted: cancelling every model (partial outputs are kept)")
+        session.cancel_all()
 
     try:
-        loop.add_signal_handler(signal.SIGINT, interrupt)
-        loop.add_signal_handler(signal.SIGTERM, interrupt)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, interrupt, sig)
     except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
         pass
     progress = Progress(ctx, session.aliases)
@@ -145,11 +150,11 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         store=store,
     )
     session.preflight()
-    interrupted = asyncio.run(_stream(session, args, ctx))
+    signum = asyncio.run(_stream(session, args, ctx))
     where = session.run_path or "memory only (FIEDLER_NO_DISK=1)"
     ctx.err(f"run {session.run_id}: {session.status}; saved in {where}")
     if args.json:
         ctx.out(json.dumps(session.summary(), indent=2, ensure_ascii=False))
-    if interrupted:
-        return EXIT_INTERRUPTED
+    if signum is not None:
+        return 128 + signum  # 130 for Ctrl-C, 143 for SIGTERM
     return 0 if session.status == "done" else 1

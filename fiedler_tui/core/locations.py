@@ -27,14 +27,3 @@ def user_data_dir() -> Path:
 def user_state_dir() -> Path:
     """``~/.local/state/fiedler`` on Linux; holds the log file and UI preferences."""
     return Path(_dirs().user_state_dir)
-
-
-def user_cache_dir() -> Path:
-    """``~/.cache/fiedler`` on Linux; holds token-count caches."""
-    return Path(_dirs().user_cache_dir)
-
-
-def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) owner-only (0700) if missing; return it."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path

@@ -93,7 +93,9 @@ def register_secrets(secrets: Iterable[str]) -> None:
 
 def _private_stream(path: Path) -> Any:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o600)
+    os.fchmod(fd, 0o600)  # a log file made earlier by other means is made private too
     return os.fdopen(fd, "a", encoding="utf-8")
 
 

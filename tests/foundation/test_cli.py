@@ -72,7 +72,7 @@ def test_doctor_fails_on_unwritable_output_dir(
     monkeypatch.setenv("FIEDLER_OUTPUT_DIR", str(blocker / "runs"))
     assert main(["doctor"]) == 1
     out = capsys.readouterr().out
-    assert "FAIL output dir" in out and "fix: set FIEDLER_OUTPUT_DIR" in out
+    assert "FAIL output dir" in out and "FIEDLER_OUTPUT_DIR" in out
 
 
 def test_demo_goes_without_a_command(capsys: pytest.CaptureFixture[str]) -> None:

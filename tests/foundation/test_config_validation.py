@@ -193,3 +193,9 @@ def test_cli_prints_one_line_per_problem_and_exits_2(
     ]
     assert "Traceback" not in captured.err
     assert captured.out == ""
+
+
+def test_self_referencing_alias_is_a_clear_error_not_a_crash() -> None:
+    assert problems_of("providers: &x [*x]\nmodels: {}\n") == [
+        "models.yaml:1: invalid YAML: an alias refers to itself"
+    ]

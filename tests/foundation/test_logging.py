@@ -63,3 +63,17 @@ def test_unwritable_log_location_does_not_crash(tmp_path: Path) -> None:
     settings = Settings.from_env({"FIEDLER_LOG_FILE": str(blocker / "sub" / "x.log")})
     assert setup_logging(settings) is None
     logging.getLogger("fiedler_tui").info("goes nowhere, no error")
+
+
+def test_an_existing_log_file_is_made_private_and_links_are_not_followed(tmp_path: Path) -> None:
+    log_file = tmp_path / "fiedler.log"
+    log_file.write_text("old line\n")
+    log_file.chmod(0o644)
+    setup_logging(Settings.from_env({"FIEDLER_LOG_FILE": str(log_file)}))
+    assert stat.S_IMODE(log_file.stat().st_mode) == 0o600
+    target = tmp_path / "target.txt"
+    target.write_text("not a log\n")
+    link = tmp_path / "link.log"
+    link.symlink_to(target)
+    assert setup_logging(Settings.from_env({"FIEDLER_LOG_FILE": str(link)})) is None
+    assert target.read_text() == "not a log\n"

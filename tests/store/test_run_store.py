@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -151,14 +152,6 @@ def test_unwritable_output_dir_is_refused_with_the_fix(tmp_path: Path) -> None:
         RunStore(blocker / "runs").preflight()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_read_only_output_dir_is_refused(tmp_path: Path) -> None:
-    folder = tmp_path / "ro"
-    folder.mkdir(mode=0o500)
-    with pytest.raises(StoreError, match="not writable"):
-        RunStore(folder).preflight()
-
-
 def test_no_disk_mode_writes_nothing(tmp_path: Path) -> None:
     root = tmp_path / "runs"
     before = tree(tmp_path)
@@ -211,3 +204,38 @@ def test_corrupt_summary_is_listed_as_unreadable(tmp_path: Path) -> None:
 def test_find_unknown_run(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no run 'nope'"):
         RunStore(tmp_path).find("nope")
+
+
+def test_summary_with_a_bad_pid_is_listed_not_a_crash(tmp_path: Path) -> None:
+    store = RunStore(tmp_path)
+    run = store.start_run({})
+    assert run.path is not None
+    atomic_write_json(run.path / "summary.json", {"status": "running", "pid": None})
+    [info] = store.list_runs()
+    assert info.status == "interrupted"
+    assert store.find(run.run_id).status == "interrupted"
+
+
+def test_find_accepts_only_real_run_folders(tmp_path: Path) -> None:
+    store = RunStore(tmp_path / "runs")
+    run = store.start_run({})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    atomic_write_json(elsewhere / "summary.json", {"status": "running", "pid": None})
+    (tmp_path / "runs" / "linked").symlink_to(elsewhere)
+    for bad in ("..", ".", "linked", f"../runs/{run.run_id}"):
+        with pytest.raises(StoreError, match="no run"):
+            store.find(bad)
+    assert json.loads((elsewhere / "summary.json").read_text())["status"] == "running"
+    assert store.find(run.run_id).run_id == run.run_id
+
+
+def test_unwritable_runs_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same refusal as a read-only folder, made observable when the tests run as root."""
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+    with pytest.raises(StoreError, match="not writable: Permission denied"):
+        RunStore(tmp_path).preflight()

@@ -55,11 +55,16 @@ def load_located(text: str) -> LocatedYaml:
     if node is None:
         return result
     result.lines[()] = node.start_mark.line + 1
-    result.data = _convert(node, (), result)
+    result.data = _convert(node, (), result, set())
     return result
 
 
-def _convert(node: yaml.Node, path: Path_, out: LocatedYaml) -> Any:
+def _convert(node: yaml.Node, path: Path_, out: LocatedYaml, open_nodes: set[int]) -> Any:
+    """Plain values of ``node``; ``open_nodes`` guards against an alias that contains itself."""
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        if id(node) in open_nodes:
+            raise YamlSyntaxError(node.start_mark.line + 1, "an alias refers to itself")
+        open_nodes = open_nodes | {id(node)}
     if isinstance(node, yaml.MappingNode):
         mapping: dict[Any, Any] = {}
         first_line: dict[Any, int] = {}
@@ -72,14 +77,14 @@ def _convert(node: yaml.Node, path: Path_, out: LocatedYaml) -> Any:
                 continue
             first_line[key] = key_line
             out.lines[child] = key_line
-            mapping[key] = _convert(value_node, child, out)
+            mapping[key] = _convert(value_node, child, out, open_nodes)
         return mapping
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
             child = (*path, index)
             out.lines[child] = item.start_mark.line + 1
-            items.append(_convert(item, child, out))
+            items.append(_convert(item, child, out, open_nodes))
         return items
     return _scalar(node)
 

@@ -211,9 +211,14 @@ class RunStore:
         except (OSError, ValueError) as exc:
             return RunInfo(path.name, path, {}, problem=f"unreadable summary: {exc}")
         info = RunInfo(path.name, path, summary)
-        if summary.get("status") == STATUS_RUNNING and not process_alive(
-            int(summary.get("pid", -1)), str(summary.get("host", ""))
-        ):
+        pid = summary.get("pid")
+        owner_alive = (
+            isinstance(pid, int)
+            and not isinstance(pid, bool)
+            and pid > 0
+            and process_alive(pid, str(summary.get("host", "")))
+        )
+        if summary.get("status") == STATUS_RUNNING and not owner_alive:
             summary = {**summary, "status": STATUS_INTERRUPTED}
             for model in summary.get("models", []):
                 if isinstance(model, dict) and model.get("status") in (None, "queued", "running"):
@@ -228,9 +233,11 @@ class RunStore:
         return [self.load(path) for path in self._run_dirs()]
 
     def find(self, run_id: str) -> RunInfo:
-        path = self.root / run_id
-        if self.no_disk or "/" in run_id or not (path / SUMMARY_NAME).is_file():
-            known = [p.name for p in self._run_dirs()][:5]
+        """The run called ``run_id``: only a real folder directly under the root (no links)."""
+        runs = {p.name: p for p in self._run_dirs()}
+        path = runs.get(run_id)
+        if path is None or not (path / SUMMARY_NAME).is_file():
+            known = list(runs)[:5]
             hint = f" (newest: {', '.join(known)})" if known else ""
             raise StoreError(f"no run {run_id!r} under {self.root}{hint}")
         return self.load(path)
