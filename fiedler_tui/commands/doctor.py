@@ -123,8 +123,10 @@ def check_log_file(ctx: CommandContext) -> Iterator[Check]:
     log_file = settings.log_file
     try:
         make_private_dir(log_file.parent)
-        writable = os.access(log_file, os.W_OK) if log_file.exists() else os.access(
-            log_file.parent, os.W_OK
+        writable = (
+            os.access(log_file, os.W_OK)
+            if log_file.exists()
+            else os.access(log_file.parent, os.W_OK)
         )
     except OSError as exc:
         writable, problem = False, exc.strerror or str(exc)
