@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -20,6 +21,7 @@ from fiedler_tui.core.simulator.demo import DemoEnvironment
 from fiedler_tui.core.store.run_store import RunStore
 from fiedler_tui.tui.preferences import Preferences
 from fiedler_tui.tui.run_launcher import Launch, prepare_session
+from fiedler_tui.tui.safe_text import strip_controls
 from fiedler_tui.tui.screens.compose import ComposeScreen
 from fiedler_tui.tui.screens.help import HelpScreen
 from fiedler_tui.tui.screens.keys import KeysScreen
@@ -82,6 +84,29 @@ class FiedlerApp(App[None]):
     @work(thread=True, group="retention", exit_on_error=False)
     def _prune_old_runs(self, days: int) -> None:
         RunStore(self.settings.output_dir).prune(days)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification, from any screen or worker, shown literally.
+
+        Messages often carry untrusted text (provider errors, file names, keyring messages):
+        markup is never interpreted and terminal control sequences are removed.
+        """
+        del markup
+        super().notify(
+            strip_controls(message),
+            title=strip_controls(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """Model status colours for themes that do not define them (Textual's own themes)."""

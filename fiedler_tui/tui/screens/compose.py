@@ -257,7 +257,10 @@ class ComposeScreen(Screen[None]):
         return tuple(name for name in self.host.config.models if name in chosen)
 
     def current_key(self) -> PreviewKey:
-        return PreviewKey(self.paths, self.aliases, self.prompt, self.policy)
+        # The picker's own selection, not the last SelectionChanged seen: a toggle whose message
+        # is still queued must already make the shown preview stale (and unsendable).
+        paths = tuple(sorted(self.query_one(FilePicker).selected))
+        return PreviewKey(paths, self.aliases, self.prompt, self.policy)
 
     @property
     def fresh(self) -> bool:

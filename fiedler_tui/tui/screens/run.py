@@ -18,6 +18,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid
+from textual.markup import escape as escape_markup
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -26,7 +27,7 @@ from textual.widgets import Footer, Static
 from fiedler_tui.core.errors import FiedlerError
 from fiedler_tui.core.runner import Failed, RunEvent, TextDelta
 from fiedler_tui.core.send import SendSession
-from fiedler_tui.tui.safe_text import plain
+from fiedler_tui.tui.safe_text import plain, strip_controls
 from fiedler_tui.tui.widgets.run_pane import RunPane, error_line
 
 PaletteEntry = tuple[str, str, Callable[[], Any]]
@@ -200,7 +201,7 @@ class RunScreen(Screen[None]):
             if pane is not None and not pane.state.ended:
                 entries.append(
                     (
-                        f"Run: cancel {pane.alias}",
+                        f"Run: cancel {escape_markup(strip_controls(pane.alias))}",
                         "Cancel the focused model",
                         partial(self.cancel_model, pane.alias),
                     )
@@ -218,7 +219,7 @@ class RunScreen(Screen[None]):
         for pane in self.panes:
             entries.append(
                 (
-                    f"Run: go to {pane.alias}",
+                    f"Run: go to {escape_markup(strip_controls(pane.alias))}",
                     f"Focus pane {pane.number}",
                     partial(self.action_focus_pane, pane.number),
                 )
