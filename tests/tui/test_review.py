@@ -181,3 +181,22 @@ async def test_a_malformed_summary_still_opens(tmp_path: Path) -> None:
         assert shown(pane(screen, "left")) == "text" and not pane(screen, "right").display
         header = str(screen.query_one("#review-header", Static).render())
         assert "cost –" in header and "– files" in header
+
+
+async def test_scroll_sync_follows_the_outputs_shown_after_stepping(tmp_path: Path) -> None:
+    long = "\n".join(f"line {i}" for i in range(120))
+    texts = {"alpha": long, "beta": long, "gamma": long + "\nmore" * 50}
+    app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        for _ in range(4):  # step the left pane around; each step shows another output
+            await pilot.press("n")
+            await settle(pilot)
+        left, right = pane(screen, "left").view, pane(screen, "right").view
+        left.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert left.scroll_y == left.max_scroll_y > 0
+        assert right.scroll_y == right.max_scroll_y > 0

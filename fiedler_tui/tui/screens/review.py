@@ -8,7 +8,9 @@ with ``FIEDLER_NO_DISK=1``).
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +170,7 @@ class ReviewScreen(Screen[None]):
         self.sync = True
         self.shown = [0, 1 if len(self.aliases) > 1 else 0]
         self._syncing = False
+        self._synced_views: weakref.WeakSet[RunText] = weakref.WeakSet()
 
     @classmethod
     def from_saved(cls, info: RunInfo) -> ReviewScreen:
@@ -282,9 +285,18 @@ class ReviewScreen(Screen[None]):
             pending = self._load_from_disk and alias not in self.texts
             text = "(reading…)" if pending else self.texts.get(alias, "")
             await panes[side].show(alias, text, self._status(alias))
-        left, right = panes[0].view, panes[1].view
-        self.watch(left, "scroll_y", lambda: self._sync_from(left, right), init=False)
-        self.watch(right, "scroll_y", lambda: self._sync_from(right, left), init=False)
+        for view in (panes[0].view, panes[1].view):
+            if view not in self._synced_views:  # one watcher per view, however often shown
+                self._synced_views.add(view)
+                self.watch(view, "scroll_y", partial(self._sync_view, view), init=False)
+
+    def _sync_view(self, source: RunText) -> None:
+        """Scroll the other pane's current view to match ``source``."""
+        left, right = (pane.view for pane in self._panes())
+        if source is left:
+            self._sync_from(left, right)
+        elif source is right:
+            self._sync_from(right, left)
 
     def _active(self) -> int:
         focused = self.focused

@@ -92,10 +92,10 @@ class RunText(ScrollView, can_focus=True, inherit_bindings=False):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("home", "scroll_home", "Top", show=False),
-        Binding("end", "scroll_end", "Bottom", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "scroll_home", "Top", show=False, id="text-top"),
+        Binding("end", "scroll_end", "Bottom", show=False, id="text-bottom"),
+        Binding("pageup", "page_up", "Page up", show=False, id="text-page-up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="text-page-down"),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
