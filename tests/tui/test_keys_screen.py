@@ -11,7 +11,7 @@ from fiedler_tui.core.keys import SERVICE, KeyStore
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.tui.app import FiedlerApp
 from fiedler_tui.tui.screens.help import HelpScreen
-from fiedler_tui.tui.screens.keys import KeyInput, KeysScreen
+from fiedler_tui.tui.screens.keys import ConfirmDelete, KeyInput, KeysScreen
 
 from ..conftest import MemoryKeyring
 
@@ -50,7 +50,12 @@ async def test_set_and_delete_a_key(memory_keyring: MemoryKeyring) -> None:
         await pilot.pause()
         assert memory_keyring.passwords[(SERVICE, "openai")] == "sk-typed-0002"
         assert sources(screen)["openai"] == "keyring"
-        await pilot.press("d")
+        await pilot.press("d")  # asks first
+        assert isinstance(app.screen, ConfirmDelete)
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        assert (SERVICE, "openai") in memory_keyring.passwords  # kept
+        await pilot.press("d", "y")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert (SERVICE, "openai") not in memory_keyring.passwords
@@ -98,3 +103,22 @@ async def test_theme_choice_persists_between_sessions() -> None:
     async with again.run_test() as pilot:
         await pilot.pause()
         assert again.theme == "fiedler-high-contrast"
+
+
+class BrokenKeyring(MemoryKeyring):
+    """A backend that fails in a way keyring does not wrap (seen with broken D-Bus sessions)."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise RuntimeError("the session bus went away")
+
+
+async def test_a_failing_keyring_is_reported_not_silent() -> None:
+    keyring.set_keyring(BrokenKeyring())
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("f2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, KeysScreen)
+        assert any("session bus went away" in n.message for n in app._notifications)
+        assert app.is_running

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +15,8 @@ from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.errors import KeyStoreError
 from fiedler_tui.core.keys import STRICT_VARIABLE, KeySource, KeyStore, ResolvedKey
 from fiedler_tui.tui.safe_text import plain
+
+log = logging.getLogger(__name__)
 
 
 class KeyInput(ModalScreen[str | None]):
@@ -35,6 +39,26 @@ class KeyInput(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmDelete(ModalScreen[bool]):
+    """Asks before a stored key is deleted: y deletes, n or escape keeps it."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Delete", id="key-delete-yes"),
+        Binding("n,escape", "answer(False)", "Keep", id="key-delete-no"),
+    ]
+
+    def __init__(self, provider: str) -> None:
+        super().__init__()
+        self._provider = provider
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="key-input-box"):
+            yield Label(plain(f"Delete the stored key for {self._provider}?  y: delete, n: keep"))
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
 
 
 class KeysScreen(Screen[None]):
@@ -66,8 +90,14 @@ class KeysScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="keys", exit_on_error=False)
     def action_refresh(self) -> None:
         """Keyring look-ups can block (D-Bus, unlock prompts): they run off the UI thread."""
-        status = self._keystore.backend_status()
-        resolved = self._keystore.resolve_all(self._config)
+        try:
+            status = self._keystore.backend_status()
+            resolved = self._keystore.resolve_all(self._config)
+        except Exception as exc:  # a keyring backend failing in a way keyring does not wrap
+            log.exception("reading the keyring failed")
+            message = f"cannot read the keyring: {type(exc).__name__}: {exc}"
+            self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
+            return
         self.app.call_from_thread(self._show, status.name, status.reason, list(resolved.values()))
 
     def _show(self, backend: str, reason: str, resolved: list[ResolvedKey]) -> None:
@@ -120,11 +150,19 @@ class KeysScreen(Screen[None]):
         self.app.call_from_thread(self.notify, f"stored the key for {name}")
         self.action_refresh()
 
-    @work(thread=True, group="keys", exit_on_error=False)
     def action_delete_key(self) -> None:
-        name = self.app.call_from_thread(self._selected_provider)
+        name = self._selected_provider()
         if name is None:
             return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._delete(name)
+
+        self.app.push_screen(ConfirmDelete(name), confirmed)
+
+    @work(thread=True, group="keys", exit_on_error=False)
+    def _delete(self, name: str) -> None:
         try:
             deleted = self._keystore.delete(self._config.providers[name])
         except KeyStoreError as exc:
