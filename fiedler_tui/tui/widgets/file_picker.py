@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
+from textual.worker import get_current_worker
 
 from fiedler_tui.core.files.ignore import GitignoreFile, GitignoreStack, builtin_ignore_reason
 from fiedler_tui.core.files.names import display_name
@@ -267,7 +268,14 @@ class FilePicker(Tree[FileEntry]):
 
     @work(thread=True, exclusive=True, group="file-picker-expand", exit_on_error=False)
     def _expand_folder(self, real: str) -> None:
-        found = expand([real], self.roots)
+        try:
+            found = expand([real], self.roots)
+        except Exception as exc:  # reported here: a widget's worker errors reach no screen
+            message = f"cannot list {real}: {type(exc).__name__}: {exc}"
+            self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
+            return
+        if get_current_worker().is_cancelled:  # a newer press superseded this one
+            return
         files = [c.real for c in found.candidates]
         self.app.call_from_thread(self._toggle_many, files)
 
