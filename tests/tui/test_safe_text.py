@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
+from textual.content import Content
 from textual.widgets import Static
 
 from fiedler_tui.tui.safe_text import plain, strip_controls
@@ -28,10 +29,14 @@ async def test_markup_is_displayed_literally_and_never_acted_on() -> None:
 
     app = Probe()
     async with app.run_test(size=(200, 10)) as pilot:
-        await pilot.click("#probe")
+        where = HOSTILE.index("[@click=app.quit]") + len("[@click=app.quit]") + 1
+        await pilot.click("#probe", offset=(where, 0))  # on the word the tag would make a link
         await pilot.pause()
         assert app.is_running  # the [@click=app.quit] text did not quit the app
         rendered = app.query_one("#probe", Static).render()
+        assert (
+            isinstance(rendered, Content) and rendered.spans == []
+        )  # no style, no link, no action
         text = str(rendered)
         assert "[red]red?[/red]" in text
         assert "[link=https://evil.example]" in text
