@@ -33,35 +33,6 @@ _FINISH: dict[str, FinishReason] = {
 }
 
 
-class AnthropicAdapter(Adapter):
-    """``POST {base}/v1/messages`` with ``stream: true``."""
-
-    kind = ProviderKind.ANTHROPIC
-
-    def build(self, profile: ModelProfile, request: ReviewRequest, key: str | None) -> WireRequest:
-        body: dict[str, Any] = {
-            "model": profile.wire_id,
-            "max_tokens": profile.completion_budget(request),
-            "system": request.system,
-            "messages": [{"role": "user", "content": request.user_message}],
-            "stream": True,
-        }
-        temperature = profile.temperature_for(request)
-        if temperature is not None:
-            body["temperature"] = temperature
-        headers = base_headers(profile)
-        headers["anthropic-version"] = ANTHROPIC_VERSION
-        if key:
-            headers["x-api-key"] = key
-        url = join_url(profile.provider.base_url, "/v1/messages")
-        return WireRequest(method="POST", url=url, headers=headers, json=body)
-
-    def parser(
-        self, profile: ModelProfile, *, request_id: str | None, secrets: tuple[str, ...]
-    ) -> StreamParser:
-        return AnthropicParser(profile.provider.name, request_id, secrets)
-
-
 class AnthropicParser(StreamParser):
     """Named events; usage counts in ``message_start`` and ``message_delta`` are cumulative."""
 
@@ -120,3 +91,28 @@ def _usage(usage: dict[str, Any]) -> StreamPart:
         input_tokens=int_or_none(usage.get("input_tokens")),
         output_tokens=int_or_none(usage.get("output_tokens")),
     )
+
+
+class AnthropicAdapter(Adapter):
+    """``POST {base}/v1/messages`` with ``stream: true``."""
+
+    kind = ProviderKind.ANTHROPIC
+    parser_class = AnthropicParser
+
+    def build(self, profile: ModelProfile, request: ReviewRequest, key: str | None) -> WireRequest:
+        body: dict[str, Any] = {
+            "model": profile.wire_id,
+            "max_tokens": profile.completion_budget(request),
+            "system": request.system,
+            "messages": [{"role": "user", "content": request.user_message}],
+            "stream": True,
+        }
+        temperature = profile.temperature_for(request)
+        if temperature is not None:
+            body["temperature"] = temperature
+        headers = base_headers(profile)
+        headers["anthropic-version"] = ANTHROPIC_VERSION
+        if key:
+            headers["x-api-key"] = key
+        url = join_url(profile.provider.base_url, "/v1/messages")
+        return WireRequest(method="POST", url=url, headers=headers, json=body)

@@ -71,11 +71,14 @@ class Adapter(ABC):
     def build(self, profile: ModelProfile, request: ReviewRequest, key: str | None) -> WireRequest:
         """The streaming request for ``request`` to ``profile``'s model."""
 
-    @abstractmethod
+    parser_class: type[StreamParser]
+    """The parser of this wire format's responses."""
+
     def parser(
         self, profile: ModelProfile, *, request_id: str | None, secrets: tuple[str, ...]
     ) -> StreamParser:
         """A fresh parser for one response."""
+        return self.parser_class(profile.provider.name, request_id, secrets)
 
 
 def base_headers(profile: ModelProfile) -> dict[str, str]:

@@ -38,34 +38,6 @@ _FINISH: dict[str, FinishReason] = {
 }
 
 
-class GeminiAdapter(Adapter):
-    """``POST {base}/models/{id}:streamGenerateContent?alt=sse``."""
-
-    kind = ProviderKind.GEMINI
-
-    def build(self, profile: ModelProfile, request: ReviewRequest, key: str | None) -> WireRequest:
-        config: dict[str, Any] = {"maxOutputTokens": profile.completion_budget(request)}
-        temperature = profile.temperature_for(request)
-        if temperature is not None:
-            config["temperature"] = temperature
-        body: dict[str, Any] = {
-            "systemInstruction": {"parts": [{"text": request.system}]},
-            "contents": [{"role": "user", "parts": [{"text": request.user_message}]}],
-            "generationConfig": config,
-        }
-        headers = base_headers(profile)
-        if key:
-            headers["x-goog-api-key"] = key
-        model = quote(profile.wire_id.removeprefix("models/"), safe="-._~")
-        url = join_url(profile.provider.base_url, f"/models/{model}:streamGenerateContent?alt=sse")
-        return WireRequest(method="POST", url=url, headers=headers, json=body)
-
-    def parser(
-        self, profile: ModelProfile, *, request_id: str | None, secrets: tuple[str, ...]
-    ) -> StreamParser:
-        return GeminiParser(profile.provider.name, request_id, secrets)
-
-
 class GeminiParser(StreamParser):
     """Data-only events, each a full GenerateContentResponse; no end sentinel, so EOF ends it.
 
@@ -127,3 +99,27 @@ class GeminiParser(StreamParser):
                 provider=self.provider,
                 request_id=self.request_id,
             )
+
+
+class GeminiAdapter(Adapter):
+    """``POST {base}/models/{id}:streamGenerateContent?alt=sse``."""
+
+    kind = ProviderKind.GEMINI
+    parser_class = GeminiParser
+
+    def build(self, profile: ModelProfile, request: ReviewRequest, key: str | None) -> WireRequest:
+        config: dict[str, Any] = {"maxOutputTokens": profile.completion_budget(request)}
+        temperature = profile.temperature_for(request)
+        if temperature is not None:
+            config["temperature"] = temperature
+        body: dict[str, Any] = {
+            "systemInstruction": {"parts": [{"text": request.system}]},
+            "contents": [{"role": "user", "parts": [{"text": request.user_message}]}],
+            "generationConfig": config,
+        }
+        headers = base_headers(profile)
+        if key:
+            headers["x-goog-api-key"] = key
+        model = quote(profile.wire_id.removeprefix("models/"), safe="-._~")
+        url = join_url(profile.provider.base_url, f"/models/{model}:streamGenerateContent?alt=sse")
+        return WireRequest(method="POST", url=url, headers=headers, json=body)

@@ -31,38 +31,6 @@ _FINISH: dict[str, FinishReason] = {
 }
 
 
-class OpenAIChatAdapter(Adapter):
-    """``POST {base}/chat/completions`` with ``stream_options.include_usage``."""
-
-    def __init__(self, kind: ProviderKind = ProviderKind.OPENAI) -> None:
-        self.kind = kind
-
-    def build(self, profile: ModelProfile, request: ReviewRequest, key: str | None) -> WireRequest:
-        body: dict[str, Any] = {
-            "model": profile.wire_id,
-            "messages": [
-                {"role": "system", "content": request.system},
-                {"role": "user", "content": request.user_message},
-            ],
-            profile.completion_param: profile.completion_budget(request),
-            "stream": True,
-            "stream_options": {"include_usage": True},
-        }
-        temperature = profile.temperature_for(request)
-        if temperature is not None:
-            body["temperature"] = temperature
-        headers = base_headers(profile)
-        if key:
-            headers["authorization"] = f"Bearer {key}"
-        url = join_url(profile.provider.base_url, "/chat/completions")
-        return WireRequest(method="POST", url=url, headers=headers, json=body)
-
-    def parser(
-        self, profile: ModelProfile, *, request_id: str | None, secrets: tuple[str, ...]
-    ) -> StreamParser:
-        return OpenAIChatParser(profile.provider.name, request_id, secrets)
-
-
 class OpenAIChatParser(StreamParser):
     """``data: {chunk}`` events ending with ``data: [DONE]``; usage in a ``choices: []`` chunk."""
 
@@ -115,3 +83,32 @@ class OpenAIChatParser(StreamParser):
                 provider=self.provider,
                 request_id=self.request_id,
             )
+
+
+class OpenAIChatAdapter(Adapter):
+    """``POST {base}/chat/completions`` with ``stream_options.include_usage``."""
+
+    parser_class = OpenAIChatParser
+
+    def __init__(self, kind: ProviderKind = ProviderKind.OPENAI) -> None:
+        self.kind = kind
+
+    def build(self, profile: ModelProfile, request: ReviewRequest, key: str | None) -> WireRequest:
+        body: dict[str, Any] = {
+            "model": profile.wire_id,
+            "messages": [
+                {"role": "system", "content": request.system},
+                {"role": "user", "content": request.user_message},
+            ],
+            profile.completion_param: profile.completion_budget(request),
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
+        temperature = profile.temperature_for(request)
+        if temperature is not None:
+            body["temperature"] = temperature
+        headers = base_headers(profile)
+        if key:
+            headers["authorization"] = f"Bearer {key}"
+        url = join_url(profile.provider.base_url, "/chat/completions")
+        return WireRequest(method="POST", url=url, headers=headers, json=body)
