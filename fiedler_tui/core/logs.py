@@ -9,33 +9,16 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from fiedler_tui.core.redaction import mask_secrets
 from fiedler_tui.core.settings import Settings
 
 LOGGER_NAME = "fiedler_tui"
 MASK = "[REDACTED]"
-
-# Shapes of secrets worth masking even when the exact value was never registered.
-SECRET_SHAPES = re.compile(
-    r"(?:"
-    r"sk-ant-[A-Za-z0-9_\-]{8,}"
-    r"|sk-(?:proj-|svcacct-)?[A-Za-z0-9_\-]{16,}"
-    r"|xai-[A-Za-z0-9]{16,}"
-    r"|AIza[0-9A-Za-z_\-]{30,}"
-    r"|gh[pousr]_[A-Za-z0-9]{20,}"
-    r"|github_pat_[A-Za-z0-9_]{20,}"
-    r"|xox[abprs]-[A-Za-z0-9\-]{10,}"
-    r"|AKIA[0-9A-Z]{16}"
-    r"|(?i:bearer)\s+[A-Za-z0-9._~+/\-]{12,}=*"
-    r"|(?i:(?:x-api-key|x-goog-api-key|api[_-]?key|authorization)[\"']?\s*[:=]\s*[\"']?)"
-    r"[^\s\"',}]{8,}"
-    r")"
-)
 
 
 class RedactionFilter(logging.Filter):
@@ -50,9 +33,7 @@ class RedactionFilter(logging.Filter):
         self._secrets.update(s for s in secrets if s and len(s) >= 6)
 
     def redact(self, text: str) -> str:
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, MASK)
-        return SECRET_SHAPES.sub(MASK, text)
+        return mask_secrets(text, self._secrets, MASK)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

@@ -7,10 +7,11 @@ from server text that passed through :func:`redact`, so a key echoed by a server
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
+
+from fiedler_tui.core.redaction import mask_secrets
 
 
 class ErrorCode(StrEnum):
@@ -145,18 +146,12 @@ class ProviderError(Exception):
         )
 
 
-_KEY_SHAPES = re.compile(
-    r"(sk-[A-Za-z0-9_\-]{8,}|sk-ant-[A-Za-z0-9_\-]{8,}|xai-[A-Za-z0-9]{8,}|AIza[0-9A-Za-z_\-]{20,})"
-)
 MAX_MESSAGE_CHARS = 600
 
 
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
     """Remove the given secrets and anything shaped like a well-known API key; clip the length."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "[redacted]")
-    text = _KEY_SHAPES.sub("[redacted]", text)
+    text = mask_secrets(text, secrets, "[redacted]")
     if len(text) > MAX_MESSAGE_CHARS:
         text = text[: MAX_MESSAGE_CHARS - 1] + "…"
     return text
