@@ -27,9 +27,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions, DryRunResult
-from fiedler_tui.core.config import load_config
-from fiedler_tui.core.files import Filters
-from fiedler_tui.core.secrets import SecretPolicy
+from fiedler_tui.core.config.loader import load_config
+from fiedler_tui.core.files.ignore import Filters
+from fiedler_tui.core.secrets.policy import SecretPolicy
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.tokens import load_encoding
 

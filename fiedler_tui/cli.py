@@ -7,30 +7,21 @@ anything unexpected prints one line and leaves the traceback in the log file.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
-from collections.abc import Sequence
-from types import ModuleType
+from collections.abc import Callable, Sequence
 
 from fiedler_tui import __version__
-from fiedler_tui.commands import doctor, dry_run, keys, models, runs, send
+from fiedler_tui.commands.arguments import add_commands
 from fiedler_tui.commands.context import CommandContext
-from fiedler_tui.core.config.loader import PACKAGED_LABEL, packaged_config_text, parse_config
 from fiedler_tui.core.errors import FiedlerError, UsageError
 from fiedler_tui.core.logs import setup_logging
 from fiedler_tui.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# One line per subcommand module; each defines add_parser(subparsers).
-COMMAND_MODULES: tuple[ModuleType, ...] = (
-    models,
-    doctor,
-    keys,
-    dry_run,
-    send,
-    runs,
-)
+Handler = Callable[[argparse.Namespace, CommandContext], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,19 +36,25 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the app with simulated models (no keys, no network)",
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.add_parser(subparsers)
+    add_commands(parser.add_subparsers(dest="command", metavar="COMMAND"))
     return parser
+
+
+def load_handler(name: str) -> Handler:
+    """The function a subcommand names as ``"module:function"``, imported now."""
+    module_name, _, function = name.partition(":")
+    module = importlib.import_module(f"fiedler_tui.commands.{module_name}")
+    handler: Handler = getattr(module, function)
+    return handler
 
 
 def run_app(ctx: CommandContext, *, demo: bool) -> int:
     """Open the terminal UI (imported here: the headless commands never load Textual)."""
     from fiedler_tui.tui.app import FiedlerApp
 
-    # The demo replaces the config on mount; it must not depend on the user's models.yaml.
-    config = parse_config(packaged_config_text(), PACKAGED_LABEL) if demo else ctx.config
-    app = FiedlerApp(settings=ctx.settings, config=config, keystore=ctx.keystore, demo=demo)
+    # The demo makes its own config on mount; it must not depend on the user's models.yaml.
+    config = None if demo else ctx.config
+    app = FiedlerApp(settings=ctx.settings, config=config, demo=demo)
     app.run()
     return int(app.return_code or 0)
 
@@ -74,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app(ctx, demo=args.demo)
         if args.demo:
             raise UsageError("--demo opens the app; use it without a command")
-        return int(handler(args, ctx))
+        return int(load_handler(handler)(args, ctx))
     except FiedlerError as exc:
         for line in exc.lines():
             print(f"fiedler: {line}", file=sys.stderr)

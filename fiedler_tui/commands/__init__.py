@@ -1,5 +1,5 @@
-"""The subcommands of ``fiedler``: one module each, registered in ``fiedler_tui.cli``.
+"""The subcommands of ``fiedler``: their arguments in ``arguments``, one module each to run them.
 
-Each module defines ``add_parser(subparsers)``, which adds its parser and sets ``handler`` to a
-function ``(args: argparse.Namespace, ctx: CommandContext) -> int`` returning the exit code.
+A handler is a function ``(args: argparse.Namespace, ctx: CommandContext) -> int`` returning the
+exit code, named in ``arguments`` as ``"module:function"``.
 """

@@ -9,7 +9,7 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
 from fiedler_tui.commands.context import CommandContext
@@ -32,12 +32,6 @@ class Check:
     name: str
     detail: str
     fix: str = ""
-
-
-def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser("doctor", help="check config, keys, folders and tokenizers")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of lines")
-    parser.set_defaults(handler=run)
 
 
 def check_config(ctx: CommandContext) -> Iterator[Check]:

@@ -10,80 +10,19 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.table import render_table
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions, DryRunResult
 from fiedler_tui.core.config.schema import ModelSpec
 from fiedler_tui.core.errors import UsageError
-from fiedler_tui.core.files import Filters, display_name
+from fiedler_tui.core.files.ignore import Filters
+from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.reading import ReadRefusal, decode_text, read_bytes_bounded
 from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
-from fiedler_tui.core.secrets import SecretPolicy
+from fiedler_tui.core.secrets.policy import SecretPolicy
 
 PROMPT_FILE_MAX_BYTES = 10_000_000
-
-
-def _positive(raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {raw!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {raw!r}")
-    return value
-
-
-def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "dry-run",
-        help="show the package, token budgets and cost per model without sending",
-        description="Build the package from PATHs and check it against each model's budget.",
-    )
-    add_package_arguments(parser)
-    parser.set_defaults(handler=run)
-
-
-def add_package_arguments(parser: argparse.ArgumentParser) -> None:
-    """The arguments ``dry-run`` and ``send`` share: paths, models, prompt, filters, secrets."""
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to package")
-    parser.add_argument(
-        "-m",
-        "--model",
-        action="append",
-        default=[],
-        metavar="ALIAS",
-        help="a model to budget for (repeatable; default: the models marked default)",
-    )
-    prompt = parser.add_mutually_exclusive_group()
-    prompt.add_argument("-p", "--prompt", default=None, metavar="TEXT", help="the prompt")
-    prompt.add_argument("--prompt-file", default=None, metavar="F", help="read the prompt from F")
-    parser.add_argument("--system", default=None, metavar="TEXT", help="system prompt to use")
-    parser.add_argument(
-        "--max-completion-tokens",
-        type=_positive,
-        default=None,
-        metavar="N",
-        help="reserve N completion tokens for every model (default: each model's own)",
-    )
-    parser.add_argument(
-        "--include", action="append", default=[], metavar="GLOB", help="keep only matching files"
-    )
-    parser.add_argument(
-        "--exclude", action="append", default=[], metavar="GLOB", help="leave matching paths out"
-    )
-    secrets = parser.add_mutually_exclusive_group()
-    secrets.add_argument(
-        "--allow-secrets", action="store_true", help="send files with likely secrets as they are"
-    )
-    secrets.add_argument(
-        "--mask-secrets", action="store_true", help="replace likely secret values with markers"
-    )
-    secrets.add_argument(
-        "--exclude-secrets", action="store_true", help="leave files with likely secrets out"
-    )
-    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
 
 
 def _prompt(args: argparse.Namespace) -> str:

@@ -10,29 +10,12 @@ import argparse
 import getpass
 import json
 import sys
-from typing import Any
 
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.table import render_table
 from fiedler_tui.core.config.schema import ProviderSpec
 from fiedler_tui.core.errors import UsageError
 from fiedler_tui.core.keys import SERVICE
-
-
-def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser("keys", help="list, store or delete provider API keys")
-    actions = parser.add_subparsers(dest="keys_action", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", help="where each provider's key comes from")
-    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    listing.set_defaults(handler=run_list)
-    setter = actions.add_parser(
-        "set", help="store a key in the keyring (read from a hidden prompt or stdin)"
-    )
-    setter.add_argument("provider")
-    setter.set_defaults(handler=run_set)
-    deleter = actions.add_parser("delete", help="delete a key from the keyring")
-    deleter.add_argument("provider")
-    deleter.set_defaults(handler=run_delete)
 
 
 def _provider(ctx: CommandContext, name: str) -> ProviderSpec:

@@ -10,12 +10,6 @@ from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.table import render_table
 
 
-def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser("models", help="list the configured models")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.set_defaults(handler=run)
-
-
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     config = ctx.config
     keys = ctx.resolve_keys()

@@ -8,19 +8,8 @@ from typing import Any
 
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.table import render_table
-from fiedler_tui.core.files import display_name
+from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.store.run_store import RunInfo, RunStore
-
-
-def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser("runs", help="list saved runs, or show one")
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    actions = parser.add_subparsers(dest="runs_action", metavar="ACTION")
-    show = actions.add_parser("show", help="a run's summary and output files")
-    show.add_argument("run_id", metavar="ID")
-    show.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
-    show.set_defaults(handler=run_show)
-    parser.set_defaults(handler=run_list)
 
 
 def _store(ctx: CommandContext) -> RunStore:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from fiedler_tui.commands.context import CommandContext
-from fiedler_tui.commands.dry_run import add_package_arguments, build_dry_run
+from fiedler_tui.commands.dry_run import build_dry_run
 from fiedler_tui.core.runner import (
     Cancelled,
     Failed,
@@ -34,18 +34,6 @@ from fiedler_tui.core.runner import (
 )
 from fiedler_tui.core.send import SendSession
 from fiedler_tui.core.store.run_store import RunStore
-
-
-def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "send",
-        help="send the prompt and files to the models at once and save their answers",
-        description="Run the dry run's checks, then stream every model's answer to disk.",
-    )
-    add_package_arguments(parser)
-    parser.add_argument("--events", action="store_true", help="print events as JSON lines")
-    parser.add_argument("--output-dir", metavar="D", help="save the run under D")
-    parser.set_defaults(handler=run)
 
 
 def _jsonable(value: Any) -> Any:

@@ -11,8 +11,8 @@ import pytest
 import tiktoken.load
 
 from fiedler_tui.core.budget import DryRunEngine
-from fiedler_tui.core.config import Config, load_config
-from fiedler_tui.core.config.schema import ModelSpec
+from fiedler_tui.core.config.loader import load_config
+from fiedler_tui.core.config.schema import Config, ModelSpec
 from fiedler_tui.core.settings import Settings
 
 

@@ -10,14 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from fiedler_tui.core.files import (
-    FileReadCache,
-    LimitExceededError,
-    PathRefusedError,
-    SkipCode,
-    select_files,
-)
+from fiedler_tui.core.files.cache import FileReadCache
+from fiedler_tui.core.files.errors import LimitExceededError, PathRefusedError
 from fiedler_tui.core.files.reading import TextRead, read_text_file
+from fiedler_tui.core.files.selection import select_files
+from fiedler_tui.core.files.skips import SkipCode
 from fiedler_tui.core.package import ensure_unchanged, verify_unchanged
 from fiedler_tui.core.package.verify import PreviewStaleError
 from fiedler_tui.core.settings import Settings
@@ -195,7 +192,7 @@ def test_chmod_000_for_an_unprivileged_user_is_unreadable() -> None:
 
 def test_file_changed_or_vanished_after_preview(root: Path, engine: object, config: object) -> None:
     from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
-    from fiedler_tui.core.config import Config
+    from fiedler_tui.core.config.schema import Config
 
     assert isinstance(engine, DryRunEngine) and isinstance(config, Config)
     write(root / "a.txt", "alpha\n")
@@ -304,7 +301,7 @@ def test_undecodable_file_names_are_escaped(root: Path, settings: Settings) -> N
     write(root / name, "x\n")
     selection = select_files([root], settings)
     (selected,) = selection.files
-    from fiedler_tui.core.files import quote_name
+    from fiedler_tui.core.files.names import quote_name
     from fiedler_tui.core.package import build_preview, make_block
 
     assert quote_name(selected.path) == '"caf\\udce9.txt"'

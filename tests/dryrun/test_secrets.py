@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
-from fiedler_tui.core.config import Config
-from fiedler_tui.core.files import SkipCode
-from fiedler_tui.core.secrets import SecretPolicy, SecretsFoundError, mask_text, scan_text
+from fiedler_tui.core.config.schema import Config
+from fiedler_tui.core.files.skips import SkipCode
+from fiedler_tui.core.secrets.mask import mask_text
+from fiedler_tui.core.secrets.policy import SecretPolicy, SecretsFoundError
+from fiedler_tui.core.secrets.scan import scan_text
 from tests.dryrun.conftest import write
 
 SAMPLES = {

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fiedler_tui.core.files import Filters, SkipCode, select_files
+from fiedler_tui.core.files.ignore import Filters
+from fiedler_tui.core.files.selection import select_files
+from fiedler_tui.core.files.skips import SkipCode
 from fiedler_tui.core.settings import Settings
 from tests.dryrun.conftest import write
 

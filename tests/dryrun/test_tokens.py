@@ -15,8 +15,7 @@ import pytest
 import tiktoken
 
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
-from fiedler_tui.core.config import Config
-from fiedler_tui.core.config.schema import ModelSpec
+from fiedler_tui.core.config.schema import Config, ModelSpec
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.tokens import TokenCounter, encoding_status, message_overhead
 from fiedler_tui.core.tokens.encodings import _packaged_path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -19,7 +20,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert caught.value.code == 0
     assert capsys.readouterr().out.strip() == f"fiedler {__version__}"
-    assert __version__ != "0+unknown"
+    assert importlib.metadata.version("fiedler-tui") == __version__
 
 
 def test_models_json_shape(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,13 +1,4 @@
-"""Configuration: models.yaml (providers, models, aliases) and FIEDLER_* settings."""
+"""Configuration: models.yaml (providers, models, aliases) and FIEDLER_* settings.
 
-from fiedler_tui.core.config.loader import find_config_path, load_config
-from fiedler_tui.core.config.schema import Config, ModelSpec, ProviderKind, ProviderSpec
-
-__all__ = [
-    "Config",
-    "ModelSpec",
-    "ProviderKind",
-    "ProviderSpec",
-    "find_config_path",
-    "load_config",
-]
+Import names from the module that defines them: this package imports nothing, so a light
+user (the app before its first frame) does not pay for the heavy parts."""

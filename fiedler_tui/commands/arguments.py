@@ -1,0 +1,134 @@
+"""The command-line grammar: every subcommand's arguments, without importing what runs them.
+
+Each subcommand names its handler as ``"module:function"`` (a module of this package); the
+entry point imports that module only when the subcommand runs, so opening the app, asking for
+``--help`` or ``--version`` never loads the network, dry-run or store code.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def positive_int(raw: str) -> int:
+    """An argparse type: a whole number above zero."""
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {raw!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {raw!r}")
+    return value
+
+
+def add_commands(subparsers: Any) -> None:
+    """Every subcommand, in the order ``fiedler --help`` lists them."""
+    _models(subparsers)
+    _doctor(subparsers)
+    _keys(subparsers)
+    _dry_run(subparsers)
+    _send(subparsers)
+    _runs(subparsers)
+
+
+def _models(subparsers: Any) -> None:
+    parser = subparsers.add_parser("models", help="list the configured models")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.set_defaults(handler="models:run")
+
+
+def _doctor(subparsers: Any) -> None:
+    parser = subparsers.add_parser("doctor", help="check config, keys, folders and tokenizers")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    parser.set_defaults(handler="doctor:run")
+
+
+def _keys(subparsers: Any) -> None:
+    parser = subparsers.add_parser("keys", help="list, store or delete provider API keys")
+    actions = parser.add_subparsers(dest="keys_action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="where each provider's key comes from")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    listing.set_defaults(handler="keys:run_list")
+    setter = actions.add_parser(
+        "set", help="store a key in the keyring (read from a hidden prompt or stdin)"
+    )
+    setter.add_argument("provider")
+    setter.set_defaults(handler="keys:run_set")
+    deleter = actions.add_parser("delete", help="delete a key from the keyring")
+    deleter.add_argument("provider")
+    deleter.set_defaults(handler="keys:run_delete")
+
+
+def _dry_run(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "dry-run",
+        help="show the package, token budgets and cost per model without sending",
+        description="Build the package from PATHs and check it against each model's budget.",
+    )
+    _package_arguments(parser)
+    parser.set_defaults(handler="dry_run:run")
+
+
+def _send(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "send",
+        help="send the prompt and files to the models at once and save their answers",
+        description="Run the dry run's checks, then stream every model's answer to disk.",
+    )
+    _package_arguments(parser)
+    parser.add_argument("--events", action="store_true", help="print events as JSON lines")
+    parser.add_argument("--output-dir", metavar="D", help="save the run under D")
+    parser.set_defaults(handler="send:run")
+
+
+def _runs(subparsers: Any) -> None:
+    parser = subparsers.add_parser("runs", help="list saved runs, or show one")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    actions = parser.add_subparsers(dest="runs_action", metavar="ACTION")
+    show = actions.add_parser("show", help="a run's summary and output files")
+    show.add_argument("run_id", metavar="ID")
+    show.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    show.set_defaults(handler="runs:run_show")
+    parser.set_defaults(handler="runs:run_list")
+
+
+def _package_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments ``dry-run`` and ``send`` share: paths, models, prompt, filters, secrets."""
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to package")
+    parser.add_argument(
+        "-m",
+        "--model",
+        action="append",
+        default=[],
+        metavar="ALIAS",
+        help="a model to budget for (repeatable; default: the models marked default)",
+    )
+    prompt = parser.add_mutually_exclusive_group()
+    prompt.add_argument("-p", "--prompt", default=None, metavar="TEXT", help="the prompt")
+    prompt.add_argument("--prompt-file", default=None, metavar="F", help="read the prompt from F")
+    parser.add_argument("--system", default=None, metavar="TEXT", help="system prompt to use")
+    parser.add_argument(
+        "--max-completion-tokens",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="reserve N completion tokens for every model (default: each model's own)",
+    )
+    parser.add_argument(
+        "--include", action="append", default=[], metavar="GLOB", help="keep only matching files"
+    )
+    parser.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="leave matching paths out"
+    )
+    secrets = parser.add_mutually_exclusive_group()
+    secrets.add_argument(
+        "--allow-secrets", action="store_true", help="send files with likely secrets as they are"
+    )
+    secrets.add_argument(
+        "--mask-secrets", action="store_true", help="replace likely secret values with markers"
+    )
+    secrets.add_argument(
+        "--exclude-secrets", action="store_true", help="leave files with likely secrets out"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
