@@ -8,6 +8,9 @@ the case's marker text (polled every 10 ms). The cases run interleaved, ``--repe
   driver start, first frame);
 - ``fiedler --demo``: the real entry point, until the Compose screen's first frame (its
   "Prompt" panel), and until the demo models are listed;
+- ``fiedler``: the real entry point with the packaged models.yaml (read and validated before
+  the app starts, so a broken file is reported before the screen opens), until the "Prompt"
+  panel and until the models are listed;
 - ``run screen``: a script that builds ``FiedlerApp`` (demo providers) and pushes
   ``RunScreen`` for a 5-model run, until the panes are drawn and until the run is done; the
   script also reports, from inside, the time from ``push_screen`` to the screen's first frame.
@@ -45,7 +48,6 @@ def minimal_app() -> None:
 def run_screen_app() -> None:
     sys.path.insert(0, str(ROOT))
     from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
-    from fiedler_tui.core.config.loader import load_config
     from fiedler_tui.core.keys import KeyStore
     from fiedler_tui.core.send import SendSession
     from fiedler_tui.core.settings import Settings
@@ -65,6 +67,10 @@ def run_screen_app() -> None:
 
         async def on_mount(self) -> None:
             await super().on_mount()
+            self.run_worker(self._open_run_screen())
+
+        async def _open_run_screen(self) -> None:
+            await self.wait_for_config()  # the demo starts after the first frame
             demo = self._demo_env
             assert demo is not None
             aliases = [m.name for m in demo.models]
@@ -97,13 +103,7 @@ def run_screen_app() -> None:
             pushed = time.perf_counter()
             await self.push_screen(screen)
 
-    RunFirst(
-        settings=settings,
-        config=load_config(None, {}),
-        keystore=KeyStore(env={}),
-        demo=True,
-        start_screen=False,
-    ).run()
+    RunFirst(settings=settings, keystore=KeyStore(env={}), demo=True, start_screen=False).run()
 
 
 def child_env(home: Path) -> dict[str, str]:
@@ -157,6 +157,10 @@ def main() -> None:
         "fiedler --demo": (
             [str(Path(python).parent / "fiedler"), "--demo"],
             ["─ Prompt ─", "demo-swift"],
+        ),
+        "fiedler (models.yaml)": (
+            [str(Path(python).parent / "fiedler")],
+            ["─ Prompt ─", "gpt-"],
         ),
         "run screen (5 demo models)": (
             [python, __file__, "--child", "run"],

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import logging
+import threading
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -13,20 +17,21 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
-from fiedler_tui.core.budget import DryRunResult
-from fiedler_tui.core.config.schema import Config
-from fiedler_tui.core.keys import KeyStore
 from fiedler_tui.core.settings import Settings
-from fiedler_tui.core.simulator.demo import DemoEnvironment
-from fiedler_tui.core.store.run_store import RunStore
 from fiedler_tui.tui.preferences import Preferences
-from fiedler_tui.tui.run_launcher import Launch, prepare_session
 from fiedler_tui.tui.safe_text import strip_controls
 from fiedler_tui.tui.screens.compose import ComposeScreen
 from fiedler_tui.tui.screens.help import HelpScreen
-from fiedler_tui.tui.screens.keys import KeysScreen
-from fiedler_tui.tui.screens.run import RunScreen
 from fiedler_tui.tui.themes import DEFAULT_THEME, STATUS_COLOUR_DEFAULTS, load_themes
+
+if TYPE_CHECKING:
+    # Loaded when first needed, so the first frame does not wait for the dry-run, key, network
+    # and simulator code (see "First paint" in bench/README.md).
+    from fiedler_tui.core.budget import DryRunResult
+    from fiedler_tui.core.config.schema import Config
+    from fiedler_tui.core.keys import KeyStore
+    from fiedler_tui.core.simulator.demo import DemoEnvironment
+    from fiedler_tui.tui.run_launcher import Launch
 
 log = logging.getLogger(__name__)
 
@@ -47,35 +52,114 @@ class FiedlerApp(App[None]):
         self,
         *,
         settings: Settings,
-        config: Config,
-        keystore: KeyStore,
+        config: Config | None = None,
+        keystore: KeyStore | None = None,
         demo: bool = False,
         start_screen: bool = True,
     ) -> None:
+        """``config`` is required unless ``demo`` (the demo makes its own once the app shows);
+        ``keystore`` defaults to the keyring-then-environment store of ``settings``."""
+        if config is None and not demo:
+            raise ValueError("FiedlerApp needs a config (or demo=True)")
         super().__init__()
         self.settings = settings
-        self.config = config
-        self.keystore = keystore
         self.demo = demo
+        self._config = config
+        self._config_ready = asyncio.Event()
+        if config is not None:
+            self._config_ready.set()
+        self._keystore = keystore
+        self._keystore_lock = threading.Lock()
         self._demo_env: DemoEnvironment | None = None
         self._start_screen = start_screen
         self._theme_failures: list[str] = []
         self._launching = False
         """True from a send key press until its run screen opens or it is refused."""
 
+    # ---- shared core objects -----------------------------------------------------------------
+
+    @property
+    def config(self) -> Config:
+        """The models.yaml in use (in demo mode: the simulator's, once it runs)."""
+        if self._config is None:
+            raise RuntimeError("the demo's models are not ready yet (await wait_for_config)")
+        return self._config
+
+    @property
+    def config_ready(self) -> bool:
+        return self._config is not None
+
+    async def wait_for_config(self) -> Config:
+        """The config, once there is one (at once, except while the demo starts).
+
+        The demo starts after the first frame: await this in a worker, not in a handler the
+        app must finish first (such as ``on_mount``).
+        """
+        await self._config_ready.wait()
+        return self.config
+
+    @property
+    def keystore(self) -> KeyStore:
+        """Where keys come from; made on first use (importing keyring takes a while)."""
+        with self._keystore_lock:
+            if self._keystore is None:
+                from fiedler_tui.core.keys import KeyStore
+
+                self._keystore = KeyStore(require_secure=self.settings.require_secure_keyring)
+            return self._keystore
+
+    # ---- start and stop ----------------------------------------------------------------------
+
     async def on_mount(self) -> None:
         self._install_themes()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.demo:
-            self._demo_env = DemoEnvironment()
-            await self._demo_env.__aenter__()
-            self.config = self._demo_env.config
             self.sub_title = DEMO_SUBTITLE
             self.notify(DEMO_SUBTITLE, title="Demo", timeout=8)
-        if self.settings.retention_days and not self.settings.no_disk:
-            self._prune_old_runs(self.settings.retention_days)
         if self._start_screen:
             await self.push_screen(ComposeScreen())
+        # What the first frame does not need starts after it.
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        if self.demo:
+            self._start_demo()
+        self._warm_up()
+        if self.settings.retention_days and not self.settings.no_disk:
+            self._prune_old_runs(self.settings.retention_days)
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """Import the dry-run, send and Run screen code and open the key store, so the first
+        preview, send or Keys screen does not wait for it."""
+        import fiedler_tui.core.budget.dry_run
+        import fiedler_tui.tui.run_launcher
+        import fiedler_tui.tui.screens.keys
+        import fiedler_tui.tui.screens.run  # noqa: F401
+
+        self.keystore  # noqa: B018 - made here, off the event loop
+
+    @work(group="demo", exit_on_error=False)
+    async def _start_demo(self) -> None:
+        """Start the simulator on a free loopback port and take its models.yaml."""
+        try:
+            module = await asyncio.to_thread(
+                importlib.import_module, "fiedler_tui.core.simulator.demo"
+            )
+            env: DemoEnvironment = module.DemoEnvironment()
+            await env.__aenter__()
+        except Exception as exc:  # e.g. no free loopback port: say so, keep the app open
+            log.exception("the demo simulator did not start")
+            self.notify(
+                f"the demo's simulated models could not start: {type(exc).__name__}: {exc}",
+                title="Demo",
+                severity="error",
+                timeout=30,
+            )
+            return
+        self._demo_env = env
+        self._config = env.config
+        self._config_ready.set()
 
     async def on_unmount(self) -> None:
         if self._demo_env is not None:
@@ -83,6 +167,8 @@ class FiedlerApp(App[None]):
 
     @work(thread=True, group="retention", exit_on_error=False)
     def _prune_old_runs(self, days: int) -> None:
+        from fiedler_tui.core.store.run_store import RunStore
+
         RunStore(self.settings.output_dir).prune(days)
 
     def notify(
@@ -162,7 +248,11 @@ class FiedlerApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     def action_keys(self) -> None:
-        if not isinstance(self.screen, KeysScreen):
+        from fiedler_tui.tui.screens.keys import KeysScreen
+
+        if not self.config_ready:
+            self.notify("the demo's models are still starting", severity="warning")
+        elif not isinstance(self.screen, KeysScreen):
             self.push_screen(KeysScreen(self.config, self.keystore))
 
     def start_run(self, result: DryRunResult, aliases: Sequence[str]) -> None:
@@ -178,6 +268,8 @@ class FiedlerApp(App[None]):
 
     @work(thread=True, group="launch", exit_on_error=False)
     def _launch(self, result: DryRunResult, aliases: list[str]) -> None:
+        from fiedler_tui.tui.run_launcher import Launch, prepare_session
+
         try:
             launch = prepare_session(
                 config=self.config,
@@ -203,4 +295,6 @@ class FiedlerApp(App[None]):
                 markup=False,
             )
             return
+        from fiedler_tui.tui.screens.run import RunScreen
+
         self.push_screen(RunScreen(launch.session))

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
@@ -41,60 +40,59 @@ STATUS_COLOUR_DEFAULTS = {
 """Used by themes without fiedler's variables (Textual's built-in themes, users' own)."""
 
 
-class ThemeFile(BaseModel):
-    """The YAML shape of a theme file."""
+COLOUR_FIELDS = (
+    "primary",
+    "secondary",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "success",
+    "warning",
+    "error",
+)
+"""The colours a theme file may set (``primary`` is required), as in ``textual.theme.Theme``."""
+THEME_FIELDS = frozenset({"name", "dark", "variables", *COLOUR_FIELDS})
 
-    model_config = ConfigDict(extra="forbid")
 
-    name: str
-    dark: bool = True
-    primary: str
-    secondary: str | None = None
-    accent: str | None = None
-    foreground: str | None = None
-    background: str | None = None
-    surface: str | None = None
-    panel: str | None = None
-    success: str | None = None
-    warning: str | None = None
-    error: str | None = None
-    variables: dict[str, str] = {}
+def theme_from_mapping(raw: dict[Any, Any]) -> Theme:
+    """A theme file's mapping checked field by field; ``ValueError("field: problem")`` if bad.
 
-    @field_validator(
-        "primary",
-        "secondary",
-        "accent",
-        "foreground",
-        "background",
-        "surface",
-        "panel",
-        "success",
-        "warning",
-        "error",
-    )
-    @classmethod
-    def _colour(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                Color.parse(value)
-            except ColorParseError:
-                raise ValueError(f"not a colour: {value!r}") from None
-        return value
+    Checked by hand rather than with a schema library: themes load before the first frame,
+    and this keeps the app from importing one just for a dozen flat fields.
+    """
+    unknown = sorted(str(key) for key in raw if key not in THEME_FIELDS)
+    if unknown:
+        raise ValueError(f"{unknown[0]}: unknown field (expected one of {sorted(THEME_FIELDS)})")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("name: required, a non-empty string")
+    dark = raw.get("dark", True)
+    if not isinstance(dark, bool):
+        raise ValueError("dark: must be true or false")
+    if "primary" not in raw:
+        raise ValueError("primary: required")
+    colours: dict[str, Any] = {f: _colour(f, raw[f]) for f in COLOUR_FIELDS if f in raw}
+    variables = raw.get("variables", {})
+    if not isinstance(variables, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in variables.items()
+    ):
+        raise ValueError("variables: must map names to strings")
+    for variable in STATUS_VARIABLES:
+        if variable in variables:
+            _colour(f"variables.{variable}", variables[variable])
+    return Theme(name=name, dark=dark, variables=dict(variables), **colours)
 
-    @field_validator("variables")
-    @classmethod
-    def _status_colours(cls, value: dict[str, str]) -> dict[str, str]:
-        for name in STATUS_VARIABLES:
-            if name in value:
-                try:
-                    Color.parse(value[name])
-                except ColorParseError:
-                    raise ValueError(f"{name}: not a colour: {value[name]!r}") from None
-        return value
 
-    def to_theme(self) -> Theme:
-        data = self.model_dump(exclude={"variables"})
-        return Theme(**data, variables=dict(self.variables))
+def _colour(field: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{field}: not a colour: {value!r}")
+    try:
+        Color.parse(value)
+    except ColorParseError:
+        raise ValueError(f"{field}: not a colour: {value!r}") from None
+    return value
 
 
 @dataclass
@@ -105,19 +103,14 @@ class ThemeLoad:
     failures: list[str] = field(default_factory=list)
 
 
-def _parse(text: str, label: str) -> Theme:
+def _parse(text: str) -> Theme:
     try:
         raw: Any = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ValueError(f"invalid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ValueError("a theme file must be a mapping")
-    try:
-        return ThemeFile.model_validate(raw).to_theme()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or label
-        raise ValueError(f"{where}: {first['msg']}") from None
+    return theme_from_mapping(raw)
 
 
 def _load_files(files: Iterable[Traversable | Path], into: ThemeLoad) -> None:
@@ -125,7 +118,7 @@ def _load_files(files: Iterable[Traversable | Path], into: ThemeLoad) -> None:
         if not file.name.endswith((".yaml", ".yml")):
             continue
         try:
-            into.themes.append(_parse(file.read_text("utf-8"), file.name))
+            into.themes.append(_parse(file.read_text("utf-8")))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             into.failures.append(f"{file}: {exc}")
 

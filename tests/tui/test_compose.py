@@ -123,7 +123,7 @@ def find(root: Path, name: str) -> str:
 async def select_file(pilot: Pilot[None], name: str, key: str = "space") -> None:
     """Put the tree cursor on the file or folder ``name`` and press ``key`` there."""
     picker = pilot.app.screen.query_one(FilePicker)
-    node = picker.reveal(find(Path(picker.roots.roots[0]), name))
+    node = await picker.reveal(find(Path(picker.roots.roots[0]), name))
     assert node is not None
     await pilot.pause()
     picker.move_cursor(node)
@@ -434,3 +434,10 @@ async def test_a_crossed_limit_blocks_the_send(project: Path) -> None:
         await settle(pilot)
         assert app.started == []
         assert "FIEDLER_MAX_FILE_COUNT" in blockers(screen)
+
+
+def test_every_budget_status_has_a_theme_colour() -> None:
+    from fiedler_tui.core.budget.model_budget import BudgetStatus
+    from fiedler_tui.tui.widgets.budget_table import STATUS_VARIABLE
+
+    assert set(STATUS_VARIABLE) == {status.value for status in BudgetStatus}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.app import App
 
 from fiedler_tui.tui.themes import STATUS_VARIABLES, load_themes, user_theme_dir
@@ -46,3 +47,26 @@ async def test_themes_register_in_a_real_app() -> None:
         await pilot.pause()
         assert app.theme == "fiedler-light"
         assert app.current_theme.variables["model-failed"] == "#d70000"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("primary: '#123456'\n", "name: required"),
+        ("name: x\n", "primary: required"),
+        ("name: x\nprimary: '#123456'\ndark: maybe\n", "dark: must be true or false"),
+        ("name: x\nprimary: '#123456'\nsurfce: '#000000'\n", "surfce: unknown field"),
+        ("name: x\nprimary: 12\n", "primary: not a colour: 12"),
+        ("name: x\nprimary: '#123456'\nvariables: [a]\n", "variables: must map names"),
+        (
+            "name: x\nprimary: '#123456'\nvariables: {model-done: nope}\n",
+            "variables.model-done: not a colour: 'nope'",
+        ),
+        ("- just a list\n", "a theme file must be a mapping"),
+    ],
+)
+def test_each_broken_field_is_named(tmp_path: Path, text: str, reason: str) -> None:
+    (tmp_path / "bad.yaml").write_text(text)
+    result = load_themes(tmp_path)
+    [failure] = result.failures
+    assert failure.startswith(str(tmp_path / "bad.yaml")) and reason in failure

@@ -25,8 +25,6 @@ from textual.widgets import Footer, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from fiedler_tui.core.budget import DryRunEngine, DryRunOptions, DryRunResult
-from fiedler_tui.core.config.schema import Config, ModelSpec
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.secrets.policy import SecretPolicy
 from fiedler_tui.core.store.summary import sha256_text
@@ -43,6 +41,9 @@ from fiedler_tui.tui.widgets.file_picker import FilePicker
 from fiedler_tui.tui.widgets.palette import PaletteCommand, ScreenCommands
 
 if TYPE_CHECKING:
+    # The dry-run engine loads in the first preview's worker, after the screen is shown.
+    from fiedler_tui.core.budget import DryRunEngine, DryRunResult
+    from fiedler_tui.core.config.schema import Config, ModelSpec
     from fiedler_tui.tui.app import FiedlerApp
 
 DEBOUNCE_S = 0.15
@@ -166,11 +167,13 @@ class ComposeScreen(Screen[None]):
         self.result_key: PreviewKey | None = None
         self._elapsed_s: float | None = None
         self._engine: DryRunEngine | None = None
+        self._engine_closed = False
         self._engine_lock = threading.Lock()
         self._debounce: Timer | None = None
         self._send_pending: PreviewKey | None = None
         """The state the send key was pressed in, while its preview is still being made."""
         self._requested: PreviewKey | None = None
+        self._models_listed = False
 
     # ---- layout ------------------------------------------------------------------------------
 
@@ -180,20 +183,12 @@ class ComposeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         roots = AllowedRoots.from_settings(self.host.settings)
-        config = self.host.config
-        chosen = (
-            {m.name for m in config.default_models()}
-            if self._initial_models is None
-            else {config.resolve(a).name for a in self._initial_models if _known(config, a)}
-        )
+        self._models_listed = self.host.config_ready
         with Horizontal(id="compose-main"):
             with Vertical(id="compose-left"):
                 yield FilePicker(roots, self._initial_paths, id="files")
                 yield SelectionList[str](
-                    *(
-                        Selection(plain(_model_label(m)), m.name, m.name in chosen)
-                        for m in config.models.values()
-                    ),
+                    *(self._model_options(self.host.config) if self._models_listed else ()),
                     id="models",
                 )
             with Vertical(id="compose-right"):
@@ -216,6 +211,17 @@ class ComposeScreen(Screen[None]):
         yield Static(id="package")
         yield Footer()
 
+    def _model_options(self, config: Config) -> list[Selection[str]]:
+        chosen = (
+            {m.name for m in config.default_models()}
+            if self._initial_models is None
+            else {config.resolve(a).name for a in self._initial_models if _known(config, a)}
+        )
+        return [
+            Selection(plain(_model_label(m)), m.name, m.name in chosen)
+            for m in config.models.values()
+        ]
+
     def on_mount(self) -> None:
         self.query_one("#files").border_title = "Files  (space select · a whole folder)"
         self.query_one("#models").border_title = "Models  (space select)"
@@ -225,8 +231,22 @@ class ComposeScreen(Screen[None]):
         picker = self.query_one(FilePicker)
         self.paths = tuple(sorted(picker.selected))
         picker.border_subtitle = f"{len(self.paths)} selected" if self.paths else ""
-        self._engine = DryRunEngine(self.host.settings)
         self.app.theme_changed_signal.subscribe(self, self._recolour)
+        if self._models_listed:
+            self.preview_now()
+        else:
+            self.query_one("#models").border_subtitle = "starting…"
+            self._show_blockers()
+            self._models_when_ready()
+
+    @work(group="config", exit_on_error=False)
+    async def _models_when_ready(self) -> None:
+        """The demo's models arrive once its simulator runs: list them, then preview."""
+        config = await self.host.wait_for_config()
+        models = self.query_one("#models", SelectionList)
+        models.add_options(self._model_options(config))
+        models.border_subtitle = ""
+        self._models_listed = True
         self.preview_now()
 
     def _recolour(self, _theme: object) -> None:
@@ -237,13 +257,15 @@ class ComposeScreen(Screen[None]):
     def on_unmount(self) -> None:
         if self._debounce is not None:
             self._debounce.stop()
-        engine, self._engine = self._engine, None
-        if engine is not None:  # a preview may still run: close once it let go of the engine
-            threading.Thread(target=self._close_engine, args=(engine,), daemon=True).start()
+        # A preview may still run: close the engine once it let go of it, off the event loop.
+        threading.Thread(target=self._close_engine, daemon=True).start()
 
-    def _close_engine(self, engine: DryRunEngine) -> None:
+    def _close_engine(self) -> None:
         with self._engine_lock:
-            engine.close()
+            engine, self._engine = self._engine, None
+            self._engine_closed = True
+            if engine is not None:
+                engine.close()
 
     # ---- state -------------------------------------------------------------------------------
 
@@ -253,6 +275,8 @@ class ComposeScreen(Screen[None]):
 
     @property
     def aliases(self) -> tuple[str, ...]:
+        if not self.host.config_ready:
+            return ()
         chosen = set(self.query_one("#models", SelectionList).selected)
         return tuple(name for name in self.host.config.models if name in chosen)
 
@@ -315,7 +339,7 @@ class ComposeScreen(Screen[None]):
         if key == self._requested and self.result_key != key:
             return  # that very preview is already running
         self._requested = key
-        if self.result_key == key:
+        if self.result_key == key or not self.host.config_ready:
             self._show_blockers()
             return
         config = self.host.config
@@ -325,9 +349,13 @@ class ComposeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="dry-run", exit_on_error=False)
     def _preview(self, key: PreviewKey, models: list[ModelSpec]) -> None:
+        from fiedler_tui.core.budget.dry_run import DryRunEngine, DryRunOptions
+
         worker = get_current_worker()
         options = DryRunOptions(prompt=key.prompt, secret_policy=key.policy)
         with self._engine_lock:
+            if self._engine is None and not self._engine_closed:
+                self._engine = DryRunEngine(self.host.settings)
             engine = self._engine
             if worker.is_cancelled or engine is None:
                 return
@@ -386,7 +414,9 @@ class ComposeScreen(Screen[None]):
     def send_problems(self) -> list[str]:
         """Why the current state cannot be sent (empty when it can)."""
         problems: list[str] = []
-        if not self.aliases:
+        if not self.host.config_ready:
+            problems.append("the demo's models are still starting")
+        elif not self.aliases:
             problems.append("no model selected")
         if not self.prompt.strip():
             problems.append("the prompt is empty")
@@ -464,10 +494,15 @@ class ComposeScreen(Screen[None]):
         if prompt is not None:
             self.query_one("#prompt", TextArea).text = prompt
         self._show_note()
+        self.query_one(FilePicker).set_selected(paths)
+        self._reveal(paths[:MAX_REVEALED])
+
+    @work(exclusive=True, group="reveal", exit_on_error=False)
+    async def _reveal(self, paths: Sequence[str]) -> None:
+        """Open the tree down to each of ``paths`` (listing folders as needed)."""
         picker = self.query_one(FilePicker)
-        for path in paths[:MAX_REVEALED]:
-            picker.reveal(path)
-        picker.set_selected(paths)
+        for path in paths:
+            await picker.reveal(path)
 
     def palette_commands(self) -> list[PaletteCommand]:
         def policy_command(policy: SecretPolicy) -> PaletteCommand:

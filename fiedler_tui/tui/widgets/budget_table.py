@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import DataTable
 
-from fiedler_tui.core.budget import BudgetStatus, DryRunResult, ModelBudget
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.tui.safe_text import plain
+
+if TYPE_CHECKING:  # the budget code loads after the first frame
+    from fiedler_tui.core.budget import DryRunResult, ModelBudget
 
 BAR_WIDTH = 12
 SLOW_PREVIEW_S = 0.5
 """Previews slower than this say how long they took."""
-STATUS_VARIABLE = {
-    BudgetStatus.FITS: "success",
-    BudgetStatus.NEAR: "warning",
-    BudgetStatus.OVER: "error",
-}
+STATUS_VARIABLE = {"fits": "success", "near": "warning", "over": "error"}
+"""Theme variable per ``BudgetStatus`` (a ``StrEnum``: its members are these strings)."""
 
 
 def fill_bar(used: int, window: int, width: int = BAR_WIDTH) -> str:
