@@ -1,13 +1,16 @@
 """A file tree limited to the allowed roots, with multi-select.
 
-Folders load when first expanded. Entries the folder expansion would leave out (built-in ignores,
-``.gitignore`` rules, symlinks leading outside the roots) are shown dimmed with the reason; files
-the dry run skipped (binary, too large, ...) show the reason it gave. Names are displayed through
-:func:`display_name` and :func:`plain`, so a name can never inject markup or escape sequences.
+Folders are listed when first expanded, in a thread (a slow or network file system never freezes
+the app; a folder shows "listing…" meanwhile). Entries the folder expansion would leave out
+(built-in ignores, ``.gitignore`` rules, symlinks leading outside the roots) are shown dimmed
+with the reason; files the dry run skipped (binary, too large, ...) show the reason it gave.
+Names are displayed through :func:`display_name` and :func:`plain`, so a name can never inject
+markup or escape sequences.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import stat
 from collections.abc import Iterable, Mapping
@@ -45,7 +48,48 @@ class FileEntry:
     """Why folder expansion leaves this entry out, or None."""
     gitignores: GitignoreStack = field(default_factory=GitignoreStack)
     """For folders: the ``.gitignore`` files above it (its own is read when it is listed)."""
-    loaded: bool = False
+    listed: asyncio.Future[None] | None = field(default=None, compare=False, repr=False)
+    """For folders: done once its entries are in the tree (None: listing not started)."""
+
+
+@dataclass(frozen=True)
+class FolderListing:
+    """What listing a folder found: its entries, how many were left out, or why it failed."""
+
+    entries: list[FileEntry]
+    more: int = 0
+    error: str | None = None
+
+
+def list_folder(folder: FileEntry, roots: AllowedRoots) -> FolderListing:
+    """List ``folder`` (stat only; nothing read but its ``.gitignore``). Runs in a thread."""
+    try:
+        with os.scandir(folder.real) as scan:
+            found = sorted(scan, key=lambda e: (not _is_dir(e), e.name))
+    except OSError as exc:
+        return FolderListing([], error=exc.strerror or str(exc))
+    inside = folder.gitignores.push(
+        GitignoreFile.load(folder.real, "" if folder.rel == "." else folder.rel)
+    )
+    entries = [_entry(folder, inside, e, roots) for e in found[:MAX_ENTRIES_PER_FOLDER]]
+    return FolderListing(entries, more=max(0, len(found) - MAX_ENTRIES_PER_FOLDER))
+
+
+def _entry(
+    folder: FileEntry, gitignores: GitignoreStack, dir_entry: os.DirEntry[str], roots: AllowedRoots
+) -> FileEntry:
+    name = dir_entry.name
+    rel = name if folder.rel == "." else f"{folder.rel}/{name}"
+    real = os.path.realpath(dir_entry.path)
+    is_dir = _is_dir(dir_entry)
+    ignored: str | None = None
+    if dir_entry.is_symlink() and roots.locate(real) is None:
+        ignored = "symlink leading outside the allowed roots; not followed"
+    elif not is_dir and not _is_regular(dir_entry):
+        ignored = "not a regular file"
+    else:
+        ignored = builtin_ignore_reason(name, real, is_dir) or gitignores.ignore_reason(rel, is_dir)
+    return FileEntry(real, rel, folder.root_index, is_dir, ignored, gitignores)
 
 
 class FilePicker(Tree[FileEntry]):
@@ -108,55 +152,58 @@ class FilePicker(Tree[FileEntry]):
     # ---- loading -------------------------------------------------------------------------
 
     def _on_tree_node_expanded(self, event: Tree.NodeExpanded[FileEntry]) -> None:
-        if event.node.data is not None and not event.node.data.loaded:
-            self._load(event.node)
+        self._load(event.node)
 
-    def _load(self, node: TreeNode[FileEntry]) -> None:
-        """List a folder (stat only, nothing read but its ``.gitignore``)."""
+    def _load(self, node: TreeNode[FileEntry]) -> asyncio.Future[None] | None:
+        """Start listing ``node``'s folder unless it was; done when its entries are in."""
         folder = node.data
-        if folder is None or folder.loaded:
-            return
-        folder.loaded = True
+        if folder is None or not folder.is_dir:
+            return None
+        if folder.listed is None:
+            folder.listed = asyncio.get_running_loop().create_future()
+            node.add_leaf(plain("listing…"), data=None)
+            self._list(node, folder, folder.listed)
+        return folder.listed
+
+    @work(group="file-picker-list", exit_on_error=False)
+    async def _list(
+        self, node: TreeNode[FileEntry], folder: FileEntry, listed: asyncio.Future[None]
+    ) -> None:
         try:
-            with os.scandir(folder.real) as scan:
-                entries = sorted(scan, key=lambda e: (not _is_dir(e), e.name))
-        except OSError as exc:
-            node.add_leaf(plain(f"(unreadable: {exc.strerror})"))
-            return
-        inside = folder.gitignores.push(
-            GitignoreFile.load(folder.real, "" if folder.rel == "." else folder.rel)
-        )
-        for dir_entry in entries[:MAX_ENTRIES_PER_FOLDER]:
-            child = self._entry(folder, inside, dir_entry)
-            if child.is_dir:
-                added = node.add(self._label(child), data=child)
-            else:
-                added = node.add_leaf(self._label(child), data=child)
-            self._entry_nodes.setdefault(child.real, added)
-        if len(entries) > MAX_ENTRIES_PER_FOLDER:
-            node.add_leaf(plain(f"… {len(entries) - MAX_ENTRIES_PER_FOLDER} more not shown"))
+            listing = await asyncio.to_thread(list_folder, folder, self.roots)
+            node.remove_children()
+            if listing.error is not None:
+                node.add_leaf(plain(f"(unreadable: {listing.error})"))
+            for child in listing.entries:
+                if child.is_dir:
+                    added = node.add(self._label(child), data=child)
+                else:
+                    added = node.add_leaf(self._label(child), data=child)
+                self._entry_nodes.setdefault(child.real, added)
+            if listing.more:
+                node.add_leaf(plain(f"… {listing.more} more not shown"))
+        except Exception as exc:  # reported here: a widget's worker errors reach no screen
+            node.remove_children()
+            node.add_leaf(plain(f"(cannot list: {type(exc).__name__}: {exc})"))
+        finally:
+            if not listed.done():
+                listed.set_result(None)
 
-    def _entry(
-        self, folder: FileEntry, gitignores: GitignoreStack, dir_entry: os.DirEntry[str]
-    ) -> FileEntry:
-        name = dir_entry.name
-        rel = name if folder.rel == "." else f"{folder.rel}/{name}"
-        real = os.path.realpath(dir_entry.path)
-        is_dir = _is_dir(dir_entry)
-        ignored: str | None = None
-        if dir_entry.is_symlink() and self.roots.locate(real) is None:
-            ignored = "symlink leading outside the allowed roots; not followed"
-        elif not is_dir and not _is_regular(dir_entry):
-            ignored = "not a regular file"
-        else:
-            ignored = builtin_ignore_reason(name, real, is_dir) or gitignores.ignore_reason(
-                rel, is_dir
-            )
-        return FileEntry(real, rel, folder.root_index, is_dir, ignored, gitignores)
+    async def listed(self) -> None:
+        """Wait until every folder listing started so far is in the tree."""
+        while True:
+            pending = [
+                n.data.listed
+                for n in self._entry_nodes.values()
+                if n.data is not None and n.data.listed is not None and not n.data.listed.done()
+            ]
+            if not pending:
+                return
+            await asyncio.gather(*pending)
 
-    def reveal(self, path: str) -> TreeNode[FileEntry] | None:
-        """Load and expand the folders down to ``path``; its node (None if not in the tree)."""
-        real = os.path.realpath(path)
+    async def reveal(self, path: str) -> TreeNode[FileEntry] | None:
+        """List and expand the folders down to ``path``; its node (None if not in the tree)."""
+        real = await asyncio.to_thread(os.path.realpath, path)
         located = self.roots.locate(real)
         if located is None:
             return None
@@ -165,10 +212,12 @@ class FilePicker(Tree[FileEntry]):
             return node
         parts = located.rel.split("/")
         for depth in range(1, len(parts) + 1):
-            self._load(node)
+            listed = self._load(node)
+            if listed is not None:
+                await listed
             node.expand()
-            here = os.path.join(self.roots.roots[located.root_index], *parts[:depth])
-            child = self._entry_nodes.get(os.path.realpath(here))
+            rel = "/".join(parts[:depth])
+            child = next((c for c in node.children if c.data and c.data.rel == rel), None)
             if child is None:
                 return None
             node = child
