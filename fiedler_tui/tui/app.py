@@ -73,6 +73,8 @@ class FiedlerApp(App[None]):
         self._demo_env: DemoEnvironment | None = None
         self._start_screen = start_screen
         self._theme_failures: list[str] = []
+        self._theme_to_save: str | None = None
+        self._preferences_lock = threading.Lock()
         self._launching = False
         """True from a send key press until its run screen opens or it is refused."""
 
@@ -229,10 +231,18 @@ class FiedlerApp(App[None]):
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
 
     def _remember_theme(self, theme: Theme) -> None:
-        prefs = Preferences.load()
-        if prefs.theme != theme.name and not self.settings.no_disk:
-            prefs.theme = theme.name
-            prefs.save()
+        if not self.settings.no_disk:
+            self._theme_to_save = theme.name
+            self._save_theme()
+
+    @work(thread=True, group="preferences", exit_on_error=False)
+    def _save_theme(self) -> None:
+        """Write the latest theme chosen (a lock keeps quick changes in order)."""
+        with self._preferences_lock:
+            prefs = Preferences.load()
+            if prefs.theme != self._theme_to_save:
+                prefs.theme = self._theme_to_save
+                prefs.save()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -97,8 +97,10 @@ async def test_theme_choice_persists_between_sessions() -> None:
     app = make_app()
     async with app.run_test() as pilot:
         assert app.theme == "fiedler-dark"
-        app.theme = "fiedler-high-contrast"
+        app.theme = "fiedler-light"
+        app.theme = "fiedler-high-contrast"  # saved in a thread: the latest choice wins
         await pilot.pause()
+        await app.workers.wait_for_complete()
     again = make_app()
     async with again.run_test() as pilot:
         await pilot.pause()
