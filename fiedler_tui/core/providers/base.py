@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, Literal
+from json.scanner import make_scanner
+from typing import Any, Literal, NamedTuple, cast
 
 from fiedler_tui import __version__
 from fiedler_tui.core.config.schema import ProviderKind
@@ -31,9 +32,12 @@ class WireRequest:
     json: dict[str, Any]
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class StreamPart:
-    """What one stream event contributed; usage counts are cumulative totals, not increments."""
+class StreamPart(NamedTuple):
+    """What one stream event contributed; usage counts are cumulative totals, not increments.
+
+    A named tuple (immutable, and several times cheaper to build than a frozen dataclass: most
+    streamed tokens make one). Build it with keywords.
+    """
 
     text: str = ""
     input_tokens: int | None = None
@@ -96,10 +100,26 @@ def join_url(base: str, path: str) -> str:
     return base.rstrip("/") + path
 
 
+_scan_json = make_scanner(cast(Any, json.JSONDecoder()))
+"""The scanner behind ``json.loads``, called directly: one event's JSON per streamed token."""
+
+
 def event_json(event: ServerSentEvent, provider: str) -> Any:
-    """The JSON payload of ``event``; malformed JSON is a ``protocol`` error."""
+    """The JSON payload of ``event``; malformed JSON is a ``protocol`` error.
+
+    Exactly ``json.loads``: a document that fills the whole text is taken from the scanner
+    directly; anything else (surrounding whitespace, empty, malformed, extra data) goes through
+    ``json.loads`` itself, for the same result or the same error.
+    """
+    data = event.data
     try:
-        return json.loads(event.data)
+        value, end = _scan_json(data, 0)
+    except (StopIteration, ValueError):
+        end = -1
+    if end == len(data):
+        return value
+    try:
+        return json.loads(data)
     except ValueError:
         snippet = event.data[:80]
         raise ProviderError(

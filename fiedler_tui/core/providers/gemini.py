@@ -47,6 +47,8 @@ class GeminiParser(StreamParser):
     def __init__(self, provider: str, request_id: str | None, secrets: tuple[str, ...]) -> None:
         super().__init__(provider, request_id, secrets)
         self._finished = False
+        self._usage: tuple[int | None, int | None] | None = None
+        """The last usage counts reported: every event repeats them, one part per change."""
 
     def feed(self, event: ServerSentEvent) -> list[StreamPart]:
         payload = event_json(event, self.provider)
@@ -81,14 +83,16 @@ class GeminiParser(StreamParser):
             parts.append(StreamPart(finish_reason=finish, raw_finish_reason=raw))
         usage = payload.get("usageMetadata")
         if isinstance(usage, dict):
-            counts = [usage.get("candidatesTokenCount"), usage.get("thoughtsTokenCount")]
-            present = [n for n in map(int_or_none, counts) if n is not None]
-            output = sum(present) if present else None
-            parts.append(
-                StreamPart(
-                    input_tokens=int_or_none(usage.get("promptTokenCount")), output_tokens=output
-                )
-            )
+            candidates_count = int_or_none(usage.get("candidatesTokenCount"))
+            thoughts_count = int_or_none(usage.get("thoughtsTokenCount"))
+            if candidates_count is None:
+                output = thoughts_count
+            else:
+                output = candidates_count + (thoughts_count or 0)
+            counts = (int_or_none(usage.get("promptTokenCount")), output)
+            if counts != self._usage:
+                self._usage = counts
+                parts.append(StreamPart(input_tokens=counts[0], output_tokens=output))
         return parts
 
     def close(self) -> None:

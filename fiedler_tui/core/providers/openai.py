@@ -35,11 +35,12 @@ class OpenAIChatParser(StreamParser):
     """``data: {chunk}`` events ending with ``data: [DONE]``; usage in a ``choices: []`` chunk."""
 
     def feed(self, event: ServerSentEvent) -> list[StreamPart]:
-        if event.data.startswith("[DONE]"):
+        data = event.data
+        if data.startswith("[DONE]"):
             self.done = True
             return []
         payload = event_json(event, self.provider)
-        if not isinstance(payload, dict):
+        if type(payload) is not dict:
             raise ProviderError(
                 ErrorCode.PROTOCOL, "a stream event is not a JSON object", provider=self.provider
             )
@@ -52,12 +53,15 @@ class OpenAIChatParser(StreamParser):
             )
         parts: list[StreamPart] = []
         for choice in payload.get("choices") or ():
-            if not isinstance(choice, dict) or choice.get("index", 0) != 0:
+            if type(choice) is not dict or choice.get("index", 0) != 0:
                 continue
             delta = choice.get("delta") or {}
             text = delta.get("content") or delta.get("refusal") or ""
             raw = choice.get("finish_reason")
-            if text or raw:
+            if raw is None:
+                if text:  # the usual chunk: text only
+                    parts.append(StreamPart(text=text if type(text) is str else ""))
+            elif text or raw:
                 parts.append(
                     StreamPart(
                         text=text if isinstance(text, str) else "",

@@ -4,17 +4,23 @@ Bytes are decoded incrementally as UTF-8; ``\\r\\n``, ``\\r`` and ``\\n`` all en
 line dispatches the event; lines starting with ``:`` are comments; ``data`` lines are joined with
 ``\\n``; unknown fields are ignored. An event left incomplete at end of stream is discarded, as
 the spec says, and :attr:`SSEDecoder.pending` tells the caller that happened.
+
+This runs once per streamed token, so the common lines (``data: …`` and the blank line that ends
+an event) are handled inline in :meth:`SSEDecoder.feed`; every other line takes the general path.
 """
 
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class ServerSentEvent:
-    """One dispatched event; ``event`` is empty when the stream named none."""
+class ServerSentEvent(NamedTuple):
+    """One dispatched event; ``event`` is empty when the stream named none.
+
+    A named tuple rather than a frozen dataclass: just as immutable, and about three times
+    cheaper to build (one per streamed token).
+    """
 
     data: str
     event: str = ""
@@ -41,7 +47,9 @@ class SSEDecoder:
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         """Decode ``chunk`` and return the events it completed."""
-        text = self._buffer + self._text.decode(chunk)
+        text = self._text.decode(chunk)
+        if self._buffer:
+            text = self._buffer + text
         if "\r" in text:
             # A trailing CR may be the first half of a CRLF split across chunks: keep it back.
             held = text.endswith("\r")
@@ -50,27 +58,34 @@ class SSEDecoder:
         lines = text.split("\n")
         self._buffer = lines.pop()
         events: list[ServerSentEvent] = []
+        data = self._data
+        dirty = self._dirty
         for line in lines:
-            event = self._line(line)
-            if event is not None:
-                events.append(event)
+            if not line:
+                if dirty:
+                    events.append(
+                        ServerSentEvent(
+                            data[0] if len(data) == 1 else "\n".join(data),
+                            self._event,
+                            self._id,
+                            self._retry,
+                        )
+                    )
+                    data = self._data = []
+                    self._event, self._retry = "", None
+                    dirty = False
+            elif line.startswith("data: "):
+                data.append(line[6:])
+                dirty = True
+            elif self._field(line):
+                dirty = True
+        self._dirty = dirty
         return events
 
-    def _line(self, line: str) -> ServerSentEvent | None:
-        if not line:
-            if not self._dirty:
-                return None
-            event = ServerSentEvent(
-                data="\n".join(self._data), event=self._event, id=self._id, retry=self._retry
-            )
-            self._event, self._data, self._retry, self._dirty = "", [], None, False
-            return event
-        if line.startswith("data: "):
-            self._data.append(line[6:])
-            self._dirty = True
-            return None
+    def _field(self, line: str) -> bool:
+        """Apply a non-blank line other than ``data: …``; True when it set a field."""
         if line.startswith(":"):
-            return None
+            return False
         name, _, value = line.partition(":")
         value = value.removeprefix(" ")
         if name == "data":
@@ -84,6 +99,5 @@ class SSEDecoder:
             if value.isdigit():
                 self._retry = int(value)
         else:
-            return None
-        self._dirty = True
-        return None
+            return False
+        return True

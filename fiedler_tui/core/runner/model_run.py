@@ -225,32 +225,36 @@ class ModelRun:
         """Apply what one network read carried, as one text delta (even if the parser fails
         half-way: text that arrived before an error event is kept)."""
         parts: list[StreamPart] = []
+        feed = parser.feed
         try:
             for event in events:
-                parts.extend(parser.feed(event))
+                parts += feed(event)
         finally:
             if parts:
                 self._apply(parts)
 
     def _apply(self, parts: list[StreamPart]) -> None:
-        text = "".join([part.text for part in parts if part.text])
-        if text:
+        texts: list[str] = []
+        changed = False
+        for text, input_tokens, output_tokens, finish_reason, raw_finish_reason in parts:
+            if text:
+                texts.append(text)
+            if input_tokens is not None and input_tokens != self.input_tokens:
+                self.input_tokens = input_tokens
+                changed = True
+            if output_tokens is not None and output_tokens != self.output_tokens:
+                self.output_tokens = output_tokens
+                changed = True
+            if finish_reason is not None:
+                self.finish_reason = finish_reason
+                self.raw_finish_reason = raw_finish_reason
+        if texts:
+            text = texts[0] if len(texts) == 1 else "".join(texts)
             ttft = self.stopwatch.mark_token()
             if ttft is not None:
                 self.emit(FirstToken(model=self.alias, ttft_s=ttft))
             self.text_parts.append(text)
             self.emit(TextDelta(model=self.alias, text=text))
-        changed = False
-        for part in parts:
-            if part.input_tokens is not None and part.input_tokens != self.input_tokens:
-                self.input_tokens = part.input_tokens
-                changed = True
-            if part.output_tokens is not None and part.output_tokens != self.output_tokens:
-                self.output_tokens = part.output_tokens
-                changed = True
-            if part.finish_reason is not None:
-                self.finish_reason = part.finish_reason
-                self.raw_finish_reason = part.raw_finish_reason
         if changed:
             self.emit(
                 Usage(
