@@ -183,7 +183,17 @@ async def test_untrusted_output_and_errors_are_shown_literally(tmp_path: Path) -
             assert "[red]boom[/red] [@click=app.quit]x[/]" in shown
             assert "\x1b" not in shown
             assert any("[@click=app.quit]x[/]" in m for m in notifications(screen))
-            await pilot.click(evil.body)
+            # Click the "q" that [@click=app.quit] would have made an action, where it is drawn.
+            body = evil.body
+            line = "".join(segment.text for segment in body.render_line(0))
+            column = line.index("[@click=app.quit]q") + len("[@click=app.quit]")
+            offset = (body.styles.padding.left + column, body.styles.padding.top)
+            x, y = body.region.x + offset[0], body.region.y + offset[1]
+            assert app.screen.get_widget_at(x, y)[0] is body
+            assert (x, y) in body.content_region and line[column] == "q"
+            style = app.screen.get_style_at(x, y)
+            assert "@click" not in style.meta and style.link is None
+            await pilot.click(body, offset=offset)
             await pilot.pause()
             assert app.is_running
 
