@@ -18,6 +18,7 @@ DEFERRED = (
     "tiktoken",
     "fiedler_tui.core.budget",
     "fiedler_tui.core.tokens",
+    "fiedler_tui.core.secrets.scan",
     "fiedler_tui.core.config.schema",
     "fiedler_tui.core.keys",
     "fiedler_tui.core.send",

@@ -7,12 +7,23 @@ user's exclude globs (naming a file is a clear request for it).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from fiedler_tui.core.files.reading import ReadRefusal, decode_text, read_bytes_bounded
+
+if TYPE_CHECKING:
+    import pathspec
+
+
+def gitignore_spec(lines: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    """Git's ignore rules for ``lines`` (pathspec is imported on first use: the app's first
+    frame lists no folder, so it does not wait for it)."""
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
 
 BUILTIN_IGNORED_DIRS = frozenset(
     {
@@ -69,7 +80,7 @@ class GitignoreFile:
         if isinstance(text, ReadRefusal):
             return None
         lines = tuple(text.splitlines())
-        return cls(base, lines, pathspec.GitIgnoreSpec.from_lines(lines))
+        return cls(base, lines, gitignore_spec(lines))
 
     def decide(self, rel: str, is_dir: bool) -> tuple[bool, str] | None:
         """(ignored?, the deciding line) for root-relative ``rel``, or None when no line matches."""
@@ -123,10 +134,10 @@ class Filters:
 
     def __post_init__(self) -> None:
         if self.include:
-            spec = pathspec.GitIgnoreSpec.from_lines(self.include)
+            spec = gitignore_spec(self.include)
             object.__setattr__(self, "_include_spec", spec)
         if self.exclude:
-            spec = pathspec.GitIgnoreSpec.from_lines(self.exclude)
+            spec = gitignore_spec(self.exclude)
             object.__setattr__(self, "_exclude_spec", spec)
 
     def exclude_reason(self, rel: str, is_dir: bool) -> str | None:
@@ -134,7 +145,7 @@ class Filters:
         if not self.quick_excluded(rel, is_dir):
             return None
         for glob in self.exclude:
-            one = pathspec.GitIgnoreSpec.from_lines([glob])
+            one = gitignore_spec([glob])
             if one.match_file(rel + "/" if is_dir else rel):
                 return f"excluded by --exclude {glob}"
         return None

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from fiedler_tui.core.errors import FiedlerError
 from fiedler_tui.core.files.names import display_name
-from fiedler_tui.core.secrets.scan import SecretFinding
+
+if TYPE_CHECKING:  # the policy is needed by the app's first frame; the scanner is not
+    from fiedler_tui.core.secrets.scan import SecretFinding
 
 
 class SecretPolicy(StrEnum):
