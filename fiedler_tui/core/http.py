@@ -2,16 +2,38 @@
 
 The project uses the httpx API through its maintained fork ``httpx2``. Every other module imports
 ``httpx`` from here, so switching back (or forward) is a one-line change.
+
+The client's connections run on :mod:`fiedler_tui.core.net` (asyncio streams that hand httpcore
+whatever has arrived without a per-read round trip through the event loop) instead of httpcore's
+default anyio backend; everything above the connections is httpx's own.
 """
 
 from __future__ import annotations
 
+import httpcore2
 import httpx2 as httpx
+
+from fiedler_tui.core.net import AsyncioBackend
 
 DEFAULT_CONNECT_TIMEOUT_S = 5.0
 DEFAULT_READ_TIMEOUT_S = 120.0
 DEFAULT_MAX_CONNECTIONS = 64
 DEFAULT_MAX_KEEPALIVE = 16
+
+
+class StreamingTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport (no proxy, HTTP/1.1) on the asyncio network backend."""
+
+    def __init__(self, *, limits: httpx.Limits) -> None:
+        ssl_context = httpx.create_ssl_context(trust_env=False)  # built once (it is slow)
+        super().__init__(verify=ssl_context, limits=limits, trust_env=False)
+        self._pool = httpcore2.AsyncConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=AsyncioBackend(),
+        )
 
 
 def make_async_client(
@@ -22,11 +44,10 @@ def make_async_client(
     max_keepalive: int = DEFAULT_MAX_KEEPALIVE,
 ) -> httpx.AsyncClient:
     """Build the shared client with explicit timeouts and limits (never httpx's 5 s default)."""
+    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_keepalive)
     return httpx.AsyncClient(
         timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s, pool=connect_timeout_s),
-        limits=httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_keepalive
-        ),
+        transport=StreamingTransport(limits=limits),
         follow_redirects=False,
         trust_env=False,
     )
