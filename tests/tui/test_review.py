@@ -99,8 +99,8 @@ async def test_two_outputs_side_by_side_then_one_at_a_time(tmp_path: Path) -> No
 
 
 async def test_scrolling_one_pane_scrolls_the_other(tmp_path: Path) -> None:
-    long = "\n".join(f"line {i}" for i in range(120))
-    texts = {"alpha": long, "beta": long + "\nmore" * 100}
+    long = "\n\n".join(f"line {i}" for i in range(60))  # scrolls raw or rendered
+    texts = {"alpha": long, "beta": long + "\n\nmore" * 50}
     app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -184,8 +184,8 @@ async def test_a_malformed_summary_still_opens(tmp_path: Path) -> None:
 
 
 async def test_scroll_sync_follows_the_outputs_shown_after_stepping(tmp_path: Path) -> None:
-    long = "\n".join(f"line {i}" for i in range(120))
-    texts = {"alpha": long, "beta": long, "gamma": long + "\nmore" * 50}
+    long = "\n\n".join(f"line {i}" for i in range(60))
+    texts = {"alpha": long, "beta": long, "gamma": long + "\n\nmore" * 25}
     app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

@@ -1,5 +1,8 @@
 """Review: a run's outputs, one at a time or two side by side (scrolling together), its summary.
 
+Outputs are rendered as Markdown when they are small enough (``OutputPane.markdown_limit``), else
+shown as plain text; ``m`` switches both panes between the two for as long as the screen is open.
+
 Built from a saved run (:meth:`ReviewScreen.from_saved`: outputs are read from the run folder in
 a thread worker) or from memory (``ReviewScreen(summary, texts)``: a live session, or a run made
 with ``FIEDLER_NO_DISK=1``).
@@ -22,6 +25,7 @@ from textual.containers import Horizontal
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
@@ -32,7 +36,6 @@ from fiedler_tui.tui.safe_text import plain
 from fiedler_tui.tui.widgets.errors import notify_error
 from fiedler_tui.tui.widgets.output_pane import OutputPane
 from fiedler_tui.tui.widgets.palette import PaletteCommand, ScreenCommands
-from fiedler_tui.tui.widgets.run_text import RunText
 
 MAX_OUTPUT_BYTES = 8_000_000
 """Longest output read for display; the rest is left in the file."""
@@ -121,6 +124,11 @@ def error_text(record: Mapping[str, Any]) -> str:
     return f"{error.get('code', 'error')}: {error.get('message', '')}{extra}"
 
 
+def _fraction(view: Widget) -> float:
+    """How far ``view`` is scrolled, as a fraction of its scroll range."""
+    return view.scroll_y / view.max_scroll_y if view.max_scroll_y else 0.0
+
+
 class ReviewScreen(Screen[None]):
     """The outputs of one run and its summary."""
 
@@ -134,6 +142,13 @@ class ReviewScreen(Screen[None]):
         ),
         Binding(
             "l", "toggle_sync", "Sync scroll", id="review-sync", tooltip="Panes scroll together"
+        ),
+        Binding(
+            "m",
+            "toggle_markdown",
+            "Rendered/Raw",
+            id="review-markdown",
+            tooltip="Show the outputs as rendered Markdown or as raw text",
         ),
         Binding("c", "copy_output", "Copy", id="review-copy", tooltip="Copy this pane's output"),
         Binding(
@@ -168,9 +183,11 @@ class ReviewScreen(Screen[None]):
         self._load_from_disk = texts is None and folder is not None
         self.split = len(self.aliases) > 1
         self.sync = True
+        self.rendered = True
+        """Outputs as rendered Markdown (those not too large), else as raw text; both panes."""
         self.shown = [0, 1 if len(self.aliases) > 1 else 0]
         self._syncing = False
-        self._synced_views: weakref.WeakSet[RunText] = weakref.WeakSet()
+        self._synced_views: weakref.WeakSet[Widget] = weakref.WeakSet()
 
     @classmethod
     def from_saved(cls, info: RunInfo) -> ReviewScreen:
@@ -273,24 +290,26 @@ class ReviewScreen(Screen[None]):
     def _panes(self) -> tuple[OutputPane, OutputPane]:
         return self.query_one("#pane-left", OutputPane), self.query_one("#pane-right", OutputPane)
 
-    async def _show_panes(self, sides: tuple[int, ...] = (0, 1)) -> None:
-        """Show the chosen output in each of ``sides`` (0 left, 1 right)."""
+    async def _show_panes(self, sides: tuple[int, ...] = (0, 1), keep_place: bool = False) -> None:
+        """Show the chosen output in each of ``sides`` (0 left, 1 right), from the top or, with
+        ``keep_place``, at the same fraction of the text as before."""
         panes = self._panes()
         panes[1].display = self.split
         if not self.aliases:
-            await panes[0].show("no models", "")
+            await panes[0].show("no models", "", rendered=self.rendered)
             return
         for side in sides:
             alias = self.aliases[self.shown[side]]
             pending = self._load_from_disk and alias not in self.texts
             text = "(reading…)" if pending else self.texts.get(alias, "")
-            await panes[side].show(alias, text, self._status(alias))
+            at = _fraction(panes[side].view) if keep_place else 0.0
+            await panes[side].show(alias, text, self._status(alias), rendered=self.rendered, at=at)
         for view in (panes[0].view, panes[1].view):
             if view not in self._synced_views:  # one watcher per view, however often shown
                 self._synced_views.add(view)
                 self.watch(view, "scroll_y", partial(self._sync_view, view), init=False)
 
-    def _sync_view(self, source: RunText) -> None:
+    def _sync_view(self, source: Widget) -> None:
         """Scroll the other pane's current view to match ``source``."""
         left, right = (pane.view for pane in self._panes())
         if source is left:
@@ -310,13 +329,16 @@ class ReviewScreen(Screen[None]):
         self.shown[side] = (self.shown[side] + delta) % len(self.aliases)
         await self._show_panes((side,))
 
-    def _sync_from(self, source: RunText, target: RunText) -> None:
+    def _sync_from(self, source: Widget, target: Widget) -> None:
+        """Scroll ``target`` to the same fraction of its range as ``source`` (the two may be
+        different views of different lengths: raw text, rendered Markdown)."""
         if not self.sync or not self.split or self._syncing:
             return
         self._syncing = True
         try:
-            ratio = source.scroll_y / source.max_scroll_y if source.max_scroll_y else 0.0
-            target.scroll_to(y=ratio * target.max_scroll_y, animate=False, immediate=True)
+            target.scroll_to(
+                y=_fraction(source) * target.max_scroll_y, animate=False, immediate=True
+            )
         finally:
             self._syncing = False
 
@@ -334,6 +356,10 @@ class ReviewScreen(Screen[None]):
         right.display = self.split
         if not self.split:
             left.view.focus()
+
+    async def action_toggle_markdown(self) -> None:
+        self.rendered = not self.rendered
+        await self._show_panes(keep_place=True)
 
     def action_toggle_sync(self) -> None:
         self.sync = not self.sync
