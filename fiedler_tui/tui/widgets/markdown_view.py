@@ -33,12 +33,13 @@ from fiedler_tui.tui.safe_text import strip_controls
 MARKDOWN_MAX_BYTES = 16_000
 """Largest output (UTF-8 bytes) rendered as Markdown; larger ones are shown as plain text."""
 
-MARKDOWN_MAX_BLOCKS = 50
+MARKDOWN_MAX_BLOCKS = 40
 """Most Markdown blocks (headings, paragraphs, list items, table cells, code blocks...) rendered.
 
 Textual's Markdown widget builds a widget or more per block, and that is what rendering costs:
-about 3-4 ms a widget on the project's machine (``bench/review_markdown.py``), so 50 blocks open
-in about 200 ms whatever their length, while 16 KB of lists, tables and code would take seconds.
+3-5 ms a block on the project's machine (``bench/review_markdown.py``), so 40 blocks open in
+about 150 ms (paragraphs) to 250 ms (lists, tables, code) whatever their length, while 16 KB of
+lists, tables and code would take seconds and freeze the screen meanwhile.
 """
 
 
