@@ -121,6 +121,13 @@ async def test_m_switches_both_panes_between_rendered_and_raw(tmp_path: Path) ->
         assert isinstance(left.view, MarkdownView) and isinstance(right.view, MarkdownView)
         await pilot.press("c")
         assert app.clipboard == "**bold** text"
+        await pilot.press("s", "m")  # one pane: the hidden one follows once shown again
+        await settle(pilot)
+        assert isinstance(left.view, RunText) and not right.display
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(right.view, RunText) and right.view.text == "**bold** text"
+        assert str(right.border_subtitle) == "raw text"
         assert "Review: Rendered/Raw" in {c.name for c in screen_commands(screen)}
         assert ("ReviewScreen", "m", "Rendered/Raw") in binding_rows(screen)
 

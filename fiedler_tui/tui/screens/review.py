@@ -187,6 +187,8 @@ class ReviewScreen(Screen[None]):
         """Outputs as rendered Markdown (those not too large), else as raw text; both panes."""
         self.shown = [0, 1 if len(self.aliases) > 1 else 0]
         self._syncing = False
+        self._right_stale = False
+        """The hidden right pane was not updated (rendering it would be wasted until shown)."""
         self._synced_views: weakref.WeakSet[Widget] = weakref.WeakSet()
 
     @classmethod
@@ -299,6 +301,9 @@ class ReviewScreen(Screen[None]):
             await panes[0].show("no models", "", rendered=self.rendered)
             return
         for side in sides:
+            if side and not self.split:
+                self._right_stale = True
+                continue
             alias = self.aliases[self.shown[side]]
             pending = self._load_from_disk and alias not in self.texts
             text = "(reading…)" if pending else self.texts.get(alias, "")
@@ -350,12 +355,15 @@ class ReviewScreen(Screen[None]):
     async def action_previous_output(self) -> None:
         await self._step(-1)
 
-    def action_toggle_split(self) -> None:
+    async def action_toggle_split(self) -> None:
         self.split = not self.split
         left, right = self._panes()
         right.display = self.split
         if not self.split:
             left.view.focus()
+        elif self._right_stale:
+            self._right_stale = False
+            await self._show_panes((1,))
 
     async def action_toggle_markdown(self) -> None:
         self.rendered = not self.rendered
