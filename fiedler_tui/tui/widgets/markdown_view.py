@@ -38,7 +38,7 @@ MARKDOWN_MAX_BLOCKS = 40
 
 Textual's Markdown widget builds a widget or more per block, and that is what rendering costs:
 3-5 ms a block on the project's machine (``bench/review_markdown.py``), so 40 blocks open in
-about 150 ms (paragraphs) to 250 ms (lists, tables, code) whatever their length, while 16 KB of
+about 160 ms (paragraphs) to 300 ms (lists, tables, code) whatever their length, while 16 KB of
 lists, tables and code would take seconds and freeze the screen meanwhile.
 """
 
@@ -101,7 +101,8 @@ class SafeMarkdown(Markdown):
         """Say where a clicked link points; never open it (Markdown's own handler is skipped)."""
         event.prevent_default()
         event.stop()
-        self.notify(f"Link: {event.href}", title="Link not opened", markup=False)
+        # The address is percent-decoded by Textual, so it may hold control characters again.
+        self.notify(strip_controls(f"Link: {event.href}"), title="Link not opened", markup=False)
 
 
 class MarkdownView(VerticalScroll, can_focus=True):
