@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import platform
@@ -57,6 +58,10 @@ from fiedler_tui.core.simulator import (  # noqa: E402
 KINDS = ("openai", "anthropic", "gemini", "openai-compatible")
 PANES = 8
 LAG_TICK_S = 0.010
+STALL_S = 0.050
+"""Lag samples this long count as stalls (the p99 target)."""
+GC_SHOWN_S = 0.010
+"""Collections this long are matched against stalls."""
 SAMPLE_EVERY_S = 0.25
 
 
@@ -100,9 +105,21 @@ class Probe:
 
     def __init__(self) -> None:
         self.lags: list[float] = []
+        self.stalls: list[tuple[float, float]] = []
+        """(end, length) of each lag sample over STALL_S: what the p99 is made of."""
+        self.gc_pauses: list[tuple[int, float, float]] = []
+        """(generation, end, length) of each garbage collection while the probe ran."""
         self.samples: list[tuple[float, float, int]] = []
         self.chars = 0
         self._task: asyncio.Task[None] | None = None
+        self._gc_start = 0.0
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        now = time.perf_counter()
+        if phase == "start":
+            self._gc_start = now
+        else:
+            self.gc_pauses.append((info["generation"], now, now - self._gc_start))
 
     async def _run(self) -> None:
         last_sample = 0.0
@@ -110,17 +127,23 @@ class Probe:
             before = time.perf_counter()
             await asyncio.sleep(LAG_TICK_S)
             now = time.perf_counter()
-            self.lags.append(now - before - LAG_TICK_S)
+            lag = now - before - LAG_TICK_S
+            self.lags.append(lag)
+            if lag >= STALL_S:
+                self.stalls.append((now, lag))
             if now - last_sample >= SAMPLE_EVERY_S:
                 self.samples.append((now, time.process_time(), self.chars))
                 last_sample = now
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())
+        gc.callbacks.append(self._on_gc)
 
     def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
+        if self._on_gc in gc.callbacks:
+            gc.callbacks.remove(self._on_gc)
         self.samples.append((time.perf_counter(), time.process_time(), self.chars))
 
 
@@ -176,6 +199,12 @@ def figures(probe: Probe, session: SendSession, cpu_s: float, wall_s: float) -> 
             q_tokens = (b[2] - a[2]) * per_char
             quarters.append((b[1] - a[1]) / q_tokens * 1000 if q_tokens else float("nan"))
     lags = sorted(probe.lags) or [0.0]
+    long_gcs = [(g, end, length) for g, end, length in probe.gc_pauses if length >= GC_SHOWN_S]
+    # A stall "is" a collection when a collection of at least GC_SHOWN_S ended inside it.
+    gc_stalls = sum(
+        any(stall_end - stall - LAG_TICK_S <= gc_end <= stall_end for _, gc_end, _ in long_gcs)
+        for stall_end, stall in probe.stalls
+    )
     return {
         "tokens": tokens,
         "statuses": statuses,
@@ -186,6 +215,13 @@ def figures(probe: Probe, session: SendSession, cpu_s: float, wall_s: float) -> 
         "lag_p50_ms": statistics.median(lags) * 1000,
         "lag_p99_ms": lags[min(len(lags) - 1, int(len(lags) * 0.99))] * 1000,
         "lag_max_ms": lags[-1] * 1000,
+        "stalls": len(probe.stalls),
+        "gc_stalls": gc_stalls,
+        "gc_max_ms": {  # string keys: the figures come back from the child as JSON
+            str(gen): 1000 * max((ln for g, _, ln in probe.gc_pauses if g == gen), default=0.0)
+            for gen in (0, 1, 2)
+        },
+        "gc_count": {str(gen): sum(g == gen for g, _, _ in probe.gc_pauses) for gen in (0, 1, 2)},
         "rss_mb": rss_mb(),
     }
 
@@ -311,6 +347,13 @@ def show(label: str, f: dict[str, Any]) -> None:
     print(
         f"        loop lag p50 {f['lag_p50_ms']:5.2f} ms  p99 {f['lag_p99_ms']:6.2f} ms"
         f"  max {f['lag_max_ms']:6.1f} ms  rss {f['rss_mb']:.0f} MB  statuses {f['statuses']}"
+    )
+    gcs = "  ".join(
+        f"gen{gen} {f['gc_count'][gen]}x max {f['gc_max_ms'][gen]:.0f} ms" for gen in "012"
+    )
+    print(
+        f"        stalls >= {STALL_S * 1000:.0f} ms: {f['stalls']}"
+        f" ({f['gc_stalls']} with a collection >= {GC_SHOWN_S * 1000:.0f} ms in them)  gc: {gcs}"
     )
 
 
