@@ -10,6 +10,8 @@ default anyio backend; everything above the connections is httpx's own.
 
 from __future__ import annotations
 
+import ssl
+
 import httpcore2
 import httpx2 as httpx
 
@@ -22,10 +24,15 @@ DEFAULT_MAX_KEEPALIVE = 16
 
 
 class StreamingTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport (no proxy, HTTP/1.1) on the asyncio network backend."""
+    """httpx's transport (no proxy, HTTP/1.1) on the asyncio network backend.
 
-    def __init__(self, *, limits: httpx.Limits) -> None:
-        ssl_context = httpx.create_ssl_context(trust_env=False)  # built once (it is slow)
+    ``ssl_context``: trust these CAs instead of the default store (tests, private CAs); by
+    default the system's store as httpx builds it.
+    """
+
+    def __init__(self, *, limits: httpx.Limits, ssl_context: ssl.SSLContext | None = None) -> None:
+        if ssl_context is None:
+            ssl_context = httpx.create_ssl_context(trust_env=False)  # built once (it is slow)
         super().__init__(verify=ssl_context, limits=limits, trust_env=False)
         self._pool = httpcore2.AsyncConnectionPool(
             ssl_context=ssl_context,
@@ -42,12 +49,16 @@ def make_async_client(
     read_timeout_s: float = DEFAULT_READ_TIMEOUT_S,
     max_connections: int = DEFAULT_MAX_CONNECTIONS,
     max_keepalive: int = DEFAULT_MAX_KEEPALIVE,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> httpx.AsyncClient:
-    """Build the shared client with explicit timeouts and limits (never httpx's 5 s default)."""
+    """Build the shared client with explicit timeouts and limits (never httpx's 5 s default).
+
+    ``ssl_context``: trust these CAs instead of the default store (tests, private CAs).
+    """
     limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_keepalive)
     return httpx.AsyncClient(
         timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s, pool=connect_timeout_s),
-        transport=StreamingTransport(limits=limits),
+        transport=StreamingTransport(limits=limits, ssl_context=ssl_context),
         follow_redirects=False,
         trust_env=False,
     )

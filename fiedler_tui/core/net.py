@@ -235,7 +235,9 @@ class AsyncioStream(AsyncNetworkStream):
             except TimeoutError as exc:
                 raise ConnectTimeout(str(exc)) from exc
             except OSError as exc:  # ssl.SSLError included
-                raise ConnectError(str(exc)) from exc
+                # A close during the handshake is a bare ConnectionResetError (no text).
+                detail = str(exc) or f"TLS handshake failed ({type(exc).__name__})"
+                raise ConnectError(detail) from exc
             if transport is None:  # pragma: no cover (only without a protocol)
                 raise ConnectError("TLS could not be started")
         except BaseException:
