@@ -1,7 +1,8 @@
 """Review: a run's outputs, one at a time or two side by side (scrolling together), its summary.
 
-Outputs are rendered as Markdown when they are small enough (``OutputPane.markdown_limit``), else
-shown as plain text; ``m`` switches both panes between the two for as long as the screen is open.
+Outputs are rendered as Markdown when they are small enough to render quickly (the limits are
+``OutputPane.markdown_limit`` and ``block_limit``), else shown as plain text; ``m`` switches both
+panes between the two for as long as the screen is open.
 
 Built from a saved run (:meth:`ReviewScreen.from_saved`: outputs are read from the run folder in
 a thread worker) or from memory (``ReviewScreen(summary, texts)``: a live session, or a run made
