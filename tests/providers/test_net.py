@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from itertools import accumulate
 
 import httpcore2
 import pytest
@@ -60,3 +61,35 @@ async def test_refused_connection_is_a_connect_error() -> None:
     await server.wait_closed()
     with pytest.raises(httpcore2.ConnectError):
         await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=2.0)
+
+
+async def test_a_trickle_is_read_in_batches_and_nothing_is_lost() -> None:
+    writes = [b"tok%03d " % i for i in range(100)]
+    bulk = bytes(range(256)) * 1000
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for piece in writes:  # a token stream: a few bytes a write, about 1 ms apart
+            writer.write(piece)
+            await writer.drain()
+            await asyncio.sleep(0.001)
+        writer.write(bulk)  # then a transfer: read in full-size pieces, never held back
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        stream = await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=2.0)
+        sizes: list[int] = []
+        received = bytearray()
+        while data := await stream.read(65536, timeout=5.0):
+            sizes.append(len(data))
+            received += data
+        await stream.aclose()
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert bytes(received) == b"".join(writes) + bulk
+    trickle_reads = next(i for i, total in enumerate(accumulate(sizes)) if total >= 800) + 1
+    # 100 writes over at least 100 ms, read at most once per 20 ms (plus the first read).
+    assert trickle_reads <= 25, sizes
