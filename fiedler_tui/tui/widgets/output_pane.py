@@ -4,8 +4,8 @@ Markdown (:class:`MarkdownView`) is the default for outputs of at most
 :attr:`OutputPane.markdown_limit` bytes and :attr:`OutputPane.block_limit` Markdown blocks (what
 rendering costs). Larger outputs, or any output when the reader asks for raw text, go in a
 :class:`RunText` (line API: only visible rows are drawn), so an output of megabytes opens,
-scrolls and re-wraps without stalling the app. The border subtitle says which view is shown and, for a large output,
-why it is not rendered.
+scrolls and re-wraps without stalling the app. The border subtitle says which view is shown
+and, for a large output, why it is not rendered.
 """
 
 from __future__ import annotations
