@@ -275,7 +275,7 @@ class ComposeScreen(Screen[None]):
 
     @property
     def aliases(self) -> tuple[str, ...]:
-        if not self.host.config_ready:
+        if not self._models_listed:
             return ()
         chosen = set(self.query_one("#models", SelectionList).selected)
         return tuple(name for name in self.host.config.models if name in chosen)
@@ -339,7 +339,7 @@ class ComposeScreen(Screen[None]):
         if key == self._requested and self.result_key != key:
             return  # that very preview is already running
         self._requested = key
-        if self.result_key == key or not self.host.config_ready:
+        if self.result_key == key or not self._models_listed:
             self._show_blockers()
             return
         config = self.host.config
@@ -414,7 +414,7 @@ class ComposeScreen(Screen[None]):
     def send_problems(self) -> list[str]:
         """Why the current state cannot be sent (empty when it can)."""
         problems: list[str] = []
-        if not self.host.config_ready:
+        if not self._models_listed:
             problems.append("the demo's models are still starting")
         elif not self.aliases:
             problems.append("no model selected")
