@@ -70,7 +70,8 @@ def run_screen_app() -> None:
             self.run_worker(self._open_run_screen())
 
         async def _open_run_screen(self) -> None:
-            await self.wait_for_config()  # the demo starts after the first frame
+            if await self.wait_for_config() is None:  # the demo starts after the first frame
+                raise SystemExit(self.config_problem)
             demo = self._demo_env
             assert demo is not None
             aliases = [m.name for m in demo.models]

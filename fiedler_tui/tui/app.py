@@ -68,6 +68,8 @@ class FiedlerApp(App[None]):
         self._config_ready = asyncio.Event()
         if config is not None:
             self._config_ready.set()
+        self.config_problem: str | None = None
+        """Why there is no config (the demo's simulator did not start), or None."""
         self._keystore = keystore
         self._keystore_lock = threading.Lock()
         self._demo_env: DemoEnvironment | None = None
@@ -91,14 +93,15 @@ class FiedlerApp(App[None]):
     def config_ready(self) -> bool:
         return self._config is not None
 
-    async def wait_for_config(self) -> Config:
-        """The config, once there is one (at once, except while the demo starts).
+    async def wait_for_config(self) -> Config | None:
+        """The config, once there is one (at once, except while the demo starts); None if the
+        demo could not start (:attr:`config_problem` says why).
 
         The demo starts after the first frame: await this in a worker, not in a handler the
         app must finish first (such as ``on_mount``).
         """
         await self._config_ready.wait()
-        return self.config
+        return self._config
 
     @property
     def keystore(self) -> KeyStore:
@@ -152,12 +155,9 @@ class FiedlerApp(App[None]):
             await env.__aenter__()
         except Exception as exc:  # e.g. no free loopback port: say so, keep the app open
             log.exception("the demo simulator did not start")
-            self.notify(
-                f"the demo's simulated models could not start: {type(exc).__name__}: {exc}",
-                title="Demo",
-                severity="error",
-                timeout=30,
-            )
+            self.config_problem = f"the demo's models could not start: {type(exc).__name__}: {exc}"
+            self.notify(self.config_problem, title="Demo", severity="error", timeout=30)
+            self._config_ready.set()
             return
         self._demo_env = env
         self._config = env.config
@@ -261,7 +261,8 @@ class FiedlerApp(App[None]):
         from fiedler_tui.tui.screens.keys import KeysScreen
 
         if not self.config_ready:
-            self.notify("the demo's models are still starting", severity="warning")
+            problem = self.config_problem or "the demo's models are still starting"
+            self.notify(problem, severity="warning")
         elif not isinstance(self.screen, KeysScreen):
             self.push_screen(KeysScreen(self.config, self.keystore))
 

@@ -244,6 +244,10 @@ class ComposeScreen(Screen[None]):
         """The demo's models arrive once its simulator runs: list them, then preview."""
         config = await self.host.wait_for_config()
         models = self.query_one("#models", SelectionList)
+        if config is None:
+            models.border_subtitle = "demo not started"
+            self._show_blockers()
+            return
         models.add_options(self._model_options(config))
         models.border_subtitle = ""
         self._models_listed = True
@@ -415,7 +419,7 @@ class ComposeScreen(Screen[None]):
         """Why the current state cannot be sent (empty when it can)."""
         problems: list[str] = []
         if not self._models_listed:
-            problems.append("the demo's models are still starting")
+            problems.append(self.host.config_problem or "the demo's models are still starting")
         elif not self.aliases:
             problems.append("no model selected")
         if not self.prompt.strip():
