@@ -104,3 +104,23 @@ def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"fiedler {__version__}"
+
+
+def test_every_subcommand_names_a_handler_that_exists() -> None:
+    """Handlers are named as strings (their modules load only when they run): resolve them all."""
+    import argparse
+
+    from fiedler_tui.cli import build_parser, load_handler
+
+    def handlers(parser: argparse.ArgumentParser) -> list[str]:
+        found = [str(parser.get_default("handler"))] if parser.get_default("handler") else []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    found += handlers(sub)
+        return found
+
+    names = handlers(build_parser())
+    assert len(names) == 9  # models, doctor, keys x3, dry-run, send, runs (list, show)
+    for name in names:
+        assert callable(load_handler(name)), name
