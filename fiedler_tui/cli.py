@@ -50,12 +50,18 @@ def load_handler(name: str) -> Handler:
 
 def run_app(ctx: CommandContext, *, demo: bool) -> int:
     """Open the terminal UI (imported here: the headless commands never load Textual)."""
-    from fiedler_tui.tui.app import FiedlerApp
+    from fiedler_tui.tui import startup_gc
 
-    # The demo makes its own config on mount; it must not depend on the user's models.yaml.
-    config = None if demo else ctx.config
-    app = FiedlerApp(settings=ctx.settings, config=config, demo=demo)
-    app.run()
+    startup_gc.pause()  # until the first frame: see startup_gc
+    try:
+        from fiedler_tui.tui.app import FiedlerApp
+
+        # The demo makes its own config on mount; it must not depend on the user's models.yaml.
+        config = None if demo else ctx.config
+        app = FiedlerApp(settings=ctx.settings, config=config, demo=demo)
+        app.run()
+    finally:
+        startup_gc.resume()  # if the app ended before its first frame
     return int(app.return_code or 0)
 
 

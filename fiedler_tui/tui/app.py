@@ -7,7 +7,7 @@ import importlib
 import logging
 import threading
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from fiedler_tui.core.settings import Settings
+from fiedler_tui.tui import startup_gc
 from fiedler_tui.tui.preferences import Preferences
 from fiedler_tui.tui.safe_text import strip_controls
 from fiedler_tui.tui.screens.compose import ComposeScreen
@@ -74,7 +75,7 @@ class FiedlerApp(App[None]):
         self._keystore_lock = threading.Lock()
         self._demo_env: DemoEnvironment | None = None
         self._start_screen = start_screen
-        self._theme_failures: list[str] = []
+        self._theme_failures = self._install_themes()
         self._theme_to_save: str | None = None
         self._preferences_lock = threading.Lock()
         self._launching = False
@@ -116,17 +117,28 @@ class FiedlerApp(App[None]):
     # ---- start and stop ----------------------------------------------------------------------
 
     async def on_mount(self) -> None:
-        self._install_themes()
+        if self._theme_failures:
+            self.notify(
+                "\n".join(self._theme_failures),
+                title="Some theme files were skipped",
+                severity="warning",
+                timeout=15,
+            )
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.demo:
             self.sub_title = DEMO_SUBTITLE
             self.notify(DEMO_SUBTITLE, title="Demo", timeout=8)
-        if self._start_screen:
-            await self.push_screen(ComposeScreen())
         # What the first frame does not need starts after it.
         self.call_after_refresh(self._after_first_frame)
 
+    def get_default_screen(self) -> Screen[Any]:
+        """Compose is the base screen (pushed over a blank one, it would be styled twice)."""
+        if self._start_screen:
+            return ComposeScreen()
+        return super().get_default_screen()
+
     def _after_first_frame(self) -> None:
+        startup_gc.resume()
         if self.demo:
             self._start_demo()
         self._warm_up()
@@ -214,21 +226,26 @@ class FiedlerApp(App[None]):
         self._exit_renderables.append(Text(line))
         self._close_messages_no_wait()
 
-    def _install_themes(self) -> None:
+    def _install_themes(self) -> list[str]:
+        """Register the theme files and start in the saved choice; the files that failed.
+
+        Called before the app runs, so the stylesheet is first parsed with the chosen theme's
+        colours. Setting ``App.theme`` instead would reparse and reapply all CSS before the
+        first frame (about 80 ms).
+        """
         loaded = load_themes()
         for theme in loaded.themes:
             self.register_theme(theme)
-        self._theme_failures = loaded.failures
-        if loaded.failures:
-            self.notify(
-                "\n".join(loaded.failures),
-                title="Some theme files were skipped",
-                severity="warning",
-                timeout=15,
-                markup=False,
-            )
         wanted = Preferences.load().theme or DEFAULT_THEME
-        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        name = wanted if wanted in self.available_themes else DEFAULT_THEME
+        self.set_reactive(App.theme, name)
+        # What the theme watcher would do, minus the CSS refresh (nothing is styled yet).
+        self.stylesheet.set_variables(self.get_css_variables())
+        dark = self.current_theme.dark
+        self.set_class(True, f"-theme-{name}", update=False)
+        self.set_class(dark, "-dark-mode", update=False)
+        self.set_class(not dark, "-light-mode", update=False)
+        return loaded.failures
 
     def _remember_theme(self, theme: Theme) -> None:
         if not self.settings.no_disk:

@@ -22,6 +22,7 @@ async def test_the_demo_lists_its_models_once_its_simulator_runs(tmp_path: Path)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen
         assert isinstance(screen, ComposeScreen)
+        assert app.screen_stack == [screen]  # the base screen, no blank one beneath
         config = await app.wait_for_config()
         assert config is not None, app.config_problem
         await settle(pilot)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import keyring
 import keyring.backends.fail
+from textual.color import Color
 from textual.widgets import DataTable, Input, Static
 
 from fiedler_tui.core.config.loader import load_config
 from fiedler_tui.core.keys import SERVICE, KeyStore
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.tui.app import FiedlerApp
+from fiedler_tui.tui.preferences import Preferences
 from fiedler_tui.tui.screens.help import HelpScreen
 from fiedler_tui.tui.screens.keys import ConfirmDelete, KeyInput, KeysScreen
 
@@ -105,6 +107,21 @@ async def test_theme_choice_persists_between_sessions() -> None:
     async with again.run_test() as pilot:
         await pilot.pause()
         assert again.theme == "fiedler-high-contrast"
+        # Started in it, not switched to it after the first frame: styled with its colours.
+        theme = again.current_theme
+        assert again.screen.styles.background == Color.parse(theme.background or "")
+        assert again.has_class("-theme-fiedler-high-contrast", "-dark-mode")
+        assert not again.has_class("-light-mode")
+
+
+async def test_a_light_theme_styles_the_first_frame() -> None:
+    Preferences(theme="fiedler-light").save()
+    app = make_app()
+    async with app.run_test():
+        assert app.theme == "fiedler-light"
+        assert app.screen.styles.background == Color.parse("#fafafa")
+        assert app.has_class("-theme-fiedler-light", "-light-mode")
+        assert not app.has_class("-dark-mode")
 
 
 class BrokenKeyring(MemoryKeyring):
