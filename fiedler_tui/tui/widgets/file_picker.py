@@ -15,6 +15,7 @@ import os
 import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -25,11 +26,13 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
-from fiedler_tui.core.files.ignore import GitignoreFile, GitignoreStack, builtin_ignore_reason
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.roots import AllowedRoots
-from fiedler_tui.core.files.walk import expand
 from fiedler_tui.tui.safe_text import plain
+
+if TYPE_CHECKING:
+    # Imported by the listing threads, so the first frame does not wait for the ignore rules.
+    from fiedler_tui.core.files.ignore import GitignoreStack
 
 MAX_ENTRIES_PER_FOLDER = 2000
 
@@ -46,8 +49,9 @@ class FileEntry:
     is_dir: bool
     ignored: str | None = None
     """Why folder expansion leaves this entry out, or None."""
-    gitignores: GitignoreStack = field(default_factory=GitignoreStack)
-    """For folders: the ``.gitignore`` files above it (its own is read when it is listed)."""
+    gitignores: GitignoreStack | None = None
+    """For folders: the ``.gitignore`` files above it (its own is read when it is listed);
+    None above a root."""
     listed: asyncio.Future[None] | None = field(default=None, compare=False, repr=False)
     """For folders: done once its entries are in the tree (None: listing not started)."""
 
@@ -63,14 +67,15 @@ class FolderListing:
 
 def list_folder(folder: FileEntry, roots: AllowedRoots) -> FolderListing:
     """List ``folder`` (stat only; nothing read but its ``.gitignore``). Runs in a thread."""
+    from fiedler_tui.core.files.ignore import GitignoreFile, GitignoreStack
+
     try:
         with os.scandir(folder.real) as scan:
             found = sorted(scan, key=lambda e: (not _is_dir(e), e.name))
     except OSError as exc:
         return FolderListing([], error=exc.strerror or str(exc))
-    inside = folder.gitignores.push(
-        GitignoreFile.load(folder.real, "" if folder.rel == "." else folder.rel)
-    )
+    above = folder.gitignores if folder.gitignores is not None else GitignoreStack()
+    inside = above.push(GitignoreFile.load(folder.real, "" if folder.rel == "." else folder.rel))
     entries = [_entry(folder, inside, e, roots) for e in found[:MAX_ENTRIES_PER_FOLDER]]
     return FolderListing(entries, more=max(0, len(found) - MAX_ENTRIES_PER_FOLDER))
 
@@ -78,6 +83,8 @@ def list_folder(folder: FileEntry, roots: AllowedRoots) -> FolderListing:
 def _entry(
     folder: FileEntry, gitignores: GitignoreStack, dir_entry: os.DirEntry[str], roots: AllowedRoots
 ) -> FileEntry:
+    from fiedler_tui.core.files.ignore import builtin_ignore_reason
+
     name = dir_entry.name
     rel = name if folder.rel == "." else f"{folder.rel}/{name}"
     real = os.path.realpath(dir_entry.path)
@@ -317,6 +324,8 @@ class FilePicker(Tree[FileEntry]):
 
     @work(thread=True, exclusive=True, group="file-picker-expand", exit_on_error=False)
     def _expand_folder(self, real: str) -> None:
+        from fiedler_tui.core.files.walk import expand
+
         try:
             found = expand([real], self.roots)
         except Exception as exc:  # reported here: a widget's worker errors reach no screen
