@@ -56,9 +56,9 @@ def run_app(ctx: CommandContext, *, demo: bool) -> int:
     try:
         from fiedler_tui.tui.app import FiedlerApp
 
-        # The demo makes its own config on mount; it must not depend on the user's models.yaml.
-        config = None if demo else ctx.config
-        app = FiedlerApp(settings=ctx.settings, config=config, demo=demo)
+        # The app reads models.yaml (the demo makes its own) after its first frame, and shows
+        # any problem with it.
+        app = FiedlerApp(settings=ctx.settings, config_path=ctx.config_path, demo=demo)
         app.run()
     finally:
         startup_gc.resume()  # if the app ended before its first frame

@@ -54,23 +54,24 @@ class FiedlerApp(App[None]):
         *,
         settings: Settings,
         config: Config | None = None,
+        config_path: str | None = None,
         keystore: KeyStore | None = None,
         demo: bool = False,
         start_screen: bool = True,
     ) -> None:
-        """``config`` is required unless ``demo`` (the demo makes its own once the app shows);
+        """Without ``config``, models.yaml (``config_path``, else the usual places) is read and
+        checked in a thread once the app shows; in ``demo`` mode the simulator makes one.
         ``keystore`` defaults to the keyring-then-environment store of ``settings``."""
-        if config is None and not demo:
-            raise ValueError("FiedlerApp needs a config (or demo=True)")
         super().__init__()
         self.settings = settings
         self.demo = demo
         self._config = config
+        self._config_path = config_path
         self._config_ready = asyncio.Event()
         if config is not None:
             self._config_ready.set()
         self.config_problem: str | None = None
-        """Why there is no config (the demo's simulator did not start), or None."""
+        """Why there is no config (models.yaml has problems, the demo did not start), or None."""
         self._keystore = keystore
         self._keystore_lock = threading.Lock()
         self._demo_env: DemoEnvironment | None = None
@@ -87,19 +88,26 @@ class FiedlerApp(App[None]):
     def config(self) -> Config:
         """The models.yaml in use (in demo mode: the simulator's, once it runs)."""
         if self._config is None:
-            raise RuntimeError("the demo's models are not ready yet (await wait_for_config)")
+            raise RuntimeError("the models are not ready yet (await wait_for_config)")
         return self._config
 
     @property
     def config_ready(self) -> bool:
         return self._config is not None
 
-    async def wait_for_config(self) -> Config | None:
-        """The config, once there is one (at once, except while the demo starts); None if the
-        demo could not start (:attr:`config_problem` says why).
+    @property
+    def no_config_reason(self) -> str:
+        """Why there are no models to choose from (yet)."""
+        if self.config_problem is not None:
+            return self.config_problem
+        return "the demo's models are still starting" if self.demo else "models.yaml is loading"
 
-        The demo starts after the first frame: await this in a worker, not in a handler the
-        app must finish first (such as ``on_mount``).
+    async def wait_for_config(self) -> Config | None:
+        """The config once there is one; None if there will be none (:attr:`config_problem`
+        says why).
+
+        Unless given one, the app gets its config after the first frame: await this in a
+        worker, not in a handler the app must finish first (such as ``on_mount``).
         """
         await self._config_ready.wait()
         return self._config
@@ -141,6 +149,8 @@ class FiedlerApp(App[None]):
         startup_gc.resume()
         if self.demo:
             self._start_demo()
+        elif self._config is None:
+            self._load_config()
         self._warm_up()
         if self.settings.retention_days and not self.settings.no_disk:
             self._prune_old_runs(self.settings.retention_days)
@@ -167,12 +177,33 @@ class FiedlerApp(App[None]):
             await env.__aenter__()
         except Exception as exc:  # e.g. no free loopback port: say so, keep the app open
             log.exception("the demo simulator did not start")
-            self.config_problem = f"the demo's models could not start: {type(exc).__name__}: {exc}"
-            self.notify(self.config_problem, title="Demo", severity="error", timeout=30)
-            self._config_ready.set()
+            self._no_config(f"the demo's models could not start: {type(exc).__name__}: {exc}")
             return
         self._demo_env = env
         self._config = env.config
+        self._config_ready.set()
+
+    @work(group="config", exit_on_error=False)
+    async def _load_config(self) -> None:
+        """Read and check models.yaml in a thread (pydantic and the file take ~150 ms); its
+        problems, each with file, line and field, are shown in the app."""
+        from fiedler_tui.core.errors import ConfigError
+
+        try:
+            config = await asyncio.to_thread(_read_config, self._config_path)
+        except ConfigError as exc:
+            self._no_config("\n".join(["models.yaml has problems:", *exc.lines()]))
+            return
+        except Exception as exc:  # a bug: one line here, the traceback in the log
+            log.exception("loading models.yaml failed")
+            self._no_config(f"models.yaml could not be loaded: {type(exc).__name__}: {exc}")
+            return
+        self._config = config
+        self._config_ready.set()
+
+    def _no_config(self, problem: str) -> None:
+        self.config_problem = problem
+        self.notify(problem, title="No models", severity="error", timeout=30)
         self._config_ready.set()
 
     async def on_unmount(self) -> None:
@@ -278,8 +309,7 @@ class FiedlerApp(App[None]):
         from fiedler_tui.tui.screens.keys import KeysScreen
 
         if not self.config_ready:
-            problem = self.config_problem or "the demo's models are still starting"
-            self.notify(problem, severity="warning")
+            self.notify(self.no_config_reason, severity="warning")
         elif not isinstance(self.screen, KeysScreen):
             self.push_screen(KeysScreen(self.config, self.keystore))
 
@@ -326,3 +356,10 @@ class FiedlerApp(App[None]):
         from fiedler_tui.tui.screens.run import RunScreen
 
         self.push_screen(RunScreen(launch.session))
+
+
+def _read_config(path: str | None) -> Config:
+    """models.yaml loaded and checked (runs in a thread: the loader imports pydantic)."""
+    from fiedler_tui.core.config.loader import load_config
+
+    return load_config(path)

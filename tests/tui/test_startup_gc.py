@@ -57,11 +57,13 @@ def test_pause_leaves_a_collector_someone_else_disabled_alone() -> None:
 
 
 def test_an_app_that_fails_before_its_first_frame_collects_again(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    broken = tmp_path / "models.yaml"
-    broken.write_text("providers: [\n")
-    assert cli.main(["--config", str(broken)]) == 2  # reported before the screen opens
-    assert str(broken) in capsys.readouterr().err
+    def no_terminal(self: FiedlerApp) -> None:
+        raise RuntimeError("no terminal")
+
+    monkeypatch.setattr(FiedlerApp, "run", no_terminal)
+    assert cli.main([]) == 1
+    assert "internal error: RuntimeError: no terminal" in capsys.readouterr().err
     assert gc.isenabled()
     assert not startup_gc.is_paused()

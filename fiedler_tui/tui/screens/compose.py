@@ -235,17 +235,18 @@ class ComposeScreen(Screen[None]):
         if self._models_listed:
             self.preview_now()
         else:
-            self.query_one("#models").border_subtitle = "starting…"
+            self.query_one("#models").border_subtitle = "loading…"
             self._show_blockers()
             self._models_when_ready()
 
     @work(group="config", exit_on_error=False)
     async def _models_when_ready(self) -> None:
-        """The demo's models arrive once its simulator runs: list them, then preview."""
+        """The models arrive once models.yaml is checked (or the demo's simulator runs): list
+        them, then preview."""
         config = await self.host.wait_for_config()
         models = self.query_one("#models", SelectionList)
         if config is None:
-            models.border_subtitle = "demo not started"
+            models.border_subtitle = "demo not started" if self.host.demo else "none: see below"
             self._show_blockers()
             return
         models.add_options(self._model_options(config))
@@ -419,7 +420,7 @@ class ComposeScreen(Screen[None]):
         """Why the current state cannot be sent (empty when it can)."""
         problems: list[str] = []
         if not self._models_listed:
-            problems.append(self.host.config_problem or "the demo's models are still starting")
+            problems.append(self.host.no_config_reason)
         elif not self.aliases:
             problems.append("no model selected")
         if not self.prompt.strip():
