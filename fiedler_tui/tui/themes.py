@@ -1,12 +1,17 @@
-"""Theme files (YAML) turned into ``textual.theme.Theme`` objects.
+"""Theme files (TOML) turned into ``textual.theme.Theme`` objects.
 
 Built-in themes ship in the package (``themes/`` at the top of the repository); users add their own
-as ``*.yaml`` in ``<config dir>/themes``. A broken file is collected with its reason and skipped,
+as ``*.toml`` in ``<config dir>/themes``. A broken file is collected with its reason and skipped,
 so the app can report all of them once and carry on.
+
+TOML (as for Helix's or Alacritty's themes) rather than YAML: a theme is flat, and the themes load
+before the first frame, where the standard library's ``tomllib`` (2 ms to import) beats PyYAML
+(13 ms).
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -14,15 +19,10 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 from fiedler_tui.core.locations import user_config_dir
-
-SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader when PyYAML has it (ten times faster: themes load before the first
-frame), else the pure-Python one."""
 
 STATUS_VARIABLES = (
     "model-queued",
@@ -109,17 +109,18 @@ class ThemeLoad:
 
 def _parse(text: str) -> Theme:
     try:
-        raw: Any = yaml.load(text, Loader=SafeLoader)
-    except yaml.YAMLError as exc:
-        raise ValueError(f"invalid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ValueError("a theme file must be a mapping")
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"invalid TOML: {exc}") from None
     return theme_from_mapping(raw)
 
 
 def _load_files(files: Iterable[Traversable | Path], into: ThemeLoad) -> None:
     for file in sorted(files, key=lambda f: f.name):
-        if not file.name.endswith((".yaml", ".yml")):
+        if file.name.endswith((".yaml", ".yml")):
+            into.failures.append(f"{file}: not loaded: themes are TOML files (*.toml), same keys")
+            continue
+        if not file.name.endswith(".toml"):
             continue
         try:
             into.themes.append(_parse(file.read_text("utf-8")))

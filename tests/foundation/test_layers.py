@@ -44,6 +44,6 @@ def test_packaged_data_matches_the_top_level_files() -> None:
 
     data = resources.files("fiedler_tui").joinpath("data")
     assert data.joinpath("models.yaml").read_text() == (ROOT / "models.yaml").read_text()
-    themes = sorted(p.name for p in (ROOT / "themes").iterdir() if p.suffix == ".yaml")
-    packaged = sorted(p.name for p in data.joinpath("themes").iterdir() if p.name.endswith(".yaml"))
+    themes = sorted(p.name for p in (ROOT / "themes").iterdir() if p.suffix == ".toml")
+    packaged = sorted(p.name for p in data.joinpath("themes").iterdir() if p.name.endswith(".toml"))
     assert themes == packaged and len(themes) >= 3
