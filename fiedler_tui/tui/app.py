@@ -135,7 +135,6 @@ class FiedlerApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.demo:
             self.sub_title = DEMO_SUBTITLE
-            self.notify(DEMO_SUBTITLE, title="Demo", timeout=8)
         # What the first frame does not need starts after it.
         self.call_after_refresh(self._after_first_frame)
 
@@ -148,6 +147,7 @@ class FiedlerApp(App[None]):
     def _after_first_frame(self) -> None:
         startup_gc.resume()
         if self.demo:
+            self.notify(DEMO_SUBTITLE, title="Demo", timeout=8)
             self._start_demo()
         elif self._config is None:
             self._load_config()

@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from fiedler_tui.core.locations import user_state_dir
-from fiedler_tui.core.store.private_files import atomic_write_json, make_private_dir
 
 
 @dataclass
@@ -29,7 +28,10 @@ class Preferences:
         return cls(theme=theme if isinstance(theme, str) else None)
 
     def save(self) -> None:
-        """Write owner-only; a failure to save a preference is not worth interrupting anyone."""
+        """Write owner-only; a failure to save a preference is not worth interrupting anyone.
+        (Saved from a worker thread: the writer is imported here, not before the first frame.)"""
+        from fiedler_tui.core.store.private_files import atomic_write_json, make_private_dir
+
         path = self.path()
         try:
             make_private_dir(path.parent)

@@ -27,7 +27,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.secrets.policy import SecretPolicy
-from fiedler_tui.core.store.summary import sha256_text
 from fiedler_tui.tui.safe_text import plain
 from fiedler_tui.tui.widgets.budget_table import (
     BudgetTable,
@@ -66,6 +65,8 @@ class PromptMemory:
         self._texts: OrderedDict[str, str] = OrderedDict()
 
     def remember(self, prompt: str) -> str:
+        from fiedler_tui.core.store.summary import sha256_text  # not needed for the first frame
+
         digest = sha256_text(prompt)
         self._texts[digest] = prompt
         self._texts.move_to_end(digest)
@@ -327,6 +328,8 @@ class ComposeScreen(Screen[None]):
         lines = [self._note] if self._note else []
         prompt = self.prompt
         if self._expected_sha and prompt:
+            from fiedler_tui.core.store.summary import sha256_text
+
             if sha256_text(prompt) == self._expected_sha:
                 lines.append("✓ the prompt matches the original run's prompt")
             else:
