@@ -282,6 +282,25 @@ async def test_likely_secrets_need_a_choice(project: Path) -> None:
         assert prompt_memory(app).get(sha256_text("Check the settings.")) == "Check the settings."
 
 
+async def test_the_policy_dropdown_mounts_after_the_first_frame_showing_the_policy(
+    project: Path,
+) -> None:
+    def started_with_mask() -> ComposeScreen:
+        screen = ComposeScreen()
+        screen.policy = SecretPolicy.MASK  # as if f4 came before the dropdown mounted
+        return screen
+
+    app = make_app(project, start=started_with_mask)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = compose_screen(app)
+        assert screen.query_one("#secret-policy", Select).value is SecretPolicy.MASK
+        await pilot.press("f4")  # mask -> exclude, through the mounted dropdown
+        await settle(pilot)
+        assert screen.policy is SecretPolicy.EXCLUDE
+        assert screen.query_one("#secret-policy", Select).value is SecretPolicy.EXCLUDE
+
+
 async def test_send_never_uses_a_stale_preview(project: Path) -> None:
     app = make_app(project)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -18,6 +18,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -55,6 +56,19 @@ POLICY_LABELS: dict[SecretPolicy, str] = {
     SecretPolicy.EXCLUDE: "exclude those files",
     SecretPolicy.ALLOW: "send anyway",
 }
+
+
+class PolicySelect(Select[SecretPolicy]):
+    """What to do with likely secrets; shows the screen's policy when it mounts."""
+
+    def __init__(self, *, id: str) -> None:
+        options = [(label, policy) for policy, label in POLICY_LABELS.items()]
+        super().__init__(options, value=SecretPolicy.REFUSE, allow_blank=False, id=id)
+
+    def on_mount(self) -> None:
+        policy = getattr(self.screen, "policy", None)
+        if isinstance(policy, SecretPolicy):
+            self.value = policy
 
 
 class PromptMemory:
@@ -197,12 +211,9 @@ class ComposeScreen(Screen[None]):
                 yield TextArea(self._initial_prompt, id="prompt", soft_wrap=True)
                 with Horizontal(id="policy-row"):
                     yield Static("Secrets (f4):", id="policy-label")
-                    yield Select[SecretPolicy](
-                        [(label, policy) for policy, label in POLICY_LABELS.items()],
-                        value=SecretPolicy.REFUSE,
-                        allow_blank=False,
-                        id="secret-policy",
-                    )
+                    # A Select costs ~18 ms to mount: it comes just after the first frame, in a
+                    # row of fixed height (nothing moves). f4 works meanwhile.
+                    yield Lazy(PolicySelect(id="secret-policy"))
                 with VerticalScroll(id="compose-details"):
                     yield Static(id="blockers")
                     yield Static(id="findings")
@@ -478,7 +489,8 @@ class ComposeScreen(Screen[None]):
         self.set_policy(order[(order.index(self.policy) + 1) % len(order)])
 
     def set_policy(self, policy: SecretPolicy) -> None:
-        self.query_one("#secret-policy", Select).value = policy
+        for select in self.query("#secret-policy").results(Select):
+            select.value = policy
         if policy is not self.policy:
             self.policy = policy
             self.preview_now()
