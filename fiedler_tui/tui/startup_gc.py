@@ -4,8 +4,9 @@ Starting the app (importing Textual and the screens, parsing the stylesheets, bu
 screen) allocates a few hundred thousand objects and frees almost none, yet the cyclic collector
 scans them again and again: about 40 ms of a 430 ms first frame (see "First paint" in
 ``bench/README.md``). The entry point pauses collection just before it imports the app; the app
-resumes it after its first frame and freezes (``gc.freeze``) what startup made, so the full
-collections that streaming triggers later scan only what the session made since.
+resumes it after its first frame and freezes (``gc.freeze``) what startup made, so the first full
+collections (while the user types and previews) do not scan it all again. The Run screen freezes
+for its run in the same way and thaws everything when it closes.
 
 Only the entry point pauses: an app started any other way (tests run many in one process) never
 freezes, since a frozen object that later becomes cyclic garbage is never collected.
