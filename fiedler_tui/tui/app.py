@@ -151,9 +151,16 @@ class FiedlerApp(App[None]):
             self._start_demo()
         elif self._config is None:
             self._load_config()
-        self._warm_up()
+        self._warm_up_once_configured()
         if self.settings.retention_days and not self.settings.no_disk:
             self._prune_old_runs(self.settings.retention_days)
+
+    @work(group="warm-up", exit_on_error=False)
+    async def _warm_up_once_configured(self) -> None:
+        """Warm up after the models came: both are import-heavy threads, and sharing the GIL
+        they made the models list appear about 40 ms later."""
+        await self._config_ready.wait()
+        self._warm_up()
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
