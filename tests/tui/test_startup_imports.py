@@ -1,8 +1,8 @@
 """Opening the app loads only what its first frame needs; the rest loads after it.
 
-The dry-run engine (tiktoken), the key store (keyring), the network (httpx2), the config schema
-(pydantic, in demo mode), the simulator and the Run screen are imported after the first frame,
-in workers. This test pins that, so an innocent top-level import cannot bring the slow start back
+The dry-run engine (tiktoken), the key store (keyring), the network (httpx2), models.yaml's
+loader and schema (PyYAML, pydantic), the folder-listing rules, the simulator and the Run screen
+are imported after the first frame, in workers. This test pins that, so an innocent top-level import cannot bring the slow start back
 (the figures are in bench/README.md, "First paint").
 """
 
@@ -13,6 +13,12 @@ import sys
 
 DEFERRED = (
     "pydantic",
+    "yaml",
+    "fiedler_tui.core.config.loader",
+    "fiedler_tui.core.files.ignore",
+    "fiedler_tui.core.files.walk",
+    "fiedler_tui.core.store.summary",
+    "fiedler_tui.core.store.private_files",
     "httpx2",
     "keyring",
     "tiktoken",
