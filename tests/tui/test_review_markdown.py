@@ -1,4 +1,7 @@
-"""Review: outputs rendered as Markdown (small ones), raw text (large ones, or on `m`), safely."""
+"""Review: outputs rendered as Markdown (up to the limits), raw text (larger ones, or on `m`), safely.
+
+Rendering progressively (chunk by chunk) is pinned in ``test_review_progressive.py``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.content import Content
+from textual.pilot import Pilot
 from textual.style import Style
 from textual.widgets._markdown import (
     MarkdownFence,
@@ -86,7 +90,8 @@ async def test_a_large_output_falls_back_to_raw_text_and_says_why(
 
 
 async def test_an_output_of_many_blocks_falls_back_to_raw_text(tmp_path: Path) -> None:
-    many = "\n\n".join(f"point {i}" for i in range(MARKDOWN_MAX_BLOCKS + 1))  # well under 16 KB
+    many = "\n\n".join(f"point {i}" for i in range(MARKDOWN_MAX_BLOCKS + 1))
+    assert len(many) < MARKDOWN_MAX_BYTES // 4
     texts = {"many": many}
     app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
     async with app.run_test(size=(120, 36)) as pilot:
@@ -94,7 +99,7 @@ async def test_an_output_of_many_blocks_falls_back_to_raw_text(tmp_path: Path) -
         left = pane(review(app), "left")
         assert isinstance(left.view, RunText) and left.view.text == many
         reason = (
-            f"{MARKDOWN_MAX_BLOCKS + 1} blocks, over the {MARKDOWN_MAX_BLOCKS} that render quickly"
+            f"{MARKDOWN_MAX_BLOCKS + 1:,} Markdown blocks, over the {MARKDOWN_MAX_BLOCKS:,} limit"
         )
         assert str(left.border_subtitle) == f"raw text: {reason}"
 
@@ -145,6 +150,47 @@ def click_styles(content: Content) -> list[Style]:
     return [s.style for s in content.spans if isinstance(s.style, Style) and s.style.meta]
 
 
+async def assert_inert(pilot: Pilot[None], view: MarkdownView, opened: list[str]) -> None:
+    """``HOSTILE``, rendered at the end of ``view``: literal, and no click does anything."""
+    app = pilot.app
+    paragraphs = list(view.query(MarkdownParagraph))[-4:]
+    plains = [p._content.plain for p in paragraphs]
+    assert plains == [
+        "Click [@click=app.quit]x[/] now",
+        "Visit [link=https://evil]y[/] too",
+        "Clip board red <b>html</b>",
+        "text",
+    ]
+    metas = [[s.meta for s in click_styles(p._content)] for p in paragraphs]
+    assert metas == [
+        [],  # no action from the markup
+        [{"@click": "link('https://evil')"}],  # the bare URL is a (GFM) link, nothing more
+        [],
+        [{"@click": "link('https://example.com/a%1b%5B2Jb')"}],
+    ]
+    assert not any(s.link for p in paragraphs for s in click_styles(p._content))
+    link = paragraphs[3]
+    cells = list(view.query(MarkdownTableCellContents))
+    tips = [cell.tooltip for cell in cells]
+    assert all(isinstance(tip, Content) for tip in tips)  # a string would be parsed
+    assert [tip.plain for tip in tips if isinstance(tip, Content)] == [
+        "name", "value", "[red]x[/red]", "[/]",
+    ]  # fmt: skip
+
+    view.scroll_to_widget(paragraphs[0], animate=False, top=True, immediate=True)
+    await pilot.pause()
+    await pilot.click(paragraphs[0], offset=(7, 0))  # on "[@click=app.quit]x[/]"
+    await pilot.click(paragraphs[1], offset=(7, 0))  # on "[link=https://evil]y[/]"
+    await pilot.hover(cells[2])
+    await pilot.click(link, offset=(1, 0))  # the Markdown link
+    await settle(pilot)
+    assert app.is_running and opened == []
+    notes = [(n.title, n.message) for n in app._notifications]
+    assert ("Link not opened", "Link: https://example.com/ab") in notes  # no ESC[2J
+    assert all(not n.markup for n in app._notifications)
+    assert "\x1b" not in view.text
+
+
 async def test_markup_escapes_and_links_in_rendered_output_are_inert(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -155,41 +201,9 @@ async def test_markup_escapes_and_links_in_rendered_output_are_inert(
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         view = pane(review(app), "left").view
-        assert isinstance(view, MarkdownView)
-        paragraphs = list(view.query(MarkdownParagraph))
-        plains = [p._content.plain for p in paragraphs]
-        assert plains[:4] == [
-            "Click [@click=app.quit]x[/] now",
-            "Visit [link=https://evil]y[/] too",
-            "Clip board red <b>html</b>",
-            "text",
-        ]
-        metas = [[s.meta for s in click_styles(p._content)] for p in paragraphs[:4]]
-        assert metas == [
-            [],  # no action from the markup
-            [{"@click": "link('https://evil')"}],  # the bare URL is a (GFM) link, nothing more
-            [],
-            [{"@click": "link('https://example.com/a%1b%5B2Jb')"}],
-        ]
-        assert not any(s.link for p in paragraphs for s in click_styles(p._content))
-        link = paragraphs[3]
-        cells = list(view.query(MarkdownTableCellContents))
-        tips = [cell.tooltip for cell in cells]
-        assert all(isinstance(tip, Content) for tip in tips)  # a string would be parsed
-        assert [tip.plain for tip in tips if isinstance(tip, Content)] == [
-            "name", "value", "[red]x[/red]", "[/]",
-        ]  # fmt: skip
-
-        await pilot.click(paragraphs[0], offset=(7, 0))  # on "[@click=app.quit]x[/]"
-        await pilot.click(paragraphs[1], offset=(7, 0))  # on "[link=https://evil]y[/]"
-        await pilot.hover(cells[2])
-        await pilot.click(link, offset=(1, 0))  # the Markdown link
-        await settle(pilot)
-        assert app.is_running and opened == []
-        notes = [(n.title, n.message) for n in app._notifications]
-        assert ("Link not opened", "Link: https://example.com/ab") in notes  # no ESC[2J
-        assert all(not n.markup for n in app._notifications)
-        assert "\x1b" not in view.text and view.text.startswith("Click [@click=app.quit]x[/]")
+        assert isinstance(view, MarkdownView) and not view.filling
+        await assert_inert(pilot, view, opened)
+        assert view.text.startswith("Click [@click=app.quit]x[/]")
 
 
 async def test_scroll_sync_by_fraction_between_rendered_and_raw(

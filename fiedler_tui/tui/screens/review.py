@@ -35,6 +35,7 @@ from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX
 from fiedler_tui.core.store.run_store import RunInfo
 from fiedler_tui.tui.safe_text import plain
 from fiedler_tui.tui.widgets.errors import notify_error
+from fiedler_tui.tui.widgets.markdown_view import MarkdownView
 from fiedler_tui.tui.widgets.output_pane import OutputPane
 from fiedler_tui.tui.widgets.palette import PaletteCommand, ScreenCommands
 
@@ -221,7 +222,9 @@ class ReviewScreen(Screen[None]):
         if self._load_from_disk and self.folder is not None:
             self._read_outputs(self.folder, self.records)
         await self._show_panes()
-        self.query_one("#pane-left", OutputPane).view.focus()
+        # At once, not after the queued messages (Widget.focus): the outputs read meanwhile may
+        # replace the view, and a pane passes focus on to the new view only if the old one had it.
+        self.set_focus(self.query_one("#pane-left", OutputPane).view)
 
     # ---- text ------------------------------------------------------------------------------
 
@@ -342,9 +345,12 @@ class ReviewScreen(Screen[None]):
             return
         self._syncing = True
         try:
-            target.scroll_to(
-                y=_fraction(source) * target.max_scroll_y, animate=False, immediate=True
-            )
+            if isinstance(target, MarkdownView):
+                target.place(_fraction(source))  # and again once whole, if still filling
+            else:
+                target.scroll_to(
+                    y=_fraction(source) * target.max_scroll_y, animate=False, immediate=True
+                )
         finally:
             self._syncing = False
 
