@@ -139,7 +139,7 @@ async def test_show_returns_with_the_beginning_and_fills_the_rest_later(tmp_path
 
 
 async def test_keys_while_filling_stop_the_fill_cleanly(tmp_path: Path) -> None:
-    texts = {"alpha": paragraphs(100), "beta": long_answer(4), "gamma": "# Gamma\n\nend"}
+    texts = {"alpha": paragraphs(160), "beta": long_answer(4), "gamma": "# Gamma\n\nend"}
     app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -205,7 +205,7 @@ async def test_an_output_over_the_size_limit_is_raw_text_and_says_why(tmp_path: 
 async def test_rendered_view_goes_to_the_place_once_filled_unless_scrolled(
     tmp_path: Path,
 ) -> None:
-    long = paragraphs(120)  # rendered, in 11 chunks: about 600 rows
+    long = paragraphs(200)  # rendered, in 11 chunks: about 1,000 rows
     raw = "\n".join(f"line {i}" for i in range(9_000))  # over the size limit: raw
     texts = {"alpha": long, "beta": raw}
     app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))

@@ -42,27 +42,30 @@ MARKDOWN_MAX_BYTES = 64_000
 """Largest output (UTF-8 bytes) rendered as Markdown; larger ones are shown as plain text.
 
 Also bounds the parse that precedes rendering (about 1.2 ms a KB, in a thread). 64 KB of prose
-(400 blocks) is whole in about 3 s (``bench/review_markdown.py``).
+(400 blocks) is whole in about 2 s on the project's machine (``bench/review_markdown.py``).
 """
 
-MARKDOWN_MAX_BLOCKS = 800
+MARKDOWN_MAX_BLOCKS = 600
 """Most Markdown blocks (headings, paragraphs, list items, table cells, code blocks...) rendered.
 
 Each chunk costs its own blocks plus a layout of the whole document so far (Textual lays out
 every widget of the document at each refresh), so appends get slower as the document grows and
-the time to fill it grows with its square: 760 blocks (20 KB of lists, tables and code) are whole
-in about 7 s on the project's machine, 1,200 in 16 s with stalls of over half a second.
+the time to fill it grows faster than its size. At 600 blocks (16 KB of lists, tables and code)
+the last appends block the app for about 110 ms and the document is whole in about 3 s; at 1,200
+the appends take about 190 ms and the whole 8-11 s.
 """
 
 FIRST_CHUNK_BLOCKS = 6
-"""Blocks rendered before :meth:`MarkdownView.show` returns: about a screenful, quick to open."""
+"""Blocks rendered before :meth:`MarkdownView.show` returns: about a screenful, quick to open
+(40-160 ms from ``OutputPane.show`` to the first frame, the parse included)."""
 
-CHUNK_BLOCKS = 12
+CHUNK_BLOCKS = 20
 """Blocks rendered in one go after the first chunk, one chunk between two refreshes.
 
-About 50 ms of work each while the document is small: short enough for keys to be handled
-between chunks without a noticeable delay. A top-level block is never split, so a chunk holding
-one large block (a table of a hundred rows, a long list) takes longer.
+An append and the layout after it block the app for 35-45 ms while the document is short, up to
+about 110 ms at :data:`MARKDOWN_MAX_BLOCKS`: mostly the layout of the whole document, so chunks
+of 12 blocks stalled as long and took 10-20% longer to fill it. A top-level block is never
+split, so a chunk holding one large block (a table of a hundred rows, a long list) takes longer.
 """
 
 _BLOCK_TOKENS = ("fence", "code_block", "hr")
