@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.await_complete import AwaitComplete
 from textual.widget import Widget
 from textual.widgets._markdown import (
     MarkdownBlock,
@@ -19,6 +20,7 @@ from fiedler_tui.tui.widgets.markdown_view import (
     FIRST_CHUNK_BLOCKS,
     MARKDOWN_MAX_BYTES,
     MarkdownView,
+    SafeMarkdown,
     markdown_parser,
     plan_markdown,
 )
@@ -170,6 +172,38 @@ async def test_keys_while_filling_stop_the_fill_cleanly(tmp_path: Path) -> None:
         assert view.text == "# Gamma\n\nend"
         assert [b._content.plain for b in top_level_blocks(view)] == ["Gamma", "end"]
         assert str(left.border_subtitle) == "Markdown"
+
+
+async def test_a_chunk_that_fails_to_render_is_a_notification_not_an_exit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = {"alpha": paragraphs(160)}
+    real_append = SafeMarkdown.append
+    calls = 0
+
+    def append(self: SafeMarkdown, markdown: str) -> AwaitComplete:
+        nonlocal calls
+        calls += 1
+        if calls == 3:  # the first chunk renders, the second too, the third fails
+            raise ValueError("broken block")
+        return real_append(self, markdown)
+
+    monkeypatch.setattr(SafeMarkdown, "append", append)
+    app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        left = pane(review(app), "left")
+        view = left.view
+        assert isinstance(view, MarkdownView)
+        await view.wait_filled()
+        await settle(pilot)
+        assert app.is_running and not view.filling
+        assert str(left.border_subtitle) == "Markdown (incomplete: m for raw text)"
+        [note] = [n for n in app._notifications if n.title == "Markdown"]
+        assert "ValueError: broken block" in note.message and note.severity == "warning"
+        await pilot.press("m")  # the whole output, as raw text
+        await settle(pilot)
+        assert isinstance(left.view, RunText) and left.view.text == texts["alpha"]
 
 
 async def test_hostile_content_in_a_later_chunk_is_inert(

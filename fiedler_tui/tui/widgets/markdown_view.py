@@ -20,6 +20,7 @@ outputs over :data:`MARKDOWN_MAX_BYTES` or :data:`MARKDOWN_MAX_BLOCKS` as plain 
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -37,6 +38,8 @@ from textual.widgets._markdown import (
 )
 
 from fiedler_tui.tui.safe_text import strip_controls
+
+log = logging.getLogger(__name__)
 
 MARKDOWN_MAX_BYTES = 64_000
 """Largest output (UTF-8 bytes) rendered as Markdown; larger ones are shown as plain text.
@@ -209,11 +212,12 @@ class MarkdownView(VerticalScroll, can_focus=True):
     """
 
     class Filled(Message):
-        """Every chunk of the view's text is rendered."""
+        """The fill ended: every chunk is rendered, or (``complete`` False) one failed."""
 
-        def __init__(self, view: MarkdownView) -> None:
+        def __init__(self, view: MarkdownView, *, complete: bool = True) -> None:
             super().__init__()
             self.view = view
+            self.complete = complete
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -266,18 +270,33 @@ class MarkdownView(VerticalScroll, can_focus=True):
         await markdown.append(first)
         if rest:
             self._filled = asyncio.Event()
-            self.run_worker(self._fill(markdown, rest, self._filled), group="markdown-fill")
+            self.run_worker(
+                self._fill(markdown, rest, self._filled), group="markdown-fill", exit_on_error=False
+            )
 
     async def _fill(self, markdown: SafeMarkdown, chunks: list[str], filled: asyncio.Event) -> None:
         """Append ``chunks`` one per refresh, so the app handles keys and repaints between.
 
-        An error here is a bug, reported as any other in the app (the worker's default); the
-        worker is cancelled when the view is removed, which is not an error.
+        The worker is cancelled when the view is removed, which is not an error. A chunk that
+        fails to render (a bug, here or in Textual) stops the fill with a notification and the
+        traceback in the log: the rest of the output is a key away as raw text, and the app,
+        which holds the other outputs, stays up.
         """
         try:
             for chunk in chunks:
                 await self.wait_for_refresh()
-                await markdown.append(chunk)
+                try:
+                    await markdown.append(chunk)
+                except Exception as exc:
+                    log.exception("rendering a Markdown chunk failed")
+                    self.notify(
+                        f"the rest of this output could not be rendered ({type(exc).__name__}: "
+                        f"{exc}); m shows it as raw text",
+                        title="Markdown",
+                        severity="warning",
+                    )
+                    self.post_message(self.Filled(self, complete=False))
+                    return
             await self.wait_for_refresh()  # laid out: the scroll range is known
             if self._place_at is not None:
                 self._scroll_to_fraction(self._place_at)

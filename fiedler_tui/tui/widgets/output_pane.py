@@ -123,10 +123,11 @@ class OutputPane(Vertical):
         return plan, ""
 
     def on_markdown_view_filled(self, message: MarkdownView.Filled) -> None:
-        """The Markdown view is whole: the subtitle stops saying it is rendering."""
+        """The Markdown view's fill ended: the subtitle stops saying it is rendering."""
         message.stop()
         if message.view.parent is self:  # not a view replaced meanwhile
-            self.border_subtitle = plain("Markdown")
+            done = "Markdown" if message.complete else "Markdown (incomplete: m for raw text)"
+            self.border_subtitle = plain(done)
 
     @staticmethod
     def _fill(view: RunText, text: str, at: float) -> None:
