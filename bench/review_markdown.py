@@ -14,8 +14,10 @@ medians of ``--repeat`` runs:
   task sleeping 2 ms in a loop records how late it wakes), i.e. how long keys and repaints wait;
 - ``gc``: the longest full (generation 2) garbage collection meanwhile, often the longest stall;
   as the app does after its first frame, what exists when the bench starts is frozen
-  (``gc.freeze``) so collections scan only what was made since; ``--no-gc`` turns the collector
-  off while measuring (not how the app runs: to tell rendering stalls from collections);
+  (``gc.freeze``) so collections scan only what was made since, and as the Review screen does
+  while shown the first-generation threshold is raised (``CollectorTuning``; ``--no-gc-tuning``
+  leaves it at the default); ``--no-gc`` turns the collector off while measuring (not how the
+  app runs: to tell rendering stalls from collections);
 - ``whole``: from the call until the view is whole (the last chunk appended and laid out);
 - ``blocks``: the Markdown blocks the pane counts against its limit; ``chunks``: how many pieces
   the text is rendered in (``--first`` blocks, then ``--budget`` blocks each: by default
@@ -23,7 +25,7 @@ medians of ``--repeat`` runs:
 - ``widgets``: how many widgets the rendered document has.
 
 Usage: ``.venv/bin/python bench/review_markdown.py [--sizes 1,4,10,16,32,64] [--repeat 3]
-[--prose] [--views markdown,raw] [--budget 12] [--first 6] [--no-gc]``.
+[--prose] [--views markdown,raw] [--budget 12] [--first 6] [--no-gc] [--no-gc-tuning]``.
 Figures only; nothing is asserted.
 """
 
@@ -43,6 +45,7 @@ from functools import partial
 import textual
 from textual.app import App, ComposeResult
 
+from fiedler_tui.tui.collector_tuning import CollectorTuning
 from fiedler_tui.tui.widgets import markdown_view
 from fiedler_tui.tui.widgets.markdown_view import MarkdownView, plan_markdown
 from fiedler_tui.tui.widgets.output_pane import OutputPane
@@ -159,7 +162,12 @@ async def measure(app: App[None], pane: OutputPane, show: Callable[[], Awaitable
 
 
 async def run(
-    sizes: list[int], repeat: int, only_prose: bool, views: list[str], collect: bool = True
+    sizes: list[int],
+    repeat: int,
+    only_prose: bool,
+    views: list[str],
+    collect: bool = True,
+    tune: bool = True,
 ) -> None:
     app = Bench()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -168,6 +176,10 @@ async def run(
         # not scanned by every full collection.
         gc.collect()
         gc.freeze()
+        # And as the Review screen does while it is shown, unless --no-gc-tuning.
+        tuning = CollectorTuning()
+        if tune:
+            tuning.start()
         pane = app.query_one(OutputPane)
         pane.markdown_limit = pane.block_limit = 10**9  # render every size, to measure it
         print(
@@ -216,6 +228,9 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=markdown_view.CHUNK_BLOCKS)
     parser.add_argument("--first", type=int, default=markdown_view.FIRST_CHUNK_BLOCKS)
     parser.add_argument("--no-gc", action="store_true", help="no garbage collection meanwhile")
+    parser.add_argument(
+        "--no-gc-tuning", action="store_true", help="ReviewScreen.TUNE_GC off (for comparison)"
+    )
     args = parser.parse_args()
     markdown_view.CHUNK_BLOCKS = args.budget
     markdown_view.FIRST_CHUNK_BLOCKS = args.first
@@ -225,7 +240,16 @@ def main() -> None:
         f"{args.budget} blocks"
     )
     sizes = [int(s) for s in args.sizes.split(",")]
-    asyncio.run(run(sizes, args.repeat, args.prose, args.views.split(","), not args.no_gc))
+    asyncio.run(
+        run(
+            sizes,
+            args.repeat,
+            args.prose,
+            args.views.split(","),
+            collect=not args.no_gc,
+            tune=not args.no_gc_tuning,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ by how many network reads arrive.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable
 from functools import partial
@@ -27,6 +26,7 @@ from textual.widgets import Footer, Static
 from fiedler_tui.core.errors import FiedlerError
 from fiedler_tui.core.runner import Failed, RunEvent, TextDelta
 from fiedler_tui.core.send import SendSession
+from fiedler_tui.tui.collector_tuning import CollectorTuning
 from fiedler_tui.tui.safe_text import plain, strip_controls
 from fiedler_tui.tui.widgets.run_pane import RunPane, error_line
 
@@ -49,9 +49,9 @@ class RunScreen(Screen[None]):
     MAX_SKIP: ClassVar[int] = 6
     """Panes not looked at are drawn at least every this many ticks."""
     TUNE_GC: ClassVar[bool] = True
-    """While the screen is up, leave the objects that exist when it opens out of collections and
-    collect less often: drawing streams allocates many short-lived objects, and full collections
-    over everything the app holds otherwise stall the event loop for 100 ms or more."""
+    """Collect less while the screen is up (:class:`CollectorTuning`): drawing streams allocates
+    many short-lived objects, and full collections over everything the app holds otherwise stall
+    the event loop for 100 ms or more."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "c",
@@ -117,7 +117,7 @@ class RunScreen(Screen[None]):
         self._problem: str | None = None
         self._timer: Timer | None = None
         self._tick = 0
-        self._gc_thresholds: tuple[int, int, int] | None = None
+        self._collector = CollectorTuning()
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -146,17 +146,12 @@ class RunScreen(Screen[None]):
             panes[0].body.focus()
         self._timer = self.set_interval(1 / self.FLUSH_HZ, self._flush)
         if self.TUNE_GC:
-            self._gc_thresholds = gc.get_threshold()
-            gc.freeze()
-            gc.set_threshold(max(self._gc_thresholds[0], 10_000), *self._gc_thresholds[1:])
+            self._collector.start()
         # Start sending after the first frame: opening the HTTP client (TLS setup) takes a while.
         self.call_after_refresh(self._run)
 
     def on_unmount(self) -> None:
-        if self._gc_thresholds is not None:
-            gc.set_threshold(*self._gc_thresholds)
-            gc.unfreeze()
-            self._gc_thresholds = None
+        self._collector.stop()
 
     # -- public --------------------------------------------------------------------------------
 
