@@ -11,32 +11,49 @@ of collections) and raises the first-generation threshold; both are undone when 
 from __future__ import annotations
 
 import gc
+from typing import ClassVar
 
 FIRST_GENERATION_THRESHOLD = 10_000
 """Allocations between two young collections while tuned (CPython's default is 700)."""
 
 
 class CollectorTuning:
-    """Started when a screen mounts, stopped when it unmounts; stopping twice is harmless."""
+    """Started when a screen mounts, stopped when it unmounts; stopping twice is harmless.
+
+    Screens can overlap (the Run screen is still unmounting while Review mounts), so the tuning
+    is shared: the first start saves and raises the threshold, every start freezes what exists
+    by then, and only the last stop restores the threshold and thaws.
+    """
+
+    _active: ClassVar[int] = 0
+    _saved: ClassVar[tuple[int, int, int] | None] = None
 
     def __init__(self) -> None:
-        self._saved: tuple[int, int, int] | None = None
+        self._started = False
 
     @property
     def active(self) -> bool:
-        return self._saved is not None
+        return self._started
 
     def start(self) -> None:
-        if self._saved is not None:
+        if self._started:
             return
-        self._saved = gc.get_threshold()
+        self._started = True
+        cls = CollectorTuning
+        if cls._active == 0:
+            cls._saved = gc.get_threshold()
+            first, *older = cls._saved
+            gc.set_threshold(max(first, FIRST_GENERATION_THRESHOLD), *older)
+        cls._active += 1
         gc.freeze()
-        first, *older = self._saved
-        gc.set_threshold(max(first, FIRST_GENERATION_THRESHOLD), *older)
 
     def stop(self) -> None:
-        if self._saved is None:
+        if not self._started:
             return
-        gc.set_threshold(*self._saved)
-        gc.unfreeze()
-        self._saved = None
+        self._started = False
+        cls = CollectorTuning
+        cls._active -= 1
+        if cls._active == 0 and cls._saved is not None:
+            gc.set_threshold(*cls._saved)
+            gc.unfreeze()
+            cls._saved = None

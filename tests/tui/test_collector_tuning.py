@@ -36,6 +36,18 @@ def test_start_freezes_and_raises_the_threshold_stop_undoes_both() -> None:
     assert gc.get_threshold() == before
 
 
+def test_overlapping_screens_share_one_tuning() -> None:
+    before = gc.get_threshold()
+    leaving, arriving = CollectorTuning(), CollectorTuning()
+    leaving.start()
+    arriving.start()  # mounts before the other has unmounted
+    leaving.stop()
+    assert gc.get_threshold()[0] == FIRST_GENERATION_THRESHOLD  # still tuned for the new one
+    assert gc.get_freeze_count() > 0
+    arriving.stop()
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
 async def test_review_collects_less_while_shown(tmp_path: Path) -> None:
     before = gc.get_threshold()
     texts = {"alpha": "# A\n\ntext", "beta": "- one\n- two\n"}
