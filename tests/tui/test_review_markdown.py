@@ -191,10 +191,9 @@ async def assert_inert(pilot: Pilot[None], view: MarkdownView, opened: list[str]
     assert "\x1b" not in view.text
 
 
-async def test_markup_escapes_and_links_in_rendered_output_are_inert(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    texts = {"alpha": HOSTILE}
+async def review_hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> str:
+    """Open ``text`` (ending with ``HOSTILE``) in Review, check it inert; the text shown."""
+    texts = {"alpha": text}
     app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
     opened: list[str] = []
     monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
@@ -203,7 +202,14 @@ async def test_markup_escapes_and_links_in_rendered_output_are_inert(
         view = pane(review(app), "left").view
         assert isinstance(view, MarkdownView) and not view.filling
         await assert_inert(pilot, view, opened)
-        assert view.text.startswith("Click [@click=app.quit]x[/]")
+        return view.text
+
+
+async def test_markup_escapes_and_links_in_rendered_output_are_inert(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = await review_hostile(tmp_path, monkeypatch, HOSTILE)
+    assert shown.startswith("Click [@click=app.quit]x[/]")
 
 
 async def test_scroll_sync_by_fraction_between_rendered_and_raw(

@@ -28,7 +28,7 @@ from fiedler_tui.tui.widgets.run_text import RunText
 
 from .test_compose import make_app, settle
 from .test_review import pane, summary
-from .test_review_markdown import HOSTILE, assert_inert, review
+from .test_review_markdown import HOSTILE, review, review_hostile
 
 SECTION = """## Finding {i}: `load()` reads the file twice
 
@@ -211,15 +211,7 @@ async def test_hostile_content_in_a_later_chunk_is_inert(
 ) -> None:
     text = paragraphs(60) + HOSTILE
     assert "Click" not in plan_markdown(text).chunks[0]
-    texts = {"alpha": text}
-    app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
-    opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        view = pane(review(app), "left").view
-        assert isinstance(view, MarkdownView) and not view.filling
-        await assert_inert(pilot, view, opened)
+    await review_hostile(tmp_path, monkeypatch, text)
 
 
 async def test_an_output_over_the_size_limit_is_raw_text_and_says_why(tmp_path: Path) -> None:
