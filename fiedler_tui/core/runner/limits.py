@@ -2,7 +2,10 @@
 tokens per minute.
 
 Slots are held for one HTTP attempt, not across retry back-off, so a model waiting to retry
-never blocks another. Acquisition order is always provider then global, so no two runs deadlock.
+never blocks another. A request first waits on its provider's rate limiters, holding nothing, so
+a provider held back by its own per-minute limit never keeps a global slot from the others; then
+it takes its provider's slot, then a global one. That order (provider then global) is the same
+for every request, so no two runs deadlock.
 """
 
 from __future__ import annotations
@@ -55,15 +58,20 @@ class Limits:
     async def slot(self, provider: str, tokens: int = 0) -> AsyncIterator[None]:
         """Hold one request slot of ``provider`` (and of the global cap).
 
+        The provider's requests-per-minute and tokens-per-minute limits are waited on first,
+        before either slot is taken: a request held back by its provider's own limit occupies
+        no slot meanwhile. Its charge is taken when the limit lets it go; it may then still wait
+        for a slot, so it never goes out earlier than the limit allows.
+
         ``tokens`` is charged against the provider's tokens-per-minute limit, capped at the limit
         itself: a request larger than a whole minute's allowance still goes out once (and the
         provider says whether it is too large) instead of waiting forever.
         """
+        rate = self._rates.get(provider)
+        if rate is not None:
+            await rate.acquire()
+        token_rate = self._token_rates.get(provider)
+        if token_rate is not None and tokens > 0:
+            await token_rate.acquire(min(tokens, token_rate.max_rate))
         async with self._providers[provider], self._global:
-            rate = self._rates.get(provider)
-            if rate is not None:
-                await rate.acquire()
-            token_rate = self._token_rates.get(provider)
-            if token_rate is not None and tokens > 0:
-                await token_rate.acquire(min(tokens, token_rate.max_rate))
             yield
