@@ -72,7 +72,7 @@ class Progress:
                 self.line(event.model, f"streaming (first token after {ttft:.2f}s)")
             case Finished(usage=usage, timings=timings):
                 rate = timings.output_tokens_per_s
-                speed = f", {rate:.0f} tok/s" if rate else ""
+                speed = f", {rate:,.0f} tok/s" if rate is not None else ", – tok/s"
                 self.line(
                     event.model,
                     f"done: {usage.output_tokens or 0:,} tokens in {timings.total_s:.1f}s{speed}",

@@ -52,7 +52,8 @@ async def test_event_order_and_timings(kind: str) -> None:
     assert timings.ttft_s is not None and timings.ttft_s >= 0.04
     assert timings.total_s >= timings.ttft_s
     assert timings.queued_s >= 0
-    assert timings.output_tokens_per_s is not None and timings.output_tokens_per_s > 0
+    # four tokens within a few milliseconds: too short a span for a tokens/s figure
+    assert timings.output_tokens_per_s is None
 
 
 async def test_gemini_thought_parts_are_skipped_and_counted_as_output() -> None:

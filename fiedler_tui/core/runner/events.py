@@ -32,7 +32,8 @@ class Timings:
     total_s: float
     """From the run's start until this model ended."""
     output_tokens_per_s: float | None
-    """Reported output tokens divided by the time from first to last token."""
+    """Reported output tokens divided by the time from first to last token; None without
+    reported usage or when that time is under ``timings.MIN_RATE_SPAN_S`` (too short to say)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

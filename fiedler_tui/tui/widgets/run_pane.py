@@ -29,6 +29,7 @@ from fiedler_tui.core.runner import (
     TextDelta,
     Usage,
 )
+from fiedler_tui.core.runner.timings import MIN_RATE_SPAN_S
 from fiedler_tui.tui.safe_text import plain, strip_controls
 from fiedler_tui.tui.widgets.run_text import RunText
 
@@ -58,7 +59,8 @@ class PaneState:
     total_s: float | None = None
     """The runner's own total once the model ended."""
     tokens_per_s: float | None = None
-    """The runner's figure once the model ended (from reported usage)."""
+    """The runner's figure once the model ended (from reported usage; None when the text came
+    over too short a time to say)."""
     output_tokens: int | None = None
     """Reported by the provider (cumulative), when it does."""
     chars: int = 0
@@ -87,13 +89,14 @@ class PaneState:
         return (self.ended_at or now) - self.queued_at
 
     def rate(self, now: float) -> float | None:
-        if self.tokens_per_s is not None:
+        """Output tokens/s: live while streaming, the runner's own figure once ended."""
+        if self.ended:
             return self.tokens_per_s
         if self.first_token_at is None:
             return None
-        span = (self.ended_at or now) - self.first_token_at
+        span = now - self.first_token_at
         tokens, _ = self.tokens()
-        return tokens / span if span >= 0.2 else None
+        return tokens / span if span >= MIN_RATE_SPAN_S else None
 
     def apply(self, event: RunEvent, now: float) -> None:
         """Record ``event`` (text is buffered until the next flush)."""
@@ -175,7 +178,7 @@ def _seconds(value: float | None, show: bool) -> str:
 
 def _rate(value: float | None, show: bool) -> str:
     if value is None:
-        return "--"
+        return "–"
     if not show:
         return "###"
     return f"{value:.0f}"
