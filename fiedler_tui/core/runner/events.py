@@ -57,6 +57,8 @@ class Retrying:
     delay_s: float
     reason: str
     error: ErrorInfo
+    """The failure being retried; its ``retry_count`` is this retry's number (1 for the first),
+    always ``attempt - 1``."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

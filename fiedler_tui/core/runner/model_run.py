@@ -150,7 +150,7 @@ class ModelRun:
                         attempt=self.retries + 1,
                         delay_s=decision.delay_s,
                         reason=f"{error.code}: {error.message}",
-                        error=error.info,
+                        error=error.with_retry_count(self.retries).info,
                     )
                 )
                 await self.context.sleep(decision.delay_s)
