@@ -2,6 +2,8 @@
 
 A redaction filter masks each registered key value and common secret shapes in every record,
 including arguments and exception text. ``FIEDLER_LOG_JSON=1`` writes one JSON object per line.
+Records often quote text from outside (a server's error body, a file name): both formats show its
+terminal controls as visible escapes, so reading the log with ``cat`` or ``tail -f`` is safe.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from fiedler_tui.core.redaction import mask_secrets
 from fiedler_tui.core.settings import Settings
+from fiedler_tui.core.terminal_text import escape_controls
 
 LOGGER_NAME = "fiedler_tui"
 MASK = "[REDACTED]"
@@ -50,8 +53,19 @@ class RedactionFilter(logging.Filter):
         return True
 
 
+class TextFormatter(logging.Formatter):
+    """``time LEVEL logger: message``, terminal controls shown as escapes (newlines kept)."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        return escape_controls(super().format(record))
+
+
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message (already redacted)."""
+    """One JSON object per line: time, level, logger, message (already redacted); no raw
+    terminal controls (the escapes added are JSON escapes of the same characters)."""
 
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {
@@ -61,7 +75,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        return json.dumps(payload, ensure_ascii=False)
+        return escape_controls(json.dumps(payload, ensure_ascii=False))
 
 
 _FILTER = RedactionFilter()
@@ -100,6 +114,6 @@ def setup_logging(settings: Settings) -> Path | None:
     if settings.log_json:
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(TextFormatter())
     logger.addHandler(handler)
     return settings.log_file

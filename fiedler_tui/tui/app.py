@@ -20,7 +20,7 @@ from textual.theme import Theme
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.tui import startup_gc
 from fiedler_tui.tui.preferences import Preferences
-from fiedler_tui.tui.safe_text import strip_controls
+from fiedler_tui.tui.safe_text import visible
 from fiedler_tui.tui.screens.compose import ComposeScreen
 from fiedler_tui.tui.screens.help import HelpScreen
 from fiedler_tui.tui.themes import DEFAULT_THEME, STATUS_COLOUR_DEFAULTS, load_themes
@@ -235,12 +235,12 @@ class FiedlerApp(App[None]):
         """Every notification, from any screen or worker, shown literally.
 
         Messages often carry untrusted text (provider errors, file names, keyring messages):
-        markup is never interpreted and terminal control sequences are removed.
+        markup is never interpreted and terminal controls are shown as visible escapes.
         """
         del markup
         super().notify(
-            strip_controls(message),
-            title=strip_controls(title),
+            visible(message),
+            title=visible(title),
             severity=severity,
             timeout=timeout,
             markup=False,
@@ -261,7 +261,7 @@ class FiedlerApp(App[None]):
         else:
             what = "unknown"
         line = f"fiedler: internal error: {what} (details in the log file)"
-        self._exit_renderables.append(Text(line))
+        self._exit_renderables.append(Text(visible(line)))
         self._close_messages_no_wait()
 
     def _install_themes(self) -> list[str]:

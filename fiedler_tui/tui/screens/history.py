@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.store.run_store import STATUS_INTERRUPTED, RunInfo, RunStore
-from fiedler_tui.tui.safe_text import plain, strip_controls
+from fiedler_tui.tui.safe_text import plain, visible
 from fiedler_tui.tui.screens.compose import ComposeScreen, prompt_memory
 from fiedler_tui.tui.screens.review import ReviewScreen, model_records, money, section
 from fiedler_tui.tui.widgets.errors import notify_error
@@ -147,10 +147,10 @@ class HistoryScreen(Screen[None]):
             label = "⚠ interrupted" + (f" ({partial} partial)" if partial else "")
             status_text = Text(label, style=colours.get("warning", ""))
         elif status == "failed" or info.problem:
-            shown = strip_controls(info.problem or status)
+            shown = visible(info.problem or status)
             status_text = Text(shown, style=colours.get("error", ""))
         elif status in ("partial", "cancelled"):
-            status_text = Text(strip_controls(status), style=colours.get("warning", ""))
+            status_text = Text(visible(status), style=colours.get("warning", ""))
         else:
             status_text = plain(status)
         if "text" in prompt:

@@ -27,7 +27,7 @@ from fiedler_tui.core.errors import FiedlerError
 from fiedler_tui.core.runner import Failed, RunEvent, TextDelta
 from fiedler_tui.core.send import SendSession
 from fiedler_tui.tui.collector_tuning import CollectorTuning
-from fiedler_tui.tui.safe_text import plain, strip_controls
+from fiedler_tui.tui.safe_text import plain, visible
 from fiedler_tui.tui.widgets.run_pane import RunPane, error_line
 
 PaletteEntry = tuple[str, str, Callable[[], Any]]
@@ -196,7 +196,7 @@ class RunScreen(Screen[None]):
             if pane is not None and not pane.state.ended:
                 entries.append(
                     (
-                        f"Run: cancel {escape_markup(strip_controls(pane.alias))}",
+                        f"Run: cancel {escape_markup(visible(pane.alias))}",
                         "Cancel the focused model",
                         partial(self.cancel_model, pane.alias),
                     )
@@ -214,7 +214,7 @@ class RunScreen(Screen[None]):
         for pane in self.panes:
             entries.append(
                 (
-                    f"Run: go to {escape_markup(strip_controls(pane.alias))}",
+                    f"Run: go to {escape_markup(visible(pane.alias))}",
                     f"Focus pane {pane.number}",
                     partial(self.action_focus_pane, pane.number),
                 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widget import Widget
 
 from fiedler_tui.core.errors import FiedlerError
-from fiedler_tui.tui.safe_text import strip_controls
+from fiedler_tui.tui.safe_text import visible
 
 
 def describe_error(error: BaseException) -> tuple[str, str]:
@@ -23,8 +23,8 @@ def notify_error(node: Widget, error: BaseException, doing: str) -> None:
     """Show ``error`` as an error notification saying what failed (``doing``)."""
     title, message = describe_error(error)
     node.notify(
-        strip_controls(f"{doing}: {message}"),
-        title=strip_controls(title),
+        visible(f"{doing}: {message}"),
+        title=visible(title),
         severity="error",
         timeout=10,
         markup=False,

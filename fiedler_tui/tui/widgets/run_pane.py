@@ -30,7 +30,7 @@ from fiedler_tui.core.runner import (
     Usage,
 )
 from fiedler_tui.core.runner.timings import MIN_RATE_SPAN_S
-from fiedler_tui.tui.safe_text import plain, strip_controls
+from fiedler_tui.tui.safe_text import plain, visible
 from fiedler_tui.tui.widgets.run_text import RunText
 
 STATUSES = ("queued", "requesting", "retrying", "streaming", "done", "failed", "cancelled")
@@ -199,7 +199,7 @@ class RunHeader(Widget):
 
     def __init__(self, label: str) -> None:
         super().__init__(classes="run-pane-header")
-        self._label = strip_controls(label)
+        self._label = visible(label)
         self.status = "queued"
         self.status_text = "queued"
         self.stats_text = ""
