@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fiedler_tui.core.http import httpx
+from fiedler_tui.core.providers.error_body import TRUNCATED_NOTE
 from fiedler_tui.core.providers.errors import ErrorCode, ProviderError, redact
 from fiedler_tui.core.providers.retry_after import gemini_retry_delay, parse_retry_after
 
@@ -100,8 +101,12 @@ def classify_response(
     body: bytes,
     now: float,
     secrets: Iterable[str | None] = (),
+    truncated: bool = False,
 ) -> ProviderError:
-    """Classify a non-2xx response; ``headers`` must have lower-case names."""
+    """Classify a non-2xx response; ``headers`` must have lower-case names.
+
+    ``truncated``: ``body`` is only the start of a longer body (the message says so).
+    """
     data = _json_or_none(body)
     parsed = (
         parse_error_body(data)
@@ -118,9 +123,10 @@ def classify_response(
     if retry_after is None:
         retry_after = gemini_retry_delay(parsed.details)
     request_id = headers.get("x-request-id") or headers.get("request-id") or parsed.request_id
+    message = _message(provider, code, parsed.message or f"HTTP {status}", secrets)
     return ProviderError(
         code,
-        _message(provider, code, parsed.message or f"HTTP {status}", secrets),
+        f"{message} {TRUNCATED_NOTE}" if truncated else message,
         provider=provider,
         http_status=status,
         request_id=request_id,

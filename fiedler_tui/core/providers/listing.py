@@ -14,6 +14,7 @@ from fiedler_tui.core.config.schema import ProviderKind, ProviderSpec
 from fiedler_tui.core.http import httpx
 from fiedler_tui.core.providers.base import join_url
 from fiedler_tui.core.providers.classify import classify_exception, classify_response
+from fiedler_tui.core.providers.error_body import read_error_body
 from fiedler_tui.core.providers.errors import ErrorCode, ErrorInfo, ProviderError
 
 LISTABLE_KINDS = frozenset({ProviderKind.OPENAI, ProviderKind.OPENAI_COMPATIBLE})
@@ -45,10 +46,22 @@ async def list_models(
         provider.read_timeout_s, connect=provider.connect_timeout_s, pool=provider.connect_timeout_s
     )
     secrets = (key,) if key else ()
+    url = join_url(provider.base_url, "/models")
     try:
-        response = await client.get(
-            join_url(provider.base_url, "/models"), headers=headers, timeout=timeout
-        )
+        async with client.stream("GET", url, headers=headers, timeout=timeout) as response:
+            if response.status_code >= 400:
+                read = await read_error_body(response)
+                error = classify_response(
+                    provider=provider.name,
+                    status=response.status_code,
+                    headers={k.lower(): v for k, v in response.headers.items()},
+                    body=read.body,
+                    now=time.time(),
+                    secrets=secrets,
+                    truncated=read.truncated,
+                )
+                return ModelListing(provider=provider.name, error=error.info)
+            content = await response.aread()
     except httpx.HTTPError as exc:
         error = classify_exception(
             exc,
@@ -57,18 +70,8 @@ async def list_models(
             read_timeout_s=provider.read_timeout_s,
         )
         return ModelListing(provider=provider.name, error=error.info)
-    if response.status_code >= 400:
-        error = classify_response(
-            provider=provider.name,
-            status=response.status_code,
-            headers={k.lower(): v for k, v in response.headers.items()},
-            body=response.content,
-            now=time.time(),
-            secrets=secrets,
-        )
-        return ModelListing(provider=provider.name, error=error.info)
     try:
-        data = json.loads(response.content)
+        data = json.loads(content)
         ids = tuple(
             str(item["id"]) for item in data["data"] if isinstance(item, dict) and "id" in item
         )

@@ -18,6 +18,7 @@ from fiedler_tui.core.providers.classify import (
     classify_response,
     classify_unexpected_body,
 )
+from fiedler_tui.core.providers.error_body import read_error_body
 from fiedler_tui.core.providers.errors import ErrorCode, ProviderError
 from fiedler_tui.core.providers.profile import ModelProfile
 from fiedler_tui.core.providers.retry import RetryPolicy
@@ -181,14 +182,15 @@ class ModelRun:
                 ) as response:
                     headers = response.headers
                     if response.status_code >= 400:
-                        body = await response.aread()
+                        read = await read_error_body(response)
                         raise classify_response(
                             provider=provider.name,
                             status=response.status_code,
                             headers={k.lower(): v for k, v in headers.items()},
-                            body=body,
+                            body=read.body,
                             now=self.context.wall_clock(),
                             secrets=secrets,
+                            truncated=read.truncated,
                         )
                     request_id = headers.get("x-request-id") or headers.get("request-id")
                     content_type = headers.get("content-type", "")
@@ -196,7 +198,7 @@ class ModelRun:
                         raise classify_unexpected_body(
                             provider=provider.name,
                             content_type=content_type,
-                            body=await response.aread(),
+                            body=(await read_error_body(response)).body,
                             request_id=request_id,
                             secrets=secrets,
                         )

@@ -115,16 +115,16 @@ class Responder:
         await self.send(status, body, headers=headers)
 
     async def start_stream(
-        self, content_type: str, headers: tuple[tuple[str, str], ...] = ()
+        self, content_type: str, headers: tuple[tuple[str, str], ...] = (), status: int = 200
     ) -> None:
-        self.status = 200
+        self.status = status
         all_headers = (
             ("content-type", content_type),
             ("transfer-encoding", "chunked"),
             ("cache-control", "no-cache"),
             *headers,
         )
-        self.writer.write(self._head(200, all_headers))
+        self.writer.write(self._head(status, all_headers))
         await self.writer.drain()
 
     async def chunk(self, data: bytes) -> None:

@@ -44,6 +44,10 @@ class FaultKind(StrEnum):
     """An error event inside the 200 stream, after ``after_tokens`` tokens."""
     HTTP = "http"
     """A verbatim response: ``status``, ``body`` and ``headers`` as given."""
+    HUGE_ERROR = "huge_error"
+    """An error ``status`` (500 unless given) whose JSON body is ``body_bytes`` long, streamed in
+    64 KiB chunks a few milliseconds apart (a misbehaving proxy); the recorded request's
+    ``client_disconnected`` tells whether the client hung up before the end."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,6 +66,8 @@ class Fault:
     """None: stall until the client disconnects."""
     body: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
+    body_bytes: int | None = None
+    """``HUGE_ERROR`` only: the body's length (8 MiB unless given)."""
 
     @classmethod
     def rate_limit(
@@ -93,6 +99,10 @@ class Fault:
     @classmethod
     def http(cls, status: int, body: str, headers: tuple[tuple[str, str], ...] = ()) -> Fault:
         return cls(kind=FaultKind.HTTP, status=status, body=body, headers=headers)
+
+    @classmethod
+    def huge_error(cls, status: int = 500, body_bytes: int | None = None) -> Fault:
+        return cls(kind=FaultKind.HUGE_ERROR, status=status, body_bytes=body_bytes)
 
     @classmethod
     def of(cls, kind: FaultKind, after_tokens: int = 0) -> Fault:

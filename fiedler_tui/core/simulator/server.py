@@ -35,6 +35,9 @@ from fiedler_tui.core.simulator.wire_gemini import GeminiDialect
 from fiedler_tui.core.simulator.wire_openai import OpenAIDialect
 
 MIN_PACING_SLEEP_S = 0.002
+HUGE_ERROR_DEFAULT_BYTES = 8 * 1024 * 1024
+HUGE_ERROR_CHUNK_BYTES = 64 * 1024
+HUGE_ERROR_CHUNK_PAUSE_S = 0.003
 _OPENAI = OpenAIDialect()
 _ANTHROPIC = AnthropicDialect()
 _GEMINI = GeminiDialect()
@@ -277,6 +280,9 @@ class Simulator:
                 fault.status or 500, (fault.body or "").encode(), headers=fault.headers
             )
             return
+        if fault is not None and fault.kind is FaultKind.HUGE_ERROR:
+            await _send_huge_error(responder, fault)
+            return
         if fault is not None and fault.kind not in _STREAM_FAULTS | {FaultKind.RESET}:
             await _send_error(responder, dialect.error(fault, model))
             return
@@ -355,6 +361,25 @@ async def _stream_fault(responder: Responder, stream: WireStream, fault: Fault) 
         await responder.chunk(stream.error_event())
         await responder.end_stream()
     return False
+
+
+async def _send_huge_error(responder: Responder, fault: Fault) -> None:
+    """``{"error": {"message": "overloaded overloaded ...", ...}}``, ``body_bytes`` long, in
+    chunks; stops as soon as the client leaves."""
+    size = fault.body_bytes or HUGE_ERROR_DEFAULT_BYTES
+    start, end = b'{"error": {"type": "server_error", "message": "', b'"}}'
+    filler = b"overloaded " * (HUGE_ERROR_CHUNK_BYTES // 11)
+    await responder.start_stream("application/json", status=fault.status or 500)
+    await responder.chunk(start)
+    left = size - len(start) - len(end)
+    while left > 0:
+        if not await responder.pause(HUGE_ERROR_CHUNK_PAUSE_S):
+            return
+        piece = filler[: min(left, len(filler))]
+        await responder.chunk(piece)
+        left -= len(piece)
+    await responder.chunk(end)
+    await responder.end_stream()
 
 
 async def _send_error(responder: Responder, reply: Any) -> None:
