@@ -76,9 +76,12 @@ def test_doctor_fails_on_unwritable_output_dir(
     assert "FAIL output dir" in out and "FIEDLER_OUTPUT_DIR" in out
 
 
-def test_demo_goes_without_a_command(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--demo", "models"]) == 2
-    assert "--demo opens the app" in capsys.readouterr().err
+def test_demo_works_with_a_command_and_refuses_a_config(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--demo", "models", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["config"] == "demo" and "demo-swift" in {m["alias"] for m in data["models"]}
+    assert main(["--demo", "--config", "models.yaml", "models"]) == 2
+    assert "--demo uses its own simulated models" in capsys.readouterr().err
 
 
 def test_headless_commands_never_import_textual(tmp_path: Path) -> None:

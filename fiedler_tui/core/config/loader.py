@@ -54,6 +54,12 @@ def find_config_path(
 
 def _explicit(path: Path, origin: str) -> ConfigLocation:
     path = path.expanduser()
+    if path.is_dir():
+        raise ConfigError(
+            [f"{path}: config file named by {origin} is a directory; name the models.yaml in it"]
+        )
+    if path.exists() and not path.is_file():  # a FIFO or a device: reading it could block
+        raise ConfigError([f"{path}: config file named by {origin} is not a regular file"])
     if not path.is_file():
         raise ConfigError([f"{path}: config file named by {origin} does not exist"])
     return ConfigLocation(path, origin)
