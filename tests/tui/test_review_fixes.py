@@ -49,7 +49,8 @@ async def test_notifications_are_literal_whoever_raises_them() -> None:
         app.screen.notify("from a screen \x1b[2J [/]")
         await pilot.pause()
         messages = [(n.title, n.message) for n in app._notifications]
-        assert ("[red]t", "boom [b]x[/b] [@click=app.quit]q[/]   [/]") in messages
-        assert ("", "from a screen  [/]") in messages
+        shown = "boom [b]x[/b] [@click=app.quit]q[/] \\x1b]52;c;ZXZpbA==\\x07 \\x1b[2J [/]"
+        assert ("[red]t\\x1b[31m", shown) in messages  # controls visible, never acted on
+        assert ("", "from a screen \\x1b[2J [/]") in messages
         assert all(not n.markup for n in app._notifications)
         assert app.is_running
