@@ -35,11 +35,11 @@ async def test_retrying_events_count_one_two_three(
 
 async def test_send_events_and_the_summary_agree_on_retries_and_tok_s(tmp_path: Path) -> None:
     """The CLI's --events lines, its summary's retries list and its progress lines, as a user
-    sees them: retries numbered 1 and 2, and "– tok/s" for an answer that came in a burst."""
+    sees them: retries numbered 1 and 2, and "– tok/s" for a short answer that came at once."""
     faults = (Fault.rate_limit(retry_after_ms="10"), Fault.server_error(503))
     models = [
         SimulatedModel(name="flaky", script=ModelScript(reply="fine " * 30, faults=faults)),
-        SimulatedModel(name="burst", kind="anthropic", script=ModelScript(reply="word " * 60)),
+        SimulatedModel(name="burst", kind="anthropic", script=ModelScript(reply="All fine here.")),
     ]
     async with Simulator(scripts_for(models)) as sim:
         config = tmp_path / "models.yaml"
@@ -74,4 +74,4 @@ async def test_send_events_and_the_summary_agree_on_retries_and_tok_s(tmp_path: 
     assert [r["code"] for r in flaky["retries"]] == [e["error"]["code"] for e in retrying]
     assert burst["tokens_per_s"] is None
     [done] = [line for line in err.decode().splitlines() if "burst" in line and "done:" in line]
-    assert "done: 60 tokens in " in done and done.endswith("s, – tok/s"), done
+    assert "done: 3 tokens in " in done and done.endswith("s, – tok/s"), done

@@ -52,8 +52,8 @@ async def test_runs_too_short_to_measure_report_none_and_longer_ones_a_sane_figu
     scripts = {
         # every token as fast as the server writes: reads microseconds apart
         "burst": ModelScript(reply="word " * 60),
-        # paced, but over about 0.1 s: a plausible-looking figure, yet too short to say
-        "brief": ModelScript(reply="word " * 6, tokens_per_s=50),
+        # paced, but over about 0.06 s: a plausible-looking figure, yet too short to say
+        "brief": ModelScript(reply="word " * 4, tokens_per_s=50),
         # about 0.6 s of steady streaming at 100 tokens a second
         "steady": ModelScript(reply="word " * 60, tokens_per_s=100),
     }
@@ -65,5 +65,6 @@ async def test_runs_too_short_to_measure_report_none_and_longer_ones_a_sane_figu
     assert result.finished("brief").timings.output_tokens_per_s is None
     rate = result.finished("steady").timings.output_tokens_per_s
     assert rate is not None
-    # Never the absurd figures of a microsecond span: at most twice the server's pace.
-    assert 0 < rate < 200
+    # Never the absurd figures of a microsecond span (tens of thousands): near the server's pace
+    # of 100, even if a busy machine delayed the first read (the span then shrinks).
+    assert 0 < rate < 1000
