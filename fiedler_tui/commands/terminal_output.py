@@ -24,10 +24,10 @@ _closed: set[int] = set()
 """ids of streams found closed that could not be pointed at /dev/null (no file descriptor)."""
 
 
-def write_line(stream: TextIO, text: str = "") -> None:
+def write_line(stream: TextIO | None, text: str = "") -> None:
     """Print ``text`` and a newline on ``stream``, escaped, flushed; quietly nothing once the
-    reader has gone."""
-    if id(stream) in _closed:
+    reader has gone, or when there is no stream (Python's is None when started with it closed)."""
+    if stream is None or id(stream) in _closed:
         return
     try:
         stream.write(escape_controls(text) + "\n")
@@ -36,9 +36,9 @@ def write_line(stream: TextIO, text: str = "") -> None:
         silence(stream)
 
 
-def flush_quietly(stream: TextIO) -> None:
+def flush_quietly(stream: TextIO | None) -> None:
     """Flush ``stream``; a reader that has gone silences it instead of raising."""
-    if id(stream) in _closed:
+    if stream is None or id(stream) in _closed:
         return
     try:
         stream.flush()
@@ -48,8 +48,10 @@ def flush_quietly(stream: TextIO) -> None:
         pass
 
 
-def silence(stream: TextIO) -> None:
+def silence(stream: TextIO | None) -> None:
     """Drop everything ``stream`` is still given: its file descriptor now leads to /dev/null."""
+    if stream is None:
+        return
     log.debug("the reader of %s has gone: its further output is dropped", _name(stream))
     try:
         fd = stream.fileno()

@@ -174,6 +174,18 @@ async def test_a_reader_that_stops_early_only_stops_the_printing(world: World) -
         assert code == 0, (args, err)
         assert "Error" not in err and "internal error" not in err and "Exception" not in err
 
+    # Started with its output closed outright (Python then has no sys.stdout or sys.stderr).
+    closed = await asyncio.create_subprocess_exec(
+        "bash",
+        "-c",
+        f"'{sys.executable}' -m fiedler_tui runs >&- 2>&-; echo $?",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=world.project,
+    )
+    assert await asyncio.wait_for(closed.communicate(), timeout=60) == (b"0\n", b"")
+
     send = ["send", str(world.project), "-p", "review", "-m", "long", "--events"]
     code, err = await asyncio.to_thread(run_into_closed_pipe, send, env, world.project)
     assert code == 0, err
