@@ -19,6 +19,12 @@ PROVIDER_KEY_VARIABLES = (
     "XAI_API_KEY",
     "TOGETHER_API_KEY",
 )
+PROXY_VARIABLES = tuple(
+    name
+    for base in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+    for name in (base, base.upper())
+)
+"""A developer's own proxy settings would route the tests' requests: they are dropped."""
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -46,10 +52,10 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 def isolated_environment(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Path]:
-    """Point every user dir at a fresh folder and drop FIEDLER_* and provider key variables."""
+    """Point every user dir at a fresh folder; drop FIEDLER_*, provider key and proxy variables."""
     home = tmp_path_factory.mktemp("home")
     for name in list(os.environ):
-        if name.startswith("FIEDLER_") or name in PROVIDER_KEY_VARIABLES:
+        if name.startswith("FIEDLER_") or name in PROVIDER_KEY_VARIABLES + PROXY_VARIABLES:
             monkeypatch.delenv(name, raising=False)
     for variable, folder in (
         ("XDG_CONFIG_HOME", "config"),

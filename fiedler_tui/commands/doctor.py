@@ -17,6 +17,8 @@ from fiedler_tui.core.config.schema import ProviderKind, ProviderSpec
 from fiedler_tui.core.errors import ConfigError
 from fiedler_tui.core.http import make_async_client
 from fiedler_tui.core.keys import STRICT_VARIABLE, KeySource
+from fiedler_tui.core.network import CAChoice, NetworkEnvironment, NetworkPlan
+from fiedler_tui.core.network.certificates import ca_dir_problem, ca_file_problem
 from fiedler_tui.core.providers.listing import ModelListing, list_models
 from fiedler_tui.core.store.private_files import make_private_dir
 from fiedler_tui.core.store.run_store import RunStore, StoreError
@@ -153,6 +155,42 @@ def check_tokenizers(ctx: CommandContext) -> Iterator[Check]:
             )
 
 
+def check_network(ctx: CommandContext) -> Iterator[Check]:
+    """Per provider: direct or through which proxy (and where that comes from), which CAs."""
+    try:
+        providers = list(ctx.config.providers.values())
+    except ConfigError:
+        return
+    plan = NetworkPlan(NetworkEnvironment.read(trust_env=ctx.settings.trust_env), providers)
+    for provider in providers:
+        route = plan.route_of(provider.name)
+        name = f"network {provider.name}"
+        if route.proxy.problem:
+            variable = route.proxy.source
+            fix = (
+                f"set {variable} to an http:// or https:// proxy, name one in models.yaml "
+                f"(providers.{provider.name}.proxy), or set FIEDLER_TRUST_ENV=0"
+            )
+            yield Check("FAIL", name, route.describe(), fix)
+            continue
+        problem = ca_problem(route.ca) if route.ca is not None else None
+        if problem is not None:
+            fix = "fix or unset SSL_CERT_FILE/SSL_CERT_DIR, or set FIEDLER_TRUST_ENV=0"
+            yield Check("FAIL", name, f"{route.describe()}: {problem}", fix)
+            continue
+        yield Check("OK", name, route.describe())
+
+
+def ca_problem(ca: CAChoice) -> str | None:
+    """Why these CA certificates cannot be used (files named by models.yaml are checked at
+    load time; the environment's are checked here)."""
+    if ca.cafile is not None and (problem := ca_file_problem(ca.cafile)):
+        return problem
+    if ca.capath is not None and (problem := ca_dir_problem(ca.capath)):
+        return problem
+    return None
+
+
 def is_local(url: str) -> bool:
     """Loopback or private-network hosts: where Ollama, llama.cpp or vLLM usually run."""
     host = urlsplit(url).hostname or ""
@@ -165,8 +203,13 @@ def is_local(url: str) -> bool:
     return address.is_loopback or address.is_private
 
 
-async def _list_local(providers: list[ProviderSpec]) -> list[ModelListing]:
-    async with make_async_client(connect_timeout_s=2.0, read_timeout_s=3.0) as client:
+async def _list_local(providers: list[ProviderSpec], trust_env: bool) -> list[ModelListing]:
+    async with make_async_client(
+        connect_timeout_s=2.0,
+        read_timeout_s=3.0,
+        providers=providers,
+        environment=NetworkEnvironment.read(trust_env=trust_env),
+    ) as client:
         return list(await asyncio.gather(*(list_models(client, p, None) for p in providers)))
 
 
@@ -184,7 +227,9 @@ def check_local_servers(ctx: CommandContext) -> Iterator[Check]:
     fast = [
         p.model_copy(update={"connect_timeout_s": 2.0, "read_timeout_s": 3.0}) for p in providers
     ]
-    for provider, listing in zip(providers, asyncio.run(_list_local(fast)), strict=True):
+    for provider, listing in zip(
+        providers, asyncio.run(_list_local(fast, ctx.settings.trust_env)), strict=True
+    ):
         name = f"server {provider.name}"
         if listing.ok:
             shown = ", ".join(listing.model_ids[:8]) or "no models installed"
@@ -207,6 +252,7 @@ CHECKS: tuple[Callable[[CommandContext], Iterator[Check]], ...] = (
     check_output_dir,
     check_log_file,
     check_tokenizers,
+    check_network,
     check_local_servers,
 )
 

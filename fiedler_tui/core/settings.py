@@ -177,6 +177,14 @@ VARIABLES: tuple[Variable, ...] = (
         "1 refuses keys from environment variables and from insecure keyring backends",
     ),
     Variable(
+        "FIEDLER_TRUST_ENV",
+        "trust_env",
+        _bool,
+        "1",
+        "0 ignores `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, `SSL_CERT_FILE` and "
+        "`SSL_CERT_DIR` (only models.yaml's `proxy:` and `ca_bundle:` apply)",
+    ),
+    Variable(
         "FIEDLER_TIKTOKEN_DIR",
         "tiktoken_dir",
         _path,
@@ -219,6 +227,8 @@ class Settings:
     no_disk: bool = False
     retention_days: int | None = None
     require_secure_keyring: bool = False
+    trust_env: bool = True
+    """Proxies and CA certificates from the environment apply (``FIEDLER_TRUST_ENV``)."""
     tiktoken_dir: Path | None = None
     log_level: str = "INFO"
     log_json: bool = False

@@ -53,3 +53,69 @@ async def test_local_servers_reachable_and_unreachable(tmp_path: Path) -> None:
     assert checks["server dead"]["status"] == "WARN"
     assert "start the server" in checks["server dead"]["fix"]
     assert proc.returncode == 0, err.decode()
+
+
+def network_checks(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], **environ: str
+) -> tuple[int, dict[str, dict[str, str]], str]:
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    code = main(["doctor", "--json"])
+    out = capsys.readouterr().out
+    checks = json.loads(out)["checks"]
+    return code, {c["name"]: c for c in checks if c["name"].startswith("network ")}, out
+
+
+def test_doctor_shows_each_providers_proxy_and_ca(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import trustme
+
+    bundle = tmp_path / "corp-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(bundle))
+    config = tmp_path / "models.yaml"
+    config.write_text(
+        "version: 1\nproviders:\n"
+        "  openai:\n    kind: openai\n    base_url: https://api.openai.com/v1\n"
+        "  together:\n    kind: openai-compatible\n    base_url: https://api.together.xyz/v1\n"
+        "  corp:\n    kind: openai\n    base_url: https://llm.corp.example/v1\n"
+        "    proxy: https://gate.corp.example:8443\n    ca_bundle: corp-ca.pem\n"
+        "models:\n  m:\n    provider: openai\n    context_window: 1000\n"
+        "    max_completion_tokens: 100\n"
+    )
+    monkeypatch.setenv("FIEDLER_CONFIG", str(config))
+    code, checks, out = network_checks(
+        monkeypatch,
+        capsys,
+        HTTPS_PROXY="http://alice:s3cret@proxy.corp:3128",
+        NO_PROXY="api.together.xyz",
+    )
+    assert code == 0
+    assert {name: c["detail"] for name, c in checks.items()} == {
+        "network openai": "proxy http://alice:***@proxy.corp:3128 (from HTTPS_PROXY); "
+        "CA system store",
+        "network together": "direct (NO_PROXY entry 'api.together.xyz'); CA system store",
+        "network corp": "proxy https://gate.corp.example:8443 (from models.yaml); "
+        f"CA {bundle} (from models.yaml ca_bundle)",
+    }
+    assert "s3cret" not in out
+
+    _, checks, _ = network_checks(monkeypatch, capsys, FIEDLER_TRUST_ENV="0")
+    assert checks["network openai"]["detail"] == (
+        "direct (FIEDLER_TRUST_ENV=0: the environment is not used); CA system store"
+    )
+    assert checks["network corp"]["detail"].startswith("proxy https://gate.corp.example:8443")
+
+    monkeypatch.delenv("FIEDLER_TRUST_ENV")
+    code, checks, _ = network_checks(
+        monkeypatch, capsys, SSL_CERT_FILE=str(tmp_path / "gone.pem"), HTTPS_PROXY="socks5://s:1"
+    )
+    assert code == 1
+    openai, together = checks["network openai"], checks["network together"]
+    assert openai["status"] == together["status"] == "FAIL"
+    assert openai["detail"].startswith("unusable proxy: HTTPS_PROXY: SOCKS proxies are not")
+    assert together["detail"].endswith(f"(from SSL_CERT_FILE): file not found: {tmp_path}/gone.pem")
+    assert "SSL_CERT_FILE" in together["fix"]
+    assert checks["network corp"]["status"] == "OK"  # its own proxy and CA

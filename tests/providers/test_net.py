@@ -8,14 +8,17 @@ from itertools import accumulate
 import httpcore2
 import pytest
 
-from fiedler_tui.core.http import make_async_client
+from fiedler_tui.core.http import RoutingTransport, make_async_client
 from fiedler_tui.core.net import AsyncioBackend
 
 
 async def test_the_shared_client_runs_on_the_asyncio_backend() -> None:
     async with make_async_client() as client:
-        pool = client._transport._pool  # type: ignore[attr-defined]
-        assert isinstance(pool._network_backend, AsyncioBackend)
+        transport = client._transport
+        assert isinstance(transport, RoutingTransport)
+        for url in ("http://127.0.0.1:8080/v1", "https://api.openai.com/v1"):
+            pool = (await transport.transport_for(url)).pool
+            assert isinstance(pool._network_backend, AsyncioBackend)
 
 
 async def test_reads_timeouts_end_of_stream_and_close() -> None:

@@ -20,7 +20,8 @@ from typing import Literal
 import pytest
 import trustme
 
-from fiedler_tui.core.http import httpx, make_async_client
+from fiedler_tui.core.http import RoutingTransport, httpx, make_async_client
+from fiedler_tui.core.network import NetworkEnvironment
 from fiedler_tui.core.providers.classify import classify_exception
 from fiedler_tui.core.providers.errors import ErrorCode, ProviderError
 from fiedler_tui.core.providers.sse import SSEDecoder
@@ -237,8 +238,11 @@ async def test_tls_1_2_is_the_floor(ca: trustme.CA) -> None:
         data, _, version, _ = await stream_events(http, server.url)
     assert data == EVENTS
     assert version == "TLSv1.2"
-    async with make_async_client() as default:
-        default_context = default._transport._pool._ssl_context  # type: ignore[attr-defined]
+    async with make_async_client(environment=NetworkEnvironment.read({})) as default:
+        transport = default._transport
+        assert isinstance(transport, RoutingTransport)
+        pool = (await transport.transport_for("https://api.openai.com/v1")).pool
+        default_context = pool._ssl_context
     assert default_context.minimum_version >= ssl.TLSVersion.TLSv1_2
     assert default_context.verify_mode is ssl.CERT_REQUIRED
     assert default_context.check_hostname

@@ -12,6 +12,10 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from fiedler_tui.core.config.network_fields import (
+    network_field_problems,
+    with_resolved_ca_bundles,
+)
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.config.yaml_lines import Path_, YamlSyntaxError, load_located
 from fiedler_tui.core.errors import ConfigError
@@ -105,8 +109,8 @@ def parse_config(text: str, source: str) -> Config:
     if not isinstance(data, dict):
         report((), "the file must be a mapping with 'providers' and 'models'")
         raise ConfigError(problems)
-    prepared = _with_names(data)
-    for path, message in _cross_checks(prepared):
+    prepared = with_resolved_ca_bundles(_with_names(data), _base_dir(source))
+    for path, message in _cross_checks(prepared) + network_field_problems(prepared):
         report(path, message)
     try:
         config = Config.model_validate({**prepared, "source": source})
@@ -116,6 +120,13 @@ def parse_config(text: str, source: str) -> Config:
     if problems:
         raise ConfigError(_sorted(problems))
     return config
+
+
+def _base_dir(source: str) -> Path:
+    """The folder relative paths in the config start from: the config file's own."""
+    if source == PACKAGED_LABEL:
+        return Path.cwd()
+    return Path(source).expanduser().absolute().parent
 
 
 def _with_names(data: dict[str, Any]) -> dict[str, Any]:

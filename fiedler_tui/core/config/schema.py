@@ -7,6 +7,7 @@ live here as data, so adapters never grow per-model ``if`` chains.
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
@@ -57,6 +58,11 @@ class ProviderSpec(_Strict):
     """Default completion-limit parameter of this provider's models (openai-style kinds)."""
     headers: dict[str, str] = Field(default_factory=dict)
     """Extra request headers (never put a key here: use the key store)."""
+    proxy: str | None = None
+    """``http(s)://[user:password@]host:port``, or ``direct``; unset: the environment's."""
+    ca_bundle: Path | None = None
+    """PEM file of the CA certificates that verify this provider (and an https proxy); replaces
+    the system's store. Relative paths are relative to models.yaml's folder."""
 
     @property
     def keyring_name(self) -> str:

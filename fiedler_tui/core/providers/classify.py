@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fiedler_tui.core.http import httpx
+from fiedler_tui.core.http import THROUGH_PROXY, httpx
 from fiedler_tui.core.providers.error_body import TRUNCATED_NOTE
 from fiedler_tui.core.providers.errors import ErrorCode, ProviderError, redact
 from fiedler_tui.core.providers.retry_after import gemini_retry_delay, parse_retry_after
@@ -198,6 +198,8 @@ def classify_exception(
         return ProviderError(ErrorCode.BAD_REQUEST, message, provider=provider)
     if isinstance(exc, httpx.ConnectTimeout):
         message = f"connect timeout: no connection within {connect_timeout_s:g} s"
+        if detail.startswith(THROUGH_PROXY):  # names the proxy (its password masked)
+            message += f" {detail.split(': ', 1)[0]}"
         return ProviderError(ErrorCode.TIMEOUT, message, provider=provider, retryable=True)
     if isinstance(exc, httpx.ReadTimeout):
         message = f"idle timeout: no data from the server for {read_timeout_s:g} s"

@@ -22,6 +22,7 @@ from types import TracebackType
 
 from fiedler_tui.core.config.schema import Config, ModelSpec
 from fiedler_tui.core.http import httpx, make_async_client
+from fiedler_tui.core.network import NetworkEnvironment
 from fiedler_tui.core.providers.profile import ModelProfile
 from fiedler_tui.core.providers.registry import adapter_for
 from fiedler_tui.core.providers.retry import RetryPolicy
@@ -46,10 +47,12 @@ class Runner:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         random_fn: Callable[[], float] = random.random,
+        network: NetworkEnvironment | None = None,
     ) -> None:
         """``retry_policy`` sets back-off and the Retry-After cap; retry counts come from
         each provider's ``max_retries``. ``sleep``, ``clock``, ``wall_clock`` and ``random_fn``
-        are injectable so tests can observe delays without waiting for them."""
+        are injectable so tests can observe delays without waiting for them. ``network``: the
+        proxy and CA variables the client honours (default: this process's environment)."""
         self.config = config
         self._keys = dict(keys)
         self._own_client = client is None
@@ -60,6 +63,7 @@ class Runner:
         self._clock = clock
         self._wall_clock = wall_clock
         self._random = random_fn
+        self._network = network
 
     async def __aenter__(self) -> Runner:
         return self
@@ -80,7 +84,11 @@ class Runner:
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
-            self._client = make_async_client(max_connections=max(64, self._limits.global_limit))
+            self._client = make_async_client(
+                max_connections=max(64, self._limits.global_limit),
+                providers=self.config.providers.values(),
+                environment=self._network,
+            )
         return self._client
 
     def start(self, request: ReviewRequest, models: Sequence[str | ModelSpec]) -> FanOut:

@@ -22,6 +22,7 @@ from fiedler_tui import __version__
 from fiedler_tui.core.budget import DryRunResult, ModelBudget, SendBlockedError
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.http import httpx
+from fiedler_tui.core.network import NetworkEnvironment
 from fiedler_tui.core.package import ensure_unchanged
 from fiedler_tui.core.runner import FanOut, RunEvent, Runner
 from fiedler_tui.core.send.recorder import RunRecorder
@@ -89,7 +90,11 @@ class SendSession:
     async def __aenter__(self) -> SendSession:
         budgets = self._budgets()
         self._runner = Runner(
-            self.config, self._keys, client=self._client, global_limit=self.settings.max_concurrency
+            self.config,
+            self._keys,
+            client=self._client,
+            global_limit=self.settings.max_concurrency,
+            network=NetworkEnvironment.read(trust_env=self.settings.trust_env),
         )
         await self._runner.__aenter__()
         record = self.store.start_run({})

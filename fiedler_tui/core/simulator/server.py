@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import ssl
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
@@ -73,11 +74,14 @@ class Simulator:
         default_script: ModelScript | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
+        """``ssl_context``: serve HTTPS with this (server) context instead of plain HTTP."""
         self.scripts: dict[str, ModelScript] = dict(scripts)
         self.default_script = default_script
         self.host = host
         self._port = port
+        self._ssl_context = ssl_context
         self.recorder = Recorder()
         self._counts: dict[str, int] = {}
         self._server: asyncio.Server | None = None
@@ -87,7 +91,9 @@ class Simulator:
     # lifecycle -------------------------------------------------------------------------------
 
     async def start(self) -> Simulator:
-        self._server = await asyncio.start_server(self._serve, self.host, self._port)
+        self._server = await asyncio.start_server(
+            self._serve, self.host, self._port, ssl=self._ssl_context
+        )
         self._port = self._server.sockets[0].getsockname()[1]
         return self
 
@@ -120,7 +126,8 @@ class Simulator:
 
     @property
     def root_url(self) -> str:
-        return f"http://{self.host}:{self._port}"
+        scheme = "https" if self._ssl_context is not None else "http"
+        return f"{scheme}://{self.host}:{self._port}"
 
     def base_url(self, kind: str, prefix: str | None = None) -> str:
         """The ``base_url`` to put in models.yaml for a provider of ``kind``.
