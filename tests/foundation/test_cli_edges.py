@@ -89,6 +89,9 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         SimulatedModel(name="angry", script=ModelScript(faults=(Fault.http(400, error_body),))),
         SimulatedModel(name="colour", script=ModelScript(reply=ANSWER)),
         SimulatedModel(name="long", default=False, script=ModelScript(reply=LONG)),
+        SimulatedModel(
+            name="local", kind="openai-compatible", wire_id=f"llama{HOSTILE}", default=False
+        ),
     ]
     async with Simulator(scripts_for(models)) as sim:
         (tmp_path / "models.yaml").write_text(config_text(sim.base_url, models))
@@ -146,6 +149,16 @@ async def test_hostile_file_names_and_arguments_are_shown_escaped(world: World) 
     code, _, err = await world.run("dry-run", f"gone\x1b[2J{evil}", "-p", "x", "-m", "colour")
     assert code == 2
     assert_no_raw_controls(err, "a missing path's error")
+
+
+async def test_model_ids_from_a_servers_listing_are_shown_escaped(world: World) -> None:
+    _, out, err = await world.run("doctor")
+    assert_no_raw_controls(out + err, "doctor")
+    assert f"llama{SHOWN}" in out
+    _, out, _ = await world.run("doctor", "--json")
+    assert_no_raw_controls(out, "doctor --json")
+    [server] = [c for c in json.loads(out)["checks"] if c["name"] == "server sim-openai-compatible"]
+    assert f"llama{HOSTILE}" in server["detail"]
 
 
 def run_into_closed_pipe(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str]:
