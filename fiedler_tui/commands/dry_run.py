@@ -1,19 +1,30 @@
 """``fiedler dry-run``: what would be sent, to whom, at what size and cost, without sending.
 
-Exit 0 when every model fits and nothing blocks the send; 3 when a model is over budget, a limit
-or the spend cap is crossed, or likely secrets were found without ``--allow-secrets`` /
-``--mask-secrets`` / ``--exclude-secrets``; 2 on bad input (unknown model, a path missing or
-outside the allowed roots) or configuration.
+Exit 0 when nothing blocks the send; 3 when something does, judged as ``send`` judges it (see
+``core.budget.blockers``): an empty prompt or package, a named file that cannot be packaged
+(binary, not UTF-8, a FIFO, too large, inside ``.git`` or another built-in ignored folder), a
+model whose provider has no key, a model over budget, a limit or the spend cap crossed, or likely
+secrets without ``--allow-secrets`` / ``--mask-secrets`` / ``--exclude-secrets``; 2 on bad input
+(unknown model, a path missing or outside the allowed roots) or configuration.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.table import render_table
-from fiedler_tui.core.budget import DryRunEngine, DryRunOptions, DryRunResult
+from fiedler_tui.core.budget import (
+    Blocker,
+    BlockerKind,
+    DryRunEngine,
+    DryRunOptions,
+    DryRunResult,
+    SendBlockedError,
+)
 from fiedler_tui.core.config.schema import ModelSpec
 from fiedler_tui.core.errors import UsageError
 from fiedler_tui.core.files.ignore import Filters
@@ -21,6 +32,9 @@ from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.reading import ReadRefusal, decode_text, read_bytes_bounded
 from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
 from fiedler_tui.core.secrets.policy import SecretPolicy
+
+if TYPE_CHECKING:
+    from fiedler_tui.core.keys import ResolvedKey
 
 PROMPT_FILE_MAX_BYTES = 10_000_000
 
@@ -65,15 +79,22 @@ def _models(args: argparse.Namespace, ctx: CommandContext) -> list[ModelSpec]:
     return chosen
 
 
-def build_dry_run(args: argparse.Namespace, ctx: CommandContext) -> DryRunResult:
-    """The dry run the arguments ask for; a refused path (outside the roots, missing) raises."""
+def build_dry_run(
+    args: argparse.Namespace,
+    ctx: CommandContext,
+    keys: Mapping[str, ResolvedKey] | None = None,
+) -> DryRunResult:
+    """The dry run the arguments ask for, judging each model's key (``keys``, resolved here
+    when not given); a refused path (outside the roots, missing) raises."""
     models = _models(args, ctx)
+    resolved = ctx.resolve_keys() if keys is None else keys
     options = DryRunOptions(
         prompt=_prompt(args),
         system=DEFAULT_SYSTEM_PROMPT if args.system is None else args.system,
         max_completion_tokens=args.max_completion_tokens,
         secret_policy=_policy(args),
         filters=Filters(tuple(args.include), tuple(args.exclude)),
+        key_status={name: str(key.source) for name, key in resolved.items()},
     )
     with DryRunEngine(ctx.settings) as engine:
         result = engine.run(args.paths, models, options)
@@ -81,16 +102,44 @@ def build_dry_run(args: argparse.Namespace, ctx: CommandContext) -> DryRunResult
     return result
 
 
+def blocker_line(blocker: Blocker, keys: Mapping[str, ResolvedKey]) -> str:
+    """A blocker as the command line says it: a missing key says how to add one here."""
+    if blocker.kind is not BlockerKind.MISSING_KEY or blocker.provider is None:
+        return blocker.message
+    key = keys.get(blocker.provider)
+    fix = key.fix if key is not None and key.fix else ""
+    return f"{blocker.message}; {fix or f'run `fiedler keys set {blocker.provider}`'}"
+
+
+def refuse_if_blocked(result: DryRunResult, keys: Mapping[str, ResolvedKey]) -> None:
+    """SendBlockedError (exit 3) with every blocker of the dry run, phrased for the command line
+    (the same judgement ``SendSession.preflight`` makes)."""
+    if result.blockers:
+        raise SendBlockedError([f"cannot send: {blocker_line(b, keys)}" for b in result.blockers])
+
+
+def skipped_lines(result: DryRunResult) -> list[str]:
+    """``skipped (N):`` and one line per path left out, with its reason (none when none)."""
+    if not result.skipped:
+        return []
+    lines = [f"skipped ({len(result.skipped)}):"]
+    lines.extend(f"  {display_name(s.path)}: {s.reason}" for s in result.skipped)
+    return lines
+
+
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
-    result = build_dry_run(args, ctx)
+    keys = ctx.resolve_keys()
+    result = build_dry_run(args, ctx, keys)
     if args.json:
         ctx.out(json.dumps(result.to_json(), indent=2))
     else:
-        _print_human(result, ctx)
+        _print_human(result, ctx, keys)
     return 3 if result.blockers else 0
 
 
-def _print_human(result: DryRunResult, ctx: CommandContext) -> None:
+def _print_human(
+    result: DryRunResult, ctx: CommandContext, keys: Mapping[str, ResolvedKey]
+) -> None:
     encodings = [e.status.name for e in result.encodings]
     rows = [
         [
@@ -106,9 +155,8 @@ def _print_human(result: DryRunResult, ctx: CommandContext) -> None:
     ctx.out(render_table(["file", "bytes", "lines", *encodings, "secrets"], rows, numeric))
     if result.skipped:
         ctx.out()
-        ctx.out(f"skipped ({len(result.skipped)}):")
-        for s in result.skipped:
-            ctx.out(f"  {display_name(s.path)}: {s.reason}")
+        for line in skipped_lines(result):
+            ctx.out(line)
     preview = result.preview
     ctx.out()
     ctx.out(
@@ -128,6 +176,7 @@ def _print_human(result: DryRunResult, ctx: CommandContext) -> None:
             f"{100 * m.total_tokens / m.context_window:.1f}%",
             str(m.status),
             f"${m.cost_usd_max:.4f}",
+            m.key or "?",
         ]
         for m in result.models
     ]
@@ -141,6 +190,7 @@ def _print_human(result: DryRunResult, ctx: CommandContext) -> None:
         "used",
         "status",
         "cost≤",
+        "key",
     ]
     ctx.out(render_table(headers, model_rows, {3, 4, 5, 6, 8}))
     cap = result.cost_cap_usd
@@ -154,4 +204,4 @@ def _print_human(result: DryRunResult, ctx: CommandContext) -> None:
     for notice in result.notices:
         ctx.err(f"fiedler: note: {notice}")
     for blocker in result.blockers:
-        ctx.err(f"fiedler: cannot send: {blocker}")
+        ctx.err(f"fiedler: cannot send: {blocker_line(blocker, keys)}")

@@ -1,7 +1,8 @@
 """``fiedler send``: the dry run's checks, then every model at once, saved as it streams.
 
 Exit 0 when every model succeeded, 1 when some failed, 2 on bad input or configuration, 3 when
-the dry run refuses (budget, limit, secrets, spend cap, changed files), 130 when interrupted by
+the dry run refuses (empty prompt or package, a named file that cannot be packaged, a missing
+key, budget, limit, secrets, spend cap, changed files), 130 when interrupted by
 Ctrl-C, 143 by SIGTERM (every model is cancelled; partial outputs are kept and the run is marked
 ``cancelled``; a second signal leaves at once).
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from fiedler_tui.commands.context import CommandContext
-from fiedler_tui.commands.dry_run import build_dry_run
+from fiedler_tui.commands.dry_run import build_dry_run, refuse_if_blocked, skipped_lines
 from fiedler_tui.core.runner import (
     Cancelled,
     Failed,
@@ -127,8 +128,12 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     store = RunStore(settings.output_dir, no_disk=settings.no_disk)
     if settings.retention_days:
         store.prune(settings.retention_days)
-    result = build_dry_run(args, ctx)
-    keys = {name: key.value for name, key in ctx.resolve_keys().items()}
+    resolved = ctx.resolve_keys()
+    result = build_dry_run(args, ctx, resolved)
+    for line in skipped_lines(result):  # what the package leaves out, before anything is sent
+        ctx.err(line)
+    refuse_if_blocked(result, resolved)
+    keys = {name: key.value for name, key in resolved.items()}
     session = SendSession(
         config=ctx.config,
         settings=settings,

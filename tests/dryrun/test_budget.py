@@ -50,7 +50,7 @@ def test_exactly_full_fits_and_one_more_is_over(
     assert [f.path for f in budget.largest_files] == ["big.py", "small.py"]
     assert budget.largest_files[0].tokens > budget.largest_files[1].tokens
     assert not result.sendable
-    assert "remove 1 tokens" in result.blockers[0]
+    assert "remove 1 tokens" in result.blockers[0].message
     with pytest.raises(SendBlockedError) as info:
         result.raise_for_blockers()
     assert info.value.exit_code == 3
@@ -77,7 +77,7 @@ def test_spend_cap_refuses(root: Path, make_model: Callable[..., ModelSpec]) -> 
     with DryRunEngine(capped) as engine:
         result = engine.run([root], [model, model.model_copy(update={"name": "twin"})])
     assert result.total_cost_usd_max > 0.5
-    assert any("FIEDLER_MAX_COST_USD=0.5" in b for b in result.blockers)
+    assert any("FIEDLER_MAX_COST_USD=0.5" in b.message for b in result.blockers)
 
 
 class FixedCounter:

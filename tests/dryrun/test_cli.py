@@ -18,11 +18,20 @@ pytestmark = pytest.mark.timeout(60)
 REPO = Path(__file__).resolve().parents[2]
 
 
+PROVIDER_KEYS = {
+    "OPENAI_API_KEY": "sk-test-openai",
+    "ANTHROPIC_API_KEY": "sk-ant-test",
+    "GEMINI_API_KEY": "test-gemini",
+}
+
+
 @pytest.fixture
 def project(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write(root / "src" / "app.py", "def main():\n    return 42\n")
     write(root / "README.md", "# demo\n")
     monkeypatch.chdir(root)
+    for name, value in PROVIDER_KEYS.items():  # every default model's provider has a key
+        monkeypatch.setenv(name, value)
     return root
 
 
@@ -73,7 +82,7 @@ def test_default_models_and_human_table(project: Path, capsys: pytest.CaptureFix
 
 def test_escaped_names_in_human_output(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(project / "bad\x1b[2Jname\n.txt", "x\n")
-    assert main(["dry-run", ".", "-m", "gpt-5"]) == 0
+    assert main(["dry-run", ".", "-m", "gpt-5", "-p", "hi"]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out
     assert '"bad\\u001b[2Jname\\n.txt"' in out
@@ -118,17 +127,17 @@ def test_exit_3_on_a_crossed_limit(
 
 def test_exit_3_on_secrets_unless_chosen(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(project / ".env", "API_TOKEN=abc123\n")
-    assert main(["dry-run", ".", "-m", "gpt-5"]) == 3
+    assert main(["dry-run", ".", "-m", "gpt-5", "-p", "hi"]) == 3
     err = capsys.readouterr().err
     assert "likely secret" in err and "--mask-secrets" in err
-    code, data = run_json(capsys, ".", "-m", "gpt-5", "--mask-secrets")
+    code, data = run_json(capsys, ".", "-m", "gpt-5", "-p", "hi", "--mask-secrets")
     assert code == 0
     assert data["secrets"]["findings"] == [
         {"path": ".env", "line": 1, "column": 11, "kind": "env-file-value"}
     ]
-    assert main(["dry-run", ".", "-m", "gpt-5", "--allow-secrets"]) == 0
+    assert main(["dry-run", ".", "-m", "gpt-5", "-p", "hi", "--allow-secrets"]) == 0
     capsys.readouterr()
-    code, data = run_json(capsys, ".", "-m", "gpt-5", "--exclude-secrets")
+    code, data = run_json(capsys, ".", "-m", "gpt-5", "-p", "hi", "--exclude-secrets")
     assert code == 0 and ".env" not in [f["path"] for f in data["files"]]
 
 
@@ -145,7 +154,7 @@ def test_real_subprocess(project: Path, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FIEDLER_")}
     env["PYTHONPATH"] = str(REPO)
     done = subprocess.run(
-        [sys.executable, "-m", "fiedler_tui", "dry-run", ".", "-m", "gpt-5", "--json"],
+        [sys.executable, "-m", "fiedler_tui", "dry-run", ".", "-m", "gpt-5", "-p", "hi", "--json"],
         cwd=project,
         env=env,
         capture_output=True,

@@ -66,7 +66,7 @@ def test_policies_in_the_dry_run(root: Path, engine: DryRunEngine, config: Confi
     assert [(f.path, f.line, f.kind) for f in refused.findings] == [
         ("leak.py", 2, "openai-api-key")
     ]
-    assert any("likely secret" in b for b in refused.blockers)
+    assert any("likely secret" in b.message for b in refused.blockers)
     error = SecretsFoundError(refused.findings)
     assert error.exit_code == 3 and "leak.py:2:8: openai-api-key" in error.lines()
 

@@ -25,6 +25,7 @@ from fiedler_tui.tui.screens.compose import ComposeScreen, prompt_memory
 from fiedler_tui.tui.widgets.budget_table import BudgetTable
 from fiedler_tui.tui.widgets.file_picker import FilePicker
 from fiedler_tui.tui.widgets.palette import screen_commands
+from tests.conftest import MemoryKeyring
 
 TUI_DIR = Path(fiedler_tui.tui.__file__).parent
 
@@ -75,10 +76,17 @@ class ScreensApp(FiedlerApp):
     CSS_PATH: ClassVar[list[str | PurePath]] = [TUI_DIR / "app.tcss", TUI_DIR / "screens.tcss"]
 
     def __init__(
-        self, start: Callable[[], Screen[Any]], settings: Settings, config: Config
+        self,
+        start: Callable[[], Screen[Any]],
+        settings: Settings,
+        config: Config,
+        keystore: KeyStore | None = None,
     ) -> None:
         super().__init__(
-            settings=settings, config=config, keystore=KeyStore(env={}), start_screen=False
+            settings=settings,
+            config=config,
+            keystore=keystore or KeyStore(env={"OPENAI_API_KEY": "sk-test-key"}),
+            start_screen=False,
         )
         self._start = start
         self.started: list[tuple[DryRunResult, tuple[str, ...]]] = []
@@ -94,11 +102,13 @@ def make_app(
     root: Path,
     start: Callable[[], Screen[Any]] | None = None,
     config: Config | None = None,
+    keystore: KeyStore | None = None,
     **settings: Any,
 ) -> ScreensApp:
+    """The app on ``root``; ``keystore`` defaults to one holding the test provider's key."""
     values: dict[str, Any] = {"allowed_roots": (root,), "output_dir": root.parent / "runs"}
     values.update(settings)
-    return ScreensApp(start or ComposeScreen, Settings(**values), config or test_config())
+    return ScreensApp(start or ComposeScreen, Settings(**values), config or test_config(), keystore)
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -453,6 +463,69 @@ async def test_a_crossed_limit_blocks_the_send(project: Path) -> None:
         await settle(pilot)
         assert app.started == []
         assert "FIEDLER_MAX_FILE_COUNT" in blockers(screen)
+
+
+async def test_models_without_a_key_show_it_and_are_refused_until_one_is_added(
+    project: Path, memory_keyring: MemoryKeyring
+) -> None:
+    messages: list[Message] = []
+    app = make_app(project, keystore=KeyStore(env={}))
+    async with app.run_test(size=(120, 36), message_hook=messages.append) as pilot:
+        await settle(pilot)
+        screen = compose_screen(app)
+        await type_prompt(pilot, "Review.")
+        await select_file(pilot, "util.py")  # previews at once, the prompt included
+        table = screen.query_one(BudgetTable)
+        assert table.column("key") == {"roomy": "missing", "guess": "missing"}
+        expected = (
+            "no API key for openai (needed by roomy, guess): press f2 to add it "
+            "(or set OPENAI_API_KEY before starting fiedler)"
+        )
+        assert screen.send_problems() == [expected]
+        assert "ready to send" not in blockers(screen) and expected in blockers(screen)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.started == []
+        [refused] = posted(messages, ComposeScreen.SendRefused)
+        assert refused.reasons == (expected,)
+        memory_keyring.set_password("fiedler", "openai", "sk-test-from-keyring")
+        await pilot.press("f2")  # the Keys screen, and back: keys are looked up again
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        assert table.column("key") == {"roomy": "keyring", "guess": "keyring"}
+        assert "ready to send to 2 model(s)" in blockers(screen)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [(result, aliases)] = app.started
+        assert aliases == ("roomy", "guess") and [m.key for m in result.models] == ["keyring"] * 2
+
+
+async def test_a_binary_file_from_a_folder_is_skipped_but_named_alone_blocks(
+    project: Path,
+) -> None:
+    (project / "src" / "blob.bin").write_bytes(b"\x00\x01\x02" * 10)
+    app = make_app(project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = compose_screen(app)
+        await type_prompt(pilot, "Review.")
+        await select_file(pilot, "src", key="a")
+        picker = screen.query_one(FilePicker)
+        blob = str((project / "src" / "blob.bin").resolve())
+        assert blob in picker.via_folder
+        assert screen.result is not None and screen.send_problems() == []
+        assert "src/blob.bin: binary" in str(screen.query_one("#skipped", Static).render())
+        await select_file(pilot, "blob.bin")  # deselected...
+        await select_file(pilot, "blob.bin")  # ...and named on its own
+        assert blob in picker.named()
+        assert screen.send_problems() == [
+            "src/blob.bin: cannot be packaged: binary: NUL byte at offset 0"
+        ]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.started == []
 
 
 def test_every_budget_status_has_a_theme_colour() -> None:

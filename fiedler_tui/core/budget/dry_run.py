@@ -13,10 +13,18 @@ import math
 import os
 import threading
 import time
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from fiedler_tui.core.budget.blockers import (
+    Blocker,
+    BlockerKind,
+    empty_package_blocker,
+    key_blockers,
+    path_blockers,
+    request_blockers,
+)
 from fiedler_tui.core.budget.model_budget import (
     LARGEST_FILES_SHOWN,
     BudgetStatus,
@@ -55,6 +63,8 @@ MAX_REMEMBERED_FINDINGS = 100_000
 PROMPT_CACHE_MIN_CHARS = 10_000
 SECRETS_NAMED = 5
 """How many findings a refusal names (file:line and kind; never the value)."""
+_PATH_KINDS = frozenset({BlockerKind.PATH_REFUSED, BlockerKind.UNPACKABLE})
+"""Blockers that already say why a package from named paths is empty."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,13 @@ class DryRunOptions:
     filters: Filters = field(default_factory=Filters)
     cwd: str | None = None
     """Folder relative paths are resolved against (default: the process's)."""
+    key_status: Mapping[str, str] | None = None
+    """Provider name -> where its key comes from (``keyring``, ``env``, ``missing``, ``not
+    needed``: ``KeySource`` values). A model whose provider's key is missing blocks the send;
+    None leaves keys unjudged (the sender checks the keys it holds)."""
+    from_folders: frozenset[str] = frozenset()
+    """Resolved paths among those given that stand for files of a folder the user selected:
+    skipped with a reason when they cannot be packaged, never a refusal."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +161,9 @@ class DryRunEngine:
         filters = self._filters.setdefault(
             (opts.filters.include, opts.filters.exclude), opts.filters
         )  # one instance per glob set keeps its memo of decisions across runs
-        selection = select_files(paths, self.settings, filters, self.files, opts.cwd)
+        selection = select_files(
+            paths, self.settings, filters, self.files, opts.cwd, opts.from_folders
+        )
         scanned = time.perf_counter()
         encodings = sorted({encoding_of(m) for m in models})
         for name in encodings:  # load before the pool starts so loading happens once
@@ -168,7 +187,9 @@ class DryRunEngine:
         reports = tuple(w.report for w in work if w.report is not None)
         encoding_reports = tuple(self._encoding_report(name) for name in encodings)
         notices = tuple(n for n in (self.counter.notice(name) for name in encodings) if n)
-        blockers = self._blockers(selection, budgets, findings, opts.secret_policy, total_cost)
+        blockers = self._blockers(
+            len(paths), models, opts, selection, preview, budgets, findings, total_cost
+        )
         finished = time.perf_counter()
         return DryRunResult(
             selection=selection,
@@ -318,33 +339,49 @@ class DryRunEngine:
             tokens_to_remove=max(0, total - model.context_window),
             cost_usd_max=cost_usd(model.price_in, model.price_out, input_tokens, reserve),
             largest_files=largest,
+            key=None if opts.key_status is None else opts.key_status.get(model.provider),
         )
 
     def _blockers(
         self,
+        named_paths: int,
+        models: Sequence[ModelSpec],
+        opts: DryRunOptions,
         selection: Selection,
+        preview: Preview,
         budgets: Sequence[ModelBudget],
         findings: Sequence[SecretFinding],
-        policy: SecretPolicy,
         total_cost: float,
-    ) -> tuple[str, ...]:
-        blockers = [f"{display_name(s.path)}: {s.reason}" for s in selection.refused]
+    ) -> tuple[Blocker, ...]:
+        """Every reason not to send, in the order a user would fix them."""
+        blockers = request_blockers(opts.prompt, len(models))
+        blockers.extend(path_blockers(selection.refused, selection.unpackable))
         if selection.crossing is not None:
-            blockers.append(selection.crossing.message())
+            blockers.append(Blocker(BlockerKind.LIMIT, selection.crossing.message()))
+        elif not preview.files and not any(b.kind in _PATH_KINDS for b in blockers):
+            blockers.append(empty_package_blocker(named_paths))
+        if opts.key_status is not None:
+            blockers.extend(key_blockers([(m.name, m.provider) for m in models], opts.key_status))
         for b in budgets:
             if not b.fits:
                 files = ", ".join(f"{display_name(f.path)} ({f.tokens:,})" for f in b.largest_files)
                 blockers.append(
-                    f"{b.alias} is over budget: {b.input_tokens:,} input + "
-                    f"{b.completion_reserve:,} reserved > {b.context_window:,} window; remove "
-                    f"{b.tokens_to_remove:,} tokens (largest files: {files or 'none'})"
+                    Blocker(
+                        BlockerKind.OVER_BUDGET,
+                        f"{b.alias} is over budget: {b.input_tokens:,} input + "
+                        f"{b.completion_reserve:,} reserved > {b.context_window:,} window; remove "
+                        f"{b.tokens_to_remove:,} tokens (largest files: {files or 'none'})",
+                    )
                 )
         cap = self.settings.max_cost_usd
         if cap is not None and total_cost > cap:
             blockers.append(
-                f"worst-case cost ${total_cost:.4f} is above FIEDLER_MAX_COST_USD={cap:g}"
+                Blocker(
+                    BlockerKind.COST_CAP,
+                    f"worst-case cost ${total_cost:.4f} is above FIEDLER_MAX_COST_USD={cap:g}",
+                )
             )
-        if findings and policy is SecretPolicy.REFUSE:
+        if findings and opts.secret_policy is SecretPolicy.REFUSE:
             shown = ", ".join(
                 f"{display_name(f.path)}:{f.line} ({f.kind})" for f in findings[:SECRETS_NAMED]
             )
@@ -354,8 +391,11 @@ class DryRunEngine:
                 else ""
             )
             blockers.append(
-                f"{len(findings)} likely secret(s) found: {shown}{more}; exclude the files, mask "
-                "the values (--mask-secrets) or send anyway (--allow-secrets)"
+                Blocker(
+                    BlockerKind.SECRETS,
+                    f"{len(findings)} likely secret(s) found: {shown}{more}; exclude the files, "
+                    "mask the values (--mask-secrets) or send anyway (--allow-secrets)",
+                )
             )
         return tuple(blockers)
 

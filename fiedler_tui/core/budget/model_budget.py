@@ -64,6 +64,9 @@ class ModelBudget:
     """price_in × input + price_out × reserved completion: an upper bound."""
     largest_files: tuple[FileTokens, ...] = ()
     """When over budget: the files costing this model the most tokens."""
+    key: str | None = None
+    """Where the provider's key comes from: ``keyring``, ``env``, ``missing`` or ``not needed``
+    (None: not checked, the dry run was given no key status)."""
 
     @property
     def total_tokens(self) -> int:
@@ -91,4 +94,5 @@ class ModelBudget:
             "tokens_to_remove": self.tokens_to_remove,
             "cost_usd_max": round(self.cost_usd_max, 6),
             "largest_files": [{"path": f.path, "tokens": f.tokens} for f in self.largest_files],
+            "key": self.key,
         }

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from fiedler_tui.core.budget.blockers import NO_MODEL, Blocker, BlockerKind, key_blockers
 from fiedler_tui.core.budget.errors import SendBlockedError
 from fiedler_tui.core.budget.model_budget import ModelBudget
 from fiedler_tui.core.files.selection import Selection
@@ -76,7 +77,8 @@ class DryRunResult:
     secret_policy: SecretPolicy
     total_cost_usd_max: float
     cost_cap_usd: float | None
-    blockers: tuple[str, ...]
+    blockers: tuple[Blocker, ...]
+    """Every reason not to send, judged once (see ``core.budget.blockers``)."""
     notices: tuple[str, ...] = ()
     timings: Mapping[str, float] = field(default_factory=dict)
 
@@ -94,20 +96,46 @@ class DryRunResult:
     def fitting_models(self) -> tuple[ModelBudget, ...]:
         return tuple(m for m in self.models if m.fits)
 
-    def raise_for_blockers(self) -> None:
-        """SendBlockedError (exit 3) listing every blocker."""
-        if self.blockers:
-            raise SendBlockedError(self.blockers)
+    def send_blockers(
+        self, aliases: Sequence[str] | None = None, key_status: Mapping[str, str] | None = None
+    ) -> tuple[Blocker, ...]:
+        """The dry run's blockers for a send to ``aliases`` (default: every model of the dry
+        run) with the keys a sender holds (``key_status``, see ``blockers.key_status_of``): the
+        same judgement, plus any missing key the dry run was not asked to judge."""
+        found = list(self.blockers)
+        budgets = {b.alias: b for b in self.models}
+        chosen = list(self.models)
+        if aliases is not None:
+            if not aliases and NO_MODEL not in found:
+                found.insert(0, NO_MODEL)
+            found.extend(
+                Blocker(
+                    BlockerKind.NOT_PREVIEWED,
+                    f"{alias}: not in the dry run; preview again with this model",
+                )
+                for alias in aliases
+                if alias not in budgets
+            )
+            chosen = [budgets[a] for a in aliases if a in budgets]
+        if key_status is not None:
+            pairs = [(b.alias, b.provider) for b in chosen]
+            found.extend(b for b in key_blockers(pairs, key_status) if b not in found)
+        return tuple(found)
+
+    def raise_for_blockers(
+        self, aliases: Sequence[str] | None = None, key_status: Mapping[str, str] | None = None
+    ) -> None:
+        """SendBlockedError (exit 3) listing every blocker of :meth:`send_blockers`."""
+        found = self.send_blockers(aliases, key_status)
+        if found:
+            raise SendBlockedError(found)
 
     def to_json(self) -> dict[str, Any]:
         limits = self.selection.limits
         crossing = self.selection.crossing
         return {
             "files": [f.to_json() for f in self.files],
-            "skipped": [
-                {"path": s.path, "reason": s.reason, "code": str(s.code), "explicit": s.explicit}
-                for s in self.skipped
-            ],
+            "skipped": [s.to_json() for s in self.skipped],
             "package": {
                 "files": len(self.preview.files),
                 "bytes": self.preview.bytes,
@@ -144,6 +172,7 @@ class DryRunResult:
             },
             "encodings": [e.to_json() for e in self.encodings],
             "sendable": self.sendable,
-            "blockers": list(self.blockers),
+            "blockers": [b.message for b in self.blockers],
+            "blocker_details": [b.to_json() for b in self.blockers],
             "notices": list(self.notices),
         }

@@ -1,7 +1,9 @@
 """What directory expansion leaves out: built-in ignores, ``.gitignore`` files, user globs.
 
-These rules apply while expanding directories. A file named explicitly is only subject to the
-user's exclude globs (naming a file is a clear request for it).
+These rules apply while expanding directories. A file named explicitly is subject to the user's
+exclude globs (naming a file is a clear request for it, even if ``.gitignore`` leaves it out) and
+to the built-in folder rules: nothing inside ``.git``, ``node_modules``, a virtualenv and the like
+is ever packaged, however it is named (``.git/config`` can hold credentials in remote URLs).
 """
 
 from __future__ import annotations
@@ -59,6 +61,23 @@ def builtin_ignore_reason(name: str, real: str, is_dir: bool) -> str | None:
         return None
     if name in BUILTIN_IGNORED_FILES or name.endswith(BUILTIN_IGNORED_FILE_SUFFIXES):
         return f"ignored (built-in rule: {name})"
+    return None
+
+
+def builtin_ignored_path(root: str, rel: str, is_dir: bool) -> str | None:
+    """Why the built-in rules leave out ``rel`` (relative to ``root``, ``/``-separated) or a
+    folder on the way to it, or None. Only the part inside the root is judged: a project kept
+    under a folder named ``build`` is not ignored for it."""
+    if rel in ("", "."):
+        return None
+    parts = rel.split("/")
+    here = root
+    for depth, part in enumerate(parts, 1):
+        here = os.path.join(here, part)
+        last = depth == len(parts)
+        reason = builtin_ignore_reason(part, here, is_dir if last else True)
+        if reason is not None:
+            return reason if last else f"inside {'/'.join(parts[:depth])}/: {reason}"
     return None
 
 

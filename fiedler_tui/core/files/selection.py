@@ -8,7 +8,7 @@ later file is read.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from fiedler_tui.core.files.cache import FileReadCache
@@ -19,7 +19,7 @@ from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.reading import ReadRefusal
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.files.selected import SelectedFile
-from fiedler_tui.core.files.skips import REFUSAL_CODES, SkippedPath
+from fiedler_tui.core.files.skips import REFUSAL_CODES, UNPACKABLE_CODES, SkippedPath
 from fiedler_tui.core.files.walk import expand
 from fiedler_tui.core.settings import Settings
 
@@ -49,6 +49,12 @@ class Selection:
         """Paths the user named that cannot be used at all (missing, outside the roots)."""
         return tuple(s for s in self.skipped if s.explicit and s.code in REFUSAL_CODES)
 
+    @property
+    def unpackable(self) -> tuple[SkippedPath, ...]:
+        """Paths the user named that exist but cannot be packaged (binary, not UTF-8, a FIFO,
+        too large, inside a built-in ignored folder...): sending them is refused."""
+        return tuple(s for s in self.skipped if s.explicit and s.code in UNPACKABLE_CODES)
+
     def raise_for_refused(self) -> None:
         """PathRefusedError (exit 2) listing each refused path the user named."""
         if self.refused:
@@ -74,11 +80,13 @@ def select_files(
     filters: Filters | None = None,
     cache: FileReadCache | None = None,
     cwd: str | None = None,
+    from_folders: Collection[str] = (),
 ) -> Selection:
-    """Resolve, expand, read and limit-check ``paths`` (relative ones against ``cwd``)."""
+    """Resolve, expand, read and limit-check ``paths`` (relative ones against ``cwd``);
+    ``from_folders`` as for :func:`~fiedler_tui.core.files.walk.expand`."""
     roots = AllowedRoots.from_settings(settings)
     limits = Limits.from_settings(settings)
-    expansion = expand(paths, roots, filters, cwd)
+    expansion = expand(paths, roots, filters, cwd, from_folders)
     reads = cache if cache is not None else FileReadCache()
     multi_root = len({c.root_index for c in expansion.candidates}) > 1
     labels = _root_labels(roots)

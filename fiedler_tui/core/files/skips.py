@@ -26,6 +26,20 @@ class SkipCode(StrEnum):
 REFUSAL_CODES = frozenset({SkipCode.MISSING, SkipCode.OUTSIDE_ROOTS, SkipCode.SYMLINK_ESCAPE})
 """Codes that make a path named explicitly by the user a bad-input error."""
 
+UNPACKABLE_CODES = frozenset(
+    {
+        SkipCode.SPECIAL_FILE,
+        SkipCode.UNREADABLE,
+        SkipCode.TOO_LARGE,
+        SkipCode.BINARY,
+        SkipCode.NOT_UTF8,
+        SkipCode.IGNORED,
+    }
+)
+"""Codes that make a path named explicitly a refusal to send (exit 3): it exists in a root but
+cannot be packaged. Files found by expanding a folder are skipped for these without refusing;
+``excluded`` (the user's own glob) and ``secrets`` (the chosen policy) never refuse."""
+
 
 @dataclass(frozen=True)
 class SkippedPath:
@@ -36,4 +50,12 @@ class SkippedPath:
     code: SkipCode
     reason: str
     explicit: bool = False
-    """True when the user named this path (rather than a directory holding it)."""
+    """True when the user named this path (rather than a folder holding it)."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "reason": self.reason,
+            "code": str(self.code),
+            "explicit": self.explicit,
+        }

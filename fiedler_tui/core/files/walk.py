@@ -1,13 +1,16 @@
 """Turning the user's paths into candidate files: resolve, check roots, expand directories.
 
 Nothing is read here except ``.gitignore`` files; every entry is classified from ``lstat``/``stat``.
+A path the user named is ``explicit``: when it cannot be packaged the send is refused. Files found
+by expanding a folder (or given on behalf of a folder the user selected: ``from_folders``) are
+only skipped with their reason.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import NamedTuple
@@ -17,6 +20,7 @@ from fiedler_tui.core.files.ignore import (
     GitignoreFile,
     GitignoreStack,
     builtin_ignore_reason,
+    builtin_ignored_path,
 )
 from fiedler_tui.core.files.reading import special_kind
 from fiedler_tui.core.files.roots import AllowedRoots, RootedPath
@@ -51,9 +55,12 @@ def _join(rel: str, name: str) -> str:
 
 
 class _Expander:
-    def __init__(self, roots: AllowedRoots, filters: Filters) -> None:
+    def __init__(
+        self, roots: AllowedRoots, filters: Filters, from_folders: Collection[str]
+    ) -> None:
         self.roots = roots
         self.filters = filters
+        self.from_folders = from_folders
         self.found: dict[str, Candidate] = {}
         self.skipped: list[SkippedPath] = []
         self.visited_dirs: set[str] = set()
@@ -74,9 +81,10 @@ class _Expander:
         )
 
     def argument(self, arg: str, cwd: str) -> None:
-        """One path the user named."""
+        """One path the user named (or a file of a folder the user selected)."""
         lexical = os.path.normpath(os.path.join(cwd, os.path.expanduser(arg)))
         real = os.path.realpath(lexical)
+        explicit = real not in self.from_folders
         located = self.roots.locate(real)
         if located is None:
             self._refuse_outside(arg, lexical, real)
@@ -84,23 +92,30 @@ class _Expander:
         try:
             st = os.stat(real)
         except FileNotFoundError:
-            self.skip(arg, SkipCode.MISSING, "no such file or directory", explicit=True)
+            self.skip(arg, SkipCode.MISSING, "no such file or directory", explicit)
             return
         except OSError as exc:
-            self.skip(arg, SkipCode.UNREADABLE, f"unreadable: {exc.strerror}", explicit=True)
+            self.skip(arg, SkipCode.UNREADABLE, f"unreadable: {exc.strerror}", explicit)
             return
-        if stat.S_ISDIR(st.st_mode):
+        is_dir = stat.S_ISDIR(st.st_mode)
+        root = self.roots.roots[located.root_index]
+        reason = builtin_ignored_path(root, located.rel, is_dir)
+        if reason is not None:  # .git/config, node_modules/x.js: never packaged, even named
+            self.skip(located.rel, SkipCode.IGNORED, f"{reason}; never packaged", explicit)
+            return
+        if is_dir:
             self.directory(located, self._ancestor_gitignores(located))
             return
         kind = special_kind(st.st_mode)
         if kind is not None:
-            self.skip(located.rel, SkipCode.SPECIAL_FILE, f"not a regular file ({kind})", True)
+            reason = f"not a regular file ({kind}); never opened"
+            self.skip(located.rel, SkipCode.SPECIAL_FILE, reason, explicit)
             return
         reason = self.filters.exclude_reason(located.rel, False)
         if reason is not None:
-            self.skip(located.rel, SkipCode.EXCLUDED, reason, explicit=True)
+            self.skip(located.rel, SkipCode.EXCLUDED, reason, explicit)
             return
-        self.add(located, st, explicit=True)
+        self.add(located, st, explicit)
 
     def _refuse_outside(self, arg: str, lexical: str, real: str) -> None:
         roots = self.roots.describe()
@@ -175,6 +190,9 @@ class _Expander:
         reason = builtin_ignore_reason(entry.name, located.real, is_dir) or stack.ignore_reason(
             rel, is_dir
         )
+        if reason is None and located.real != entry.path:  # a symlink: judge where it leads too
+            root = self.roots.roots[located.root_index]
+            reason = builtin_ignored_path(root, located.rel, is_dir)
         if reason is not None:
             self.skip(rel, SkipCode.IGNORED, reason)
             return None
@@ -202,9 +220,13 @@ def expand(
     roots: AllowedRoots,
     filters: Filters | None = None,
     cwd: str | None = None,
+    from_folders: Collection[str] = (),
 ) -> Expansion:
-    """Resolve each path against ``cwd``, check it lies in a root, expand folders."""
-    expander = _Expander(roots, filters or Filters())
+    """Resolve each path against ``cwd``, check it lies in a root, expand folders.
+
+    ``from_folders``: resolved paths among ``paths`` that stand for files of a folder the user
+    selected (the app's tree): judged as files found by expanding a folder, not as named ones."""
+    expander = _Expander(roots, filters or Filters(), frozenset(from_folders))
     base = cwd if cwd is not None else os.getcwd()
     for path in paths:
         expander.argument(os.fspath(path), base)

@@ -33,6 +33,7 @@ from fiedler_tui.core.store.summary import (
     ModelRecord,
     PackagedFile,
     PackageFacts,
+    SkippedFact,
     build_summary,
     usage_cost,
 )
@@ -106,8 +107,9 @@ class RunRecorder:
         """Set when a summary could not be written (disk full, I/O error)."""
         self._texts: dict[str, list[str]] = {alias: [] for alias in self.records}
         files = [PackagedFile(f.path, f.size, f.lines, f.sha256) for f in result.preview.files]
+        skipped = [SkippedFact(s.path, str(s.code), s.reason) for s in result.skipped]
         self._package = PackageFacts(
-            files, result.preview.bytes, result.preview.lines, result.preview.sha256
+            files, result.preview.bytes, result.preview.lines, result.preview.sha256, skipped
         )
 
     def text(self, alias: str) -> str:

@@ -20,6 +20,7 @@ from types import TracebackType
 
 from fiedler_tui import __version__
 from fiedler_tui.core.budget import DryRunResult, ModelBudget, SendBlockedError
+from fiedler_tui.core.budget.blockers import key_status_of
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.http import httpx
 from fiedler_tui.core.network import NetworkEnvironment
@@ -73,17 +74,10 @@ class SendSession:
         return [by_alias[a] for a in self.aliases]
 
     def preflight(self) -> None:
-        """Every check before anything leaves the machine (raises; nothing is sent)."""
-        if not self.aliases:
-            raise SendBlockedError(["no model selected"])
-        if not self.result.prompt.strip():
-            raise SendBlockedError(["the prompt is empty"])
-        self.result.raise_for_blockers()
-        over = [b for b in self._budgets() if not b.fits]
-        if over:
-            raise SendBlockedError(
-                [f"{b.alias}: over budget by {b.tokens_to_remove:,} tokens" for b in over]
-            )
+        """Every check before anything leaves the machine (raises; nothing is sent): the dry
+        run's own judgement (``DryRunResult.send_blockers``) for these models and the keys held,
+        then the files against the preview and the runs folder."""
+        self.result.raise_for_blockers(self.aliases, key_status_of(self.config, self._keys))
         ensure_unchanged(self.result.preview)
         self.store.preflight()
 

@@ -29,13 +29,23 @@ class PackagedFile:
 
 
 @dataclass(frozen=True)
+class SkippedFact:
+    """A path the dry run left out of the package, and why."""
+
+    path: str
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class PackageFacts:
-    """The package sent: totals, its hash and the files in it."""
+    """The package sent: totals, its hash, the files in it and the paths left out."""
 
     files: Sequence[PackagedFile]
     bytes: int
     lines: int
     sha256: str
+    skipped: Sequence[SkippedFact] = ()
 
 
 @dataclass
@@ -99,6 +109,14 @@ def package_record(package: PackageFacts, redact_filenames: bool) -> dict[str, A
     }
 
 
+def skipped_record(skipped: Sequence[SkippedFact], redact_filenames: bool) -> list[dict[str, str]]:
+    """Each path left out with its reason (hashed path and code only when names are redacted:
+    a reason may quote a name)."""
+    if redact_filenames:
+        return [{"path_sha256": sha256_text(s.path), "code": s.code} for s in skipped]
+    return [{"path": s.path, "code": s.code, "reason": s.reason} for s in skipped]
+
+
 def build_summary(
     *,
     app_version: str,
@@ -121,6 +139,7 @@ def build_summary(
         "ended_at": ended_at,
         "prompt": prompt_record(prompt, save_prompt),
         "package": package_record(package, redact_filenames),
+        "skipped": skipped_record(package.skipped, redact_filenames),
         "models": [m.as_dict() for m in models],
         "cost_usd": round(sum(costs), 6) if costs else None,
     }

@@ -2,7 +2,11 @@
 
 Every change (a file or model toggled, the secret policy, the prompt after a short pause) starts
 a dry run in an exclusive thread worker; a newer change supersedes an older preview. The send key
-only ever sends a preview made for exactly the current selection, prompt and policy.
+only ever sends a preview made for exactly the current selection, prompt and policy, and only
+when the dry run found nothing blocking it: the same judgement as ``fiedler dry-run`` and
+``fiedler send`` (``core.budget.blockers``), keys included. Keys are looked up in the preview's
+thread (the OS keyring may block) once, and again whenever this screen comes back (f2 may have
+added one).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -42,7 +46,7 @@ from fiedler_tui.tui.widgets.palette import PaletteCommand, ScreenCommands
 
 if TYPE_CHECKING:
     # The dry-run engine loads in the first preview's worker, after the screen is shown.
-    from fiedler_tui.core.budget import DryRunEngine, DryRunResult
+    from fiedler_tui.core.budget import Blocker, DryRunEngine, DryRunResult
     from fiedler_tui.core.config.schema import Config, ModelSpec
     from fiedler_tui.tui.app import FiedlerApp
 
@@ -115,6 +119,8 @@ class PreviewKey:
     aliases: tuple[str, ...]
     prompt: str
     policy: SecretPolicy
+    via_folder: tuple[str, ...] = ()
+    """The paths a folder selection brought in (skipped with a reason, never blocking)."""
 
 
 class ComposeScreen(Screen[None]):
@@ -189,6 +195,8 @@ class ComposeScreen(Screen[None]):
         """The state the send key was pressed in, while its preview is still being made."""
         self._requested: PreviewKey | None = None
         self._models_listed = False
+        self._key_status: dict[str, str] | None = None
+        """Provider -> where its key comes from, as last looked up (None: look up again)."""
 
     # ---- layout ------------------------------------------------------------------------------
 
@@ -277,6 +285,12 @@ class ComposeScreen(Screen[None]):
         # A preview may still run: close the engine once it let go of it, off the event loop.
         threading.Thread(target=self._close_engine, daemon=True).start()
 
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:
+        """Back from another screen (Keys may have added or deleted a key): look keys up again."""
+        if self._key_status is not None:
+            self._key_status = None
+            self.action_refresh()
+
     def _close_engine(self) -> None:
         with self._engine_lock:
             engine, self._engine = self._engine, None
@@ -300,8 +314,10 @@ class ComposeScreen(Screen[None]):
     def current_key(self) -> PreviewKey:
         # The picker's own selection, not the last SelectionChanged seen: a toggle whose message
         # is still queued must already make the shown preview stale (and unsendable).
-        paths = tuple(sorted(self.query_one(FilePicker).selected))
-        return PreviewKey(paths, self.aliases, self.prompt, self.policy)
+        picker = self.query_one(FilePicker)
+        paths = tuple(sorted(picker.selected))
+        via_folder = tuple(sorted(picker.via_folder & picker.selected))
+        return PreviewKey(paths, self.aliases, self.prompt, self.policy, via_folder)
 
     @property
     def fresh(self) -> bool:
@@ -371,7 +387,17 @@ class ComposeScreen(Screen[None]):
         from fiedler_tui.core.budget.dry_run import DryRunEngine, DryRunOptions
 
         worker = get_current_worker()
-        options = DryRunOptions(prompt=key.prompt, secret_policy=key.policy)
+        key_status = self._key_status
+        if key_status is None:
+            resolved = self.host.keystore.resolve_all(self.host.config)
+            key_status = {name: str(found.source) for name, found in resolved.items()}
+            self._key_status = key_status
+        options = DryRunOptions(
+            prompt=key.prompt,
+            secret_policy=key.policy,
+            key_status=key_status,
+            from_folders=frozenset(key.via_folder),
+        )
         with self._engine_lock:
             if self._engine is None and not self._engine_closed:
                 self._engine = DryRunEngine(self.host.settings)
@@ -431,17 +457,35 @@ class ComposeScreen(Screen[None]):
         self._show_blockers()
 
     def send_problems(self) -> list[str]:
-        """Why the current state cannot be sent (empty when it can)."""
+        """Why the current state cannot be sent (empty when it can): the dry run's blockers
+        once its preview is fresh."""
         problems: list[str] = []
         if not self._models_listed:
             problems.append(self.host.no_config_reason)
-        elif not self.aliases:
+        if self.fresh and self.result is not None:
+            problems.extend(self._blocker_text(b) for b in self.result.blockers)
+            return problems
+        # Until the preview lands: the two checks that need no dry run, worded as the dry run
+        # words them (its module is not imported before the first frame).
+        if self._models_listed and not self.aliases:
             problems.append("no model selected")
         if not self.prompt.strip():
             problems.append("the prompt is empty")
-        if self.fresh and self.result is not None:
-            problems.extend(self.result.blockers)
         return problems
+
+    def _blocker_text(self, blocker: Blocker) -> str:
+        """A blocker as the app says it: a missing key says how to add one here."""
+        if blocker.kind != "missing-key" or blocker.provider is None:
+            return blocker.message
+        fix = "press f2 to add it"
+        provider = self.host.config.providers.get(blocker.provider)
+        if (
+            provider is not None
+            and provider.key_env
+            and not self.host.settings.require_secure_keyring
+        ):
+            fix += f" (or set {' or '.join(provider.key_env)} before starting fiedler)"
+        return f"{blocker.message}: {fix}"
 
     def _show_blockers(self) -> None:
         blockers = self.query_one("#blockers", Static)

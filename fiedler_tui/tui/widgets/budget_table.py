@@ -19,6 +19,8 @@ SLOW_PREVIEW_S = 0.5
 """Previews slower than this say how long they took."""
 STATUS_VARIABLE = {"fits": "success", "near": "warning", "over": "error"}
 """Theme variable per ``BudgetStatus`` (a ``StrEnum``: its members are these strings)."""
+KEY_MISSING = "missing"
+"""The key status (a ``KeySource`` value) that blocks the send, shown in the error colour."""
 
 
 def fill_bar(used: int, window: int, width: int = BAR_WIDTH) -> str:
@@ -37,9 +39,10 @@ def input_text(budget: ModelBudget) -> str:
 
 
 class BudgetTable(DataTable[Text]):
-    """Input (with count method), reserve, window, fill bar, status and cost per model."""
+    """Input (with count method), reserve, window, fill bar, status, cost and where the
+    provider's key comes from, per model."""
 
-    COLUMNS = ("model", "count", "input", "reserve", "window", "fill", "status", "cost≤")
+    COLUMNS = ("model", "count", "input", "reserve", "window", "fill", "status", "cost≤", "key")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True, show_cursor=False)
@@ -61,16 +64,27 @@ class BudgetTable(DataTable[Text]):
                 Text(fill_bar(b.total_tokens, b.context_window), style=style),
                 Text(str(b.status), style=style),
                 plain(f"${b.cost_usd_max:.4f}"),
+                _key_cell(b.key, colours),
                 key=b.alias,
             )
 
+    def column(self, name: str) -> dict[str, str]:
+        """Model alias -> the text of column ``name`` as shown."""
+        index = self.COLUMNS.index(name)
+        return {str(row.value): str(self.get_row(row)[index]) for row in self.rows}
+
     def statuses(self) -> dict[str, str]:
         """Model alias -> status as shown (for tests and the summary line)."""
-        out: dict[str, str] = {}
-        for row_key in self.rows:
-            cells = self.get_row(row_key)
-            out[str(row_key.value)] = str(cells[6])
-        return out
+        return self.column("status")
+
+
+def _key_cell(source: str | None, colours: Mapping[str, str]) -> Text:
+    """Where the key comes from; ``missing`` in the error colour, ``…`` while not checked."""
+    if source is None:
+        return plain("…")
+    if source == KEY_MISSING:
+        return Text(source, style=colours.get("error", ""))
+    return plain(source)
 
 
 def package_line(result: DryRunResult, elapsed_s: float | None = None) -> Text:

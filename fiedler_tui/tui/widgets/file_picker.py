@@ -4,6 +4,13 @@ Folders are listed when first expanded, in a thread (a slow or network file syst
 the app; a folder shows "listing…" meanwhile). Entries the folder expansion would leave out
 (built-in ignores, ``.gitignore`` rules, symlinks leading outside the roots) are shown dimmed
 with the reason; files the dry run skipped (binary, too large, ...) show the reason it gave.
+What can never be packaged (anything in ``.git``, ``node_modules`` or another built-in ignored
+folder, a symlink leading outside the roots, a FIFO or device) cannot be selected: space and
+``a`` on it only say why.
+
+Files selected one by one are named (one that cannot be packaged blocks the send); files a folder
+selection brought in are :attr:`FilePicker.via_folder` (skipped with their reason, like files of
+a folder named on the command line).
 Names are displayed through :func:`display_name` and :func:`plain`, so a name can never inject
 markup or escape sequences.
 """
@@ -52,6 +59,9 @@ class FileEntry:
     gitignores: GitignoreStack | None = None
     """For folders: the ``.gitignore`` files above it (its own is read when it is listed);
     None above a root."""
+    never: str | None = None
+    """Why this entry can never be selected or packaged (a built-in ignored folder or anything
+    inside one, a symlink leading outside the roots, a special file), or None."""
     listed: asyncio.Future[None] | None = field(default=None, compare=False, repr=False)
     """For folders: done once its entries are in the tree (None: listing not started)."""
 
@@ -83,20 +93,27 @@ def list_folder(folder: FileEntry, roots: AllowedRoots) -> FolderListing:
 def _entry(
     folder: FileEntry, gitignores: GitignoreStack, dir_entry: os.DirEntry[str], roots: AllowedRoots
 ) -> FileEntry:
-    from fiedler_tui.core.files.ignore import builtin_ignore_reason
+    from fiedler_tui.core.files.ignore import builtin_ignore_reason, builtin_ignored_path
 
     name = dir_entry.name
     rel = name if folder.rel == "." else f"{folder.rel}/{name}"
     real = os.path.realpath(dir_entry.path)
     is_dir = _is_dir(dir_entry)
-    ignored: str | None = None
-    if dir_entry.is_symlink() and roots.locate(real) is None:
-        ignored = "symlink leading outside the allowed roots; not followed"
+    never: str | None = None
+    located = roots.locate(real)
+    if folder.never is not None:  # inside .git (or the like): nothing here is ever packaged
+        inside = folder.never.startswith("inside ")
+        never = folder.never if inside else f"inside {folder.rel}/: {folder.never}"
+    elif located is None:
+        never = "symlink leading outside the allowed roots; not followed"
     elif not is_dir and not _is_regular(dir_entry):
-        ignored = "not a regular file"
+        never = "not a regular file"
+    elif real != dir_entry.path:  # a symlink inside the roots: judged where it leads
+        never = builtin_ignored_path(roots.roots[located.root_index], located.rel, is_dir)
     else:
-        ignored = builtin_ignore_reason(name, real, is_dir) or gitignores.ignore_reason(rel, is_dir)
-    return FileEntry(real, rel, folder.root_index, is_dir, ignored, gitignores)
+        never = builtin_ignore_reason(name, real, is_dir)
+    ignored = never or gitignores.ignore_reason(rel, is_dir)
+    return FileEntry(real, rel, folder.root_index, is_dir, ignored, gitignores, never=never)
 
 
 class FilePicker(Tree[FileEntry]):
@@ -143,6 +160,8 @@ class FilePicker(Tree[FileEntry]):
         self.guide_depth = 2
         self.roots = roots
         self.selected: set[str] = {os.path.realpath(p) for p in selected}
+        self.via_folder: set[str] = set()
+        """The selected files a folder selection brought in (the rest were named one by one)."""
         self.skip_reasons: dict[str, str] = {}
         """Real path -> why the dry run left the selected file out."""
         self._entry_nodes: dict[str, TreeNode[FileEntry]] = {}
@@ -286,11 +305,29 @@ class FilePicker(Tree[FileEntry]):
     # ---- selection -------------------------------------------------------------------------
 
     def set_selected(self, paths: Iterable[str]) -> None:
-        """Replace the selection (real or absolute paths)."""
+        """Replace the selection (real or absolute paths), each file named."""
         before = set(self.selected)
         self.selected = {os.path.realpath(p) for p in paths}
+        self.via_folder = set()
         self._relabel(before ^ self.selected)
         self._changed()
+
+    def named(self) -> set[str]:
+        """The selected files the user named one by one."""
+        return self.selected - self.via_folder
+
+    def _refuse(self, entry: FileEntry) -> bool:
+        """Say why ``entry`` cannot be selected; False when it can."""
+        if entry.never is None:
+            return False
+        name = display_name(entry.rel)
+        self.notify(
+            f"{name}{'/' if entry.is_dir else ''} cannot be selected: {entry.never}",
+            title="Never packaged",
+            severity="warning",
+            markup=False,
+        )
+        return True
 
     def _changed(self) -> None:
         self.post_message(self.SelectionChanged(self, tuple(sorted(self.selected))))
@@ -305,6 +342,9 @@ class FilePicker(Tree[FileEntry]):
             return
         if entry.real in self.selected:
             self.selected.discard(entry.real)
+            self.via_folder.discard(entry.real)
+        elif self._refuse(entry):
+            return
         else:
             self.selected.add(entry.real)
         self._relabel([entry.real])
@@ -316,7 +356,7 @@ class FilePicker(Tree[FileEntry]):
         if node is None or node.data is None:
             return
         folder = node if node.data.is_dir else node.parent
-        if folder is None or folder.data is None:
+        if folder is None or folder.data is None or self._refuse(folder.data):
             return
         self._load(folder)
         folder.expand()
@@ -343,7 +383,9 @@ class FilePicker(Tree[FileEntry]):
             return
         if all(f in self.selected for f in files):
             self.selected.difference_update(files)
+            self.via_folder.difference_update(files)
         else:
+            self.via_folder.update(f for f in files if f not in self.selected)
             self.selected.update(files)
         self._relabel(files)
         self._changed()
