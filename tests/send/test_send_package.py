@@ -14,6 +14,7 @@ from fiedler_tui.core.budget import BlockerKind, DryRunEngine, DryRunOptions, Se
 from fiedler_tui.core.config.loader import load_config
 from fiedler_tui.core.send import SendSession
 from fiedler_tui.core.settings import Settings
+from fiedler_tui.core.store.summary import SkippedFact, sha256_text, skipped_record
 
 from .conftest import SendWorld
 
@@ -123,3 +124,11 @@ async def test_the_session_refuses_a_missing_key_the_dry_run_did_not_judge(
         (BlockerKind.MISSING_KEY, "sim-secured")
     ]
     assert world.sim.requests == []
+
+
+def test_skipped_paths_in_a_redacted_summary_keep_only_hash_and_code() -> None:
+    skipped = [SkippedFact("secret-plans/q3.py", "not-utf8", "not UTF-8: invalid byte at offset 8")]
+    assert skipped_record(skipped, redact_filenames=True) == [
+        {"path_sha256": sha256_text("secret-plans/q3.py"), "code": "not-utf8"}
+    ]
+    assert skipped_record(skipped, redact_filenames=False)[0]["reason"].startswith("not UTF-8")

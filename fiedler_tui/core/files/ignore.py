@@ -64,20 +64,32 @@ def builtin_ignore_reason(name: str, real: str, is_dir: bool) -> str | None:
     return None
 
 
-def builtin_ignored_path(root: str, rel: str, is_dir: bool) -> str | None:
+def builtin_ignored_path(
+    root: str, rel: str, is_dir: bool, folders: dict[str, str | None] | None = None
+) -> str | None:
     """Why the built-in rules leave out ``rel`` (relative to ``root``, ``/``-separated) or a
     folder on the way to it, or None. Only the part inside the root is judged: a project kept
-    under a folder named ``build`` is not ignored for it."""
+    under a folder named ``build`` is not ignored for it. ``folders`` remembers the verdict on
+    each folder on the way (many named files share them; a virtualenv check is a ``stat``)."""
     if rel in ("", "."):
         return None
     parts = rel.split("/")
-    here = root
+    here = root.rstrip(os.sep)
     for depth, part in enumerate(parts, 1):
-        here = os.path.join(here, part)
-        last = depth == len(parts)
-        reason = builtin_ignore_reason(part, here, is_dir if last else True)
-        if reason is not None:
-            return reason if last else f"inside {'/'.join(parts[:depth])}/: {reason}"
+        here = f"{here}{os.sep}{part}"  # os.path.join, without its cost per folder
+        if depth == len(parts):
+            return builtin_ignore_reason(part, here, is_dir)
+        if folders is None or here not in folders:
+            reason = builtin_ignore_reason(part, here, True)
+            if reason is not None:
+                reason = f"inside {'/'.join(parts[:depth])}/: {reason}"
+            if folders is None:
+                if reason is not None:
+                    return reason
+                continue
+            folders[here] = reason
+        if folders[here] is not None:
+            return folders[here]
     return None
 
 

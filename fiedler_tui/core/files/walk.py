@@ -61,6 +61,8 @@ class _Expander:
         self.roots = roots
         self.filters = filters
         self.from_folders = from_folders
+        self.folder_rules: dict[str, str | None] = {}
+        """Built-in rule verdicts on the folders above named paths (see builtin_ignored_path)."""
         self.found: dict[str, Candidate] = {}
         self.skipped: list[SkippedPath] = []
         self.visited_dirs: set[str] = set()
@@ -99,7 +101,7 @@ class _Expander:
             return
         is_dir = stat.S_ISDIR(st.st_mode)
         root = self.roots.roots[located.root_index]
-        reason = builtin_ignored_path(root, located.rel, is_dir)
+        reason = builtin_ignored_path(root, located.rel, is_dir, self.folder_rules)
         if reason is not None:  # .git/config, node_modules/x.js: never packaged, even named
             self.skip(located.rel, SkipCode.IGNORED, f"{reason}; never packaged", explicit)
             return
@@ -192,7 +194,7 @@ class _Expander:
         )
         if reason is None and located.real != entry.path:  # a symlink: judge where it leads too
             root = self.roots.roots[located.root_index]
-            reason = builtin_ignored_path(root, located.rel, is_dir)
+            reason = builtin_ignored_path(root, located.rel, is_dir, self.folder_rules)
         if reason is not None:
             self.skip(rel, SkipCode.IGNORED, reason)
             return None
