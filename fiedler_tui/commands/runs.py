@@ -1,15 +1,23 @@
-"""``fiedler runs``: saved runs (interrupted ones flagged); ``fiedler runs show ID``: one run."""
+"""``fiedler runs``: saved runs (interrupted ones flagged); ``fiedler runs show ID``: one run.
+
+Numbers are written as ``fiedler send`` writes them: thousands separators, seconds to one
+decimal, tokens per second whole, costs to four decimals, ``–`` for a figure not known.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.table import render_table
 from fiedler_tui.core.files.names import display_name
+from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX
 from fiedler_tui.core.store.run_store import RunInfo, RunStore
+
+NOT_KNOWN = "–"
 
 
 def _store(ctx: CommandContext) -> RunStore:
@@ -32,9 +40,70 @@ def _row(info: RunInfo) -> dict[str, Any]:
         "status": info.status,
         "models": [str(m.get("alias")) for m in _models(info)],
         "cost_usd": info.summary.get("cost_usd"),
+        "outputs_saved": info.summary.get("outputs_saved"),
         "path": str(info.path),
         "problem": info.problem or None,
     }
+
+
+def _status_cell(row: dict[str, Any]) -> str:
+    status = str(row["status"])
+    shown = status.upper() if status == "interrupted" else status
+    return f"{shown}, NOT ALL SAVED" if row["outputs_saved"] is False else shown
+
+
+def _count(value: Any, unit: str = "") -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}{unit}"
+    return NOT_KNOWN
+
+
+def _figure(value: Any, spec: str, unit: str) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:{spec}}{unit}"
+    return NOT_KNOWN
+
+
+def _money(value: Any) -> str:
+    return "$" + _figure(value, ".4f", "") if isinstance(value, int | float) else NOT_KNOWN
+
+
+def _output_path(info: RunInfo, model: dict[str, Any]) -> Path | None:
+    """The model's output file that exists: the final one, else the ``.partial`` left behind."""
+    name = model.get("output_file")
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name or name[0] == ".":
+        return None
+    for candidate in (name, name + PARTIAL_SUFFIX):
+        path = info.path / candidate
+        if path.is_file() and not path.is_symlink():
+            return path
+    return None
+
+
+def _model_line(model: dict[str, Any]) -> str:
+    """``gpt-5: done; 1,234 in / 567 out tokens; 12.3s, 46 tok/s; $0.0123`` and what failed."""
+    error = model.get("error")
+    detail = f" [{error.get('code')}] {error.get('message')}" if isinstance(error, dict) else ""
+    usage = (
+        f"{_count(model.get('usage_input'))} in / {_count(model.get('usage_output'))} out tokens"
+    )
+    timing = (
+        f"{_figure(model.get('total_s'), '.1f', 's')}, "
+        f"{_figure(model.get('tokens_per_s'), ',.0f', '')} tok/s"
+    )
+    parts = [
+        f"{display_name(str(model.get('alias')))}: {model.get('status')}{detail}",
+        usage,
+        timing,
+    ]
+    if model.get("cost_usd") is not None:
+        parts.append(_money(model.get("cost_usd")))
+    if model.get("saved") is False:
+        parts.append(
+            f"output NOT SAVED: {_count(model.get('bytes_saved'))} of "
+            f"{_count(model.get('bytes_total'))} bytes on disk ({model.get('output_error')})"
+        )
+    return "; ".join(parts)
 
 
 def run_list(args: argparse.Namespace, ctx: CommandContext) -> int:
@@ -52,9 +121,9 @@ def run_list(args: argparse.Namespace, ctx: CommandContext) -> int:
         [
             r["id"],
             str(r["started_at"] or "")[:19].replace("T", " "),
-            r["status"].upper() if r["status"] == "interrupted" else r["status"],
+            _status_cell(r),
             ", ".join(display_name(m) for m in r["models"]),
-            "" if r["cost_usd"] is None else f"${r['cost_usd']:.4f}",
+            "" if r["cost_usd"] is None else _money(r["cost_usd"]),
         ]
         for r in rows
     ]
@@ -64,34 +133,34 @@ def run_list(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 def run_show(args: argparse.Namespace, ctx: CommandContext) -> int:
     info = _store(ctx).find(args.run_id)
-    outputs = {
-        str(m.get("alias")): str(info.path / str(m["output_file"]))
-        for m in _models(info)
-        if m.get("output_file")
-    }
+    paths = {str(m.get("alias")): _output_path(info, m) for m in _models(info)}
+    outputs = {alias: str(path) for alias, path in paths.items() if path is not None}
     if args.json:
         ctx.out(json.dumps({**_row(info), "summary": info.summary, "outputs": outputs}, indent=2))
         return 0
     row = _row(info)
-    ctx.out(f"run {info.run_id}: {info.status}  ({info.path})")
+    ctx.out(f"run {info.run_id}: {_status_cell(row)}  ({info.path})")
     if info.problem:
         ctx.out(f"  {info.problem}")
     package = info.summary.get("package", {})
     if isinstance(package, dict):
         ctx.out(
-            f"package: {package.get('files')} files, {package.get('bytes')} bytes, "
-            f"{package.get('lines')} lines, sha256 {str(package.get('sha256'))[:16]}…"
+            f"package: {_count(package.get('files'))} files, {_count(package.get('bytes'))} "
+            f"bytes, {_count(package.get('lines'))} lines, "
+            f"sha256 {str(package.get('sha256'))[:16]}…"
         )
     for model in _models(info):
-        alias = str(model.get("alias"))
-        error = model.get("error")
-        detail = f" [{error.get('code')}] {error.get('message')}" if isinstance(error, dict) else ""
-        usage = f"in {model.get('usage_input')} / out {model.get('usage_output')}"
-        ctx.out(f"  {display_name(alias)}: {model.get('status')}{detail}; {usage}")
-        if alias in outputs:
-            ctx.out(f"    {outputs[alias]}")
-    for partial in info.partial_files:
-        ctx.out(f"  partial output: {partial}")
+        ctx.out(f"  {_model_line(model)}")
+        path = paths.get(str(model.get("alias")))
+        if path is not None:
+            partial = " (partial)" if path.name.endswith(PARTIAL_SUFFIX) else ""
+            ctx.out(f"    {path}{partial}")
+        elif model.get("output_file"):
+            ctx.out("    no output file on disk")
+    listed = {path for path in paths.values() if path is not None}
+    for partial_file in info.partial_files:
+        if partial_file not in listed:
+            ctx.out(f"  partial output: {partial_file}")
     if row["cost_usd"] is not None:
-        ctx.out(f"cost: ${row['cost_usd']:.4f}")
+        ctx.out(f"cost: {_money(row['cost_usd'])}")
     return 0

@@ -1,6 +1,7 @@
 """``fiedler send``: the dry run's checks, then every model at once, saved as it streams.
 
-Exit 0 when every model succeeded, 1 when some failed, 2 on bad input or configuration, 3 when
+Exit 0 when every model succeeded and was saved, 1 when some failed or an output or the summary
+could not be saved (each is named on stderr), 2 on bad input or configuration, 3 when
 the dry run refuses (empty prompt or package, a named file that cannot be packaged, a missing
 key, budget, limit, secrets, spend cap, changed files), 130 when interrupted by
 Ctrl-C, 143 by SIGTERM (every model is cancelled; partial outputs are kept and the run is marked
@@ -23,6 +24,7 @@ from typing import Any
 
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.dry_run import build_dry_run, refuse_if_blocked, skipped_lines
+from fiedler_tui.commands.send_report import report_end
 from fiedler_tui.core.runner import (
     Cancelled,
     Failed,
@@ -144,10 +146,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     )
     session.preflight()
     signum = asyncio.run(_stream(session, args, ctx))
-    where = session.run_path or "memory only (FIEDLER_NO_DISK=1)"
-    ctx.err(f"run {session.run_id}: {session.status}; saved in {where}")
-    if args.json:
-        ctx.out(json.dumps(session.summary(), indent=2, ensure_ascii=False))
+    all_saved = report_end(session, args, ctx)
     if signum is not None:
         return 128 + signum  # 130 for Ctrl-C, 143 for SIGTERM
-    return 0 if session.status == "done" else 1
+    return 0 if session.status == "done" and all_saved else 1

@@ -54,6 +54,12 @@ def default_models() -> list[SimulatedModel]:
             script=ModelScript(reply=LONG_REPLY, tokens_per_s=40),
         ),
         SimulatedModel(
+            name="lagging",
+            kind="anthropic",
+            default=False,
+            script=ModelScript(reply="Fine. " * 5, ttft_s=0.3),
+        ),
+        SimulatedModel(
             name="secured",
             kind="openai",
             provider="sim-secured",

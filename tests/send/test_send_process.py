@@ -109,11 +109,17 @@ async def test_exit_1_when_a_model_fails_and_3_when_refused(world: SendWorld) ->
 async def test_sigkill_mid_stream_keeps_what_was_received_and_run_is_interrupted(
     world: SendWorld,
 ) -> None:
-    proc = await start_send(world, "-m", "slow")
+    proc = await start_send(world, "-m", "slow", "-m", "lagging")
     seen = await wait_for_text(world.output_dir, "*/slow.md.partial", minimum=12)
+    run_dir = only_run_dir(world)
+    for _ in range(500):  # once "lagging" has ended, the summary on disk has "slow" streaming
+        if '"streaming"' in (run_dir / "summary.json").read_text():
+            break
+        await asyncio.sleep(0.02)
+    else:
+        raise AssertionError("no summary with a streaming model")
     proc.kill()  # SIGKILL: no handler, no cleanup
     await proc.wait()
-    run_dir = only_run_dir(world)
     on_disk = (run_dir / "slow.md.partial").read_text()
     assert LONG_REPLY.startswith(on_disk)  # exactly what arrived, in order, nothing torn
     assert len(on_disk) >= len(seen)
@@ -121,8 +127,13 @@ async def test_sigkill_mid_stream_keeps_what_was_received_and_run_is_interrupted
     assert code == 0
     [row] = json.loads(out)["runs"]
     assert row["status"] == "interrupted"
+    code, out, _ = await run_cli(world, "runs", "show", row["id"], "--json")
+    statuses = {m["alias"]: m["status"] for m in json.loads(out)["summary"]["models"]}
+    assert statuses == {"slow": "interrupted", "lagging": "done"}
     code, out, _ = await run_cli(world, "runs", "show", row["id"])
-    assert "interrupted" in out and "slow.md.partial" in out
+    assert "INTERRUPTED" in out and "slow: interrupted" in out
+    assert f"{run_dir / 'slow.md.partial'} (partial)" in out
+    assert f"{run_dir / 'slow.md'}\n" not in out  # not the .md, which does not exist
     assert (run_dir / "slow.md.partial").read_text() == on_disk  # still intact after listing
 
 

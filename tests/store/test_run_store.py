@@ -17,7 +17,13 @@ import pytest
 
 from fiedler_tui.core.store.names import safe_file_stem
 from fiedler_tui.core.store.private_files import atomic_write_json
-from fiedler_tui.core.store.run_store import DiskRun, MemoryRun, RunStore, StoreError
+from fiedler_tui.core.store.run_store import (
+    RESERVE_NAME,
+    DiskRun,
+    MemoryRun,
+    RunStore,
+    StoreError,
+)
 
 
 def tree(root: Path) -> list[tuple[str, int]]:
@@ -100,8 +106,13 @@ def test_summary_is_replaced_atomically_never_half_written(tmp_path: Path) -> No
 
 def test_running_run_of_a_dead_process_is_reported_interrupted(tmp_path: Path) -> None:
     store = RunStore(tmp_path)
-    run = store.start_run({"models": [{"alias": "m", "status": "running"}]})
+    statuses = ["running", "queued", "retrying", "streaming", "done", "failed", "cancelled", None]
+    models = [{"alias": "m", "status": "running"}] + [
+        {"alias": f"other-{n}", "status": status} for n, status in enumerate(statuses)
+    ]
+    run = store.start_run({"models": models})
     assert run.path is not None
+    assert (run.path / RESERVE_NAME).exists()
     out = run.output("m")
     out.append("partial answer")  # never closed: the process "dies" here
     dead = subprocess.run(
@@ -115,8 +126,15 @@ def test_running_run_of_a_dead_process_is_reported_interrupted(tmp_path: Path) -
     atomic_write_json(run.path / "summary.json", summary)
     [info] = store.list_runs()
     assert info.status == "interrupted"
-    assert info.summary["models"][0]["status"] == "interrupted"
+    assert [m["status"] for m in info.summary["models"]] == [
+        *["interrupted"] * 5,
+        "done",
+        "failed",
+        "cancelled",
+        "interrupted",
+    ]
     assert [p.name for p in info.partial_files] == ["m.md.partial"]
+    assert not (run.path / RESERVE_NAME).exists()  # the space set aside is given back
     assert (run.path / "m.md.partial").read_text() == "partial answer"
     assert json.loads((run.path / "summary.json").read_text())["status"] == "interrupted"
 

@@ -55,3 +55,72 @@ def test_runs_lists_and_shows(saved_run: str, capsys: pytest.CaptureFixture[str]
 def test_unknown_run_is_exit_2(saved_run: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["runs", "show", "nope"]) == 2
     assert "no run 'nope'" in capsys.readouterr().err
+
+
+def test_show_lists_the_partial_file_that_exists_and_formats_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run left by a process killed mid-stream (pid of a process that has ended)."""
+    monkeypatch.setenv("FIEDLER_OUTPUT_DIR", str(tmp_path / "runs"))
+    run = RunStore(tmp_path / "runs").start_run({})
+    assert run.path is not None
+    done = run.output("fast")
+    done.append("all good")
+    done.close()
+    cut = run.output("slow")
+    cut.append("half an answ")  # never closed: the process was killed here
+    run.write_summary(
+        {
+            "status": "running",
+            "pid": 2**22 + 7,  # above the kernel's pid limit: no such process
+            "package": {"files": 1200, "bytes": 1234567, "lines": 45678, "sha256": "ab" * 32},
+            "models": [
+                {
+                    "alias": "fast",
+                    "status": "done",
+                    "output_file": "fast.md",
+                    "usage_input": 123456,
+                    "usage_output": 7890,
+                    "total_s": 12.345,
+                    "tokens_per_s": 1234.56,
+                    "cost_usd": 0.01234,
+                },
+                {"alias": "slow", "status": "streaming", "output_file": "slow.md"},
+            ],
+        }
+    )
+    assert main(["runs", "show", run.run_id]) == 0
+    out = capsys.readouterr().out
+    assert f"run {run.run_id}: INTERRUPTED" in out
+    assert "package: 1,200 files, 1,234,567 bytes, 45,678 lines" in out
+    assert "fast: done; 123,456 in / 7,890 out tokens; 12.3s, 1,235 tok/s; $0.0123" in out
+    assert "slow: interrupted; – in / – out tokens; –, – tok/s" in out
+    assert f"{run.path / 'slow.md.partial'} (partial)" in out
+    assert f"{run.path / 'slow.md'}\n" not in out  # never the .md that does not exist
+    assert out.count("slow.md.partial") == 1
+    assert main(["runs", "show", run.run_id, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["outputs"]["slow"] == str(run.path / "slow.md.partial")
+    assert shown["summary"]["models"][1]["status"] == "interrupted"
+
+
+def test_runs_flag_outputs_that_were_not_saved(
+    saved_run: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    summary_path = tmp_path / "runs" / saved_run / "summary.json"
+    summary = json.loads(summary_path.read_text())
+    summary["outputs_saved"] = False
+    summary["models"][0].update(
+        saved=False,
+        bytes_saved=4096,
+        bytes_total=15912,
+        output_error="No space left on device (the whole text was kept in memory)",
+    )
+    summary_path.write_text(json.dumps(summary))
+    assert main(["runs"]) == 0
+    assert "done, NOT ALL SAVED" in capsys.readouterr().out
+    assert main(["runs", "show", saved_run]) == 0
+    assert (
+        "output NOT SAVED: 4,096 of 15,912 bytes on disk (No space left on device"
+        in capsys.readouterr().out
+    )

@@ -2,13 +2,20 @@
 
 Text is appended to each model's output as it arrives; the summary is rewritten (atomically)
 when the run starts, whenever a model ends, and when the run ends.
+
+Every model's whole text is also kept in memory. A write that fails (disk full, quota, I/O
+error, read-only disk) stops that model's file; it is tried once more with the whole text when
+the model ends, and what still could not be saved is listed by :meth:`RunRecorder.save_problems`
+for the front ends to report. A failed summary is written again at the end.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from fiedler_tui.core.budget import DryRunResult, ModelBudget
@@ -28,7 +35,8 @@ from fiedler_tui.core.runner import (
     TokenCounts,
     Usage,
 )
-from fiedler_tui.core.store.run_store import ModelOutput, RunRecord
+from fiedler_tui.core.store.run_store import SUMMARY_NAME, ModelOutput, RunRecord
+from fiedler_tui.core.store.save_problems import SaveProblem, os_error_text
 from fiedler_tui.core.store.summary import (
     ModelRecord,
     PackagedFile,
@@ -55,6 +63,15 @@ def error_record(error: ErrorInfo) -> dict[str, Any]:
         "retry_count": error.retry_count,
         "request_id": error.request_id,
     }
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """A write that failed: the file as it is on disk and the OS's error text."""
+
+    path: Path | None
+    error: str
+    bytes_on_disk: int = 0
 
 
 def run_status(statuses: Sequence[str], user_cancelled: bool) -> str:
@@ -103,8 +120,11 @@ class RunRecorder:
             for b in budgets
         }
         self._outputs: dict[str, ModelOutput] = {}
-        self.summary_error: str | None = None
-        """Set when a summary could not be written (disk full, I/O error)."""
+        self._unsaved: dict[str, _Failure] = {}
+        self._summary_failure: _Failure | None = None
+        self.problems_version = 0
+        """Grows with each change to :meth:`save_problems` (a new problem, or one resolved by a
+        second try): a front end compares it with the version it last showed."""
         self._texts: dict[str, list[str]] = {alias: [] for alias in self.records}
         files = [PackagedFile(f.path, f.size, f.lines, f.sha256) for f in result.preview.files]
         skipped = [SkippedFact(s.path, str(s.code), s.reason) for s in result.skipped]
@@ -129,12 +149,38 @@ class RunRecorder:
             redact_filenames=self._redact,
         )
 
+    @property
+    def summary_error(self) -> str | None:
+        """Why the latest summary could not be written (None when it was)."""
+        return self._summary_failure.error if self._summary_failure is not None else None
+
+    def save_problems(self) -> list[SaveProblem]:
+        """Every output not completely on disk, then the summary if its last write failed."""
+        problems = [
+            SaveProblem(
+                model=alias,
+                path=failure.path,
+                error=failure.error,
+                bytes_on_disk=failure.bytes_on_disk,
+                bytes_held=len(self.text(alias).encode("utf-8")),
+            )
+            for alias, failure in self._unsaved.items()
+        ]
+        if self._summary_failure is not None:
+            failure = self._summary_failure
+            problems.append(SaveProblem(model=None, path=failure.path, error=failure.error))
+        return problems
+
     def start(self) -> None:
         for alias, model in self.records.items():
-            output = self.record.output(alias)
+            try:
+                output = self.record.output(alias)
+            except OSError as exc:
+                self._output_failed(alias, exc, None)
+                continue
             self._outputs[alias] = output
             model.output_file = output.file_name
-        self.record.write_summary(self.summary("running"))
+        self._write_summary("running")
 
     def handle(self, event: RunEvent) -> None:
         """Update the record for one event; write the summary when a model ends."""
@@ -199,29 +245,56 @@ class RunRecorder:
         try:
             output.append(text)
         except OSError as exc:
-            self._output_failed(alias, exc)
+            self._output_failed(alias, exc, output)  # kept open: tried again at the end
 
     def _close_output(self, alias: str) -> None:
+        """Complete and close the model's file (writing again what failed); record the result."""
         output = self._outputs.pop(alias, None)
+        model = self.records[alias]
+        text = self.text(alias)
+        model.bytes_total = len(text.encode("utf-8"))
         if output is None:
             return
+        failed_before = alias in self._unsaved
         try:
-            output.close()
+            output.close(text if failed_before else None)
         except OSError as exc:
-            self._output_failed(alias, exc)
+            self._output_failed(alias, exc, output)
+            return
+        path, size = output.on_disk()
+        if path is None:  # kept in memory only (FIEDLER_NO_DISK=1)
+            return
+        model.bytes_saved = size
+        model.saved = True
+        model.output_file = path.name
+        model.output_error = None
+        if self._unsaved.pop(alias, None) is not None:
+            self.problems_version += 1
+            log.info("the output of %s was saved completely on a second try", alias)
 
-    def _output_failed(self, alias: str, exc: OSError) -> None:
-        """Stop writing this model's file; its text stays in memory; the summary says why."""
-        log.error("cannot write the output of %s: %s", alias, exc)
-        self._outputs.pop(alias, None)
-        self.records[alias].output_error = f"{exc.strerror or exc} (the text is kept in memory)"
+    def _output_failed(self, alias: str, exc: OSError, output: ModelOutput | None) -> None:
+        """Record that this model's file is incomplete; its text stays in memory."""
+        path, size = output.on_disk() if output is not None else (None, 0)
+        failure = _Failure(path, os_error_text(exc), size)
+        if alias not in self._unsaved:
+            self.problems_version += 1
+            log.error("cannot write the output of %s: %s", alias, failure.error)
+        self._unsaved[alias] = failure
+        model = self.records[alias]
+        model.saved = False
+        model.output_file = path.name if path is not None else None
+        model.bytes_saved = size
+        model.output_error = f"{failure.error} (the whole text was kept in memory)"
 
-    def _write_summary(self, status: str) -> None:
+    def _write_summary(self, status: str, *, last: bool = False) -> None:
         try:
-            self.record.write_summary(self.summary(status))
+            self.record.write_summary(self.summary(status), last=last)
         except OSError as exc:
-            log.error("cannot write the run summary: %s", exc)
-            self.summary_error = str(exc.strerror or exc)
+            path = self.record.path / SUMMARY_NAME if self.record.path is not None else None
+            self._summary_failure = _Failure(path, os_error_text(exc))
+            log.error("cannot write the run summary: %s", self._summary_failure.error)
+        else:
+            self._summary_failure = None
 
     def finish(self, user_cancelled: bool) -> str:
         """Close what is still open and write the final summary; return the run's status."""
@@ -231,5 +304,7 @@ class RunRecorder:
             self._close_output(alias)
         self.ended_at = now_iso()
         status = run_status([m.status for m in self.records.values()], user_cancelled)
-        self._write_summary(status)
+        self._write_summary(status, last=True)
+        if self._summary_failure is not None:
+            self.problems_version += 1
         return status

@@ -29,6 +29,7 @@ from fiedler_tui.core.runner import FanOut, RunEvent, Runner
 from fiedler_tui.core.send.recorder import RunRecorder
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.store.run_store import RunRecord, RunStore
+from fiedler_tui.core.store.save_problems import SaveProblem
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ class SendSession:
 
     async def __aenter__(self) -> SendSession:
         budgets = self._budgets()
+        record = self.store.start_run({})  # a StoreError here: nothing opened, nothing sent
         self._runner = Runner(
             self.config,
             self._keys,
@@ -91,7 +93,6 @@ class SendSession:
             network=NetworkEnvironment.read(trust_env=self.settings.trust_env),
         )
         await self._runner.__aenter__()
-        record = self.store.start_run({})
         self._recorder = RunRecorder(
             record=record,
             result=self.result,
@@ -159,6 +160,10 @@ class SendSession:
 
     def text(self, alias: str) -> str:
         return self._recorder.text(alias) if self._recorder is not None else ""
+
+    def save_problems(self) -> list[SaveProblem]:
+        """Outputs not completely on disk and a summary not saved (their text is in memory)."""
+        return self._recorder.save_problems() if self._recorder is not None else []
 
     def summary(self) -> dict[str, object]:
         assert self._recorder is not None

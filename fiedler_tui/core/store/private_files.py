@@ -52,8 +52,8 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_json(path: Path, data: Any) -> None:
-    """Replace ``path`` with ``data`` as JSON, atomically and durably."""
+def atomic_write_json(path: Path, data: Any) -> int:
+    """Replace ``path`` with ``data`` as JSON, atomically and durably; return its size in bytes."""
     payload = (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = open_private(temp)
@@ -67,6 +67,36 @@ def atomic_write_json(path: Path, data: Any) -> None:
         os.close(fd)
         temp.unlink(missing_ok=True)
         raise
-    os.close(fd)
-    os.replace(temp, path)
+    try:
+        os.close(fd)
+        os.replace(temp, path)
+    except OSError:
+        temp.unlink(missing_ok=True)
+        raise
     fsync_dir(path.parent)
+    return len(payload)
+
+
+def reserve_space(path: Path, size: int) -> bool:
+    """Make ``path`` an owner-only file holding ``size`` allocated bytes (grown, never shrunk).
+
+    Deleting it later gives that space back, e.g. to write a last summary on a full disk.
+    False when the disk cannot spare it (the file may then hold less).
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), FILE_MODE)
+    except OSError:
+        return False
+    try:
+        if hasattr(os, "posix_fallocate"):
+            os.posix_fallocate(fd, 0, size)
+        else:  # no fallocate (macOS): write zeros past the current end
+            start = os.fstat(fd).st_size
+            zeros = bytes(min(65536, max(0, size - start)))
+            while start < size:
+                start += os.pwrite(fd, zeros[: size - start], start)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)

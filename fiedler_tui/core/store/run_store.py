@@ -6,6 +6,7 @@ With ``no_disk`` the same interface keeps everything in memory and writes nothin
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -21,12 +22,22 @@ from typing import Any, Protocol
 from fiedler_tui.core.errors import FiedlerError
 from fiedler_tui.core.store.names import new_run_id, safe_file_stem
 from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX, OutputFile
-from fiedler_tui.core.store.private_files import atomic_write_json, make_private_dir
+from fiedler_tui.core.store.private_files import (
+    atomic_write_json,
+    make_private_dir,
+    reserve_space,
+)
 
 SUMMARY_NAME = "summary.json"
+RESERVE_NAME = ".summary-reserve"
+RESERVE_MIN_BYTES = 64 * 1024
+"""Space set aside in each run folder so the last summary can be written on a full disk."""
 MIN_FREE_BYTES = 50 * 1024 * 1024
 STATUS_RUNNING = "running"
 STATUS_INTERRUPTED = "interrupted"
+TERMINAL_MODEL_STATUSES = frozenset({"done", "failed", "cancelled", STATUS_INTERRUPTED})
+"""A model in any other status (queued, running, retrying, streaming…) had not ended."""
+_NO_SPACE = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 
 
 class StoreError(FiedlerError):
@@ -42,18 +53,21 @@ class ModelOutput(Protocol):
 
     def append(self, text: str) -> None: ...
 
-    def close(self) -> Path | None: ...
+    def close(self, text: str | None = None) -> Path | None: ...
+
+    def on_disk(self) -> tuple[Path | None, int]: ...
 
 
 class RunRecord(Protocol):
-    """A run being written: its outputs and its summary."""
+    """A run being written: its outputs and its summary (both raise ``OSError`` on failure)."""
 
     run_id: str
     path: Path | None
 
     def output(self, alias: str) -> ModelOutput: ...
 
-    def write_summary(self, summary: Mapping[str, Any]) -> None: ...
+    def write_summary(self, summary: Mapping[str, Any], *, last: bool = False) -> None:
+        """Replace the summary; ``last`` for the run's final one (which may use set-aside space)."""
 
 
 @dataclass
@@ -69,8 +83,11 @@ class MemoryOutput:
     def append(self, text: str) -> None:
         self.parts.append(text)
 
-    def close(self) -> Path | None:
+    def close(self, text: str | None = None) -> Path | None:
         return None
+
+    def on_disk(self) -> tuple[Path | None, int]:
+        return None, 0
 
     @property
     def text(self) -> str:
@@ -88,12 +105,17 @@ class MemoryRun:
     def output(self, alias: str) -> MemoryOutput:
         return self.outputs.setdefault(alias, MemoryOutput())
 
-    def write_summary(self, summary: Mapping[str, Any]) -> None:
+    def write_summary(self, summary: Mapping[str, Any], *, last: bool = False) -> None:
         self.summary = {**summary, **self.identity}
 
 
 class DiskRun:
-    """A run directory: ``<stem>.md`` per model and ``summary.json``."""
+    """A run directory: ``<stem>.md`` per model and ``summary.json``.
+
+    While the run goes on, a hidden file (:data:`RESERVE_NAME`) holds twice the summary's size
+    (at least :data:`RESERVE_MIN_BYTES`); the last summary deletes it, and uses that space when
+    the disk has filled meanwhile, so the run never stays ``running`` for want of a few KB.
+    """
 
     def __init__(self, run_id: str, path: Path, identity: Mapping[str, Any]) -> None:
         self.run_id = run_id
@@ -101,8 +123,9 @@ class DiskRun:
         """Run id, pid and host: part of every summary written (interrupted-run detection)."""
         self.path: Path | None = path
         self._dir = path
-        self._taken: set[str] = {SUMMARY_NAME.lower()}
+        self._taken: set[str] = {SUMMARY_NAME.lower(), RESERVE_NAME.lower()}
         self.file_names: dict[str, str] = {}
+        self._reserved = 0
 
     def output(self, alias: str) -> OutputFile:
         stem = safe_file_stem(alias, self._taken)
@@ -110,8 +133,41 @@ class DiskRun:
         self.file_names[alias] = name
         return OutputFile(self._dir / name)
 
-    def write_summary(self, summary: Mapping[str, Any]) -> None:
-        atomic_write_json(self._dir / SUMMARY_NAME, {**summary, **self.identity})
+    @property
+    def summary_path(self) -> Path:
+        return self._dir / SUMMARY_NAME
+
+    def write_summary(self, summary: Mapping[str, Any], *, last: bool = False) -> None:
+        data = {**summary, **self.identity}
+        try:
+            size = self._write_summary(data, use_reserve=last)
+        finally:
+            if last:
+                self._drop_reserve()
+        if not last:
+            self._keep_reserve(2 * size)
+
+    def _write_summary(self, data: Mapping[str, Any], *, use_reserve: bool) -> int:
+        try:
+            return atomic_write_json(self.summary_path, data)
+        except OSError as exc:
+            if not (use_reserve and exc.errno in _NO_SPACE and self._drop_reserve()):
+                raise
+        return atomic_write_json(self.summary_path, data)  # in the space set aside
+
+    def _keep_reserve(self, size: int) -> None:
+        wanted = max(RESERVE_MIN_BYTES, size)
+        if wanted > self._reserved and reserve_space(self._dir / RESERVE_NAME, wanted):
+            self._reserved = wanted
+
+    def _drop_reserve(self) -> bool:
+        """Delete the set-aside space; True when there was some."""
+        self._reserved = 0
+        try:
+            (self._dir / RESERVE_NAME).unlink()
+        except OSError:
+            return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -191,8 +247,22 @@ class RunStore:
         if self.no_disk:
             run = MemoryRun(run_id, identity)
         else:
-            run = DiskRun(run_id, make_private_dir(self.root / run_id), identity)
-        run.write_summary({"status": STATUS_RUNNING, **summary})
+            try:
+                run = DiskRun(run_id, make_private_dir(self.root / run_id), identity)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the run folder under {self.root}: {exc.strerror or exc}"
+                ) from None
+        try:
+            run.write_summary({"status": STATUS_RUNNING, **summary})
+        except OSError as exc:
+            if run.path is not None:
+                with contextlib.suppress(OSError):
+                    run.path.rmdir()  # nothing was sent: no folder left behind
+            raise StoreError(
+                f"cannot write the summary of run {run_id} under {self.root}: "
+                f"{exc.strerror or exc}; free space or set FIEDLER_OUTPUT_DIR"
+            ) from None
         return run
 
     def _run_dirs(self) -> Iterator[Path]:
@@ -203,7 +273,8 @@ class RunStore:
                 yield child
 
     def load(self, path: Path) -> RunInfo:
-        """Read a run; a ``running`` run whose process is gone is marked ``interrupted``."""
+        """Read a run; a ``running`` run whose process is gone is marked ``interrupted``, and so
+        is each of its models that had not ended (queued, running, retrying, streaming…)."""
         try:
             summary = json.loads((path / SUMMARY_NAME).read_text("utf-8"))
             if not isinstance(summary, dict):
@@ -220,11 +291,17 @@ class RunStore:
         )
         if summary.get("status") == STATUS_RUNNING and not owner_alive:
             summary = {**summary, "status": STATUS_INTERRUPTED}
-            for model in summary.get("models", []):
-                if isinstance(model, dict) and model.get("status") in (None, "queued", "running"):
+            models = summary.get("models")
+            for model in models if isinstance(models, list) else []:
+                if not isinstance(model, dict):
+                    continue
+                status = model.get("status")
+                if not (isinstance(status, str) and status in TERMINAL_MODEL_STATUSES):
                     model["status"] = STATUS_INTERRUPTED
             with contextlib.suppress(OSError):
                 atomic_write_json(path / SUMMARY_NAME, summary)
+            with contextlib.suppress(OSError):
+                (path / RESERVE_NAME).unlink()
             info = RunInfo(path.name, path, summary)
         return info
 

@@ -70,6 +70,13 @@ class ModelRecord:
     output_file: str | None = None
     output_error: str | None = None
     """Why the output file could not be written (the text is kept in memory and on screen)."""
+    saved: bool | None = None
+    """True once the output file holds the whole text, False when a write failed; None while
+    the model runs, and when nothing is written (``FIEDLER_NO_DISK=1``)."""
+    bytes_saved: int | None = None
+    """Bytes of the output on disk (``output_file``), once the model has ended."""
+    bytes_total: int | None = None
+    """The whole output in UTF-8 bytes, as received, once the model has ended."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -131,6 +138,7 @@ def build_summary(
 ) -> dict[str, Any]:
     """The summary mapping (the store adds run id, pid and host)."""
     costs = [m.cost_usd for m in models if m.cost_usd is not None]
+    saved = [m.saved for m in models if m.saved is not None]
     return {
         "summary_version": SUMMARY_VERSION,
         "app_version": app_version,
@@ -142,4 +150,5 @@ def build_summary(
         "skipped": skipped_record(package.skipped, redact_filenames),
         "models": [m.as_dict() for m in models],
         "cost_usd": round(sum(costs), 6) if costs else None,
+        "outputs_saved": all(saved) if saved else None,
     }
