@@ -4,6 +4,10 @@ The app builds the :class:`SendSession`, runs ``preflight()`` and pushes ``RunSc
 One async worker consumes the session's events and only updates pane state; a timer draws the
 panes at most :attr:`RunScreen.FLUSH_HZ` times a second, so drawing is bounded by the timer, not
 by how many network reads arrive.
+
+An output or summary that cannot be written (disk full, I/O error) is announced at once (a
+notification, the pane's border marked ``not saved``); the whole text stays in memory, and once
+the run has ended ``s`` saves it to a folder the user names (in a thread).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import work
@@ -26,6 +31,8 @@ from textual.widgets import Footer, Static
 from fiedler_tui.core.errors import FiedlerError
 from fiedler_tui.core.runner import Failed, RunEvent, TextDelta
 from fiedler_tui.core.send import SendSession
+from fiedler_tui.core.store.save_elsewhere import SavedElsewhere, held_files, save_elsewhere
+from fiedler_tui.core.store.save_problems import SaveProblem
 from fiedler_tui.tui.collector_tuning import CollectorTuning
 from fiedler_tui.tui.safe_text import plain, visible
 from fiedler_tui.tui.widgets.run_pane import RunPane, error_line
@@ -88,6 +95,13 @@ class RunScreen(Screen[None]):
             id="run-back",
             tooltip="Leave the Run screen (once every model has ended)",
         ),
+        Binding(
+            "s",
+            "save_elsewhere",
+            "Save elsewhere",
+            id="run-save-elsewhere",
+            tooltip="Save the outputs that could not be saved to another folder",
+        ),
         Binding("left", "focus_neighbour(-1, 0)", "Pane left", show=False, id="run-left"),
         Binding("right", "focus_neighbour(1, 0)", "Pane right", show=False, id="run-right"),
         Binding("up", "focus_neighbour(0, -1)", "Pane above", show=False, id="run-up"),
@@ -118,6 +132,10 @@ class RunScreen(Screen[None]):
         self._timer: Timer | None = None
         self._tick = 0
         self._collector = CollectorTuning()
+        self._problems_seen = 0
+        self._unsaved: list[SaveProblem] = []
+        self._saved_elsewhere: Path | None = None
+        self._leave_warned = False
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -221,6 +239,14 @@ class RunScreen(Screen[None]):
             )
         if self._finished:
             entries.append(("Run: review answers", "Compare the answers", self.action_review))
+        if self._finished and self._unsaved:
+            entries.append(
+                (
+                    "Run: save elsewhere",
+                    "Save the outputs that could not be saved to another folder",
+                    self.action_save_elsewhere,
+                )
+            )
         return entries
 
     # -- the run -------------------------------------------------------------------------------
@@ -242,7 +268,9 @@ class RunScreen(Screen[None]):
             if self._timer is not None:
                 self._timer.stop()
             if self.is_attached:  # the screen may have been closed mid-run
+                self._show_save_problems(notify=False)
                 self._flush(everything=True)
+                self._report_unsaved()
                 self._show_total()
                 self.refresh_bindings()
 
@@ -279,6 +307,9 @@ class RunScreen(Screen[None]):
         the reader is not looking at are drawn 4-12 times a second (staggered) rather than 25.
         A pane whose status changed is drawn at once.
         """
+        recorder = self.session.recorder
+        if recorder is not None and recorder.problems_version != self._problems_seen:
+            self._show_save_problems()
         now = self._clock()
         self._tick += 1
         panes = self.panes
@@ -294,6 +325,41 @@ class RunScreen(Screen[None]):
                 or pane.status_changed
             ):
                 pane.flush(now)
+
+    def _show_save_problems(self, notify: bool = True) -> None:
+        """Mark the panes of the outputs not on disk; notify each new problem."""
+        recorder = self.session.recorder
+        if recorder is not None:
+            self._problems_seen = recorder.problems_version
+        known = {p.model for p in self._unsaved}
+        self._unsaved = self.session.save_problems()
+        later = "s saves it to another folder" + ("" if self._finished else " once the run ends")
+        for problem in self._unsaved:
+            if problem.model in known or not notify:
+                continue
+            if problem.model is None:
+                message = f"{problem.describe()}; {later}"
+            else:
+                message = f"{problem.model}: cannot write its output ({problem.error}); the whole "
+                message += f"text is kept in memory: {later}"
+            self.notify(message, title="Not saved", severity="error", timeout=20, markup=False)
+        unsaved = {p.model for p in self._unsaved}
+        for pane in self.panes:
+            pane.mark_unsaved("not saved" if pane.alias in unsaved else None)
+        self.refresh_bindings()
+
+    def _report_unsaved(self) -> None:
+        """Once the run has ended: what is still not saved, and how to save it."""
+        if not self._unsaved:
+            return
+        lines = [p.describe() for p in self._unsaved]
+        self.notify(
+            "\n".join([*lines, "the text is kept in memory: press s to save it to another folder"]),
+            title="Not saved",
+            severity="error",
+            timeout=30,
+            markup=False,
+        )
 
     def _show_total(self) -> None:
         self.query_one("#run-total", Static).update(plain(self.total_line()))
@@ -335,7 +401,17 @@ class RunScreen(Screen[None]):
         if self.session.settings.no_disk:
             return "not saved (FIEDLER_NO_DISK=1)"
         path = self.session.run_path
-        return f"saved to {path}" if path is not None else "not saved"
+        where = f"saved to {path}" if path is not None else "not saved"
+        if not self._unsaved:
+            return where
+        outputs = sum(1 for p in self._unsaved if p.model is not None)
+        missing = [f"{outputs} output{'s' if outputs != 1 else ''}"] if outputs else []
+        if any(p.is_summary for p in self._unsaved):
+            missing.append("the summary")
+        what = " and ".join(missing)
+        if self._saved_elsewhere is not None:
+            return f"{where}; {what} NOT saved there, saved in {self._saved_elsewhere}"
+        return f"{where}; {what} NOT saved: s saves to another folder"
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -344,6 +420,10 @@ class RunScreen(Screen[None]):
             return True if self._finished else None
         if action in ("cancel_focused", "cancel_all"):
             return None if self._finished else True
+        if action == "save_elsewhere":
+            if not self._unsaved:
+                return False
+            return True if self._finished else None
         return True
 
     def action_cancel_focused(self) -> None:
@@ -399,11 +479,64 @@ class RunScreen(Screen[None]):
             summary = {}
         self.app.push_screen(ReviewScreen(summary, texts, self.session.run_path))
 
+    def action_save_elsewhere(self) -> None:
+        if not self._unsaved:
+            self.notify("everything was saved in the run's folder")
+            return
+        if not self._finished:
+            self.notify("the run is still going: s saves once it has ended", severity="warning")
+            return
+        from fiedler_tui.tui.screens.save_elsewhere import SaveElsewhereScreen
+
+        count = len(self._unsaved)
+        what = f"the {count} file{'s' if count != 1 else ''} not saved"
+        default = Path.home() / "fiedler-unsaved" / (self.session.run_id or "run")
+        self.app.push_screen(SaveElsewhereScreen(what, default), self._save_to)
+
+    def _save_to(self, folder: Path | None) -> None:
+        if folder is not None:
+            files = held_files(self._unsaved, self.session.text, self.session.summary)
+            self._write_elsewhere(folder, files)
+
+    @work(thread=True, exclusive=True, group="save-elsewhere", exit_on_error=False)
+    def _write_elsewhere(self, folder: Path, files: dict[str, str]) -> None:
+        """Write in a thread (a slow or failing disk never blocks the screen)."""
+        result = save_elsewhere(folder, files)
+        self.app.call_from_thread(self._saved, result)
+
+    def _saved(self, result: SavedElsewhere) -> None:
+        if result.failed:
+            failed = "; ".join(f"{name}: {error}" for name, error in result.failed)
+            saved = f" ({len(result.written)} saved)" if result.written else ""
+            self.notify(
+                f"cannot save in {result.folder}{saved}: {failed}; the text is still in memory: "
+                "press s to try another folder",
+                title="Not saved",
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
+            return
+        self._saved_elsewhere = result.folder
+        names = ", ".join(path.name for path in result.written)
+        self.notify(f"saved in {result.folder}: {names}", title="Saved", markup=False)
+        if self.is_attached:
+            self._show_total()
+
     def action_back(self) -> None:
         if self.maximized is not None:
             self.minimize()
             return
         if not self._finished:
             self.notify("the run is still going: cancel all (C) first", severity="warning")
+            return
+        if self._unsaved and self._saved_elsewhere is None and not self._leave_warned:
+            self._leave_warned = True
+            self.notify(
+                "some text is not saved and is lost when you leave: s saves it to another "
+                "folder; escape again leaves anyway",
+                severity="warning",
+                timeout=10,
+            )
             return
         self.app.pop_screen()

@@ -290,3 +290,13 @@ class RunPane(Vertical):
         self._error.update(plain(message))
         self.add_class("-has-error")
         self._error_shown = True
+
+    @property
+    def unsaved(self) -> bool:
+        """True while the pane is marked: the model's output is not completely on disk."""
+        return self.has_class("-unsaved")
+
+    def mark_unsaved(self, note: str | None) -> None:
+        """Mark the pane (border and its subtitle, e.g. ``not saved``), or clear it with None."""
+        self.set_class(note is not None, "-unsaved")
+        self.border_subtitle = plain(note) if note is not None else ""
