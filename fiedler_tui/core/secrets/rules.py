@@ -1,127 +1,59 @@
-"""What a likely secret looks like: token formats, each with a cheap trigger.
+"""Every format the scan knows, grouped by the needle that announces it.
 
-A rule's full regex only runs when its trigger (a literal-prefixed regex, which the ``re`` engine
-searches as fast as a substring) occurs in the text, which keeps the scan fast on large packages.
-The ``value`` group is the span that masking replaces.
+Two needle passes cover them all: one over the text (token prefixes and structures), one over
+the lower-cased text (keyword names, ``Authorization`` headers, Discord). Rules that share a
+needle are tried in the order listed; the first that matches wins, and when two rules report the
+same span the earlier-listed one names it.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from fiedler_tui.core.secrets.credential_formats import CREDENTIAL_FORMATS, DISCORD_BOT_TOKEN
+from fiedler_tui.core.secrets.key_formats import KEY_FORMATS
+from fiedler_tui.core.secrets.keyword_rule import KEYWORD_FOLLOW, KEYWORD_NEEDLES
+from fiedler_tui.core.secrets.needles import NeedleIndex
+from fiedler_tui.core.secrets.token_rule import TokenRule
+
+TOKEN_RULES: tuple[TokenRule, ...] = (*KEY_FORMATS, *CREDENTIAL_FORMATS)
+WHOLE_TEXT_RULES: tuple[TokenRule, ...] = (DISCORD_BOT_TOKEN,)
+"""Formats without a needle of their own, searched in the whole text when a needle occurs."""
+
+RankedRule = tuple[int, TokenRule]
+"""A rule and its rank (its place in ``TOKEN_RULES``; lower names a shared span)."""
 
 
-@dataclass(frozen=True)
-class TokenRule:
-    """One secret format: a kind name, trigger substrings and the regex."""
-
-    kind: str
-    trigger: re.Pattern[str]
-    pattern: re.Pattern[str]
-    trigger_lowered: bool = False
-    """True when ``trigger`` is searched in the lower-cased text (case-insensitive formats)."""
+def _by_needle(rules: tuple[TokenRule, ...], *, lowered: bool) -> dict[str, tuple[RankedRule, ...]]:
+    grouped: dict[str, list[RankedRule]] = {}
+    for rank, token_rule in enumerate(rules):
+        if token_rule.lowered == lowered:
+            for needle in token_rule.needles:
+                grouped.setdefault(needle, []).append((rank, token_rule))
+    return {needle: tuple(ranked) for needle, ranked in grouped.items()}
 
 
-TOKEN_RULES: tuple[TokenRule, ...] = (
-    TokenRule(
-        "private-key",
-        re.compile("PRIVATE KEY"),
-        re.compile(
-            r"(?P<value>-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]{0,20000}?"
-            r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z|(?=\n[ \t]*\n)))"
-        ),
-    ),
-    TokenRule(
-        "aws-access-key-id",
-        re.compile("AKIA|ASIA|ABIA|ACCA"),
-        re.compile(
-            r"(?<![A-Za-z0-9])(?P<value>(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16})(?![A-Za-z0-9])"
-        ),
-    ),
-    TokenRule(
-        "aws-secret-access-key",
-        re.compile("secret"),
-        re.compile(
-            r"(?i)(?:aws_?secret_?access_?key|secretaccesskey)[\"']?\s*[:=]\s*[\"']?"
-            r"(?P<value>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])"
-        ),
-        trigger_lowered=True,
-    ),
-    TokenRule(
-        "anthropic-api-key",
-        re.compile("sk-ant-"),
-        re.compile(r"(?<![A-Za-z0-9_-])(?P<value>sk-ant-[A-Za-z0-9]+-[A-Za-z0-9_-]{20,})"),
-    ),
-    TokenRule(
-        "openai-api-key",
-        re.compile("sk-"),
-        re.compile(
-            r"(?<![A-Za-z0-9_-])(?P<value>sk-(?!ant-)(?:proj-|svcacct-|admin-)?"
-            r"[A-Za-z0-9_-]{20,})"
-        ),
-    ),
-    TokenRule(
-        "github-token",
-        re.compile("gh[pousr]_|github_pat_"),
-        re.compile(
-            r"(?<![A-Za-z0-9_])(?P<value>(?:gh[pousr]_[A-Za-z0-9]{36,}|"
-            r"github_pat_[A-Za-z0-9_]{22,}))"
-        ),
-    ),
-    TokenRule(
-        "slack-token",
-        re.compile("xox[abposr]-"),
-        re.compile(r"(?<![A-Za-z0-9])(?P<value>xox[abposr]-[A-Za-z0-9-]{10,})"),
-    ),
-    TokenRule(
-        "google-api-key",
-        re.compile("AIza"),
-        re.compile(r"(?<![A-Za-z0-9_-])(?P<value>AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])"),
-    ),
+RULES_BY_NEEDLE = _by_needle(TOKEN_RULES, lowered=False)
+LOWERED_RULES_BY_NEEDLE = _by_needle(TOKEN_RULES, lowered=True)
+WHOLE_TEXT_BY_NEEDLE = {
+    needle: (len(TOKEN_RULES) + i, token_rule)
+    for i, token_rule in enumerate(WHOLE_TEXT_RULES)
+    for needle in token_rule.needles
+}
+KEYWORD_RANK = len(TOKEN_RULES) + len(WHOLE_TEXT_RULES)
+ENV_FILE_RANK = KEYWORD_RANK + 1
+
+NEEDLE_ANCHORS = "JQ/=A.-_"
+"""Anchor characters for the needles in the text, rare ones first (see ``needles``): eight passes
+find every token needle."""
+LOWERED_NEEDLE_ANCHORS = "zkpc"
+"""And for the needles in the lower-cased text: ``authorization``; ``token``, ``key``; ``pass``,
+``pwd``; ``secret``, ``credential``, ``discord``."""
+
+NEEDLES = NeedleIndex(dict.fromkeys(RULES_BY_NEEDLE, ""), NEEDLE_ANCHORS)
+LOWERED_NEEDLES = NeedleIndex(
+    {
+        **dict.fromkeys(LOWERED_RULES_BY_NEEDLE, ""),
+        **dict.fromkeys(WHOLE_TEXT_BY_NEEDLE, ""),
+        **dict.fromkeys(KEYWORD_NEEDLES, KEYWORD_FOLLOW),
+    },
+    LOWERED_NEEDLE_ANCHORS,
 )
-
-SENSITIVE_WORDS = (
-    "passw",
-    "passphrase",
-    "secret",
-    "token",
-    "apikey",
-    "api_key",
-    "api-key",
-    "accesskey",
-    "access_key",
-    "access-key",
-    "authkey",
-    "auth_key",
-    "auth-key",
-    "privatekey",
-    "private_key",
-    "private-key",
-    "credential",
-)
-"""Searched (as substrings, the fastest way) in lower-cased text: names whose assigned value may
-be a secret. ``ASSIGNED_VALUE`` then skips the rest of the name (``passw`` -> ``password``)."""
-SENSITIVE_NAME = re.compile(
-    r"passw(?:or)?d|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|"
-    r"private[_-]?key|credential|client[_-]?secret"
-)
-SENSITIVE_NAME_ANY_CASE = re.compile(SENSITIVE_NAME.pattern, re.IGNORECASE)
-"""The same names as a regex, for the rare text whose lower-casing changes its length."""
-
-ASSIGNED_VALUE = re.compile(
-    r"[A-Za-z0-9_.-]*[\"']?\s*(?::=|=>|[:=])\s*"
-    r"(?:(?P<quote>[\"'])(?P<quoted>[^\"'\s\\]{12,200})(?P=quote)"
-    r"|(?P<bare>[A-Za-z0-9+/=_\-.~!@#$%^&*]{16,200})(?=\s|$|[,;]))"
-)
-"""Applied right after a sensitive name: ``= "value"``, ``: value`` and similar."""
-
-ENV_FILE_NAME = re.compile(r"(?:^|/)(?:\.env(?:\.[^/]*)?|[^/]*\.env)$")
-ENV_EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist")
-ENV_ASSIGNMENT = re.compile(
-    r"^[ \t]*(?:export[ \t]+)?[A-Za-z_][A-Za-z0-9_.]*[ \t]*=[ \t]*"
-    r"(?P<value>\"[^\"\n]+\"|'[^'\n]+'|[^\s#\"'][^\n#]*?)[ \t]*(?:#.*)?$",
-    re.MULTILINE,
-)
-
-MIN_ENTROPY_BITS = 3.3
-"""Shannon entropy per character a value assigned to a sensitive name needs to be flagged."""

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 
+from fiedler_tui.core.secrets.env_files import env_file_spans, is_env_file
+from fiedler_tui.core.secrets.keyword_rule import keyword_spans
 from fiedler_tui.core.secrets.rules import (
-    ASSIGNED_VALUE,
-    ENV_ASSIGNMENT,
-    ENV_EXAMPLE_SUFFIXES,
-    ENV_FILE_NAME,
-    MIN_ENTROPY_BITS,
-    SENSITIVE_NAME_ANY_CASE,
-    SENSITIVE_WORDS,
-    TOKEN_RULES,
+    ENV_FILE_RANK,
+    KEYWORD_RANK,
+    LOWERED_NEEDLES,
+    LOWERED_RULES_BY_NEEDLE,
+    NEEDLES,
+    RULES_BY_NEEDLE,
+    WHOLE_TEXT_BY_NEEDLE,
+    RankedRule,
 )
+
+Span = tuple[int, int, int, str]
+"""start, end, rank (lower wins a tie), kind."""
 
 
 @dataclass(frozen=True)
@@ -35,67 +37,70 @@ class SecretFinding:
         return {"line": self.line, "column": self.column, "kind": self.kind}
 
 
-def shannon_entropy(value: str) -> float:
-    """Bits per character of ``value``."""
-    if not value:
-        return 0.0
-    total = len(value)
-    return -sum(n / total * math.log2(n / total) for n in Counter(value).values())
-
-
-def is_env_file(path: str) -> bool:
-    """``.env``, ``.env.local``, ``prod.env`` and the like (but not ``.env.example``)."""
-    return bool(ENV_FILE_NAME.search(path)) and not path.endswith(ENV_EXAMPLE_SUFFIXES)
-
-
-def _name_ends(text: str, lowered: str) -> Iterator[int]:
-    """Where each sensitive name ends (in ``text`` offsets)."""
-    if len(lowered) != len(text):  # lower() changed a length (e.g. "İ"): offsets differ
-        for match in SENSITIVE_NAME_ANY_CASE.finditer(text):
-            yield match.end()
-        return
-    find = lowered.find
-    for word in SENSITIVE_WORDS:
-        index = find(word)
-        while index >= 0:
-            yield index + len(word)
-            index = find(word, index + 1)
-
-
-def _spans(text: str, path: str) -> list[tuple[int, int, str]]:
-    spans: list[tuple[int, int, str]] = []
+def _lower_same_length(text: str) -> str:
+    """``text.lower()`` with offsets kept: "İ" is the one character whose lower case is two."""
     lowered = text.lower()
-    for rule in TOKEN_RULES:
-        if rule.trigger.search(lowered if rule.trigger_lowered else text) is None:
+    return lowered if len(lowered) == len(text) else text.replace("\u0130", "i").lower()
+
+
+def _token_span(text: str, at: int, ranked: tuple[RankedRule, ...]) -> Span | None:
+    """The first of ``ranked`` that matches at needle position ``at``, as a span."""
+    for rank, token_rule in ranked:
+        start = at
+        if token_rule.lead:  # the token's head (``123456789`` of ``123456789:AA…``) precedes
+            limit = max(0, at - token_rule.lead)
+            while start > limit and text[start - 1] in token_rule.lead_chars:
+                start -= 1
+        found = token_rule.pattern.match(text, start)
+        if found is None:
             continue
-        for match in rule.pattern.finditer(text):
-            start, end = match.span("value")
-            if end > start:
-                spans.append((start, end, rule.kind))
-    for name_end in _name_ends(text, lowered):
-        assigned = ASSIGNED_VALUE.match(text, name_end)
-        if assigned is None:
-            continue
-        group = "quoted" if assigned.group("quoted") is not None else "bare"
-        value = assigned.group(group)
-        if shannon_entropy(value) >= MIN_ENTROPY_BITS and not value.isalpha():
-            start, end = assigned.span(group)
-            spans.append((start, end, "high-entropy-assignment"))
+        group = "value" if "value" in token_rule.pattern.groupindex else 0
+        start, end = found.span(group)
+        if end > start and token_rule.check(found.group(group)):
+            return start, end, rank, token_rule.kind
+    return None
+
+
+def _whole_text_spans(text: str, ranked: RankedRule) -> list[Span]:
+    rank, token_rule = ranked
+    return [
+        (m.start(), m.end(), rank, token_rule.kind)
+        for m in token_rule.pattern.finditer(text)
+        if token_rule.check(m.group())
+    ]
+
+
+def _spans(text: str, path: str) -> list[Span]:
+    spans: list[Span] = []
+    for at, needle in NEEDLES.hits(text):
+        span = _token_span(text, at, RULES_BY_NEEDLE[needle])
+        if span is not None:
+            spans.append(span)
+    lowered = _lower_same_length(text)
+    keyword_hits: list[tuple[int, str]] = []
+    searched_whole: set[str] = set()
+    for at, needle in LOWERED_NEEDLES.hits(lowered):
+        if needle in LOWERED_RULES_BY_NEEDLE:
+            span = _token_span(text, at, LOWERED_RULES_BY_NEEDLE[needle])
+            if span is not None:
+                spans.append(span)
+        elif needle in WHOLE_TEXT_BY_NEEDLE:
+            if needle not in searched_whole:
+                searched_whole.add(needle)
+                spans.extend(_whole_text_spans(text, WHOLE_TEXT_BY_NEEDLE[needle]))
+        else:
+            keyword_hits.append((at, needle))
+    for start, end, kind in keyword_spans(text, lowered, iter(keyword_hits), path):
+        spans.append((start, end, KEYWORD_RANK, kind))
     if is_env_file(path):
-        for match in ENV_ASSIGNMENT.finditer(text):
-            start, end = match.span("value")
-            value = text[start:end]
-            if value[:1] in "\"'" and len(value) >= 2:
-                start, end = start + 1, end - 1
-            if end > start:
-                spans.append((start, end, "env-file-value"))
+        spans.extend((start, end, ENV_FILE_RANK, kind) for start, end, kind in env_file_spans(text))
     return spans
 
 
-def _without_overlaps(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Earliest first; a span overlapping a kept one is dropped (the first rule wins)."""
-    kept: list[tuple[int, int, str]] = []
-    for span in sorted(spans, key=lambda s: (s[0], -s[1])):
+def _without_overlaps(spans: list[Span]) -> list[Span]:
+    """Earliest first, then longest, then best ranked; a span overlapping a kept one is dropped."""
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s[0], -s[1], s[2])):
         if kept and span[0] < kept[-1][1]:
             continue
         kept.append(span)
@@ -105,8 +110,12 @@ def _without_overlaps(spans: list[tuple[int, int, str]]) -> list[tuple[int, int,
 def scan_text(text: str, path: str) -> tuple[SecretFinding, ...]:
     """Every likely secret in ``text`` (the content of package path ``path``), in file order."""
     findings: list[SecretFinding] = []
-    for start, end, kind in _without_overlaps(_spans(text, path)):
-        line = text.count("\n", 0, start) + 1
-        column = start - (text.rfind("\n", 0, start) + 1) + 1
-        findings.append(SecretFinding(path, line, column, kind, start, end))
+    line, line_start, counted_to = 1, 0, 0
+    for start, end, _rank, kind in _without_overlaps(_spans(text, path)):
+        newlines = text.count("\n", counted_to, start)  # from the previous finding on
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", counted_to, start) + 1
+        counted_to = start
+        findings.append(SecretFinding(path, line, start - line_start + 1, kind, start, end))
     return tuple(findings)
