@@ -12,6 +12,7 @@ import string
 
 import pytest
 
+from fiedler_tui.core.redaction import mask_secrets
 from fiedler_tui.core.secrets.mask import mask_text
 from fiedler_tui.core.secrets.scan import scan_text
 
@@ -205,3 +206,17 @@ def test_many_findings_on_one_long_line_keep_their_columns() -> None:
     assert all(f.line == 2 for f in findings)
     assert [f.column for f in findings[:3]] == [2, 2 + len(keys[0]) + 3, 2 + 2 * (len(keys[0]) + 3)]
     assert all(text[f.start : f.end] == k for f, k in zip(findings, keys, strict=True))
+
+
+def test_log_redaction_masks_the_new_shapes_and_url_passwords() -> None:
+    keys = [NEW_FORMATS[k] for k in ("groq-api-key", "huggingface-token", "gitlab-token", "jwt")]
+    password = rand(14)
+    message = (
+        f"provider said: bad key {keys[0]}, {keys[1]} / {keys[2]} token {keys[3]}; "
+        f"proxy http://alice:{password}@proxy.corp:3128 refused; kept http://bob:***@proxy:1"
+    )
+    masked = mask_secrets(message, [], "[redacted]")
+    assert not any(k in masked for k in keys)
+    assert password not in masked
+    assert "http://alice:[redacted]@proxy.corp:3128" in masked
+    assert "http://bob:***@proxy:1" in masked
