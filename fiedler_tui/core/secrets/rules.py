@@ -1,6 +1,6 @@
 """Every format the scan knows, grouped by the needle that announces it.
 
-Two needle passes cover them all: one over the text (token prefixes and structures), one over
+Two needle indexes cover them all: one over the text (token prefixes and structures), one over
 the lower-cased text (keyword names, ``Authorization`` headers, Discord). Rules that share a
 needle are tried in the order listed; the first that matches wins, and when two rules report the
 same span the earlier-listed one names it.

@@ -46,12 +46,12 @@ def _lower_same_length(text: str) -> str:
 def _token_span(text: str, at: int, ranked: tuple[RankedRule, ...]) -> Span | None:
     """The first of ``ranked`` that matches at needle position ``at``, as a span."""
     for rank, token_rule in ranked:
-        start = at
+        head = at
         if token_rule.lead:  # the token's head (``123456789`` of ``123456789:AA…``) precedes
             limit = max(0, at - token_rule.lead)
-            while start > limit and text[start - 1] in token_rule.lead_chars:
-                start -= 1
-        found = token_rule.pattern.match(text, start)
+            while head > limit and text[head - 1] in token_rule.lead_chars:
+                head -= 1
+        found = token_rule.pattern.match(text, head)
         if found is None:
             continue
         group = "value" if "value" in token_rule.pattern.groupindex else 0
