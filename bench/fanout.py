@@ -10,7 +10,12 @@ pipeline) and prints two figures:
    delivered token, in µs, covering HTTP, SSE decoding, JSON parsing, events and the consumer loop.
 3. Cancellation: 16 models mid-stream, ``cancel_all()``; time until the last ``Cancelled`` event.
 
-Usage: ``.venv/bin/python bench/fanout.py [--repeat N]``. Figures only; nothing is asserted.
+``--proxy`` sends every request through a forward proxy process on loopback
+(``tests/support/forward_proxy.py``, named in models.yaml as each provider's ``proxy:``), so the
+figures compare with the direct ones.
+
+Usage: ``.venv/bin/python bench/fanout.py [--repeat N] [--proxy]``. Figures only; nothing is
+asserted.
 """
 
 from __future__ import annotations
@@ -100,8 +105,23 @@ def start_simulator(scenarios: list[Scenario], folder: Path) -> tuple[subprocess
     return process, f"http://127.0.0.1:{line[1]}"
 
 
-def config_for(root: str, scenario: Scenario) -> Config:
-    settings = {f"sim-{kind}": {"max_concurrency": MODELS, "read_timeout_s": 30} for kind in KINDS}
+def start_proxy() -> tuple[subprocess.Popen[str], str]:
+    script = Path(__file__).resolve().parent.parent / "tests" / "support" / "forward_proxy.py"
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline().split()
+    if line[:1] != ["ready"]:
+        process.kill()
+        raise SystemExit(f"proxy did not start: {line}")
+    return process, f"http://127.0.0.1:{line[1]}"
+
+
+def config_for(root: str, scenario: Scenario, proxy: str | None = None) -> Config:
+    settings = {
+        f"sim-{kind}": {"max_concurrency": MODELS, "read_timeout_s": 30}
+        | ({"proxy": proxy} if proxy else {})
+        for kind in KINDS
+    }
     return simulated_config(
         lambda kind, prefix: simulator_base_url(root, kind, prefix),
         scenario.models(),
@@ -171,27 +191,34 @@ async def cancel_latency(config: Config, scenario: Scenario) -> float:
         return time.perf_counter() - cancelled_at
 
 
-async def main(repeat: int) -> None:
+async def main(repeat: int, via_proxy: bool) -> None:
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder:
         process, root = start_simulator([LATENCY, THROUGHPUT], Path(folder))
+        proxy_process, proxy = start_proxy() if via_proxy else (None, None)
+        if proxy:
+            print(f"every request through the proxy at {proxy}")
         try:
             for scenario in (LATENCY, THROUGHPUT):
-                config = config_for(root, scenario)
+                config = config_for(root, scenario, proxy)
                 runs = [await measure(config, scenario) for _ in range(repeat)]
                 report(scenario, runs)
-            config = config_for(root, THROUGHPUT)
+            config = config_for(root, THROUGHPUT, proxy)
             latencies = [await cancel_latency(config, THROUGHPUT) for _ in range(repeat)]
             print(f"\n## cancel: {MODELS} models mid-stream at 1250 tok/s, cancel_all()")
             median_ms = statistics.median(latencies) * 1000
             print(f"  last Cancelled event after: {median_ms:6.1f} ms (median)")
             print(f"  worst of {repeat} runs:          {max(latencies) * 1000:6.1f} ms")
         finally:
-            process.terminate()
-            process.wait(timeout=5)
+            for running in (process, proxy_process):
+                if running is not None:
+                    running.terminate()
+                    running.wait(timeout=5)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=3)
-    asyncio.run(main(parser.parse_args().repeat))
+    parser.add_argument("--proxy", action="store_true", help="through a forward proxy process")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.repeat, arguments.proxy))
