@@ -162,6 +162,7 @@ def check_network(ctx: CommandContext) -> Iterator[Check]:
     except ConfigError:
         return
     plan = NetworkPlan(NetworkEnvironment.read(trust_env=ctx.settings.trust_env), providers)
+    ca_problems: dict[CAChoice, str | None] = {}  # each file read once, however many use it
     for provider in providers:
         route = plan.route_of(provider.name)
         name = f"network {provider.name}"
@@ -173,7 +174,11 @@ def check_network(ctx: CommandContext) -> Iterator[Check]:
             )
             yield Check("FAIL", name, route.describe(), fix)
             continue
-        problem = ca_problem(route.ca) if route.ca is not None else None
+        problem = None
+        if route.ca is not None:
+            if route.ca not in ca_problems:
+                ca_problems[route.ca] = ca_problem(route.ca)
+            problem = ca_problems[route.ca]
         if problem is not None:
             fix = "fix or unset SSL_CERT_FILE/SSL_CERT_DIR, or set FIEDLER_TRUST_ENV=0"
             yield Check("FAIL", name, f"{route.describe()}: {problem}", fix)
@@ -182,8 +187,8 @@ def check_network(ctx: CommandContext) -> Iterator[Check]:
 
 
 def ca_problem(ca: CAChoice) -> str | None:
-    """Why these CA certificates cannot be used (files named by models.yaml are checked at
-    load time; the environment's are checked here)."""
+    """Why these CA certificates cannot be used: the environment's (models.yaml's were checked
+    when it was loaded, and are checked again here in case they changed since)."""
     if ca.cafile is not None and (problem := ca_file_problem(ca.cafile)):
         return problem
     if ca.capath is not None and (problem := ca_dir_problem(ca.capath)):
