@@ -76,10 +76,12 @@ class Progress:
             case Finished(usage=usage, timings=timings):
                 rate = timings.output_tokens_per_s
                 speed = f", {rate:,.0f} tok/s" if rate is not None else ", – tok/s"
-                self.line(
-                    event.model,
-                    f"done: {usage.output_tokens or 0:,} tokens in {timings.total_s:.1f}s{speed}",
-                )
+                tokens = f"{usage.output_tokens or 0:,} tokens"
+                if usage.output_estimated:
+                    tokens = f"~{tokens} (est.)"
+                if usage.cached_input_tokens:
+                    tokens += f" ({usage.cached_input_tokens:,} input tokens cached)"
+                self.line(event.model, f"done: {tokens} in {timings.total_s:.1f}s{speed}")
             case Failed(error=error, partial_text=partial):
                 kept = f"; kept {len(partial):,} chars" if partial else ""
                 self.line(event.model, f"failed [{error.code}] {error.message}{kept}")

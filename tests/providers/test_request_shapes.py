@@ -38,7 +38,7 @@ KEYS: dict[str, str | None] = {
 }
 OPENAI_MESSAGES = [
     {"role": "system", "content": "Be brief."},
-    {"role": "user", "content": "Find bugs.\n\n=== a.py ===\nx = 1\n"},
+    {"role": "user", "content": "=== a.py ===\nx = 1\nREQUEST\nFind bugs."},
 ]
 
 
@@ -105,7 +105,15 @@ async def test_anthropic_request() -> None:
         "model": "claude-sonnet-4-5",
         "max_tokens": 16000,
         "system": "Be brief.",
-        "messages": [{"role": "user", "content": "Find bugs.\n\n=== a.py ===\nx = 1\n"}],
+        "messages": [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "=== a.py ===\nx = 1\n"},
+                    {"type": "text", "text": "REQUEST\nFind bugs."},
+                ],
+            }
+        ],
         "stream": True,
         "temperature": 0.3,
     }
@@ -119,7 +127,9 @@ async def test_gemini_request() -> None:
     assert "authorization" not in got.headers
     assert got.body == {
         "systemInstruction": {"parts": [{"text": "Be brief."}]},
-        "contents": [{"role": "user", "parts": [{"text": "Find bugs.\n\n=== a.py ===\nx = 1\n"}]}],
+        "contents": [
+            {"role": "user", "parts": [{"text": "=== a.py ===\nx = 1\nREQUEST\nFind bugs."}]}
+        ],
         "generationConfig": {"maxOutputTokens": 32768, "temperature": 0.3},
     }
 

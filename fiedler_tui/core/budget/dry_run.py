@@ -41,9 +41,8 @@ from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.selected import SelectedFile
 from fiedler_tui.core.files.selection import Selection, select_files
 from fiedler_tui.core.files.skips import SkipCode, SkippedPath
-from fiedler_tui.core.package.format import user_message_prefix
 from fiedler_tui.core.package.preview import PackageBlock, Preview, build_preview, make_block
-from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
+from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT, question_part
 from fiedler_tui.core.secrets.mask import mask_text
 from fiedler_tui.core.secrets.policy import SecretPolicy
 from fiedler_tui.core.secrets.scan import SecretFinding, scan_text
@@ -275,16 +274,16 @@ class DryRunEngine:
     ) -> int:
         """Tokens of the system and user messages in ``encoding``, without message overhead.
 
-        The user message is prefix + preamble + blocks (see ``core.request`` and
+        The user message is preamble + blocks + question part (see ``core.request`` and
         ``core.package.format``); each piece ends with a newline and the next starts with a
         letter, so the pieces' counts add up to the whole message's count.
         """
         total = self._count_text(encoding, opts.system)
         if not preamble:
             return total + self._count_text(encoding, opts.prompt)
-        total += self._count_text(encoding, user_message_prefix(opts.prompt))
         total += self._count_text(encoding, preamble)
-        return total + sum(w.tokens[encoding] for w in work if w.block is not None)
+        total += sum(w.tokens[encoding] for w in work if w.block is not None)
+        return total + self._count_text(encoding, question_part(opts.prompt))
 
     def _count_text(self, encoding: str, text: str) -> int:
         """Count a prompt-like text, cached by its digest (a long prompt file is counted once)."""

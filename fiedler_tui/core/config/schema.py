@@ -100,6 +100,10 @@ class ModelSpec(_Strict):
     """USD per 1M input tokens."""
     price_out: NonNegativeFloat = 0.0
     """USD per 1M output tokens."""
+    price_cached_in: NonNegativeFloat | None = None
+    """USD per 1M input tokens read from the provider's prompt cache; null: ``price_in``."""
+    price_cache_write: NonNegativeFloat | None = None
+    """USD per 1M input tokens written to the prompt cache (Anthropic); null: ``price_in``."""
     default: bool = False
     """Selected when the user names no model."""
 

@@ -1,6 +1,6 @@
 """The package: deterministic text, preview fingerprints, and the changed-since-preview check."""
 
-from fiedler_tui.core.package.format import FORMAT_VERSION, user_message_prefix
+from fiedler_tui.core.package.format import FORMAT_VERSION
 from fiedler_tui.core.package.preview import (
     PackageBlock,
     PackagedFile,
@@ -25,6 +25,5 @@ __all__ = [
     "build_preview",
     "ensure_unchanged",
     "make_block",
-    "user_message_prefix",
     "verify_unchanged",
 ]

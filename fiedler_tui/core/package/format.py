@@ -45,8 +45,3 @@ def file_header(path: str, content_bytes: int, lines: int, masked: int = 0) -> s
 
 def file_footer(path: str) -> str:
     return f"\nEND FILE {quote_name(path)}\n"
-
-
-def user_message_prefix(prompt: str) -> str:
-    """What precedes the package in the user message (see ``core.request``)."""
-    return f"{prompt.rstrip()}\n\n"

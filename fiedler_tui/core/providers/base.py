@@ -41,9 +41,15 @@ class StreamPart(NamedTuple):
 
     text: str = ""
     input_tokens: int | None = None
+    """All input tokens of the request, cached ones included (whatever the wire format)."""
     output_tokens: int | None = None
     finish_reason: FinishReason | None = None
     raw_finish_reason: str | None = None
+    cached_input_tokens: int | None = None
+    """Input tokens read from the provider's prompt cache (part of ``input_tokens``)."""
+    cache_write_tokens: int | None = None
+    """Input tokens written to the prompt cache (part of ``input_tokens``; Anthropic bills them
+    at its cache write price)."""
 
 
 class StreamParser(ABC):

@@ -21,7 +21,7 @@ from fiedler_tui.core.providers.classify import classify_stream_error
 from fiedler_tui.core.providers.errors import ErrorCode, ProviderError
 from fiedler_tui.core.providers.profile import ModelProfile
 from fiedler_tui.core.providers.sse import ServerSentEvent
-from fiedler_tui.core.request import ReviewRequest
+from fiedler_tui.core.request import Conversation, ReviewRequest
 
 _FINISH: dict[str, FinishReason] = {
     "STOP": "stop",
@@ -47,7 +47,7 @@ class GeminiParser(StreamParser):
     def __init__(self, provider: str, request_id: str | None, secrets: tuple[str, ...]) -> None:
         super().__init__(provider, request_id, secrets)
         self._finished = False
-        self._usage: tuple[int | None, int | None] | None = None
+        self._usage: tuple[int | None, int | None, int | None] | None = None
         """The last usage counts reported: every event repeats them, one part per change."""
 
     def feed(self, event: ServerSentEvent) -> list[StreamPart]:
@@ -89,10 +89,16 @@ class GeminiParser(StreamParser):
                 output = thoughts_count
             else:
                 output = candidates_count + (thoughts_count or 0)
-            counts = (int_or_none(usage.get("promptTokenCount")), output)
+            prompt = int_or_none(usage.get("promptTokenCount"))
+            cached = int_or_none(usage.get("cachedContentTokenCount"))
+            counts = (prompt, output, cached)
             if counts != self._usage:
                 self._usage = counts
-                parts.append(StreamPart(input_tokens=counts[0], output_tokens=output))
+                parts.append(
+                    StreamPart(
+                        input_tokens=prompt, output_tokens=output, cached_input_tokens=cached
+                    )
+                )
         return parts
 
     def close(self) -> None:
@@ -103,6 +109,16 @@ class GeminiParser(StreamParser):
                 provider=self.provider,
                 request_id=self.request_id,
             )
+
+
+def gemini_contents(conversation: Conversation) -> list[dict[str, Any]]:
+    """Each turn with role ``user`` or ``model``, its text as one part, package first."""
+    return [
+        {"role": "model" if turn.role == "assistant" else "user", "parts": [{"text": text}]}
+        for turn, text in (
+            (turn, conversation.content(index)) for index, turn in enumerate(conversation.turns)
+        )
+    ]
 
 
 class GeminiAdapter(Adapter):
@@ -116,11 +132,11 @@ class GeminiAdapter(Adapter):
         temperature = profile.temperature_for(request)
         if temperature is not None:
             config["temperature"] = temperature
-        body: dict[str, Any] = {
-            "systemInstruction": {"parts": [{"text": request.system}]},
-            "contents": [{"role": "user", "parts": [{"text": request.user_message}]}],
-            "generationConfig": config,
-        }
+        body: dict[str, Any] = {}
+        if request.system:
+            body["systemInstruction"] = {"parts": [{"text": request.system}]}
+        body["contents"] = gemini_contents(request.conversation)
+        body["generationConfig"] = config
         headers = base_headers(profile)
         if key:
             headers["x-goog-api-key"] = key

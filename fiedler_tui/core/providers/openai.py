@@ -20,7 +20,7 @@ from fiedler_tui.core.providers.classify import classify_stream_error
 from fiedler_tui.core.providers.errors import ErrorCode, ProviderError
 from fiedler_tui.core.providers.profile import ModelProfile
 from fiedler_tui.core.providers.sse import ServerSentEvent
-from fiedler_tui.core.request import ReviewRequest
+from fiedler_tui.core.request import Conversation, ReviewRequest
 
 _FINISH: dict[str, FinishReason] = {
     "stop": "stop",
@@ -71,10 +71,15 @@ class OpenAIChatParser(StreamParser):
                 )
         usage = payload.get("usage")
         if isinstance(usage, dict):
+            details = usage.get("prompt_tokens_details")
+            if not isinstance(details, dict):
+                details = {}
             parts.append(
                 StreamPart(
                     input_tokens=int_or_none(usage.get("prompt_tokens")),
                     output_tokens=int_or_none(usage.get("completion_tokens")),
+                    cached_input_tokens=int_or_none(details.get("cached_tokens")),
+                    cache_write_tokens=int_or_none(details.get("cache_write_tokens")),
                 )
             )
         return parts
@@ -89,6 +94,14 @@ class OpenAIChatParser(StreamParser):
             )
 
 
+def chat_messages(conversation: Conversation) -> list[dict[str, str]]:
+    """The system message (when non-empty), then each turn as one string, package first."""
+    messages = [{"role": "system", "content": conversation.system}] if conversation.system else []
+    for index, turn in enumerate(conversation.turns):
+        messages.append({"role": turn.role, "content": conversation.content(index)})
+    return messages
+
+
 class OpenAIChatAdapter(Adapter):
     """``POST {base}/chat/completions`` with ``stream_options.include_usage``."""
 
@@ -100,10 +113,7 @@ class OpenAIChatAdapter(Adapter):
     def build(self, profile: ModelProfile, request: ReviewRequest, key: str | None) -> WireRequest:
         body: dict[str, Any] = {
             "model": profile.wire_id,
-            "messages": [
-                {"role": "system", "content": request.system},
-                {"role": "user", "content": request.user_message},
-            ],
+            "messages": chat_messages(request.conversation),
             profile.completion_param: profile.completion_budget(request),
             "stream": True,
             "stream_options": {"include_usage": True},

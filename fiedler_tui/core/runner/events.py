@@ -15,10 +15,20 @@ from fiedler_tui.core.providers.errors import ErrorInfo
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class TokenCounts:
-    """Token usage as the provider reported it (cumulative for the whole response)."""
+    """Token usage as the provider reported it (cumulative for the whole response).
+
+    ``input_tokens`` counts every input token, cached ones included; ``cached_input_tokens`` and
+    ``cache_write_tokens`` are the parts read from and written to the provider's prompt cache.
+    When the provider's final usage never came (a cancelled or failed stream, a server that
+    reports none), ``output_tokens`` is estimated from the text received and
+    ``output_estimated`` is True.
+    """
 
     input_tokens: int | None = None
     output_tokens: int | None = None
+    cached_input_tokens: int | None = None
+    cache_write_tokens: int | None = None
+    output_estimated: bool = False
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -78,6 +88,8 @@ class Usage:
     model: str
     input_tokens: int | None
     output_tokens: int | None
+    cached_input_tokens: int | None = None
+    cache_write_tokens: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -106,6 +118,7 @@ class Cancelled:
     model: str
     partial_text: str
     timings: Timings
+    usage: TokenCounts = TokenCounts()
 
 
 RunEvent = (

@@ -23,10 +23,18 @@ DEFAULT_GLOBAL_LIMIT = 16
 CHARS_PER_TOKEN = 4
 
 
+def estimated_tokens(text: str) -> int:
+    """A character-based token estimate (rounded up), for text no provider counted."""
+    return -(-len(text) // CHARS_PER_TOKEN)
+
+
 def request_token_estimate(request: ReviewRequest, completion_budget: int) -> int:
     """What a provider's tokens-per-minute limit charges for a request: a character-based input
     estimate plus the completion limit (providers reserve ``max_tokens`` against the limit)."""
-    chars = len(request.system) + len(request.user_message)
+    conversation = request.conversation
+    chars = len(conversation.system) + sum(
+        len(conversation.content(index)) for index in range(len(conversation.turns))
+    )
     return chars // CHARS_PER_TOKEN + completion_budget
 
 

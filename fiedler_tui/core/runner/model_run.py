@@ -37,7 +37,7 @@ from fiedler_tui.core.runner.events import (
     TokenCounts,
     Usage,
 )
-from fiedler_tui.core.runner.limits import Limits, request_token_estimate
+from fiedler_tui.core.runner.limits import Limits, estimated_tokens, request_token_estimate
 from fiedler_tui.core.runner.timings import Stopwatch
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,8 @@ class ModelRun:
         self.text_parts: list[str] = []
         self.input_tokens: int | None = None
         self.output_tokens: int | None = None
+        self.cached_input_tokens: int | None = None
+        self.cache_write_tokens: int | None = None
         self.finish_reason: FinishReason | None = None
         self.raw_finish_reason: str | None = None
         self.retries = 0
@@ -121,6 +123,7 @@ class ModelRun:
                     model=self.alias,
                     partial_text=self.text,
                     timings=self.stopwatch.timings(self.output_tokens),
+                    usage=self._counts(),
                 )
             )
             raise
@@ -238,7 +241,15 @@ class ModelRun:
     def _apply(self, parts: list[StreamPart]) -> None:
         texts: list[str] = []
         changed = False
-        for text, input_tokens, output_tokens, finish_reason, raw_finish_reason in parts:
+        for (
+            text,
+            input_tokens,
+            output_tokens,
+            finish_reason,
+            raw_finish_reason,
+            read,
+            written,
+        ) in parts:
             if text:
                 texts.append(text)
             if input_tokens is not None and input_tokens != self.input_tokens:
@@ -246,6 +257,12 @@ class ModelRun:
                 changed = True
             if output_tokens is not None and output_tokens != self.output_tokens:
                 self.output_tokens = output_tokens
+                changed = True
+            if read is not None and read != self.cached_input_tokens:
+                self.cached_input_tokens = read
+                changed = True
+            if written is not None and written != self.cache_write_tokens:
+                self.cache_write_tokens = written
                 changed = True
             if finish_reason is not None:
                 self.finish_reason = finish_reason
@@ -263,11 +280,24 @@ class ModelRun:
                     model=self.alias,
                     input_tokens=self.input_tokens,
                     output_tokens=self.output_tokens,
+                    cached_input_tokens=self.cached_input_tokens,
+                    cache_write_tokens=self.cache_write_tokens,
                 )
             )
 
     def _counts(self) -> TokenCounts:
-        return TokenCounts(input_tokens=self.input_tokens, output_tokens=self.output_tokens)
+        """The usage to record: as reported, with output tokens estimated from the text received
+        when the provider never reported them (the stream ended before its final usage)."""
+        output, estimated = self.output_tokens, False
+        if output is None and self.text_parts:
+            output, estimated = estimated_tokens(self.text), True
+        return TokenCounts(
+            input_tokens=self.input_tokens,
+            output_tokens=output,
+            cached_input_tokens=self.cached_input_tokens,
+            cache_write_tokens=self.cache_write_tokens,
+            output_estimated=estimated,
+        )
 
     def _finish(self) -> None:
         self.emit(

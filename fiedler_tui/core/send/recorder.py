@@ -208,6 +208,8 @@ class RunRecorder:
                 model.ttft_s = round(ttft, 4)
             case Usage(input_tokens=tokens_in, output_tokens=tokens_out):
                 model.usage_input, model.usage_output = tokens_in, tokens_out
+                model.usage_cached_input = event.cached_input_tokens
+                model.usage_cache_write = event.cache_write_tokens
             case Finished(finish_reason=reason, usage=usage, timings=timings):
                 model.status = "done"
                 model.finish_reason = str(reason)
@@ -217,15 +219,18 @@ class RunRecorder:
                 model.error = error_record(error)
                 log.info("%s failed: [%s] %s", event.model, error.code, error.message)
                 self._end(event.model, usage, timings)
-            case Cancelled(timings=timings):
+            case Cancelled(usage=usage, timings=timings):
                 model.status = "cancelled"
-                self._end(event.model, None, timings)
+                self._end(event.model, usage, timings)
 
     def _end(self, alias: str, usage: TokenCounts | None, timings: Timings) -> None:
         model = self.records[alias]
         if usage is not None:
             model.usage_input = usage.input_tokens
             model.usage_output = usage.output_tokens
+            model.usage_cached_input = usage.cached_input_tokens
+            model.usage_cache_write = usage.cache_write_tokens
+            model.usage_output_estimated = usage.output_estimated
         model.ttft_s = round(timings.ttft_s, 4) if timings.ttft_s is not None else model.ttft_s
         model.total_s = round(timings.total_s, 4)
         if timings.output_tokens_per_s is not None:
@@ -233,7 +238,14 @@ class RunRecorder:
         if model.usage_input is not None or model.usage_output is not None:
             spec = self._config.resolve(alias)
             model.cost_usd = usage_cost(
-                spec.price_in, spec.price_out, model.usage_input or 0, model.usage_output or 0
+                spec.price_in,
+                spec.price_out,
+                model.usage_input or 0,
+                model.usage_output or 0,
+                cached_in=model.usage_cached_input or 0,
+                cache_write=model.usage_cache_write or 0,
+                price_cached_in=spec.price_cached_in,
+                price_cache_write=spec.price_cache_write,
             )
         self._close_output(alias)
         self._write_summary("running")

@@ -28,6 +28,7 @@ from types import TracebackType
 from typing import Any
 
 from fiedler_tui.core.simulator.http11 import BadRequest, HttpRequest, Responder, read_request
+from fiedler_tui.core.simulator.prompt_cache import PromptCache
 from fiedler_tui.core.simulator.recording import RecordedRequest, Recorder
 from fiedler_tui.core.simulator.script import Fault, FaultKind, ModelScript, count_tokens
 from fiedler_tui.core.simulator.wire import Dialect, WireStream
@@ -84,6 +85,8 @@ class Simulator:
         self._ssl_context = ssl_context
         self.recorder = Recorder()
         self._counts: dict[str, int] = {}
+        self.prompt_cache = PromptCache()
+        """Prefixes seen per model, so a repeated stable prefix is reported as cached."""
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
@@ -162,6 +165,7 @@ class Simulator:
         """Forget recorded requests, peaks and fault positions."""
         self.recorder.reset()
         self._counts.clear()
+        self.prompt_cache.clear()
 
     # serving ---------------------------------------------------------------------------------
 
@@ -293,8 +297,13 @@ class Simulator:
         if fault is not None and fault.kind not in _STREAM_FAULTS | {FaultKind.RESET}:
             await _send_error(responder, dialect.error(fault, model))
             return
-        input_tokens = count_tokens(dialect.prompt_text(body))
-        stream = dialect.stream(model=model, body=body, input_tokens=input_tokens)
+        text = dialect.prompt_text(body)
+        stream = dialect.stream(model=model, body=body, input_tokens=count_tokens(text))
+        key = f"{dialect.name}:{model}"
+        if dialect.explicit_cache:
+            stream.cache = self.prompt_cache.marked(key, dialect.marked_prefix(body))
+        else:
+            stream.cache = self.prompt_cache.automatic(key, text)
         await _stream(responder, stream, script, fault)
 
 

@@ -8,6 +8,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
+from fiedler_tui.core.simulator.prompt_cache import CacheUse
 from fiedler_tui.core.simulator.script import Fault
 
 
@@ -40,6 +41,9 @@ class WireStream(ABC):
         self.model = model
         self.body = body
         self.input_tokens = input_tokens
+        """Every input token, cached ones included."""
+        self.cache = CacheUse()
+        """The part of ``input_tokens`` read from and written to the simulated prompt cache."""
 
     def headers(self) -> tuple[tuple[str, str], ...]:
         return ()
@@ -88,3 +92,11 @@ class Dialect(ABC):
     @abstractmethod
     def prompt_text(self, body: Any) -> str:
         """System and user text of a request (for the simulated input-token count)."""
+
+    explicit_cache = False
+    """True when only prefixes marked in the request are cached (Anthropic); otherwise the
+    longest prefix shared with an earlier request is (OpenAI, Gemini)."""
+
+    def marked_prefix(self, body: Any) -> str | None:
+        """The prompt text up to the request's last cache breakpoint (None: nothing marked)."""
+        return None

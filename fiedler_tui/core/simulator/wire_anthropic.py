@@ -34,7 +34,12 @@ class AnthropicStream(WireStream):
             "model": self.model,
             "stop_reason": None,
             "stop_sequence": None,
-            "usage": {"input_tokens": self.input_tokens, "output_tokens": 1},
+            "usage": {
+                "input_tokens": self.input_tokens - self.cache.read - self.cache.written,
+                "cache_creation_input_tokens": self.cache.written,
+                "cache_read_input_tokens": self.cache.read,
+                "output_tokens": 1,
+            },
         }
         block = {"type": "text", "text": ""}
         return (
@@ -87,12 +92,15 @@ class AnthropicDialect(Dialect):
     def stream(self, *, model: str, body: Any, input_tokens: int) -> WireStream:
         return AnthropicStream(model=model, body=body, input_tokens=input_tokens)
 
+    explicit_cache = True
+
     def prompt_text(self, body: Any) -> str:
-        if not isinstance(body, dict):
-            return ""
-        messages = body.get("messages") or ()
-        text = "".join(str(m.get("content", "")) for m in messages if isinstance(m, dict))
-        return str(body.get("system", "")) + text
+        return "".join(text for text, _marked in _pieces(body))
+
+    def marked_prefix(self, body: Any) -> str | None:
+        pieces = _pieces(body)
+        last = max((i for i, (_text, marked) in enumerate(pieces) if marked), default=None)
+        return None if last is None else "".join(text for text, _ in pieces[: last + 1])
 
     def error(self, fault: Fault, model: str) -> ErrorReply:
         headers = list(fault.headers)
@@ -126,6 +134,23 @@ class AnthropicDialect(Dialect):
 
     def not_found(self, model: str) -> ErrorReply:
         return _reply(404, "not_found_error", f"model: {model}", [])
+
+
+def _pieces(body: Any) -> list[tuple[str, bool]]:
+    """The request's texts in order (system, then each message's content or blocks), each with
+    whether it carries ``cache_control``."""
+    if not isinstance(body, dict):
+        return []
+    pieces: list[tuple[str, bool]] = []
+    for item in (body.get("system", ""), *(body.get("messages") or ())):
+        content = item.get("content", "") if isinstance(item, dict) else item
+        blocks = content if isinstance(content, list) else [content]
+        for block in blocks:
+            if isinstance(block, dict):
+                pieces.append((str(block.get("text", "")), "cache_control" in block))
+            else:
+                pieces.append((str(block), False))
+    return pieces
 
 
 def _reply(status: int, kind: str, message: str, headers: list[tuple[str, str]]) -> ErrorReply:

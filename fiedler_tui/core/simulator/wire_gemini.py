@@ -26,11 +26,22 @@ class GeminiStream(WireStream):
         return f"data: {dumps(payload)}\r\n\r\n".encode()
 
     def _prompt_usage(self) -> dict[str, Any]:
-        return {
-            "promptTokenCount": self.input_tokens,
-            "totalTokenCount": self.input_tokens,
-            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": self.input_tokens}],
-        }
+        return self._cached(
+            {
+                "promptTokenCount": self.input_tokens,
+                "totalTokenCount": self.input_tokens,
+                "promptTokensDetails": [{"modality": "TEXT", "tokenCount": self.input_tokens}],
+            }
+        )
+
+    def _cached(self, usage: dict[str, Any]) -> dict[str, Any]:
+        """``usage`` with the cached count, present only when some input was cached (as the
+        real API omits it)."""
+        if self.cache.read:
+            usage["cachedContentTokenCount"] = self.cache.read
+            details = [{"modality": "TEXT", "tokenCount": self.cache.read}]
+            usage["cacheTokensDetails"] = details
+        return usage
 
     def opening(self) -> bytes:
         return b""
@@ -50,7 +61,9 @@ class GeminiStream(WireStream):
         }
         if thought_tokens:
             usage["thoughtsTokenCount"] = thought_tokens
-        return self._chunk([{"text": ""}], usage, finishReason=_FINISH.get(finish, finish))
+        return self._chunk(
+            [{"text": ""}], self._cached(usage), finishReason=_FINISH.get(finish, finish)
+        )
 
     def error_event(self) -> bytes:
         error = {

@@ -51,6 +51,7 @@ class OpenAIStream(WireStream):
                 "prompt_tokens": self.input_tokens,
                 "completion_tokens": output_tokens,
                 "total_tokens": self.input_tokens + output_tokens,
+                "prompt_tokens_details": {"cached_tokens": self.cache.read, "audio_tokens": 0},
                 "completion_tokens_details": {"reasoning_tokens": 0},
             }
             out += self._chunk([], usage=usage)
@@ -78,7 +79,14 @@ class OpenAIDialect(Dialect):
 
     def prompt_text(self, body: Any) -> str:
         messages = body.get("messages") if isinstance(body, dict) else None
-        return "".join(str(m.get("content", "")) for m in messages or () if isinstance(m, dict))
+        texts: list[str] = []
+        for message in messages or ():
+            content = message.get("content", "") if isinstance(message, dict) else ""
+            if isinstance(content, list):  # content parts
+                texts.extend(str(p.get("text", "")) for p in content if isinstance(p, dict))
+            else:
+                texts.append(str(content))
+        return "".join(texts)
 
     def error(self, fault: Fault, model: str) -> ErrorReply:
         headers = _retry_headers(fault)

@@ -59,7 +59,14 @@ class ModelRecord:
     error: dict[str, Any] | None = None
     retries: list[dict[str, Any]] = field(default_factory=list)
     usage_input: int | None = None
+    """Every input token, cached ones included."""
     usage_output: int | None = None
+    usage_cached_input: int | None = None
+    """Input tokens read from the provider's prompt cache (part of ``usage_input``)."""
+    usage_cache_write: int | None = None
+    """Input tokens written to the prompt cache (part of ``usage_input``)."""
+    usage_output_estimated: bool = False
+    """True when ``usage_output`` is estimated from the text received (no final usage came)."""
     estimate_input: int | None = None
     count_method: str | None = None
     finish_reason: str | None = None
@@ -82,9 +89,33 @@ class ModelRecord:
         return asdict(self)
 
 
-def usage_cost(price_in: float, price_out: float, tokens_in: int, tokens_out: int) -> float:
-    """USD for reported usage; prices are per 1M tokens."""
-    return round((price_in * tokens_in + price_out * tokens_out) / 1_000_000, 6)
+def usage_cost(
+    price_in: float,
+    price_out: float,
+    tokens_in: int,
+    tokens_out: int,
+    *,
+    cached_in: int = 0,
+    cache_write: int = 0,
+    price_cached_in: float | None = None,
+    price_cache_write: float | None = None,
+) -> float:
+    """USD for reported usage; prices are per 1M tokens.
+
+    ``tokens_in`` counts every input token; the ``cached_in`` and ``cache_write`` parts of it
+    are billed at their own prices (``price_in`` when a price is None).
+    """
+    cached = min(max(cached_in, 0), tokens_in)
+    written = min(max(cache_write, 0), tokens_in - cached)
+    cached_price = price_in if price_cached_in is None else price_cached_in
+    write_price = price_in if price_cache_write is None else price_cache_write
+    dollars = (
+        price_in * (tokens_in - cached - written)
+        + cached_price * cached
+        + write_price * written
+        + price_out * tokens_out
+    )
+    return round(dollars / 1_000_000, 6)
 
 
 def prompt_record(prompt: str, save_prompt: bool) -> dict[str, Any]:

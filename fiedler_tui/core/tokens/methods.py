@@ -9,12 +9,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
 from fiedler_tui.core.config.schema import ModelSpec
-from fiedler_tui.core.request import ReviewRequest
+from fiedler_tui.core.request import Conversation, ReviewRequest
 from fiedler_tui.core.tokens.tokenizers import HEURISTIC_BAND
 
 TOKENS_PER_MESSAGE = 3
@@ -27,6 +28,20 @@ def message_overhead(system: str) -> int:
     """Framing tokens around the system message (when non-empty) and the user message."""
     messages = 2 if system else 1
     return messages * TOKENS_PER_MESSAGE + REPLY_PRIMING
+
+
+def conversation_overhead(conversation: Conversation) -> int:
+    """Framing tokens around every message of ``conversation`` (system only when non-empty)."""
+    messages = len(conversation.turns) + (1 if conversation.system else 0)
+    return messages * TOKENS_PER_MESSAGE + REPLY_PRIMING
+
+
+def conversation_text_tokens(count: Callable[[str], int], conversation: Conversation) -> int:
+    """Tokens of every message's text as sent (``count`` counts one string), without framing."""
+    total = count(conversation.system) if conversation.system else 0
+    for index in range(len(conversation.turns)):
+        total += sum(count(part) for part in conversation.parts(index))
+    return total
 
 
 class CountMethod(StrEnum):
