@@ -30,6 +30,7 @@ def add_commands(subparsers: Any) -> None:
     _dry_run(subparsers)
     _send(subparsers)
     _runs(subparsers)
+    _mcp(subparsers)
 
 
 def _models(subparsers: Any) -> None:
@@ -91,6 +92,26 @@ def _runs(subparsers: Any) -> None:
     show.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     show.set_defaults(handler="runs:run_show")
     parser.set_defaults(handler="runs:run_list")
+
+
+def _mcp(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "mcp",
+        help="serve fiedler's tools to an assistant over MCP (stdio, or HTTP with --http)",
+        description="Serve the MCP tools over stdio (stdout carries only the protocol), or "
+        "over streamable HTTP at /mcp with a bearer token.",
+    )
+    parser.add_argument(
+        "--http",
+        metavar="[HOST:]PORT",
+        default=None,
+        help="serve streamable HTTP instead of stdio (host default 127.0.0.1; a non-loopback "
+        "host needs FIEDLER_MCP_TOKEN)",
+    )
+    parser.add_argument(
+        "--log-stderr", action="store_true", help="also write the log to standard error"
+    )
+    parser.set_defaults(handler="mcp:run")
 
 
 def _package_arguments(parser: argparse.ArgumentParser) -> None:

@@ -200,6 +200,21 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable("FIEDLER_LOG_JSON", "log_json", _bool, "0", "1 writes one JSON object per log line"),
     Variable(
+        "FIEDLER_MCP_TOKEN",
+        "mcp_token",
+        str.strip,
+        "(generated at start)",
+        "the bearer token `fiedler mcp --http` requires; without it one is generated and printed "
+        "on stderr (a bind to a non-loopback address needs it set)",
+    ),
+    Variable(
+        "FIEDLER_MCP_ALLOW_SECRETS",
+        "mcp_allow_secrets",
+        _bool,
+        "0",
+        "1 lets an MCP tool call send files with likely secrets as they are (`secrets: allow`)",
+    ),
+    Variable(
         "FIEDLER_LOG_FILE",
         "log_file",
         _path,
@@ -233,6 +248,9 @@ class Settings:
     log_level: str = "INFO"
     log_json: bool = False
     log_file: Path = field(default_factory=lambda: user_state_dir() / "fiedler.log")
+    mcp_token: str | None = field(default=None, repr=False)
+    """The bearer token of ``fiedler mcp --http`` (``FIEDLER_MCP_TOKEN``); never shown."""
+    mcp_allow_secrets: bool = False
     unknown_variables: tuple[str, ...] = ()
     """``FIEDLER_*`` names in the environment that fiedler does not know (likely typos)."""
 

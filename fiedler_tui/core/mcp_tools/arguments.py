@@ -1,0 +1,53 @@
+"""What a tool call asks for, checked: prompt, files, models, secrets policy, overrides."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from fiedler_tui.core.mcp_tools.refusal import ToolRefusal
+from fiedler_tui.core.secrets.policy import SecretPolicy
+
+SECRET_POLICIES: dict[str, SecretPolicy] = {
+    "refuse": SecretPolicy.REFUSE,
+    "mask": SecretPolicy.MASK,
+    "exclude": SecretPolicy.EXCLUDE,
+    "allow": SecretPolicy.ALLOW,
+}
+
+
+@dataclass(frozen=True)
+class ToolArguments:
+    """The arguments ``fiedler_dry_run`` and ``fiedler_send`` share."""
+
+    prompt: str
+    files: tuple[str, ...] = ()
+    models: tuple[str, ...] = ()
+    secrets: str = "refuse"
+    max_completion_tokens: int | None = None
+    max_cost_usd: float | None = None
+    system: str | None = None
+
+    def policy(self, allow_secrets: bool) -> SecretPolicy:
+        """The secrets policy asked for; ``allow`` only when the server permits it."""
+        policy = SECRET_POLICIES.get(self.secrets)
+        if policy is None:
+            raise ToolRefusal(
+                "bad-argument",
+                f"secrets must be one of {', '.join(SECRET_POLICIES)}, not {self.secrets!r}",
+            )
+        if policy is SecretPolicy.ALLOW and not allow_secrets:
+            raise ToolRefusal(
+                "secrets-not-allowed",
+                "secrets='allow' is refused: the server was not started with "
+                "FIEDLER_MCP_ALLOW_SECRETS=1; use 'mask' or 'exclude' instead",
+            )
+        return policy
+
+    def check(self) -> None:
+        """Refuse values no schema can rule out (the SDK checks the types)."""
+        if self.max_completion_tokens is not None and self.max_completion_tokens <= 0:
+            raise ToolRefusal("bad-argument", "max_completion_tokens must be above zero")
+        cap = self.max_cost_usd
+        if cap is not None and (not math.isfinite(cap) or cap <= 0):
+            raise ToolRefusal("bad-argument", "max_cost_usd must be a positive number")

@@ -1,0 +1,174 @@
+"""The result of ``fiedler_send`` and ``fiedler_run``: one typed shape, built from a summary.
+
+Answers are inline up to ``INLINE_CHARS`` characters per model (assistant hosts truncate large
+tool results); a longer answer carries its first ``INLINE_CHARS`` characters, a note, and the
+resource ``fiedler://runs/{run_id}/{model}`` that reads the whole text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+INLINE_CHARS = 20_000
+RESOURCE_PREFIX = "fiedler://runs/"
+
+
+def output_uri(run_id: str, alias: str) -> str:
+    return f"{RESOURCE_PREFIX}{run_id}/{alias}"
+
+
+class ModelError(BaseModel):
+    code: str = Field(description="error class, e.g. rate_limited, auth, timeout, server")
+    message: str
+    provider: str | None = None
+    http_status: int | None = None
+    retries: int = Field(0, description="retries made before giving up")
+
+
+class ModelResult(BaseModel):
+    model: str = Field(description="the model's name in models.yaml")
+    provider: str
+    model_id: str = Field(description="the id sent to the provider")
+    status: str = Field(description="done, failed, cancelled, interrupted, or still running")
+    error: ModelError | None = None
+    retries: int = Field(0, description="retries made (429s, dropped connections...)")
+    input_tokens: int | None = Field(None, description="input tokens the provider reported")
+    estimated_input_tokens: int | None = Field(None, description="the dry run's estimate")
+    count_method: str | None = Field(None, description="how the estimate was made")
+    output_tokens: int | None = None
+    cost_usd: float | None = Field(None, description="cost of the reported usage")
+    ttft_s: float | None = Field(None, description="time to first token, seconds")
+    total_s: float | None = Field(None, description="total time, seconds")
+    output_file: str | None = Field(None, description="where the answer is saved")
+    text: str = Field("", description=f"the answer, at most {INLINE_CHARS:,} characters")
+    text_chars: int = Field(0, description="length of the whole answer in characters")
+    truncated: bool = Field(False, description="text holds only the beginning of the answer")
+    resource: str | None = Field(None, description="read it for the whole answer when truncated")
+    note: str | None = None
+
+
+class RunResult(BaseModel):
+    run_id: str | None
+    status: str = Field(description="done, partial, failed, cancelled, interrupted, running")
+    run_path: str | None = Field(None, description="the run's folder (none without disk)")
+    cost_usd: float | None = None
+    inline_chars: int = Field(INLINE_CHARS, description="answers longer than this are cut")
+    models: list[ModelResult]
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _error(raw: Any) -> ModelError | None:
+    if not isinstance(raw, dict):
+        return None
+    return ModelError(
+        code=str(raw.get("code", "unknown")),
+        message=str(raw.get("message", "")),
+        provider=_str(raw.get("provider")),
+        http_status=_int(raw.get("http_status")),
+        retries=_int(raw.get("retry_count")) or 0,
+    )
+
+
+def model_result(
+    raw: Mapping[str, Any], run_id: str | None, run_path: Path | None, text: str, limit: int
+) -> ModelResult:
+    alias = str(raw.get("alias", ""))
+    retries = raw.get("retries")
+    output_file = _str(raw.get("output_file"))
+    result = ModelResult(
+        model=alias,
+        provider=str(raw.get("provider", "")),
+        model_id=str(raw.get("model", "")),
+        status=str(raw.get("status", "unknown")),
+        error=_error(raw.get("error")),
+        retries=len(retries) if isinstance(retries, list) else 0,
+        input_tokens=_int(raw.get("usage_input")),
+        estimated_input_tokens=_int(raw.get("estimate_input")),
+        count_method=_str(raw.get("count_method")),
+        output_tokens=_int(raw.get("usage_output")),
+        cost_usd=_float(raw.get("cost_usd")),
+        ttft_s=_float(raw.get("ttft_s")),
+        total_s=_float(raw.get("total_s")),
+        output_file=str(run_path / output_file) if run_path and output_file else None,
+        text=text[:limit],
+        text_chars=len(text),
+    )
+    if len(text) > limit:
+        result.truncated = True
+        if run_id is not None and run_path is not None:
+            result.resource = output_uri(run_id, alias)
+            result.note = (
+                f"the answer has {len(text):,} characters; the first {limit:,} are here, "
+                f"read {result.resource} for the whole text"
+            )
+        else:
+            result.note = (
+                f"the answer has {len(text):,} characters; only the first {limit:,} are here"
+            )
+    return result
+
+
+def run_result(
+    summary: Mapping[str, Any],
+    run_id: str | None,
+    run_path: Path | None,
+    texts: Mapping[str, str],
+    limit: int = INLINE_CHARS,
+) -> RunResult:
+    """The typed result of a run from its summary mapping and each model's text."""
+    models = summary.get("models")
+    rows = [m for m in models if isinstance(m, dict)] if isinstance(models, list) else []
+    return RunResult(
+        run_id=run_id,
+        status=str(summary.get("status", "unknown")),
+        run_path=str(run_path) if run_path is not None else None,
+        cost_usd=_float(summary.get("cost_usd")),
+        inline_chars=limit,
+        models=[
+            model_result(m, run_id, run_path, texts.get(str(m.get("alias", "")), ""), limit)
+            for m in rows
+        ],
+    )
+
+
+def result_text(result: RunResult) -> str:
+    """The same result as plain text, for clients that do not read structured content."""
+    lines = [f"run {result.run_id or '(not saved)'}: {result.status}"]
+    if result.run_path:
+        lines.append(f"saved in {result.run_path}")
+    for m in result.models:
+        head = f"## {m.model} ({m.provider}): {m.status}"
+        facts = []
+        if m.total_s is not None:
+            facts.append(f"{m.total_s:.1f}s")
+        if m.output_tokens is not None:
+            facts.append(f"{m.output_tokens:,} tokens out")
+        if m.cost_usd is not None:
+            facts.append(f"${m.cost_usd:.4f}")
+        if facts:
+            head += " (" + ", ".join(facts) + ")"
+        lines.extend(["", head])
+        if m.error is not None:
+            lines.append(f"error [{m.error.code}]: {m.error.message}")
+        if m.text:
+            lines.extend(["", m.text])
+        if m.note:
+            lines.extend(["", f"[{m.note}]"])
+    return "\n".join(lines)

@@ -1,0 +1,368 @@
+"""The tools behind ``fiedler mcp``: the CLI's dry run and send, driven by tool arguments.
+
+Blocking work (scanning files, counting tokens, reading the keyring, reading runs) runs in a
+thread so the server keeps answering while it happens. Every refusal is a :class:`ToolRefusal`
+raised before anything is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from fiedler_tui.core.budget import (
+    Blocker,
+    BlockerKind,
+    DryRunEngine,
+    DryRunOptions,
+    DryRunResult,
+)
+from fiedler_tui.core.config.schema import Config, ModelSpec
+from fiedler_tui.core.errors import FiedlerError
+from fiedler_tui.core.files.names import display_name
+from fiedler_tui.core.keys import KeyStore, ResolvedKey
+from fiedler_tui.core.mcp_tools.arguments import ToolArguments
+from fiedler_tui.core.mcp_tools.refusal import ToolRefusal
+from fiedler_tui.core.mcp_tools.results import INLINE_CHARS, RunResult, run_result
+from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
+from fiedler_tui.core.runner import RunEvent
+from fiedler_tui.core.send import SendSession
+from fiedler_tui.core.settings import Settings
+from fiedler_tui.core.store.run_store import RunInfo, RunStore, StoreError
+
+log = logging.getLogger(__name__)
+
+ROOTS_UNSET = (
+    "reading files is refused: FIEDLER_ALLOWED_FILE_ROOTS is not set for the MCP server. Set it "
+    "to the folders files may be read from (separated by ':') in the server's environment, e.g. "
+    "`claude mcp add fiedler -e FIEDLER_ALLOWED_FILE_ROOTS=/path/to/project -- fiedler mcp`; "
+    "a prompt without files can still be sent"
+)
+OUTPUT_READ_MAX_BYTES = 50_000_000
+
+
+class Sources(Protocol):
+    """Where the tools get models.yaml and keys (the command's context provides them)."""
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def keystore(self) -> KeyStore: ...
+
+    def resolve_keys(self) -> dict[str, ResolvedKey]: ...
+
+
+@dataclass(frozen=True)
+class McpOptions:
+    roots_set: bool
+    """FIEDLER_ALLOWED_FILE_ROOTS was set explicitly; without it no file is read."""
+    allow_secrets: bool = False
+    """FIEDLER_MCP_ALLOW_SECRETS=1: ``secrets='allow'`` is accepted."""
+    inline_chars: int = INLINE_CHARS
+
+
+def _refusal(exc: FiedlerError, code: str) -> ToolRefusal:
+    lines = exc.lines()
+    return ToolRefusal(code, lines[0] if len(lines) == 1 else exc.title, lines)
+
+
+class FiedlerTools:
+    def __init__(self, settings: Settings, sources: Sources, options: McpOptions) -> None:
+        self.settings = settings
+        self.sources = sources
+        self.options = options
+        self.store = RunStore(settings.output_dir, no_disk=settings.no_disk)
+        self._engine: DryRunEngine | None = None
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+
+    def _config(self) -> Config:
+        try:
+            return self.sources.config
+        except FiedlerError as exc:
+            raise _refusal(exc, "config") from None
+
+    def _models(self, names: tuple[str, ...]) -> list[ModelSpec]:
+        config = self._config()
+        if not names:
+            models = config.default_models()
+            if not models:
+                raise ToolRefusal(
+                    "no-model", "no model is marked default in models.yaml; name one in models"
+                )
+            return models
+        chosen: list[ModelSpec] = []
+        unknown: list[str] = []
+        for name in names:
+            try:
+                model = config.resolve(name)
+            except KeyError as exc:
+                unknown.append(str(exc.args[0]))
+                continue
+            if model not in chosen:
+                chosen.append(model)
+        if unknown:
+            raise ToolRefusal("unknown-model", "unknown model name", unknown)
+        return chosen
+
+    def _build(self, args: ToolArguments) -> tuple[DryRunResult, dict[str, ResolvedKey]]:
+        """The dry run for these arguments, judged as the CLI judges it, plus MCP's rules."""
+        args.check()
+        policy = args.policy(self.options.allow_secrets)
+        if args.files and not self.options.roots_set:
+            raise ToolRefusal("roots-unset", ROOTS_UNSET)
+        models = self._models(args.models)
+        keys = self.sources.resolve_keys()
+        options = DryRunOptions(
+            prompt=args.prompt,
+            system=DEFAULT_SYSTEM_PROMPT if args.system is None else args.system,
+            max_completion_tokens=args.max_completion_tokens,
+            secret_policy=policy,
+            key_status={name: str(key.source) for name, key in keys.items()},
+        )
+        if self._engine is None:
+            self._engine = DryRunEngine(self.settings)
+        result = self._engine.run(list(args.files), models, options)
+        refused = result.selection.refused
+        if refused:
+            raise ToolRefusal(
+                "path-refused",
+                "a path given in files cannot be read",
+                [f"{display_name(s.path)}: {s.reason}" for s in refused],
+            )
+        blockers = list(result.blockers)
+        if not args.files:  # a prompt on its own is a valid send in MCP mode
+            blockers = [b for b in blockers if b.kind is not BlockerKind.EMPTY_PACKAGE]
+        cap = args.max_cost_usd
+        if cap is not None and result.total_cost_usd_max > cap:
+            blockers.append(
+                Blocker(
+                    BlockerKind.COST_CAP,
+                    f"worst-case cost ${result.total_cost_usd_max:.4f} is above "
+                    f"max_cost_usd={cap:g}",
+                )
+            )
+        return dataclasses.replace(result, blockers=tuple(blockers)), keys
+
+    # fiedler_dry_run
+
+    async def dry_run(self, args: ToolArguments) -> dict[str, Any]:
+        result, _ = await asyncio.to_thread(self._build, args)
+        data = result.to_json()
+        data["prompt_only"] = not args.files
+        return data
+
+    # fiedler_send
+
+    async def prepare_send(self, args: ToolArguments) -> SendSession:
+        """Every check before sending (ToolRefusal when one fails); nothing is sent yet."""
+        return await asyncio.to_thread(self._prepare_send, args)
+
+    def _prepare_send(self, args: ToolArguments) -> SendSession:
+        result, resolved = self._build(args)
+        if result.blockers:
+            raise ToolRefusal(
+                "blocked",
+                "nothing was sent: the dry run refuses this send",
+                [_blocker_line(b, resolved) for b in result.blockers],
+            )
+        if self.settings.retention_days:
+            self.store.prune(self.settings.retention_days)
+        session = SendSession(
+            config=self._config(),
+            settings=self.settings,
+            keys={name: key.value for name, key in resolved.items()},
+            result=result,
+            aliases=[m.alias for m in result.models],
+            store=self.store,
+        )
+        try:
+            session.preflight()
+        except FiedlerError as exc:
+            raise _refusal(exc, "blocked") from None
+        return session
+
+    async def run_session(
+        self, session: SendSession, on_event: Callable[[RunEvent], None]
+    ) -> RunResult:
+        """Run a prepared session to its end (cancelling it cancels every model; what was
+        received is kept and the run saved as cancelled)."""
+        async with session:
+            async for event in session.events():
+                on_event(event)
+        return self.session_result(session)
+
+    def session_result(self, session: SendSession) -> RunResult:
+        texts = {alias: session.text(alias) for alias in session.aliases}
+        return run_result(
+            session.summary(), session.run_id, session.run_path, texts, self.options.inline_chars
+        )
+
+    # fiedler_list_models, fiedler_get_config, fiedler_list_keys
+
+    async def list_models(self) -> dict[str, Any]:
+        return await asyncio.to_thread(self._list_models)
+
+    def _list_models(self) -> dict[str, Any]:
+        config = self._config()
+        keys = self.sources.resolve_keys()
+        rows = []
+        for model in config.models.values():
+            provider = config.provider_of(model)
+            rows.append(
+                {
+                    "name": model.name,
+                    "aliases": list(model.aliases),
+                    "provider": provider.name,
+                    "kind": str(provider.kind),
+                    "model_id": model.wire_id,
+                    "default": model.default,
+                    "context_window": model.context_window,
+                    "max_completion_tokens": model.max_completion_tokens,
+                    "price_in_usd_per_million": model.price_in,
+                    "price_out_usd_per_million": model.price_out,
+                    "tokenizer": model.tokenizer,
+                    "read_timeout_s": provider.read_timeout_s,
+                    "total_timeout_s": provider.total_timeout_s,
+                    "max_retries": provider.max_retries,
+                    "key": str(keys[provider.name].source) if provider.name in keys else None,
+                }
+            )
+        return {"config": config.source, "models": rows}
+
+    async def get_config(self) -> dict[str, Any]:
+        return await asyncio.to_thread(self._get_config)
+
+    def _get_config(self) -> dict[str, Any]:
+        config = self._config()
+        s = self.settings
+        roots = [str(r) for r in s.allowed_roots] if self.options.roots_set else []
+        return {
+            "config": config.source,
+            "default_models": [m.name for m in config.default_models()],
+            "allowed_file_roots": roots,
+            "files_readable": self.options.roots_set,
+            "files_note": None if self.options.roots_set else ROOTS_UNSET,
+            "output_dir": None if s.no_disk else str(s.output_dir),
+            "max_cost_usd": s.max_cost_usd,
+            "limits": {
+                "max_package_bytes": s.max_package_bytes,
+                "max_file_bytes": s.max_file_bytes,
+                "max_file_count": s.max_file_count,
+                "max_lines": s.max_lines,
+            },
+            "secrets_allow_permitted": self.options.allow_secrets,
+            "inline_chars": self.options.inline_chars,
+            "save_prompt": s.save_prompt,
+        }
+
+    async def list_keys(self) -> dict[str, Any]:
+        return await asyncio.to_thread(self._list_keys)
+
+    def _list_keys(self) -> dict[str, Any]:
+        self._config()
+        resolved = self.sources.resolve_keys()
+        status = self.sources.keystore.backend_status()
+        return {
+            "keyring": {"name": status.name, "usable": status.usable, "secure": status.secure},
+            "providers": [
+                {
+                    "provider": r.provider,
+                    "source": str(r.source),
+                    "origin": r.origin,
+                    "problem": r.help or None,
+                }
+                for r in resolved.values()
+            ],
+        }
+
+    # fiedler_runs, fiedler_run, the output resource
+
+    async def runs(self, limit: int) -> dict[str, Any]:
+        return await asyncio.to_thread(self._runs, limit)
+
+    def _runs(self, limit: int) -> dict[str, Any]:
+        infos = self.store.list_runs()
+        rows = []
+        for info in infos[: max(limit, 0)]:
+            models = info.summary.get("models")
+            rows.append(
+                {
+                    "run_id": info.run_id,
+                    "status": info.status,
+                    "started_at": info.summary.get("started_at"),
+                    "cost_usd": info.summary.get("cost_usd"),
+                    "models": [
+                        {"model": m.get("alias"), "status": m.get("status")}
+                        for m in (models if isinstance(models, list) else [])
+                        if isinstance(m, dict)
+                    ],
+                    "problem": info.problem or None,
+                }
+            )
+        return {"output_dir": str(self.store.root), "total": len(infos), "runs": rows}
+
+    async def run(self, run_id: str) -> RunResult:
+        return await asyncio.to_thread(self._run, run_id)
+
+    def _find(self, run_id: str) -> RunInfo:
+        try:
+            return self.store.find(run_id)
+        except StoreError as exc:
+            raise ToolRefusal("unknown-run", exc.message) from None
+
+    def _run(self, run_id: str) -> RunResult:
+        info = self._find(run_id)
+        models = info.summary.get("models")
+        texts = {
+            str(m.get("alias")): _output_text(info, m)
+            for m in (models if isinstance(models, list) else [])
+            if isinstance(m, dict)
+        }
+        return run_result(info.summary, info.run_id, info.path, texts, self.options.inline_chars)
+
+    async def output(self, run_id: str, model: str) -> str:
+        return await asyncio.to_thread(self._output, run_id, model)
+
+    def _output(self, run_id: str, model: str) -> str:
+        info = self._find(run_id)
+        models = info.summary.get("models")
+        for m in models if isinstance(models, list) else []:
+            if isinstance(m, dict) and m.get("alias") == model:
+                return _output_text(info, m)
+        raise ToolRefusal("unknown-model", f"run {run_id} has no model {model!r}")
+
+
+def _blocker_line(blocker: Blocker, keys: Mapping[str, ResolvedKey]) -> str:
+    if blocker.kind is BlockerKind.MISSING_KEY and blocker.provider is not None:
+        key = keys.get(blocker.provider)
+        fix = key.fix if key is not None and key.fix else ""
+        return f"{blocker.message}; {fix or f'run `fiedler keys set {blocker.provider}`'}"
+    return blocker.message
+
+
+def _output_text(info: RunInfo, model: Mapping[str, Any]) -> str:
+    """A model's saved answer (its ``.partial`` file when it never ended); '' when none."""
+    name = model.get("output_file")
+    candidates: list[Path] = []
+    if isinstance(name, str) and Path(name).name == name:
+        candidates.append(info.path / name)
+    alias = model.get("alias")
+    if isinstance(alias, str):
+        candidates.extend(p for p in info.partial_files if p.name.startswith(f"{alias}."))
+    for path in candidates:
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(OUTPUT_READ_MAX_BYTES)
+        except OSError:
+            continue
+        return data.decode("utf-8", errors="replace")
+    return ""

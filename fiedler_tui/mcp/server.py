@@ -1,0 +1,302 @@
+"""The MCP server: tool and resource definitions written for an assistant, presenting the core.
+
+Every tool returns structured content with the same as text; a refusal is a tool error
+(``isError``) whose structured body says ``code``, ``message`` and ``reasons``. A send reports
+per-model progress at most four times a second; a cancelled call (or a client that goes away)
+cancels every model, keeps what was received and saves the run as ``cancelled``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Annotated, Any, Literal, ParamSpec
+
+import anyio
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ResourceError
+from mcp.types import CallToolResult, ToolAnnotations
+from pydantic import Field
+
+from fiedler_tui import __version__
+from fiedler_tui.core.mcp_tools import FiedlerTools, RunResult, ToolArguments, ToolRefusal
+from fiedler_tui.core.mcp_tools.progress import PROGRESS_INTERVAL_S, ProgressTracker
+from fiedler_tui.core.mcp_tools.results import INLINE_CHARS
+from fiedler_tui.mcp.results import data_result, refusal_result, run_result
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+Lifespan = Callable[[MCPServer], AbstractAsyncContextManager[Any]]
+
+INSTRUCTIONS = (
+    "fiedler sends one prompt plus a package of files to several LLMs at once and saves every "
+    "answer. Call fiedler_dry_run first to see sizes, token budgets, cost and anything that "
+    "would block the send; then fiedler_send. Files are read only inside the folders of "
+    "FIEDLER_ALLOWED_FILE_ROOTS (fiedler_get_config shows them)."
+)
+
+Prompt = Annotated[str, Field(description="The prompt sent to every model with the files.")]
+Files = Annotated[
+    list[str] | None,
+    Field(
+        description=(
+            "Files or folders to send, relative to the server's working directory or absolute. "
+            "Only paths inside FIEDLER_ALLOWED_FILE_ROOTS are read; when that variable is unset "
+            "every path is refused (a prompt alone still works). Paths outside the roots, with "
+            "'..', symlinks leading out, special files, binary or non-UTF-8 files are refused. "
+            "Folders bring in their text files, skipping .git and other ignored folders."
+        )
+    ),
+]
+Models = Annotated[
+    list[str] | None,
+    Field(
+        description=(
+            "Model names or aliases from fiedler_list_models. Omitted: the models marked "
+            "default. Unknown names are refused."
+        )
+    ),
+]
+Secrets = Annotated[
+    Literal["refuse", "mask", "exclude", "allow"],
+    Field(
+        description=(
+            "What to do when a file holds a likely secret (API key, token, password, private "
+            "key): 'refuse' (default) refuses the send and lists the findings; 'mask' replaces "
+            "only the secret part with a marker; 'exclude' leaves those files out; 'allow' sends "
+            "them as they are and is refused unless the server runs with "
+            "FIEDLER_MCP_ALLOW_SECRETS=1."
+        )
+    ),
+]
+MaxCompletion = Annotated[
+    int | None,
+    Field(
+        description=(
+            "Completion tokens to reserve and allow for every model, instead of each model's "
+            "own max_completion_tokens. Over a model's window the send is refused."
+        ),
+        gt=0,
+    ),
+]
+MaxCost = Annotated[
+    float | None,
+    Field(
+        description=(
+            "Refuse before sending when the worst-case cost (input tokens x price + reserved "
+            "completion x price, all models) is above this many US dollars. "
+            "FIEDLER_MAX_COST_USD on the server applies as well."
+        ),
+        gt=0,
+    ),
+]
+
+
+def _arguments(
+    prompt: str,
+    files: list[str] | None,
+    models: list[str] | None,
+    secrets: str,
+    max_completion_tokens: int | None,
+    max_cost_usd: float | None,
+) -> ToolArguments:
+    return ToolArguments(
+        prompt=prompt,
+        files=tuple(files or ()),
+        models=tuple(models or ()),
+        secrets=secrets,
+        max_completion_tokens=max_completion_tokens,
+        max_cost_usd=max_cost_usd,
+    )
+
+
+def _guarded(
+    fn: Callable[P, Awaitable[CallToolResult]],
+) -> Callable[P, Awaitable[CallToolResult]]:
+    """A refusal becomes a structured tool error; anything unexpected too, its traceback kept
+    in the log file."""
+
+    @functools.wraps(fn)
+    async def call(*args: P.args, **kwargs: P.kwargs) -> CallToolResult:
+        try:
+            return await fn(*args, **kwargs)
+        except ToolRefusal as refusal:
+            log.info("%s refused: %s", fn.__name__, refusal.message)
+            return refusal_result(refusal)
+        except Exception as exc:
+            log.exception("%s failed", fn.__name__)
+            return refusal_result(
+                ToolRefusal(
+                    "internal",
+                    f"internal error: {type(exc).__name__}: {exc} (details in the log file)",
+                )
+            )
+
+    return call
+
+
+async def _send_with_progress(tools: FiedlerTools, args: ToolArguments, ctx: Context) -> RunResult:
+    session = await tools.prepare_send(args)
+    tracker = ProgressTracker(session.aliases)
+    task = asyncio.create_task(tools.run_session(session, tracker.handle))
+    sent = -1
+    notifications = 0
+    try:
+        while not task.done():
+            await asyncio.wait({task}, timeout=PROGRESS_INTERVAL_S)
+            if tracker.version != sent:
+                sent = tracker.version
+                notifications += 1
+                with contextlib.suppress(Exception):  # a client that cannot take it still gets
+                    await ctx.report_progress(  # the result
+                        notifications, None, tracker.message()
+                    )
+        return task.result()
+    except BaseException:
+        # Cancelled by the client, or the client went away: cancel every model and wait,
+        # shielded, until what was received is saved and the run is marked cancelled.
+        task.cancel()
+        with anyio.CancelScope(shield=True):
+            await asyncio.wait({task})
+        log.info("run %s cancelled by the client", session.run_id)
+        raise
+
+
+def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPServer:
+    server: MCPServer = MCPServer(
+        "fiedler",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        log_level="WARNING",
+        lifespan=lifespan,
+    )
+    read_only = ToolAnnotations(readOnlyHint=True, openWorldHint=False)
+
+    @server.tool(
+        description=(
+            "Preview a send without sending: the files packaged, paths skipped with reasons, "
+            "likely secrets, and per model the input tokens (exact or estimate), reserved "
+            "completion, context window, worst-case cost and key status, plus every blocker "
+            "that would refuse fiedler_send. Nothing leaves the machine."
+        ),
+        annotations=read_only,
+    )
+    @_guarded
+    async def fiedler_dry_run(
+        prompt: Prompt,
+        files: Files = None,
+        models: Models = None,
+        secrets: Secrets = "refuse",
+        max_completion_tokens: MaxCompletion = None,
+        max_cost_usd: MaxCost = None,
+    ) -> Annotated[CallToolResult, dict[str, Any]]:
+        args = _arguments(prompt, files, models, secrets, max_completion_tokens, max_cost_usd)
+        return data_result(await tools.dry_run(args))
+
+    @server.tool(
+        description=(
+            "Send the prompt and files to every chosen model at once and return each answer. "
+            "The dry run's checks run first and anything blocking refuses the call with the "
+            "reasons (nothing sent). Per model: status, error {code, message, provider, "
+            "http_status, retries}, reported usage against the estimate, cost, time to first "
+            f"token, total time, saved output file, and the answer inline up to "
+            f"{INLINE_CHARS:,} characters (longer answers: the beginning, a note and a "
+            "fiedler://runs/{run_id}/{model} resource with the whole text). Progress is "
+            "reported while models run; cancelling the call cancels the run and keeps what was "
+            "received."
+        ),
+        annotations=ToolAnnotations(readOnlyHint=False, openWorldHint=True),
+    )
+    @_guarded
+    async def fiedler_send(
+        prompt: Prompt,
+        ctx: Context,
+        files: Files = None,
+        models: Models = None,
+        secrets: Secrets = "refuse",
+        max_completion_tokens: MaxCompletion = None,
+        max_cost_usd: MaxCost = None,
+    ) -> Annotated[CallToolResult, RunResult]:
+        args = _arguments(prompt, files, models, secrets, max_completion_tokens, max_cost_usd)
+        return run_result(await _send_with_progress(tools, args, ctx))
+
+    @server.tool(
+        description=(
+            "The configured models: name, aliases, provider, model id, whether it is a "
+            "default, context window, max_completion_tokens, prices (USD per 1M tokens), "
+            "timeouts, retries and where its provider's key comes from."
+        ),
+        annotations=read_only,
+    )
+    @_guarded
+    async def fiedler_list_models() -> Annotated[CallToolResult, dict[str, Any]]:
+        return data_result(await tools.list_models())
+
+    @server.tool(
+        description=(
+            "The server's settings: models.yaml in use, default models, the folders files may "
+            "be read from (none when FIEDLER_ALLOWED_FILE_ROOTS is unset), where runs are "
+            "saved, the spending cap, package limits, whether secrets='allow' is permitted, "
+            "and the inline answer size."
+        ),
+        annotations=read_only,
+    )
+    @_guarded
+    async def fiedler_get_config() -> Annotated[CallToolResult, dict[str, Any]]:
+        return data_result(await tools.get_config())
+
+    @server.tool(
+        description=(
+            "Where each provider's API key comes from (keyring, env, missing, not needed) and "
+            "the keyring backend. Never shows a key."
+        ),
+        annotations=read_only,
+    )
+    @_guarded
+    async def fiedler_list_keys() -> Annotated[CallToolResult, dict[str, Any]]:
+        return data_result(await tools.list_keys())
+
+    @server.tool(
+        description=(
+            "Saved runs, newest first: run id, status (done, partial, failed, cancelled, "
+            "interrupted, running), start time, cost and each model's status."
+        ),
+        annotations=read_only,
+    )
+    @_guarded
+    async def fiedler_runs(
+        limit: Annotated[int, Field(description="most runs to list", gt=0, le=1000)] = 20,
+    ) -> Annotated[CallToolResult, dict[str, Any]]:
+        return data_result(await tools.runs(limit))
+
+    @server.tool(
+        description=(
+            "One saved run: its status and, per model, the same fields as fiedler_send returns, "
+            f"answers inline up to {INLINE_CHARS:,} characters (longer: a resource to read)."
+        ),
+        annotations=read_only,
+    )
+    @_guarded
+    async def fiedler_run(
+        run_id: Annotated[str, Field(description="a run id from fiedler_runs or fiedler_send")],
+    ) -> Annotated[CallToolResult, RunResult]:
+        return run_result(await tools.run(run_id))
+
+    @server.resource(
+        "fiedler://runs/{run_id}/{model}",
+        name="run_output",
+        description="The whole answer of one model in a saved run.",
+        mime_type="text/markdown",
+    )
+    async def run_output(run_id: str, model: str) -> str:
+        try:
+            return await tools.output(run_id, model)
+        except ToolRefusal as refusal:
+            raise ResourceError(refusal.message) from None
+
+    return server
