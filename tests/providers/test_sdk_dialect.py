@@ -124,3 +124,45 @@ async def test_anthropic_sdk_sees_the_real_error_shapes() -> None:
                 ) as stream:
                     async for _text in stream.text_stream:
                         pass
+
+
+LONG = "def handler(event):\n    return event\n" * 200
+"""A prefix of over 1,024 simulated tokens: cached by the simulator when seen again."""
+
+
+async def test_both_sdks_read_the_simulators_cached_usage() -> None:
+    async with Simulator({"m": ModelScript(reply=REPLY)}) as sim:
+        openai_client = openai.AsyncOpenAI(
+            api_key="sk-test", base_url=sim.base_url("openai"), max_retries=0
+        )
+        anthropic_client = anthropic.AsyncAnthropic(
+            api_key="ant-test", base_url=sim.base_url("anthropic"), max_retries=0
+        )
+        details = []
+        async with openai_client:
+            for question in ("one?", "two?"):
+                stream = await openai_client.chat.completions.create(
+                    model="m",
+                    messages=[{"role": "user", "content": LONG + question}],
+                    stream=True,
+                    stream_options={"include_usage": True},
+                )
+                async for chunk in stream:
+                    if chunk.usage is not None and chunk.usage.prompt_tokens_details:
+                        details.append(chunk.usage.prompt_tokens_details.cached_tokens)
+        usages = []
+        async with anthropic_client:
+            for question in ("one?", "two?"):
+                content = [
+                    {"type": "text", "text": LONG, "cache_control": {"type": "ephemeral"}},
+                    {"type": "text", "text": question},
+                ]
+                async with anthropic_client.messages.stream(
+                    model="m", max_tokens=50, messages=[{"role": "user", "content": content}]
+                ) as stream:
+                    usages.append((await stream.get_final_message()).usage)
+    assert details[0] == 0 and details[1] is not None and details[1] >= 1024
+    first, second = usages
+    assert first.cache_creation_input_tokens == second.cache_read_input_tokens
+    assert second.cache_read_input_tokens is not None and second.cache_read_input_tokens >= 1024
+    assert not first.cache_read_input_tokens and not second.cache_creation_input_tokens

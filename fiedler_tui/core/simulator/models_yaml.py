@@ -34,6 +34,8 @@ class SimulatedModel:
     completion_param: str | None = None
     price_in: float = 0.0
     price_out: float = 0.0
+    price_cached_in: float | None = None
+    price_cache_write: float | None = None
     default: bool = True
 
     @property
@@ -89,6 +91,10 @@ def config_text(
             "price_out": model.price_out,
             "default": model.default,
         }
+        if model.price_cached_in is not None:
+            entry["price_cached_in"] = model.price_cached_in
+        if model.price_cache_write is not None:
+            entry["price_cache_write"] = model.price_cache_write
         if model.wire_id:
             entry["model"] = model.wire_id
         if model.aliases:

@@ -94,13 +94,16 @@ def _num(value: Any, fmt: str = ",") -> str:
 
 
 def usage_vs_estimate(record: Mapping[str, Any]) -> str:
-    """``used / estimated (method) ±x%``."""
+    """``used / estimated (method) ±x%``, then how many input tokens were cached."""
     used = record.get("usage_input")
     estimate = record.get("estimate_input")
     method = record.get("count_method") or "?"
     text = f"{_num(used)} / {_num(estimate)} ({method})"
     if isinstance(used, int) and isinstance(estimate, int) and estimate > 0:
         text += f" {100 * (used - estimate) / estimate:+.0f}%"
+    cached = record.get("usage_cached_input")
+    if isinstance(cached, int) and not isinstance(cached, bool) and cached > 0:
+        text += f", {cached:,} cached"
     return text
 
 

@@ -127,13 +127,13 @@ class PaneState:
                 self._end("done", now, timings.total_s, timings.output_tokens_per_s)
                 self.ttft_s = timings.ttft_s if timings.ttft_s is not None else self.ttft_s
                 self.retries = max(self.retries, retries)
-                if usage.output_tokens is not None:
+                if usage.output_tokens is not None and not usage.output_estimated:
                     self.output_tokens = usage.output_tokens
             case Failed(error=error, usage=usage, timings=timings):
                 self._end("failed", now, timings.total_s, timings.output_tokens_per_s)
                 self.error = error
                 self.retries = max(self.retries, error.retry_count)
-                if usage.output_tokens is not None:
+                if usage.output_tokens is not None and not usage.output_estimated:
                     self.output_tokens = usage.output_tokens
             case Cancelled(timings=timings):
                 self._end("cancelled", now, timings.total_s, timings.output_tokens_per_s)
