@@ -22,7 +22,7 @@ from fiedler_tui.tui import startup_gc
 from fiedler_tui.tui.preferences import Preferences
 from fiedler_tui.tui.safe_text import visible
 from fiedler_tui.tui.screens.compose import ComposeScreen
-from fiedler_tui.tui.screens.help import HelpScreen
+from fiedler_tui.tui.screens.help import HelpScreen, key_words
 from fiedler_tui.tui.themes import DEFAULT_THEME, STATUS_COLOUR_DEFAULTS, load_themes
 
 if TYPE_CHECKING:
@@ -45,8 +45,10 @@ class FiedlerApp(App[None]):
     TITLE = "fiedler"
     CSS_PATH = ["app.tcss", "screens.tcss", "run.tcss"]
     BINDINGS = [
-        Binding("f1", "help", "Help", id="help"),
-        Binding("f2", "keys", "Keys", id="keys"),
+        Binding("f1", "help", "Help", id="help", tooltip="Every key of this screen, in words"),
+        Binding(
+            "f2", "keys", "Keys", id="keys", tooltip="Where each provider's key comes from; set one"
+        ),
     ]
 
     def __init__(
@@ -245,6 +247,14 @@ class FiedlerApp(App[None]):
             timeout=timeout,
             markup=False,
         )
+
+    def action_help_quit(self) -> None:
+        """ctrl+c does not quit: say which key does (Textual's own hint is markup, shown raw)."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                shown = key_words(active.binding) or key
+                self.notify(f"Press {shown} to quit fiedler", title="Do you want to quit?")
+                return
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """Model status colours for themes that do not define them (Textual's own themes)."""

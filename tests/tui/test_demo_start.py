@@ -32,7 +32,7 @@ async def test_the_demo_lists_its_models_once_its_simulator_runs(tmp_path: Path)
         assert all(name.startswith("demo-") for name in listed)
         assert screen.aliases == tuple(m.name for m in config.default_models())
         assert "the demo's models are still starting" not in screen.send_problems()
-        assert models.border_subtitle == ""
+        assert models.border_subtitle == f"{len(screen.aliases)} selected"  # not "loading…"
         assert app.sub_title == DEMO_SUBTITLE
         provider = next(iter(config.providers.values()))
         assert provider.base_url.startswith("http://127.0.0.1:")  # the loopback simulator

@@ -45,6 +45,8 @@ async def test_set_and_delete_a_key(memory_keyring: MemoryKeyring) -> None:
         assert sources(screen)["openai"] == "missing"
         assert sources(screen)["anthropic"] == "env"
         await pilot.press("s")  # cursor is on the first row: openai
+        await app.workers.wait_for_complete()  # the keyring is checked before asking
+        await pilot.pause()
         assert isinstance(app.screen, KeyInput)
         assert app.screen.query_one(Input).password is True
         await pilot.press(*"sk-typed-0002", "enter")
@@ -53,11 +55,16 @@ async def test_set_and_delete_a_key(memory_keyring: MemoryKeyring) -> None:
         assert memory_keyring.passwords[(SERVICE, "openai")] == "sk-typed-0002"
         assert sources(screen)["openai"] == "keyring"
         await pilot.press("d")  # asks first
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert isinstance(app.screen, ConfirmDelete)
         await pilot.press("n")
         await app.workers.wait_for_complete()
         assert (SERVICE, "openai") in memory_keyring.passwords  # kept
-        await pilot.press("d", "y")
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert (SERVICE, "openai") not in memory_keyring.passwords
@@ -77,10 +84,37 @@ async def test_strict_mode_and_headless_backend_are_explained() -> None:
         assert "no keyring backend found" in header
         assert "FIEDLER_REQUIRE_SECURE_KEYRING=1" in header
         assert sources(screen)["openai"] == "missing"
-        await pilot.press("s", *"sk-x-0004", "enter")
+        await pilot.press("s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert any("no keyring backend found" in n.message for n in app._notifications)
+        assert isinstance(app.screen, KeysScreen)  # never asked for a key it could not store
+        [note] = [n for n in app._notifications if n.title == "No keyring"]
+        assert "no keyring backend found" in note.message
+        assert "OPENAI_API_KEY" not in note.message  # strict mode ignores the environment
+        assert "install and unlock a keyring service" in note.message
+
+
+async def test_no_keyring_says_what_to_do_before_asking_for_a_key() -> None:
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.press("f2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("s")  # openai
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, KeysScreen)
+        [note] = [n for n in app._notifications if n.title == "No keyring"]
+        assert note.message.startswith("cannot store a key for openai: no keyring backend found")
+        assert "set OPENAI_API_KEY before starting fiedler" in note.message
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, KeysScreen)  # no confirmation for a delete that must fail
+        assert any(
+            n.message.startswith("cannot delete a key for openai") for n in app._notifications
+        )
 
 
 async def test_help_lists_the_bindings() -> None:
@@ -89,8 +123,10 @@ async def test_help_lists_the_bindings() -> None:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one(DataTable)
-        actions = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
-        assert {"Help", "Keys"} <= actions
+        rows = {
+            str(table.get_row_at(i)[1]): str(table.get_row_at(i)[2]) for i in range(table.row_count)
+        }
+        assert rows["f1"].startswith("Help") and rows["f2"].startswith("Keys")
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

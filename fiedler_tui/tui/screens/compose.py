@@ -30,8 +30,10 @@ from textual.widgets import Footer, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.secrets.policy import SecretPolicy
+from fiedler_tui.tui.policy_words import CHOOSE_POLICY, POLICY_LABELS
 from fiedler_tui.tui.safe_text import plain
 from fiedler_tui.tui.widgets.budget_table import (
     BudgetTable,
@@ -42,6 +44,7 @@ from fiedler_tui.tui.widgets.budget_table import (
 )
 from fiedler_tui.tui.widgets.errors import notify_error
 from fiedler_tui.tui.widgets.file_picker import FilePicker
+from fiedler_tui.tui.widgets.model_list import ModelList
 from fiedler_tui.tui.widgets.palette import PaletteCommand, ScreenCommands
 
 if TYPE_CHECKING:
@@ -54,12 +57,6 @@ DEBOUNCE_S = 0.15
 PROMPT_MEMORY_SIZE = 50
 MAX_REVEALED = 50
 """Files of a loaded selection whose folders are opened in the tree."""
-POLICY_LABELS: dict[SecretPolicy, str] = {
-    SecretPolicy.REFUSE: "block until chosen",
-    SecretPolicy.MASK: "mask the values",
-    SecretPolicy.EXCLUDE: "exclude those files",
-    SecretPolicy.ALLOW: "send anyway",
-}
 
 
 class PolicySelect(Select[SecretPolicy]):
@@ -128,6 +125,8 @@ class ComposeScreen(Screen[None]):
 
     PALETTE_PREFIX = "Compose"
     COMMANDS = {ScreenCommands}
+    AUTO_FOCUS = "#prompt"
+    """Typing at once writes the prompt; the tree's cursor shows unfocused (tab reaches it)."""
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="send", tooltip="Send the previewed package"),
         Binding("f3", "history", "History", id="compose-history", tooltip="Past runs"),
@@ -172,11 +171,15 @@ class ComposeScreen(Screen[None]):
         models: Sequence[str] | None = None,
         note: str = "",
         expected_prompt_sha256: str | None = None,
+        files_lost: str = "",
     ) -> None:
         """``paths`` preselected, ``prompt`` prefilled, ``models`` chosen (default: defaults);
         ``note`` is shown above the prompt (e.g. why it must be typed again), with whether the
-        prompt typed matches ``expected_prompt_sha256`` (a re-run whose prompt was not saved)."""
+        prompt typed matches ``expected_prompt_sha256`` (a re-run whose prompt was not saved).
+        ``files_lost`` says that a re-run's files could not be loaded: it is shown among the
+        reasons not to send until a file is chosen."""
         super().__init__()
+        self._files_lost = files_lost
         self._initial_paths = tuple(paths)
         self._initial_prompt = prompt
         self._initial_models = None if models is None else tuple(models)
@@ -210,7 +213,7 @@ class ComposeScreen(Screen[None]):
         with Horizontal(id="compose-main"):
             with Vertical(id="compose-left"):
                 yield FilePicker(roots, self._initial_paths, id="files")
-                yield SelectionList[str](
+                yield ModelList(
                     *(self._model_options(self.host.config) if self._models_listed else ()),
                     id="models",
                 )
@@ -245,6 +248,7 @@ class ComposeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#files").border_title = "Files  (space select · a whole folder)"
         self.query_one("#models").border_title = "Models  (space select)"
+        self._count_models()
         self.query_one("#prompt").border_title = "Prompt"
         self.query_one("#budget").border_title = "Budget"
         self._show_note()
@@ -270,8 +274,8 @@ class ComposeScreen(Screen[None]):
             self._show_blockers()
             return
         models.add_options(self._model_options(config))
-        models.border_subtitle = ""
         self._models_listed = True
+        self._count_models()
         self.preview_now()
 
     def _recolour(self, _theme: object) -> None:
@@ -334,7 +338,14 @@ class ComposeScreen(Screen[None]):
 
     @on(SelectionList.SelectedChanged, "#models")
     def _models_changed(self) -> None:
+        self._count_models()
         self.preview_now()
+
+    def _count_models(self) -> None:
+        """'N selected' on the Models border, once they are listed."""
+        if self._models_listed:
+            models = self.query_one("#models", SelectionList)
+            models.border_subtitle = f"{len(models.selected)} selected"
 
     @on(Select.Changed, "#secret-policy")
     def _policy_changed(self, event: Select.Changed) -> None:
@@ -463,7 +474,15 @@ class ComposeScreen(Screen[None]):
         if not self._models_listed:
             problems.append(self.host.no_config_reason)
         if self.fresh and self.result is not None:
-            problems.extend(self._blocker_text(b) for b in self.result.blockers)
+            over_budget = False
+            for blocker in self.result.blockers:
+                if blocker.kind == "over-budget":  # one line for them all, said once
+                    if not over_budget:
+                        problems.append(over_budget_text(self.result))
+                    over_budget = True
+                else:
+                    problems.append(self._blocker_text(blocker))
+            problems.extend(self._files_lost_problem())
             return problems
         # Until the preview lands: the two checks that need no dry run, worded as the dry run
         # words them (its module is not imported before the first frame).
@@ -471,10 +490,20 @@ class ComposeScreen(Screen[None]):
             problems.append("no model selected")
         if not self.prompt.strip():
             problems.append("the prompt is empty")
+        problems.extend(self._files_lost_problem())
         return problems
 
+    def _files_lost_problem(self) -> list[str]:
+        if not self._files_lost or self.current_key().paths:
+            return []
+        return [f"{self._files_lost}: select the files to send"]
+
     def _blocker_text(self, blocker: Blocker) -> str:
-        """A blocker as the app says it: a missing key says how to add one here."""
+        """A blocker as the app says it: app keys, never command-line flags; a missing key says
+        how to add one here."""
+        if blocker.kind == "secrets":
+            found, _, _flags = blocker.message.rpartition("; ")
+            return f"{found or blocker.message}; {CHOOSE_POLICY}"
         if blocker.kind != "missing-key" or blocker.provider is None:
             return blocker.message
         fix = "press f2 to add it"
@@ -551,15 +580,31 @@ class ComposeScreen(Screen[None]):
         prompt: str | None,
         note: str = "",
         expected_prompt_sha256: str | None = None,
+        models: Sequence[str] | None = None,
+        files_lost: str = "",
     ) -> None:
-        """Replace the selection and (when given) the prompt, e.g. to re-run a past run."""
+        """Replace the selection and (when given) the prompt and the models chosen (those
+        models.yaml no longer has are left out), e.g. to re-run a past run."""
         self._note = note
         self._expected_sha = expected_prompt_sha256
+        self._files_lost = files_lost
         if prompt is not None:
             self.query_one("#prompt", TextArea).text = prompt
+        if models is not None:
+            self._initial_models = tuple(models)
+            if self._models_listed:
+                self._choose_models(self._initial_models)
         self._show_note()
         self.query_one(FilePicker).set_selected(paths)
         self._reveal(paths[:MAX_REVEALED])
+
+    def _choose_models(self, aliases: Sequence[str]) -> None:
+        config = self.host.config
+        wanted = {config.resolve(a).name for a in aliases if _known(config, a)}
+        models = self.query_one("#models", SelectionList)
+        models.deselect_all()
+        for name in wanted:
+            models.select(name)
 
     @work(exclusive=True, group="reveal", exit_on_error=False)
     async def _reveal(self, paths: Sequence[str]) -> None:
@@ -589,6 +634,20 @@ class ComposeScreen(Screen[None]):
 
     def _clear_files(self) -> None:
         self.query_one(FilePicker).set_selected(())
+
+
+def over_budget_text(result: DryRunResult) -> str:
+    """Every model over its budget in one line, then the largest files once (the dry run says
+    it per model, each with the same files)."""
+    over = [m for m in result.models if not m.fits]
+    models = ", ".join(
+        f"{m.alias} ({m.input_tokens:,} input + {m.completion_reserve:,} reserved > "
+        f"{m.context_window:,} window: remove {m.tokens_to_remove:,} tokens)"
+        for m in over
+    )
+    largest = next((m.largest_files for m in over if m.largest_files), ())
+    files = ", ".join(f"{display_name(f.path)} ({f.tokens:,})" for f in largest)
+    return f"over budget: {models}; largest files: {files or 'none'}"
 
 
 def _known(config: Config, alias: str) -> bool:

@@ -1,28 +1,152 @@
-"""Help: every key binding of the app and of the screen below, generated from the bindings."""
+"""Help: every key of the screen below, of its areas and of the app, in a user's words.
+
+The rows come from the bindings themselves (so a new binding shows up here), named by the screen
+and area a user sees ("Compose", "Files"), never by class; Textual's own keys (tab, ctrl+q,
+ctrl+p, ctrl+c) and the keys of the plain widgets (the model list, the prompt, the tree) are said
+in words here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Static
+from textual.widget import Widget
+from textual.widgets import DataTable, SelectionList, Static, TextArea, Tree
+
+from fiedler_tui.tui.safe_text import plain
+
+EVERYWHERE = "Everywhere"
+
+TEXTUAL_WORDS: dict[str, str] = {
+    "app.focus_next": "Move to the next area",
+    "app.focus_previous": "Move to the previous area",
+    "screen.copy_text": "Copy the selected text (ctrl+c never quits)",
+    "quit": "Quit fiedler",
+    "app.quit": "Quit fiedler",
+}
+"""Textual's own bindings, said for a user; those not named here (and with no description of
+their own) are not listed."""
+
+AREA_NAMES: dict[str, str] = {
+    "FilePicker": "Files",
+    "RunText": "Output panes",
+    "OutputPane": "Output panes",
+    "MarkdownView": "Output panes",
+}
+"""Widgets of this project by the name of the area a user sees."""
+
+PLAIN_WIDGET_KEYS: list[tuple[type[Widget], str, tuple[tuple[str, str], ...]]] = [
+    (
+        SelectionList,
+        "Models",
+        (
+            ("space", "Select or deselect the highlighted model"),
+            ("click", "Select or deselect a model"),
+            ("up/down", "Move the highlight"),
+        ),
+    ),
+    (
+        Tree,
+        "Files",
+        (
+            ("up/down", "Move the cursor"),
+            ("enter", "Open or close a folder; select or deselect a file"),
+            ("click", "Select or deselect a file; open or close a folder"),
+        ),
+    ),
+    (TextArea, "Prompt", (("type", "Write the prompt (it is sent as typed)"),)),
+]
+"""What the keys of Textual's plain widgets do here, for the areas that use them."""
+
+
+def screen_name(screen: DOMNode) -> str:
+    """The name a user knows a screen by: its palette prefix, else its class without 'Screen'."""
+    prefix = getattr(screen, "PALETTE_PREFIX", "")
+    if isinstance(prefix, str) and prefix:
+        return prefix
+    name = type(screen).__name__
+    return name.removesuffix("Screen") or name
+
+
+def _own_bindings(node: DOMNode, *, textual_too: bool) -> Iterator[Binding]:
+    """The bindings declared by ``node``'s classes, most specific first (Textual's classes only
+    when ``textual_too``)."""
+    for cls in type(node).__mro__:
+        declared = cls.__dict__.get("BINDINGS")
+        if not declared:
+            continue
+        if not textual_too and not cls.__module__.startswith("fiedler_tui"):
+            continue
+        yield from Binding.make_bindings(declared)
+
+
+def _words(binding: Binding) -> str:
+    """What a binding does, in words: Textual's own are rephrased; a tooltip adds detail."""
+    if binding.action in TEXTUAL_WORDS:
+        return TEXTUAL_WORDS[binding.action]
+    if not binding.description:
+        return ""
+    if binding.tooltip and binding.tooltip.lower() != binding.description.lower():
+        return f"{binding.description}: {binding.tooltip}"
+    return binding.description
+
+
+def key_words(binding: Binding) -> str:
+    """A binding's key as a user types it ("ctrl+s", not "^s")."""
+    return binding.key_display or binding.key
 
 
 def binding_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
-    """(where, key, description) for every binding with a description, app first."""
-    rows: list[tuple[str, str, str]] = []
+    """(where, keys, what they do) for the screen, then its areas, then the whole app; keys
+    doing the same thing in the same place share a row."""
+    app = screen.app
+    grouped: dict[tuple[str, str], list[str]] = {}
     seen: set[tuple[str, str]] = set()
-    sources: list[tuple[str, object]] = [("app", screen.app), (screen.__class__.__name__, screen)]
-    for where, node in sources:
-        for binding in getattr(node, "BINDINGS", []):
-            if not isinstance(binding, Binding) or not binding.description:
+    shadowed: set[str] = set()
+    """Keys a screen or area already uses (the app's binding of that key then is not listed)."""
+
+    def add(where: str, key: str, what: str) -> None:
+        if what and (where, key) not in seen:
+            seen.add((where, key))
+            grouped.setdefault((where, what), []).append(key)
+
+    def add_bindings(where: str, bindings: Iterable[Binding]) -> None:
+        for binding in bindings:
+            if binding.action == "help_quit":
                 continue
-            key = screen.app.get_key_display(binding)
-            if (key, binding.description) in seen:
+            key = key_words(binding)
+            if key in shadowed and where == EVERYWHERE:
                 continue
-            seen.add((key, binding.description))
-            rows.append((where, key, binding.description))
-    return rows
+            add(where, key, _words(binding))
+            if where != EVERYWHERE:
+                shadowed.add(key)
+
+    name = screen_name(screen)
+    add_bindings(
+        name,
+        (b for b in _own_bindings(screen, textual_too=False) if b.action not in TEXTUAL_WORDS),
+    )
+    for widget in screen.query("*"):
+        area = AREA_NAMES.get(type(widget).__name__)
+        if area is not None:
+            add_bindings(f"{name}: {area}", _own_bindings(widget, textual_too=False))
+        for kind, plain_area, keys in PLAIN_WIDGET_KEYS:
+            if isinstance(widget, kind):
+                where = f"{name}: {AREA_NAMES.get(type(widget).__name__, plain_area)}"
+                for key, what in keys:
+                    add(where, key, what)
+                break
+    add_bindings(EVERYWHERE, _own_bindings(app, textual_too=True))
+    add(EVERYWHERE, app.COMMAND_PALETTE_BINDING, "Open the command palette: every action by name")
+    add_bindings(
+        EVERYWHERE,
+        (b for b in _own_bindings(screen, textual_too=True) if b.action in TEXTUAL_WORDS),
+    )
+    return [(where, " / ".join(keys), what) for (where, what), keys in grouped.items()]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -38,12 +162,13 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "Keys  (ctrl+p opens the command palette; every action is also there)", id="help-title"
+            f"Keys of {screen_name(self._below)} and of the whole app  (escape closes this)",
+            id="help-title",
         )
         yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("where", "key", "action")
+        table.add_columns("where", "key", "what it does")
         for row in binding_rows(self._below):
-            table.add_row(*row)
+            table.add_row(*(plain(cell) for cell in row))

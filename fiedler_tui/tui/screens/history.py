@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
@@ -29,6 +30,7 @@ from fiedler_tui.tui.widgets.errors import notify_error
 from fiedler_tui.tui.widgets.palette import ScreenCommands
 
 if TYPE_CHECKING:
+    from fiedler_tui.core.config.schema import Config
     from fiedler_tui.tui.app import FiedlerApp
 
 
@@ -59,6 +61,28 @@ def saved_paths(summary: Mapping[str, Any], roots: AllowedRoots) -> tuple[list[s
 
 def _inside(path: str, roots: AllowedRoots) -> bool:
     return roots.locate(os.path.realpath(path)) is not None
+
+
+def _known(config: Config, alias: str) -> bool:
+    try:
+        config.resolve(alias)
+    except KeyError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Rerun:
+    """What Compose is loaded with to re-run a past run."""
+
+    paths: list[str]
+    prompt: str | None
+    note: str
+    expected_sha: str | None
+    models: list[str]
+    """The aliases the run went to (those models.yaml no longer has are left out by Compose)."""
+    files_lost: str
+    """Why the run's files are not selected (none could be loaded), or empty."""
 
 
 class HistoryScreen(Screen[None]):
@@ -222,29 +246,57 @@ class HistoryScreen(Screen[None]):
                 f"the prompt of run {info.run_id} was not saved "
                 f"({prompt_info.get('chars', '?')} chars): type it again"
             )
-        models = [m.get("alias") for m in model_records(summary)]
+        models = [str(m.get("alias")) for m in model_records(summary) if m.get("alias")]
+        config = self.host.config if self.host.config_ready else None
         if models:
-            notes.append(f"run {info.run_id} went to: {', '.join(str(m) for m in models)}")
-        self._open_compose(paths, prompt, "\n".join(notes), expected)
+            notes.append(f"run {info.run_id} went to: {', '.join(models)}")
+        gone = [m for m in models if config is not None and not _known(config, m)]
+        if gone:
+            notes.append(f"no longer in models.yaml: {', '.join(gone)}")
+        had = package.get("files")
+        files_lost = ""
+        if not paths and isinstance(had, int) and had > 0:
+            files_lost = f"none of the {had} file(s) of run {info.run_id} could be loaded"
+        rerun = Rerun(paths, prompt, "\n".join(notes), expected, models, files_lost)
+        self._open_compose(rerun)
 
-    def _open_compose(
-        self, paths: list[str], prompt: str | None, note: str, expected_sha: str | None
-    ) -> None:
+    def _open_compose(self, rerun: Rerun) -> None:
         stack = self.app.screen_stack
         compose = next((s for s in reversed(stack) if isinstance(s, ComposeScreen)), None)
         if compose is None:
             self.app.switch_screen(
-                ComposeScreen(paths, prompt or "", note=note, expected_prompt_sha256=expected_sha)
+                ComposeScreen(
+                    rerun.paths,
+                    rerun.prompt or "",
+                    models=rerun.models,
+                    note=rerun.note,
+                    expected_prompt_sha256=rerun.expected_sha,
+                    files_lost=rerun.files_lost,
+                )
             )
         else:
             for _ in range(len(stack)):
                 if self.app.screen is compose:
                     break
                 self.app.pop_screen()
-            compose.load(paths, prompt, note, expected_sha)
-        self.notify(
-            f"loaded {len(paths)} file(s); choose the models, then ctrl+s to send", markup=False
-        )
+            compose.load(
+                rerun.paths,
+                rerun.prompt,
+                rerun.note,
+                rerun.expected_sha,
+                models=rerun.models,
+                files_lost=rerun.files_lost,
+            )
+        chosen = f"{len(rerun.models)} model(s) of that run selected"
+        if rerun.files_lost:
+            self.notify(
+                f"{rerun.files_lost}: select files before sending; {chosen}",
+                title="Files not loaded",
+                severity="warning",
+                timeout=12,
+            )
+        else:
+            self.notify(f"loaded {len(rerun.paths)} file(s), {chosen}: ctrl+s sends")
 
     def action_back(self) -> None:
         self.app.pop_screen()

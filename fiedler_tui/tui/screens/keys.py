@@ -16,6 +16,10 @@ from fiedler_tui.core.errors import KeyStoreError
 from fiedler_tui.core.keys import STRICT_VARIABLE, KeySource, KeyStore, ResolvedKey
 from fiedler_tui.tui.safe_text import plain
 
+KEYRING_SERVICES = (
+    "Secret Service or KWallet on Linux, Keychain on macOS, Credential Locker on Windows"
+)
+
 log = logging.getLogger(__name__)
 
 
@@ -133,7 +137,43 @@ class KeysScreen(Screen[None]):
         if not self._config.providers[name].requires_key:
             self.notify(f"{name} needs no key", severity="information")
             return
+        self._ask_if_storable(name, "store")
 
+    @work(thread=True, group="keys", exit_on_error=False)
+    def _ask_if_storable(self, name: str, action: str) -> None:
+        """Ask for the key (or the delete) only when the keyring can take it; otherwise say
+        what to do instead, before anything is typed."""
+        try:
+            problem = self.keyring_problem(name, action)
+        except Exception as exc:  # a keyring backend failing in a way keyring does not wrap
+            log.exception("reading the keyring failed")
+            problem = f"cannot read the keyring: {type(exc).__name__}: {exc}"
+        if problem:
+            self.app.call_from_thread(
+                self.notify, problem, title="No keyring", severity="error", timeout=15
+            )
+        elif action == "store":
+            self.app.call_from_thread(self._ask_key, name)
+        else:
+            self.app.call_from_thread(self._ask_delete, name)
+
+    def keyring_problem(self, name: str, action: str) -> str:
+        """Why a key for ``name`` cannot be stored or deleted here, with what to do; empty when
+        it can. Looks at the keyring backend: call it in a thread."""
+        status = self._keystore.backend_status()
+        strict = self._keystore.require_secure
+        if status.usable and (status.secure or not strict):
+            return ""
+        why = status.reason if not status.usable else f"the keyring {status.reason}"
+        if strict and status.usable:
+            why += f" and {STRICT_VARIABLE}=1 refuses it"
+        fix = f"install and unlock a keyring service ({KEYRING_SERVICES}) and restart fiedler"
+        variables = self._config.providers[name].key_env
+        if variables and not strict:
+            fix = f"set {' or '.join(variables)} before starting fiedler, or {fix}"
+        return f"cannot {action} a key for {name}: {why}. To use {name}: {fix}"
+
+    def _ask_key(self, name: str) -> None:
         def stored(value: str | None) -> None:
             if value:
                 self._store(name, value)
@@ -154,7 +194,9 @@ class KeysScreen(Screen[None]):
         name = self._selected_provider()
         if name is None:
             return
+        self._ask_if_storable(name, "delete")
 
+    def _ask_delete(self, name: str) -> None:
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self._delete(name)

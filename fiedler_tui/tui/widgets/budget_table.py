@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from fiedler_tui.core.files.names import display_name
+from fiedler_tui.tui.policy_words import policy_label
 from fiedler_tui.tui.safe_text import plain
 
 if TYPE_CHECKING:  # the budget code loads after the first frame
@@ -95,7 +96,7 @@ def package_line(result: DryRunResult, elapsed_s: float | None = None) -> Text:
     line = (
         f"package: {len(p.files)} files, {p.bytes:,} bytes, {p.lines:,} lines   "
         f"worst-case cost ${result.total_cost_usd_max:.4f}{cap_text}   "
-        f"secrets policy: {result.secret_policy}"
+        f"likely secrets: {policy_label(result.secret_policy)} (f4)"
     )
     if elapsed_s is not None and elapsed_s >= SLOW_PREVIEW_S:
         line += f"   (preview took {elapsed_s:.1f} s)"
@@ -106,9 +107,7 @@ def findings_text(result: DryRunResult, limit: int = 50) -> Text:
     """Likely secrets as ``file:line:column kind`` lines."""
     if not result.findings:
         return plain("")
-    lines = [f"likely secrets ({len(result.findings)}), policy {result.secret_policy}:"]
-    if result.secret_policy == "refuse":
-        lines[0] += "  f4 chooses: mask the values, exclude the files, or send anyway"
+    lines = [f"likely secrets ({len(result.findings)}): {policy_label(result.secret_policy)} (f4)"]
     for f in result.findings[:limit]:
         lines.append(f"  {display_name(f.path)}:{f.line}:{f.column}  {f.kind}")
     if len(result.findings) > limit:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
@@ -120,8 +120,20 @@ class FilePicker(Tree[FileEntry]):
     """The allowed roots as a tree; space selects a file (or every file of a folder)."""
 
     BINDINGS = [
-        Binding("space", "toggle_selected", "Select", id="files-toggle"),
-        Binding("a", "select_folder", "Select folder", id="files-select-folder"),
+        Binding(
+            "space",
+            "toggle_selected",
+            "Select",
+            id="files-toggle",
+            tooltip="Select or deselect the file (on a folder: every file in it)",
+        ),
+        Binding(
+            "a",
+            "select_folder",
+            "Select folder",
+            id="files-select-folder",
+            tooltip="Select or deselect every file of the cursor's folder",
+        ),
     ]
 
     COMPONENT_CLASSES = {
@@ -165,6 +177,10 @@ class FilePicker(Tree[FileEntry]):
         self.skip_reasons: dict[str, str] = {}
         """Real path -> why the dry run left the selected file out."""
         self._entry_nodes: dict[str, TreeNode[FileEntry]] = {}
+        self._folder_files: dict[str, frozenset[str]] = {}
+        """Folder (real path) -> the files selecting it brought, once it was selected whole."""
+        self._marks: dict[str, str] = {}
+        """Folder (real path) -> the mark its row shows (all, some or none of its files)."""
 
     def on_mount(self) -> None:
         for index, root in enumerate(self.roots.roots):
@@ -174,6 +190,7 @@ class FilePicker(Tree[FileEntry]):
             self._load(node)
             node.expand()
         self.root.expand()
+        self.cursor_line = 0  # a cursor shows from the start, focused or not
 
     # ---- loading -------------------------------------------------------------------------
 
@@ -208,6 +225,7 @@ class FilePicker(Tree[FileEntry]):
                 self._entry_nodes.setdefault(child.real, added)
             if listing.more:
                 node.add_leaf(plain(f"… {listing.more} more not shown"))
+            self._remark_folders()
         except Exception as exc:  # reported here: a widget's worker errors reach no screen
             node.remove_children()
             node.add_leaf(plain(f"(cannot list: {type(exc).__name__}: {exc})"))
@@ -258,7 +276,7 @@ class FilePicker(Tree[FileEntry]):
             )
         name = display_name(entry.rel.rsplit("/", 1)[-1])
         if entry.is_dir:
-            label = plain(f"{name}/")
+            label = plain(f"{self._marks.get(entry.real, '[ ]')} {name}/")
         else:
             mark = "[x] " if entry.real in self.selected else "[ ] "
             label = plain(mark + name)
@@ -283,6 +301,31 @@ class FilePicker(Tree[FileEntry]):
             node = self._entry_nodes.get(real)
             if node is not None and node.data is not None:
                 node.set_label(self._label(node.data))
+        self._remark_folders()
+
+    def _remark_folders(self) -> None:
+        """Relabel the folders whose mark changed: ``[x]`` when every file selecting the folder
+        brought is selected, ``[-]`` when some file under it is, ``[ ]`` when none is (marks read
+        in any theme and without colour). One pass over the selection finds the folders holding
+        a selected file."""
+        holding: set[str] = set()
+        for path in self.selected:
+            parent = os.path.dirname(path)
+            while parent not in holding and parent != os.path.dirname(parent):
+                holding.add(parent)
+                parent = os.path.dirname(parent)
+        for real, node in self._entry_nodes.items():
+            entry = node.data
+            if entry is None or not entry.is_dir or entry.rel == ".":
+                continue
+            whole = self._folder_files.get(real)
+            if whole and whole <= self.selected:
+                mark = "[x]"
+            else:
+                mark = "[-]" if real in holding else "[ ]"
+            if self._marks.get(real, "[ ]") != mark:
+                self._marks[real] = mark
+                node.set_label(self._label(entry))
 
     def set_skip_reasons(self, reasons: Mapping[str, str]) -> None:
         """Show why the dry run left these (real paths) out; clears earlier reasons."""
@@ -332,6 +375,13 @@ class FilePicker(Tree[FileEntry]):
     def _changed(self) -> None:
         self.post_message(self.SelectionChanged(self, tuple(sorted(self.selected))))
 
+    @on(Tree.NodeSelected)
+    def _file_chosen(self, event: Tree.NodeSelected[FileEntry]) -> None:
+        """enter or a click on a file selects or deselects it (on a folder it opens or closes)."""
+        entry = event.node.data
+        if entry is not None and not entry.is_dir and event.node is self.cursor_node:
+            self.action_toggle_selected()
+
     def action_toggle_selected(self) -> None:
         node = self.cursor_node
         if node is None or node.data is None:
@@ -375,9 +425,10 @@ class FilePicker(Tree[FileEntry]):
         if get_current_worker().is_cancelled:  # a newer press superseded this one
             return
         files = [c.real for c in found.candidates]
-        self.app.call_from_thread(self._toggle_many, files)
+        self.app.call_from_thread(self._toggle_many, real, files)
 
-    def _toggle_many(self, files: list[str]) -> None:
+    def _toggle_many(self, folder: str, files: list[str]) -> None:
+        self._folder_files[folder] = frozenset(files)
         if not files:
             self.notify("no files to select in this folder", severity="warning")
             return
