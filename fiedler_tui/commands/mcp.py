@@ -11,6 +11,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 from fiedler_tui.commands.context import CommandContext
@@ -70,6 +71,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
             from fiedler_tui.mcp.serve import serve_http
             from fiedler_tui.mcp.server import build_server
 
+            _warm_up(tools)
             serve_http(lambda: build_server(tools), address[0], address[1], token, ctx.err)
         except KeyboardInterrupt:
             pass
@@ -82,6 +84,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         from fiedler_tui.mcp.server import build_server
 
         server = build_server(tools, lifespan=stdio_lifespan())
+    _warm_up(tools)
     try:
         serve_stdio(server)
     except KeyboardInterrupt:
@@ -89,6 +92,12 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     finally:
         tools.close()
     return 0
+
+
+def _warm_up(tools: FiedlerTools) -> None:
+    """Load models.yaml and the engine while the host's handshake is answered; a broken
+    models.yaml is then reported by every tool call that needs it."""
+    threading.Thread(target=tools.warm_up, name="fiedler-mcp-warm-up", daemon=True).start()
 
 
 def _http_token(raw: str, host: str, ctx: CommandContext) -> str:
@@ -113,7 +122,6 @@ def _tools(args: argparse.Namespace, ctx: CommandContext) -> FiedlerTools:
     from fiedler_tui.core.mcp_tools import FiedlerTools, McpOptions
 
     _log_to_stderr(args.log_stderr)
-    ctx.config  # noqa: B018  a broken models.yaml stops the command here, with its problems
     options = McpOptions(
         roots_set=bool(os.environ.get("FIEDLER_ALLOWED_FILE_ROOTS", "").strip()),
         allow_secrets=ctx.settings.mcp_allow_secrets,

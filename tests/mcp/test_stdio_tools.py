@@ -181,3 +181,16 @@ async def test_unset_roots_refuse_every_file_but_not_a_prompt(mcp_world: McpWorl
         assert len(mcp_world.sim.requests) == before
         answer = await client.call_tool("fiedler_send", {"prompt": "hello", "models": ["quick"]})
         assert not answer.is_error and answer.structured_content["status"] == "done"
+
+
+async def test_a_broken_models_yaml_is_reported_by_each_call(
+    mcp_world: McpWorld, tmp_path: Path
+) -> None:
+    broken = tmp_path / "models.yaml"
+    broken.write_text("version: 1\nproviders: {}\nmodels:\n  x:\n    provider: nowhere\n")
+    async with mcp_world.client(FIEDLER_CONFIG=str(broken)) as client:
+        for tool in ("fiedler_list_models", "fiedler_send"):
+            arguments = {"prompt": "x"} if tool == "fiedler_send" else {}
+            error = await _refusal(client, tool, arguments)
+            assert error["code"] == "config"
+            assert any("models.yaml:" in reason for reason in error["reasons"]), error

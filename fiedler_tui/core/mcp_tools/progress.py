@@ -9,18 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from fiedler_tui.core.runner import (
-    Cancelled,
-    Failed,
-    Finished,
-    FirstToken,
-    Queued,
-    Retrying,
-    RunEvent,
-    Started,
-    TextDelta,
-)
+if TYPE_CHECKING:
+    from fiedler_tui.core.runner import RunEvent
 
 PROGRESS_INTERVAL_S = 0.25
 """Shortest time between two progress notifications of one call (four a second at most)."""
@@ -40,6 +32,17 @@ class ProgressTracker:
         """Grows with every change; the front end compares it with the version it sent."""
 
     def handle(self, event: RunEvent) -> None:
+        from fiedler_tui.core.runner import (  # loaded by then: the run's own events
+            Cancelled,
+            Failed,
+            Finished,
+            FirstToken,
+            Queued,
+            Retrying,
+            Started,
+            TextDelta,
+        )
+
         model = self._models.get(event.model)
         if model is None:
             return

@@ -2,7 +2,9 @@
 
 Blocking work (scanning files, counting tokens, reading the keyring, reading runs) runs in a
 thread so the server keeps answering while it happens. Every refusal is a :class:`ToolRefusal`
-raised before anything is sent.
+raised before anything is sent. The engine (models.yaml, dry run, runner, store) is imported
+and loaded by :meth:`FiedlerTools.warm_up`, which the server starts in a thread once it is
+serving, so a host's handshake does not wait for it.
 """
 
 from __future__ import annotations
@@ -10,30 +12,25 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from fiedler_tui.core.budget import (
-    Blocker,
-    BlockerKind,
-    DryRunEngine,
-    DryRunOptions,
-    DryRunResult,
-)
-from fiedler_tui.core.config.schema import Config, ModelSpec
 from fiedler_tui.core.errors import FiedlerError
-from fiedler_tui.core.files.names import display_name
-from fiedler_tui.core.keys import KeyStore, ResolvedKey
 from fiedler_tui.core.mcp_tools.arguments import ToolArguments
 from fiedler_tui.core.mcp_tools.refusal import ToolRefusal
 from fiedler_tui.core.mcp_tools.results import INLINE_CHARS, RunResult, run_result
-from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
-from fiedler_tui.core.runner import RunEvent
-from fiedler_tui.core.send import SendSession
 from fiedler_tui.core.settings import Settings
-from fiedler_tui.core.store.run_store import RunInfo, RunStore, StoreError
+
+if TYPE_CHECKING:  # imported by warm_up (or the first call that needs them)
+    from fiedler_tui.core.budget import Blocker, DryRunEngine, DryRunResult
+    from fiedler_tui.core.config.schema import Config, ModelSpec
+    from fiedler_tui.core.keys import KeyStore, ResolvedKey
+    from fiedler_tui.core.runner import RunEvent
+    from fiedler_tui.core.send import SendSession
+    from fiedler_tui.core.store.run_store import RunInfo, RunStore
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +74,44 @@ class FiedlerTools:
         self.settings = settings
         self.sources = sources
         self.options = options
-        self.store = RunStore(settings.output_dir, no_disk=settings.no_disk)
+        self._store: RunStore | None = None
         self._engine: DryRunEngine | None = None
+        self._lock = threading.Lock()
+        """Held while models.yaml and the engine are loaded (warm-up and calls may race)."""
+
+    def warm_up(self) -> None:
+        """Import the engine and load models.yaml and the dry-run engine; a problem is left
+        for the first call that needs them to report."""
+        try:
+            self._config()
+            self.engine()
+        except Exception as exc:  # reported by the calls themselves
+            log.info("warm-up: %s", exc)
 
     def close(self) -> None:
         if self._engine is not None:
             self._engine.close()
 
+    @property
+    def store(self) -> RunStore:
+        if self._store is None:
+            from fiedler_tui.core.store.run_store import RunStore
+
+            self._store = RunStore(self.settings.output_dir, no_disk=self.settings.no_disk)
+        return self._store
+
+    def engine(self) -> DryRunEngine:
+        with self._lock:
+            if self._engine is None:
+                from fiedler_tui.core.budget import DryRunEngine
+
+                self._engine = DryRunEngine(self.settings)
+            return self._engine
+
     def _config(self) -> Config:
         try:
-            return self.sources.config
+            with self._lock:
+                return self.sources.config
         except FiedlerError as exc:
             raise _refusal(exc, "config") from None
 
@@ -115,6 +140,10 @@ class FiedlerTools:
 
     def _build(self, args: ToolArguments) -> tuple[DryRunResult, dict[str, ResolvedKey]]:
         """The dry run for these arguments, judged as the CLI judges it, plus MCP's rules."""
+        from fiedler_tui.core.budget import Blocker, BlockerKind, DryRunOptions
+        from fiedler_tui.core.files.names import display_name
+        from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
+
         args.check()
         policy = args.policy(self.options.allow_secrets)
         if args.files and not self.options.roots_set:
@@ -128,9 +157,7 @@ class FiedlerTools:
             secret_policy=policy,
             key_status={name: str(key.source) for name, key in keys.items()},
         )
-        if self._engine is None:
-            self._engine = DryRunEngine(self.settings)
-        result = self._engine.run(list(args.files), models, options)
+        result = self.engine().run(list(args.files), models, options)
         refused = result.selection.refused
         if refused:
             raise ToolRefusal(
@@ -167,6 +194,8 @@ class FiedlerTools:
         return await asyncio.to_thread(self._prepare_send, args)
 
     def _prepare_send(self, args: ToolArguments) -> SendSession:
+        from fiedler_tui.core.send import SendSession
+
         result, resolved = self._build(args)
         if result.blockers:
             raise ToolRefusal(
@@ -314,6 +343,8 @@ class FiedlerTools:
         return await asyncio.to_thread(self._run, run_id)
 
     def _find(self, run_id: str) -> RunInfo:
+        from fiedler_tui.core.store.run_store import StoreError
+
         try:
             return self.store.find(run_id)
         except StoreError as exc:
@@ -342,6 +373,8 @@ class FiedlerTools:
 
 
 def _blocker_line(blocker: Blocker, keys: Mapping[str, ResolvedKey]) -> str:
+    from fiedler_tui.core.budget import BlockerKind
+
     if blocker.kind is BlockerKind.MISSING_KEY and blocker.provider is not None:
         key = keys.get(blocker.provider)
         fix = key.fix if key is not None and key.fix else ""
