@@ -33,6 +33,7 @@ from textual.worker import Worker, WorkerState
 from fiedler_tui.core.store.names import safe_file_stem
 from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX
 from fiedler_tui.core.store.run_store import RunInfo
+from fiedler_tui.tui.clipboard import send_to_clipboard
 from fiedler_tui.tui.collector_tuning import CollectorTuning
 from fiedler_tui.tui.safe_text import plain
 from fiedler_tui.tui.widgets.errors import notify_error
@@ -397,15 +398,13 @@ class ReviewScreen(Screen[None]):
         pane = self._panes()[self._active()]
         if pane.alias is None:
             return
-        self.app.copy_to_clipboard(pane.text)
-        self.notify(f"copied the output of {pane.alias} ({len(pane.text):,} chars)", markup=False)
+        send_to_clipboard(self.app, pane.text, f"the output of {pane.alias}")
 
     def action_copy_folder(self) -> None:
         if self.folder is None:
             self.notify("this run was not saved to disk", severity="warning")
             return
-        self.app.copy_to_clipboard(str(self.folder))
-        self.notify(f"copied {self.folder}", markup=False)
+        send_to_clipboard(self.app, str(self.folder), "the run folder's path", shown=True)
 
     def action_back(self) -> None:
         self.app.pop_screen()
