@@ -67,11 +67,6 @@ class Conversation:
     def content(self, index: int) -> str:
         return "".join(self.parts(index))
 
-    @property
-    def stable_prefix(self) -> str:
-        """System prompt and package: the part every request about this package repeats."""
-        return self.system + self.package_text
-
 
 def question_part(question: str) -> str:
     """What follows the package in the first user turn."""

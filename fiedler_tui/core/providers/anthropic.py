@@ -128,7 +128,7 @@ def anthropic_messages(conversation: Conversation) -> list[dict[str, Any]]:
     question), the package block marked ``cache_control`` when the stable prefix is long
     enough to cache. Other turns are plain strings."""
     messages: list[dict[str, Any]] = []
-    cache = len(conversation.stable_prefix) >= CACHE_MIN_CHARS
+    cache = len(conversation.system) + len(conversation.package_text) >= CACHE_MIN_CHARS
     for index, turn in enumerate(conversation.turns):
         parts = conversation.parts(index)
         if len(parts) == 1:
