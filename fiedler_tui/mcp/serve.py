@@ -12,6 +12,7 @@ import anyio
 from mcp.server import MCPServer
 
 from fiedler_tui.core.errors import UsageError
+from fiedler_tui.mcp.client_gone import WatchDisconnect
 from fiedler_tui.mcp.http_auth import BearerToken, is_loopback
 from fiedler_tui.mcp.stdout_guard import divert_python_stdout, flush_original_stdout
 
@@ -50,7 +51,7 @@ def serve_http(
     import uvicorn
 
     server = build()
-    app = BearerToken(server.streamable_http_app(host=host), token)
+    app = BearerToken(WatchDisconnect(server.streamable_http_app(host=host)), token)
     family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -9,7 +9,6 @@ cancels every model, keeps what was received and saves the run as ``cancelled``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -27,6 +26,7 @@ from fiedler_tui import __version__
 from fiedler_tui.core.mcp_tools import FiedlerTools, RunResult, ToolArguments, ToolRefusal
 from fiedler_tui.core.mcp_tools.progress import PROGRESS_INTERVAL_S, ProgressTracker
 from fiedler_tui.core.mcp_tools.results import INLINE_CHARS
+from fiedler_tui.mcp.client_gone import CLIENT_GONE
 from fiedler_tui.mcp.results import data_result, refusal_result, run_result
 
 log = logging.getLogger(__name__)
@@ -144,18 +144,24 @@ async def _send_with_progress(tools: FiedlerTools, args: ToolArguments, ctx: Con
     session = await tools.prepare_send(args)
     tracker = ProgressTracker(session.aliases)
     task = asyncio.create_task(tools.run_session(session, tracker.handle))
+    gone = CLIENT_GONE.get()
     sent = -1
     notifications = 0
     try:
         while not task.done():
             await asyncio.wait({task}, timeout=PROGRESS_INTERVAL_S)
+            if gone is not None and gone.is_set() and not task.done():
+                log.info("run %s: the HTTP client has gone; cancelling it", session.run_id)
+                task.cancel()
+                await asyncio.wait({task})
+                return tools.session_result(session)  # saved as cancelled; read by nobody
             if tracker.version != sent:
                 sent = tracker.version
                 notifications += 1
-                with contextlib.suppress(Exception):  # a client that cannot take it still gets
-                    await ctx.report_progress(  # the result
-                        notifications, None, tracker.message()
-                    )
+                try:
+                    await ctx.report_progress(notifications, None, tracker.message())
+                except Exception as exc:  # a client that cannot take it still gets the result
+                    log.debug("progress not delivered: %s: %s", type(exc).__name__, exc)
         return task.result()
     except BaseException:
         # Cancelled by the client, or the client went away: cancel every model and wait,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import anyio
 import httpx2
 import pytest
 from mcp import Client
@@ -127,3 +129,58 @@ def test_a_non_loopback_bind_without_a_token_is_refused(mcp_world: McpWorld) -> 
     assert done.returncode == 2
     assert "not a loopback address, needs FIEDLER_MCP_TOKEN" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+async def test_a_client_that_drops_the_connection_cancels_the_run(
+    http_server: HttpServer, mcp_world: McpWorld
+) -> None:
+    known = (
+        {p.name for p in mcp_world.output_dir.iterdir()} if mcp_world.output_dir.is_dir() else set()
+    )
+    headers = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json, text/event-stream"}
+    async with httpx2.AsyncClient(headers=headers, timeout=30) as http:
+        init = await http.post(
+            http_server.url,
+            json={
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {
+                    "protocolVersion": "2025-06-18",
+                    "capabilities": {},
+                    "clientInfo": {"name": "x", "version": "1"},
+                },
+            },
+        )
+        session = {
+            "mcp-session-id": init.headers["mcp-session-id"],
+            "mcp-protocol-version": "2025-06-18",
+        }
+        await http.post(
+            http_server.url,
+            json={"jsonrpc": "2.0", "method": "notifications/initialized"},
+            headers=session,
+        )
+        call = {
+            "jsonrpc": "2.0",
+            "id": 2,
+            "method": "tools/call",
+            "params": {
+                "name": "fiedler_send",
+                "arguments": {"prompt": "take your time", "models": ["crawler"]},
+                "_meta": {"progressToken": "p"},
+            },
+        }
+        async with http.stream("POST", http_server.url, json=call, headers=session) as response:
+            async for line in response.aiter_lines():
+                if "crawler: streaming" in line:
+                    break  # leave without reading the answer: the connection is closed
+    with anyio.fail_after(30):
+        while True:
+            runs = [p for p in mcp_world.output_dir.iterdir() if p.name not in known]
+            summary = json.loads((runs[0] / "summary.json").read_text()) if runs else {}
+            if summary.get("status") not in (None, "running"):
+                break
+            await anyio.sleep(0.05)
+    assert summary["status"] == "cancelled"
+    assert summary["models"][0]["status"] == "cancelled"
