@@ -1,54 +1,50 @@
-"""Review screen: how long opening an output takes, rendered as Markdown or as plain text.
+"""Review screen: how long switching output (``n``/``p``) or view (``m``) takes, up to 256 KB.
 
-For each size, typical model Markdown (headings, paragraphs with inline code, bold and links,
-bullet and numbered lists, a Python code fence, a small table, a quote; about 1.3 KB a section,
-repeated; ``--prose``: only the paragraphs and headings of it, the cheapest kind of Markdown) is
-shown in an :class:`OutputPane` the way the Review screen shows it, in a headless app at 120x36,
-rendered (the pane's limits lifted) and as raw text. The rendered view fills progressively: its
-first chunk is mounted before ``show`` returns, the others are appended one per refresh. Figures,
-medians of ``--repeat`` runs:
+A Review screen (the app's own, in a headless app at ``--size``, 160x50 by default) holds one
+output of each size given (typical model Markdown: headings, paragraphs with inline code, bold
+and links, nested lists, a Python code fence, a table, a quote; about 1.3 KB a section, so sizes
+are rounded up to whole sections). The script steps the left pane through them, as ``n`` does,
+and toggles the view, as ``m`` does, and times each from the action's call to the first frame
+after it (what the reader waits for). Per size:
 
-- ``open``: from the call to ``OutputPane.show`` until the first frame after it (what a reader
-  waits for before seeing the beginning);
-- ``stall``: the longest the event loop was blocked from that call until the view was whole (a
-  task sleeping 2 ms in a loop records how late it wakes), i.e. how long keys and repaints wait;
-- ``gc``: the longest full (generation 2) garbage collection meanwhile, often the longest stall;
-  as the app does after its first frame, what exists when the bench starts is frozen
-  (``gc.freeze``) so collections scan only what was made since, and as the Review screen does
-  while shown the first-generation threshold is raised (``CollectorTuning``; ``--no-gc-tuning``
-  leaves it at the default); ``--no-gc`` turns the collector off while measuring (not how the
-  app runs: to tell rendering stalls from collections);
-- ``whole``: from the call until the view is whole (the last chunk appended and laid out);
-- ``blocks``: the Markdown blocks the pane counts against its limit; ``chunks``: how many pieces
-  the text is rendered in (``--first`` blocks, then ``--budget`` blocks each: by default
-  ``FIRST_CHUNK_BLOCKS`` and ``CHUNK_BLOCKS``);
-- ``widgets``: how many widgets the rendered document has.
+- ``n cold``: switching to an output never rendered at this width (the render cache is emptied
+  before each round): its head is rendered in a thread before the title changes;
+- ``whole``: from that switch until the output is rendered whole (the rest follows in a worker,
+  piece by piece, the app answering keys meanwhile); ``stall``: the longest the event loop was
+  blocked meanwhile (a task sleeping 2 ms in a loop records how late it wakes);
+- ``n warm``: switching to it again (its rows come from the cache);
+- ``m raw`` / ``m md``: switching the view to raw text and back to rendered (warm).
 
-Usage: ``.venv/bin/python bench/review_markdown.py [--sizes 1,4,10,16,32,64] [--repeat 3]
-[--prose] [--views markdown,raw] [--budget 12] [--first 6] [--no-gc] [--no-gc-tuning]``.
-Figures only; nothing is asserted.
+Every switch is checked: the pane's title and the rows it shows must belong to the same output
+(``mismatch`` counts the frames where they did not; any is a bug). Figures in ms, median and
+95th percentile of ``--repeat`` rounds.
+
+Usage: ``.venv/bin/python bench/review_markdown.py [--sizes 1,4,16,64,128,256] [--repeat 20]
+[--size 160x50]``. Figures only; nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import os
 import platform
 import statistics
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from functools import partial
+from pathlib import Path, PurePath
+from typing import Any, ClassVar
 
+import rich
 import textual
-from textual.app import App, ComposeResult
+from textual.app import App
 
-from fiedler_tui.tui.collector_tuning import CollectorTuning
-from fiedler_tui.tui.widgets import markdown_view
-from fiedler_tui.tui.widgets.markdown_view import MarkdownView, plan_markdown
+from fiedler_tui.tui.screens.review import ReviewScreen
+from fiedler_tui.tui.widgets.markdown_lines import RENDERED
 from fiedler_tui.tui.widgets.output_pane import OutputPane
+
+TUI_DIR = Path(__file__).resolve().parent.parent / "fiedler_tui" / "tui"
+
 
 SECTION = """## Finding {i}: `load_config()` reads the file twice
 
@@ -101,8 +97,15 @@ def sample(size: int, only_prose: bool = False) -> str:
 
 
 class Bench(App[None]):
-    def compose(self) -> ComposeResult:
-        yield OutputPane(id="pane")
+    CSS_PATH: ClassVar[list[str | PurePath]] = [TUI_DIR / "app.tcss", TUI_DIR / "screens.tcss"]
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        super().__init__()
+        self.texts = texts
+
+    def on_mount(self) -> None:
+        records = [{"alias": alias, "status": "done"} for alias in self.texts]
+        self.push_screen(ReviewScreen({"models": records, "status": "done"}, self.texts))
 
 
 async def next_frame(app: App[None]) -> None:
@@ -111,145 +114,123 @@ async def next_frame(app: App[None]) -> None:
     await done.wait()
 
 
-@dataclass
-class Figures:
-    open: float
-    """Seconds from the call until the first frame after it."""
-    stall: float
-    """The longest event-loop stall, in seconds, until the view was whole."""
-    gc: float
-    """The longest full garbage collection, in seconds, meanwhile."""
-    whole: float
-    """Seconds from the call until the view was whole."""
+def consistent(pane: OutputPane, texts: dict[str, str]) -> bool:
+    """Whether the title's output is the one whose rows the pane shows, in the view named."""
+    view = pane.view
+    return view.text == texts[str(pane.alias)] and view.rendered == pane.rendered
 
 
-async def measure(app: App[None], pane: OutputPane, show: Callable[[], Awaitable[None]]) -> Figures:
-    """Figures for ``show()``, with a task recording how late it wakes from short sleeps."""
+async def timed(app: App[None], action: Callable[[], Awaitable[None]]) -> float:
+    start = time.perf_counter()
+    await action()
+    await next_frame(app)
+    return time.perf_counter() - start
+
+
+async def until_whole(pane: OutputPane) -> tuple[float, float]:
+    """Seconds until the pane's view is whole, and the longest event-loop stall meanwhile."""
     stalls: list[float] = []
-    collections: list[float] = []
     running = True
-    started = 0.0
-
-    def timed(phase: str, info: dict[str, int]) -> None:
-        nonlocal started
-        if info["generation"] == 2:
-            if phase == "start":
-                started = time.perf_counter()
-            else:
-                collections.append(time.perf_counter() - started)
 
     async def sampler() -> None:
         while running:
-            start = time.perf_counter()
+            begin = time.perf_counter()
             await asyncio.sleep(0.002)
-            stalls.append(time.perf_counter() - start - 0.002)
+            stalls.append(time.perf_counter() - begin - 0.002)
 
     task = asyncio.create_task(sampler())
-    await asyncio.sleep(0.01)
-    gc.callbacks.append(timed)
     start = time.perf_counter()
-    await show()
-    await next_frame(app)
-    opened = time.perf_counter() - start
-    view = pane.view
-    if isinstance(view, MarkdownView):
-        await view.wait_filled()
+    await pane.view.wait_rendered()
     whole = time.perf_counter() - start
-    gc.callbacks.remove(timed)
     running = False
     await task
-    return Figures(opened, max(stalls, default=0.0), max(collections, default=0.0), whole)
+    return whole, max(stalls, default=0.0)
 
 
-async def run(
-    sizes: list[int],
-    repeat: int,
-    only_prose: bool,
-    views: list[str],
-    collect: bool = True,
-    tune: bool = True,
-) -> None:
-    app = Bench()
-    async with app.run_test(size=(120, 36)) as pilot:
+def figures(values: list[float]) -> str:
+    ms = sorted(1000 * v for v in values)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    return f"{statistics.median(ms):6.0f} {p95:5.0f}"
+
+
+async def run(sizes: list[int], repeat: int, width: int, height: int) -> None:
+    texts = {f"{size} KB": sample(size * 1000) for size in sizes}
+    texts = {"start": "# Start", **texts}
+    app = Bench(texts)
+    async with app.run_test(size=(width, height)) as pilot:
         await pilot.pause()
-        # As the app does after its first frame (fiedler_tui.tui.startup_gc): what startup made is
-        # not scanned by every full collection.
-        gc.collect()
-        gc.freeze()
-        # And as the Review screen does while it is shown, unless --no-gc-tuning.
-        tuning = CollectorTuning()
-        if tune:
-            tuning.start()
-        pane = app.query_one(OutputPane)
-        pane.markdown_limit = pane.block_limit = 10**9  # render every size, to measure it
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        screen.split = False
+        await screen.action_toggle_split()  # one pane, as wide as the screen
+        await screen.action_toggle_split()
+        await pilot.pause()
+        pane = screen.query_one("#pane-left", OutputPane)
+        results: dict[str, dict[str, list[float]]] = {
+            name: {k: [] for k in ("cold", "whole", "stall", "warm", "raw", "md")} for name in texts
+        }
+        mismatches = 0
+        rows: dict[str, int] = {}
+        for _ in range(repeat):
+            RENDERED.clear()
+            screen.shown[0] = 0
+            await screen._show_panes((0,))
+            await pilot.pause()
+            for name in list(texts)[1:]:
+                figures_of = results[name]
+                figures_of["cold"].append(await timed(app, screen.action_next_output))
+                mismatches += not consistent(pane, texts)
+                whole, stall = await until_whole(pane)
+                figures_of["whole"].append(whole)
+                figures_of["stall"].append(stall)
+                rows[name] = len(pane.view.rows)
+                await pilot.pause()
+            for index, name in enumerate(list(texts)[1:], 1):
+                figures_of = results[name]
+                screen.shown[0] = index - 1
+                await screen._show_panes((0,))
+                await pilot.pause()
+                figures_of["warm"].append(await timed(app, screen.action_next_output))
+                mismatches += not consistent(pane, texts)
+                figures_of["raw"].append(await timed(app, screen.action_toggle_markdown))
+                mismatches += not consistent(pane, texts)
+                figures_of["md"].append(await timed(app, screen.action_toggle_markdown))
+                mismatches += not consistent(pane, texts)
         print(
-            f"{'size':>8} {'view':>9} {'open ms':>8} {'stall ms':>9} {'gc ms':>6} "
-            f"{'whole ms':>9} {'blocks':>7} {'chunks':>7} widgets"
+            f"{'output':>8} {'rows':>6} {'n cold':>12} {'whole':>12} {'stall':>12} "
+            f"{'n warm':>12} {'m raw':>12} {'m md':>12}"
         )
-        for size in sizes:
-            text = sample(size * 1000, only_prose)
-            plan = plan_markdown(text)
-            for rendered in [view == "markdown" for view in views]:
-                runs: list[Figures] = []
-                widgets = 0
-                for _ in range(repeat):
-                    await pane.show("empty", "", rendered=False)
-                    await pilot.pause()
-                    if not collect:
-                        gc.collect()
-                        gc.disable()
-                    runs.append(
-                        await measure(
-                            app, pane, partial(pane.show, "bench", text, rendered=rendered)
-                        )
-                    )
-                    gc.enable()
-                    if isinstance(pane.view, MarkdownView):
-                        widgets = len(pane.view.query("*"))
-                    await pilot.pause()
-
-                def median(figure: Callable[[Figures], float], of: list[Figures] = runs) -> str:
-                    return f"{1000 * statistics.median(figure(r) for r in of):.0f}"
-
-                name, chunks = ("markdown", len(plan.chunks)) if rendered else ("raw", 1)
-                print(
-                    f"{size:>6}KB {name:>9} {median(lambda r: r.open):>8} "
-                    f"{median(lambda r: r.stall):>9} {median(lambda r: r.gc):>6} "
-                    f"{median(lambda r: r.whole):>9} {plan.blocks:7} {chunks:7} {widgets or ''}"
-                )
+        print(f"{'':>8} {'':>6}" + "   median p95" * 6)
+        for name in list(texts)[1:]:
+            f = results[name]
+            print(
+                f"{name:>8} {rows[name]:6} {figures(f['cold']):>12} {figures(f['whole']):>12} "
+                f"{figures(f['stall']):>12} {figures(f['warm']):>12} {figures(f['raw']):>12} "
+                f"{figures(f['md']):>12}"
+            )
+        print(f"frames with the title of one output over the rows of another: {mismatches}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--sizes", default="1,4,10,16,32,64", help="KB, comma-separated")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--prose", action="store_true", help="headings and paragraphs only")
-    parser.add_argument("--views", default="markdown,raw", help="markdown, raw or both")
-    parser.add_argument("--budget", type=int, default=markdown_view.CHUNK_BLOCKS)
-    parser.add_argument("--first", type=int, default=markdown_view.FIRST_CHUNK_BLOCKS)
-    parser.add_argument("--no-gc", action="store_true", help="no garbage collection meanwhile")
-    parser.add_argument(
-        "--no-gc-tuning", action="store_true", help="ReviewScreen.TUNE_GC off (for comparison)"
-    )
+    parser.add_argument("--sizes", default="1,4,16,64,128,256", help="KB, comma-separated")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--size", default="160x50", help="terminal columns x rows")
     args = parser.parse_args()
-    markdown_view.CHUNK_BLOCKS = args.budget
-    markdown_view.FIRST_CHUNK_BLOCKS = args.first
+    width, height = (int(v) for v in args.size.split("x"))
     print(
-        f"Textual {textual.__version__}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; chunks of {args.first}, then "
-        f"{args.budget} blocks"
+        f"Textual {textual.__version__}, Rich {_version(rich)}, Python "
+        f"{platform.python_version()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
+        f"{width}x{height}"
     )
     sizes = [int(s) for s in args.sizes.split(",")]
-    asyncio.run(
-        run(
-            sizes,
-            args.repeat,
-            args.prose,
-            args.views.split(","),
-            collect=not args.no_gc,
-            tune=not args.no_gc_tuning,
-        )
-    )
+    asyncio.run(run(sizes, args.repeat, width, height))
+
+
+def _version(module: Any) -> str:
+    from importlib.metadata import version
+
+    return version(module.__name__)
 
 
 if __name__ == "__main__":

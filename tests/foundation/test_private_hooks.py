@@ -140,23 +140,6 @@ def _app_can_close_messages_without_waiting() -> bool:
     return _takes(App._close_messages_no_wait)
 
 
-def _markdown_module_has_the_blocks() -> bool:
-    module = importlib.import_module("textual.widgets._markdown")
-    names = ("MarkdownBlock", "MarkdownTable", "MarkdownTableCellContents", "MarkdownTableContent")
-    return all(isinstance(getattr(module, name, None), type) for name in names)
-
-
-def _markdown_table_compose_fills_headers_and_rows() -> bool:
-    from textual.widgets._markdown import MarkdownTable
-
-    stored = _self_attributes(MarkdownTable.compose, stored=True)
-    return (
-        _takes(MarkdownTable._get_headers_and_rows)
-        and {"_headers", "_rows"} <= stored
-        and "_get_headers_and_rows" in _self_attributes(MarkdownTable.compose)
-    )
-
-
 def _scroll_update_follows_a_virtual_size_change() -> bool:
     callers = [
         name
@@ -205,7 +188,6 @@ def _tiktoken_has_a_buffer_encoder() -> bool:
 
 
 APP = "fiedler_tui/tui/app.py"
-MARKDOWN_VIEW = "fiedler_tui/tui/widgets/markdown_view.py"
 HOOKS = [
     Hook(
         "httpx2",
@@ -251,42 +233,6 @@ HOOKS = [
         "FiedlerApp._fatal_error ends the app as Textual's own _fatal_error does",
         "end the app the way the new _fatal_error does",
         _app_can_close_messages_without_waiting,
-    ),
-    Hook(
-        "textual",
-        "textual.widgets",
-        "textual.widgets._markdown",
-        MARKDOWN_VIEW,
-        "imports MarkdownBlock, MarkdownTable, MarkdownTableCellContents, MarkdownTableContent",
-        "import the blocks from where the new version exports them",
-        _markdown_module_has_the_blocks,
-    ),
-    Hook(
-        "textual",
-        "textual.widgets._markdown.MarkdownTable",
-        "_get_headers_and_rows",
-        MARKDOWN_VIEW,
-        "_Table.compose calls it, as MarkdownTable.compose does, for literal table cells",
-        "rebuild _Table.compose on the new MarkdownTable.compose",
-        _markdown_table_compose_fills_headers_and_rows,
-    ),
-    Hook(
-        "textual",
-        "textual.widgets._markdown.MarkdownTable",
-        "_headers",
-        MARKDOWN_VIEW,
-        "_Table.compose sets it, as MarkdownTable.compose does",
-        "rebuild _Table.compose on the new MarkdownTable.compose",
-        _markdown_table_compose_fills_headers_and_rows,
-    ),
-    Hook(
-        "textual",
-        "textual.widgets._markdown.MarkdownTable",
-        "_rows",
-        MARKDOWN_VIEW,
-        "_Table.compose sets it, as MarkdownTable.compose does",
-        "rebuild _Table.compose on the new MarkdownTable.compose",
-        _markdown_table_compose_fills_headers_and_rows,
     ),
     Hook(
         "textual",

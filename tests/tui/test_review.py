@@ -82,16 +82,23 @@ async def test_two_outputs_side_by_side_then_one_at_a_time(tmp_path: Path) -> No
         assert right.display and shown(left) == "answer from alpha"
         assert shown(right) == "answer from beta"
         assert "alpha" in str(left.border_title)
-        await pilot.press("n")  # the focused (left) pane moves on
-        assert shown(left) == "answer from beta"
-        await pilot.press("tab", "n")  # now the right pane
-        assert shown(right) == "from gamma"
+        await pilot.press("n")  # the focused (left) pane moves on, past the right's output
+        assert shown(left) == "from gamma" and shown(right) == "answer from beta"
+        await pilot.press("tab", "n")  # now the right pane: past gamma (on the left)
+        assert shown(right) == "answer from alpha"
+        await pilot.press("p")
+        assert shown(right) == "answer from beta"
         await pilot.press("c")
-        assert app.clipboard == "from gamma"
+        assert app.clipboard == "answer from beta"
         await pilot.press("s")
         assert not right.display
-        await pilot.press("p")
-        assert shown(left) == "answer from alpha"
+        await pilot.press("p")  # one pane: every output in turn
+        assert shown(left) == "answer from beta"
+        await pilot.press("s")  # both again: the right pane moves off the left's output
+        assert right.display and shown(right) == "from gamma"
+        assert "gamma" in str(right.border_title)
+        await screen.show_output("gamma", 0)  # chosen on the left: the right takes beta
+        assert shown(left) == "from gamma" and shown(right) == "answer from beta"
         names = {c.name for c in screen_commands(screen)}
         assert {"Review: Copy", "Review: Split", "Review: Copy folder", "Review: Back"} <= names
         titles = {c.title for c in app.get_system_commands(screen)}

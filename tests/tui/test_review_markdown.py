@@ -1,6 +1,7 @@
-"""Review: outputs rendered as Markdown (up to the limits), raw text (larger ones, or on `m`), safely.
+"""Review: outputs rendered as Markdown to rows (headings, lists, tables, quotes, highlighted code),
+of any size up to what Review reads, raw text on `m`, safely.
 
-Rendering progressively (chunk by chunk) is pinned in ``test_review_progressive.py``.
+Rendering once per width, the head first, and the cache are pinned in ``test_review_lines.py``.
 """
 
 from __future__ import annotations
@@ -8,26 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.content import Content
 from textual.pilot import Pilot
-from textual.style import Style
-from textual.widgets._markdown import (
-    MarkdownFence,
-    MarkdownH1,
-    MarkdownParagraph,
-    MarkdownTableCellContents,
-)
 
 from fiedler_tui.tui.screens.help import binding_rows
 from fiedler_tui.tui.screens.review import ReviewScreen
-from fiedler_tui.tui.widgets.markdown_view import (
-    MARKDOWN_MAX_BLOCKS,
-    MARKDOWN_MAX_BYTES,
-    MarkdownView,
-)
-from fiedler_tui.tui.widgets.output_pane import OutputPane
+from fiedler_tui.tui.widgets import markdown_view
+from fiedler_tui.tui.widgets.markdown_view import MarkdownView
 from fiedler_tui.tui.widgets.palette import screen_commands
-from fiedler_tui.tui.widgets.run_text import RunText
 
 from .test_compose import ScreensApp, make_app, settle
 from .test_review import pane, summary
@@ -36,6 +24,15 @@ ANSWER = """# Findings
 
 1. `main()` prints twice.
 2. The loop never ends.
+
+- a point
+  - a nested point
+
+| file | line |
+|---|---|
+| main.py | 12 |
+
+> A quote.
 
 ```python
 def main() -> None:
@@ -50,29 +47,66 @@ def review(app: ScreensApp) -> ReviewScreen:
     return screen
 
 
+def texts_of(view: MarkdownView) -> list[str]:
+    """The rows shown, as plain text without the padding."""
+    return [(row if isinstance(row, str) else row.text).rstrip() for row in view.rows]
+
+
 async def test_a_small_output_is_rendered_as_markdown(tmp_path: Path) -> None:
     texts = {"alpha": ANSWER, "beta": "- one\n- two\n"}
     app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         left = pane(review(app), "left")
-        assert left.rendered and isinstance(left.view, MarkdownView)
+        view = left.view
+        assert left.rendered and view.rendered and not view.rendering
         assert str(left.border_subtitle) == "Markdown"
-        heading = left.view.query_one(MarkdownH1)
-        assert heading._content.plain == "Findings"
-        fence = left.view.query_one(MarkdownFence)
-        assert fence.code == 'def main() -> None:\n    print("hello")'
-        assert left.view.has_focus
+        rows = [row.strip() for row in texts_of(view)]
+        assert rows[0] == "Findings"  # the heading, centred; no "#"
+        assert "1 main() prints twice." in rows and "2 The loop never ends." in rows
+        assert "• a point" in rows and "• a nested point" in rows
+        assert any(r.startswith("file") and "line" in r for r in rows)  # the table's header
+        assert any(r.startswith("main.py") and r.endswith("12") for r in rows)
+        assert "▌ A quote." in rows
+        code = next(row for row in view.rows if not isinstance(row, str) and "def" in row.text)
+        assert code.text.strip() == "def main() -> None:"
+        colours = {seg.style.color for seg in code if seg.style is not None and seg.text.strip()}
+        assert len(colours) > 1  # highlighted by token (Pygments), not one plain colour
+        assert "```" not in "\n".join(rows) and "|---|" not in "\n".join(rows)
+        assert view.has_focus
         right = pane(review(app), "right")
-        assert isinstance(right.view, MarkdownView) and right.rendered
+        assert right.rendered and [r.strip() for r in texts_of(right.view) if r] == [
+            "• one",
+            "• two",
+        ]
 
 
-async def test_a_large_output_falls_back_to_raw_text_and_says_why(
+async def test_an_output_over_the_former_limits_is_rendered_whole(tmp_path: Path) -> None:
+    sections = "".join(
+        f"## Finding {i}\n\n- point {i}\n- another\n\n```python\nx = {i}\n```\n\n"
+        for i in range(1, 1301)
+    )
+    assert len(sections.encode()) > 64_000  # once shown raw: over 64 KB and 600 blocks
+    texts = {"big": sections}
+    app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        left = pane(review(app), "left")
+        await left.view.wait_rendered()
+        await pilot.pause()
+        assert left.view.rendered and str(left.border_subtitle) == "Markdown"
+        rows = [row.strip() for row in texts_of(left.view)]
+        assert [r for r in rows if r.startswith("Finding")] == [
+            f"Finding {i}" for i in range(1, 1301)
+        ]
+        assert rows.count("x = 1300") == 1 and "```python" not in rows
+
+
+async def test_an_output_over_a_megabyte_is_raw_text_and_says_why(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert OutputPane.markdown_limit == MARKDOWN_MAX_BYTES
-    assert OutputPane.block_limit == MARKDOWN_MAX_BLOCKS
-    monkeypatch.setattr(OutputPane, "markdown_limit", 2_000)
+    assert markdown_view.MARKDOWN_MAX_BYTES == 1_000_000
+    monkeypatch.setattr(markdown_view, "MARKDOWN_MAX_BYTES", 2_000)
     big = "# Big\n\n" + "word " * 1_000  # 5,007 bytes
     texts = {"big": big, "small": ANSWER}
     app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
@@ -80,28 +114,13 @@ async def test_a_large_output_falls_back_to_raw_text_and_says_why(
         await settle(pilot)
         screen = review(app)
         left, right = pane(screen, "left"), pane(screen, "right")
-        assert isinstance(left.view, RunText) and not left.rendered
-        assert left.view.text == big.replace("\t", "    ")
+        assert left.rendered and not left.view.rendered
+        assert texts_of(left.view)[0] == "# Big"
         assert str(left.border_subtitle) == "raw text: 5 KB is over the 2 KB Markdown limit"
-        assert isinstance(right.view, MarkdownView)  # each pane decides for its own output
-        await pilot.press("n")  # the left pane moves to the small output: rendered
+        assert right.view.rendered  # each pane decides for its own output
+        await pilot.press("s", "n")  # the left pane moves to the small output: rendered
         await settle(pilot)
-        assert isinstance(left.view, MarkdownView) and left.view.has_focus
-
-
-async def test_an_output_of_many_blocks_falls_back_to_raw_text(tmp_path: Path) -> None:
-    many = "\n\n".join(f"point {i}" for i in range(MARKDOWN_MAX_BLOCKS + 1))
-    assert len(many) < MARKDOWN_MAX_BYTES // 4
-    texts = {"many": many}
-    app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        left = pane(review(app), "left")
-        assert isinstance(left.view, RunText) and left.view.text == many
-        reason = (
-            f"{MARKDOWN_MAX_BLOCKS + 1:,} Markdown blocks, over the {MARKDOWN_MAX_BLOCKS:,} limit"
-        )
-        assert str(left.border_subtitle) == f"raw text: {reason}"
+        assert left.view.rendered and str(left.border_subtitle) == "Markdown"
 
 
 async def test_m_switches_both_panes_between_rendered_and_raw(tmp_path: Path) -> None:
@@ -111,28 +130,32 @@ async def test_m_switches_both_panes_between_rendered_and_raw(tmp_path: Path) ->
         await settle(pilot)
         screen = review(app)
         left, right = pane(screen, "left"), pane(screen, "right")
+        view = left.view
         await pilot.press("m")
         await settle(pilot)
-        assert isinstance(left.view, RunText) and isinstance(right.view, RunText)
+        assert not left.view.rendered and not right.view.rendered
+        assert left.view is view and view.has_focus  # the same view: rows replaced
         assert str(left.border_subtitle) == str(right.border_subtitle) == "raw text"
-        assert left.view.text == ANSWER and left.view.has_focus
+        assert texts_of(left.view) == ANSWER.split("\n")
         await pilot.press("n")  # the choice sticks while the screen is open
         await settle(pilot)
-        assert isinstance(left.view, RunText) and left.view.text == "**bold** text"
+        assert texts_of(left.view) == ["# G"]  # beta is on the right: skipped
+        await pilot.press("tab")  # the right pane: beta
+        assert texts_of(right.view) == ["**bold** text"] and right.view.has_focus
         await pilot.press("c")
         assert app.clipboard == "**bold** text"  # copies the raw text either way
         await pilot.press("m")
         await settle(pilot)
-        assert isinstance(left.view, MarkdownView) and isinstance(right.view, MarkdownView)
+        assert left.view.rendered and right.view.rendered
+        assert texts_of(right.view) == ["bold text"] and right.view.has_focus
         await pilot.press("c")
         assert app.clipboard == "**bold** text"
         await pilot.press("s", "m")  # one pane: the hidden one follows once shown again
         await settle(pilot)
-        assert isinstance(left.view, RunText) and not right.display
+        assert not left.view.rendered and not right.display
         await pilot.press("s")
         await settle(pilot)
-        assert isinstance(right.view, RunText) and right.view.text == "**bold** text"
-        assert str(right.border_subtitle) == "raw text"
+        assert not right.view.rendered and str(right.border_subtitle) == "raw text"
         assert "Review: Rendered/Raw" in {c.name for c in screen_commands(screen)}
         rows = binding_rows(screen)
         assert any(r[:2] == ("Review", "m") and r[2].startswith("Rendered/Raw") for r in rows)
@@ -141,55 +164,32 @@ async def test_m_switches_both_panes_between_rendered_and_raw(tmp_path: Path) ->
 HOSTILE = (
     "Click [@click=app.quit]x[/] now\n\n"
     "Visit [link=https://evil]y[/] too\n\n"
-    "Clip \x1b]52;c;SGVsbG8=\x07board \x1b[31mred\x1b[0m <b>html</b>\n\n"
-    "[text](https://example.com/a%1b%5B2Jb)\n\n"
+    "Clip \x1b]52;c;SGVsbG8=\x07board \x1b[31mred\x1b[0m <b>html</b> &#27;[2J &#x9b;\n\n"
+    "[text](https://example.com/a%1b%5B2Jb) and <https://example.com/auto>\n\n"
     "| name | value |\n|---|---|\n| [red]x[/red] | [/] |\n"
 )
-
-
-def click_styles(content: Content) -> list[Style]:
-    return [s.style for s in content.spans if isinstance(s.style, Style) and s.style.meta]
 
 
 async def assert_inert(pilot: Pilot[None], view: MarkdownView, opened: list[str]) -> None:
     """``HOSTILE``, rendered at the end of ``view``: literal, and no click does anything."""
     app = pilot.app
-    paragraphs = list(view.query(MarkdownParagraph))[-4:]
-    plains = [p._content.plain for p in paragraphs]
-    assert plains == [
-        "Click [@click=app.quit]x[/] now",
-        "Visit [link=https://evil]y[/] too",
-        "Clip board red <b>html</b>",
-        "text",
-    ]
-    metas = [[s.meta for s in click_styles(p._content)] for p in paragraphs]
-    assert metas == [
-        [],  # no action from the markup
-        [{"@click": "link('https://evil')"}],  # the bare URL is a (GFM) link, nothing more
-        [],
-        [{"@click": "link('https://example.com/a%1b%5B2Jb')"}],
-    ]
-    assert not any(s.link for p in paragraphs for s in click_styles(p._content))
-    link = paragraphs[3]
-    cells = list(view.query(MarkdownTableCellContents))
-    tips = [cell.tooltip for cell in cells]
-    assert all(isinstance(tip, Content) for tip in tips)  # a string would be parsed
-    assert [tip.plain for tip in tips if isinstance(tip, Content)] == [
-        "name", "value", "[red]x[/red]", "[/]",
-    ]  # fmt: skip
-
-    view.scroll_to_widget(paragraphs[0], animate=False, top=True, immediate=True)
-    await pilot.pause()
-    await pilot.click(paragraphs[0], offset=(7, 0))  # on "[@click=app.quit]x[/]"
-    await pilot.click(paragraphs[1], offset=(7, 0))  # on "[link=https://evil]y[/]"
-    await pilot.hover(cells[2])
-    await pilot.click(link, offset=(1, 0))  # the Markdown link
+    rows = [row.strip() for row in texts_of(view)]
+    assert "Click [@click=app.quit]x[/] now" in rows
+    assert "Visit [link=https://evil]y[/] too" in rows
+    clip = next(r for r in rows if r.startswith("Clip"))
+    assert clip.startswith("Clip board red <b>html</b>")  # controls gone, HTML as text
+    assert all(ord(c) >= 0x20 and not 0x7F <= ord(c) <= 0x9F for r in rows for c in r)
+    assert "text (https://example.com/a%1b%5B2Jb) and" in " ".join(rows)  # shown, percent kept
+    assert any(r.startswith("[red]x[/red]") and r.endswith("[/]") for r in rows)
+    for row in view.rows:
+        assert not isinstance(row, str)
+        for segment in row:
+            style = segment.style
+            assert style is None or (not style.link and not style.meta)
+    for y in range(min(view.size.height, len(view.rows))):
+        await pilot.click(view, offset=(8, y))
     await settle(pilot)
     assert app.is_running and opened == []
-    notes = [(n.title, n.message) for n in app._notifications]
-    assert ("Link not opened", "Link: https://example.com/ab") in notes  # no ESC[2J
-    assert all(not n.markup for n in app._notifications)
-    assert "\x1b" not in view.text
 
 
 async def review_hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> str:
@@ -201,7 +201,7 @@ async def review_hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: 
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         view = pane(review(app), "left").view
-        assert isinstance(view, MarkdownView) and not view.filling
+        await view.wait_rendered()
         await assert_inert(pilot, view, opened)
         return view.text
 
@@ -210,33 +210,38 @@ async def test_markup_escapes_and_links_in_rendered_output_are_inert(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown = await review_hostile(tmp_path, monkeypatch, HOSTILE)
-    assert shown.startswith("Click [@click=app.quit]x[/]")
+    assert shown.startswith("Click [@click=app.quit]x[/]") and "\x1b" not in shown
 
 
-async def test_scroll_sync_by_fraction_between_rendered_and_raw(
+async def test_hostile_content_far_into_a_long_output_is_inert(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(OutputPane, "markdown_limit", 3_000)
-    monkeypatch.setattr(OutputPane, "block_limit", 1_000)
-    rendered = "\n\n".join(f"Paragraph {i}." for i in range(150))  # rendered: 299 rows
-    raw = "\n".join(f"line {i}" for i in range(600))  # over the limit: raw
-    texts = {"alpha": rendered, "beta": raw}
+    long = "".join(f"## Part {i}\n\nSome words about part {i}.\n\n" for i in range(2_000))
+    await review_hostile(tmp_path, monkeypatch, long + HOSTILE)
+
+
+async def test_scroll_sync_by_fraction_between_outputs_and_views(tmp_path: Path) -> None:
+    short = "\n\n".join(f"Paragraph {i}." for i in range(150))  # 299 rows
+    long = "\n\n".join(f"line {i}" for i in range(600))  # 1,199 rows
+    texts = {"alpha": short, "beta": long}
     app = make_app(tmp_path, start=lambda: ReviewScreen(summary(*texts), texts))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         screen = review(app)
         left, right = pane(screen, "left").view, pane(screen, "right").view
-        assert isinstance(left, MarkdownView) and isinstance(right, RunText)
-        assert left.max_scroll_y > 0 and right.max_scroll_y > left.max_scroll_y
+        assert left.max_scroll_y > 0 and right.max_scroll_y > 3 * left.max_scroll_y
         await pilot.press("end")
         await pilot.pause()
         assert left.scroll_y == left.max_scroll_y and right.scroll_y == right.max_scroll_y
+        for step in range(0, int(left.max_scroll_y) + 1, 7):
+            left.scroll_to(y=step, animate=False, immediate=True)
+            await pilot.pause()
+            assert right.scroll_y == round(left.fraction * right.max_scroll_y)  # exact
         left.scroll_to(y=left.max_scroll_y // 2, animate=False, immediate=True)
         await pilot.pause()
-        assert right.scroll_y / right.max_scroll_y == pytest.approx(0.5, abs=0.02)
+        assert right.fraction == pytest.approx(0.5, abs=0.01)
         await pilot.press("m")  # raw now: each pane keeps its place
         await settle(pilot)
-        left, right = pane(screen, "left").view, pane(screen, "right").view
-        assert isinstance(left, RunText) and left.max_scroll_y > 0
-        assert left.scroll_y / left.max_scroll_y == pytest.approx(0.5, abs=0.02)
-        assert right.scroll_y / right.max_scroll_y == pytest.approx(0.5, abs=0.02)
+        assert not left.rendered and left.max_scroll_y > 0
+        assert left.fraction == pytest.approx(0.5, abs=0.02)
+        assert right.fraction == pytest.approx(0.5, abs=0.02)

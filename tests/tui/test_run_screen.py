@@ -246,7 +246,7 @@ async def test_escape_during_the_run_does_not_leave(tmp_path: Path) -> None:
             await pilot.press("escape")
             await pilot.pause()
             assert app.screen is screen
-            assert any("still going" in m for m in notifications(screen))
+            assert any("still running" in m for m in notifications(screen))
             screen.cancel_all()
             await wait_until(pilot, lambda: screen.finished)
 

@@ -46,7 +46,9 @@ def test_compose_screen(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_review_screen(snap_compare: Any, tmp_path: Path) -> None:
     texts = {
-        "alpha": "# Findings\n\n1. `main()` prints twice.\n2. [red]this is not markup[/red]\n",
+        "alpha": "# Findings\n\n1. `main()` prints twice.\n2. [red]this is not markup[/red]\n\n"
+        "```python\ndef main() -> None:\n    print('hi')\n```\n\n| file | line |\n|---|---|\n"
+        "| main.py | 12 |\n\nSee [the docs](https://example.com/docs).\n",
         "beta": "No bugs found.\n" * 3,
     }
     data = summary("alpha", "beta", failed="beta")

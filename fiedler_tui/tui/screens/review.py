@@ -1,8 +1,8 @@
 """Review: a run's outputs, one at a time or two side by side (scrolling together), its summary.
 
-Outputs are rendered as Markdown when they are small enough to render quickly (the limits are
-``OutputPane.markdown_limit`` and ``block_limit``), else shown as plain text; ``m`` switches both
-panes between the two for as long as the screen is open.
+Outputs are shown rendered as Markdown (each rendered once per width, then drawn row by row:
+``OutputPane``), or as raw text; ``m`` switches both panes between the two for as long as the
+screen is open. Side by side, the two panes never show the same model's output.
 
 Built from a saved run (:meth:`ReviewScreen.from_saved`: outputs are read from the run folder in
 a thread worker) or from memory (``ReviewScreen(summary, texts)``: a live session, or a run made
@@ -164,8 +164,9 @@ class ReviewScreen(Screen[None]):
         Binding("escape", "back", "Back", id="review-back"),
     ]
     TUNE_GC: ClassVar[bool] = True
-    """Collect less while the screen is up (:class:`CollectorTuning`): rendering Markdown builds
-    thousands of widgets, and full collections over them stalled the fill by up to 150 ms."""
+    """Collect less while the screen is up (:class:`CollectorTuning`): rendering a long answer
+    makes hundreds of thousands of segments and styles, and full collections over everything the
+    app holds would stall keys and repaints meanwhile."""
 
     class OutputsLoaded(Message):
         """The outputs were read from the run folder."""
@@ -349,22 +350,26 @@ class ReviewScreen(Screen[None]):
         if not self.aliases:
             return
         side = self._active()
-        self.shown[side] = (self.shown[side] + delta) % len(self.aliases)
+        self.shown[side] = self._next_index(side, self.shown[side], delta)
         await self._show_panes((side,))
 
-    def _sync_from(self, source: Widget, target: Widget) -> None:
-        """Scroll ``target`` to the same fraction of its range as ``source`` (the two may be
-        different views of different lengths: raw text, rendered Markdown)."""
+    def _next_index(self, side: int, index: int, delta: int) -> int:
+        """The output ``delta`` steps from ``index`` for ``side``, skipping the one the other
+        pane shows while both are shown."""
+        count = len(self.aliases)
+        index = (index + delta) % count
+        if self.split and count > 1 and index == self.shown[1 - side]:
+            index = (index + (1 if delta >= 0 else -1)) % count
+        return index
+
+    def _sync_from(self, source: MarkdownView, target: MarkdownView) -> None:
+        """Scroll ``target`` to the same fraction of its range as ``source`` (the two may hold
+        different texts, rendered or raw, of different lengths)."""
         if not self.sync or not self.split or self._syncing:
             return
         self._syncing = True
         try:
-            if isinstance(target, MarkdownView):
-                target.place(_fraction(source))  # and again once whole, if still filling
-            else:
-                target.scroll_to(
-                    y=_fraction(source) * target.max_scroll_y, animate=False, immediate=True
-                )
+            target.place(source.fraction)  # and again once whole, if still rendering
         finally:
             self._syncing = False
 
@@ -382,7 +387,11 @@ class ReviewScreen(Screen[None]):
         right.display = self.split
         if not self.split:
             left.view.focus()
-        elif self._right_stale:
+            return
+        if self.shown[1] == self.shown[0] and len(self.aliases) > 1:
+            self.shown[1] = self._next_index(1, self.shown[1], 1)
+            self._right_stale = True
+        if self._right_stale:
             self._right_stale = False
             await self._show_panes((1,))
 
@@ -424,8 +433,17 @@ class ReviewScreen(Screen[None]):
         return commands
 
     async def show_output(self, alias: str, side: int = 0) -> None:
-        """Show ``alias`` in the left (0) or right (1) pane."""
-        self.shown[side] = self.aliases.index(alias)
+        """Show ``alias`` in the left (0) or right (1) pane; side by side, the other pane takes
+        this one's output if it was showing ``alias`` (never the same output twice)."""
+        index = self.aliases.index(alias)
         if side:
             self.split = True
-        await self._show_panes((side,))
+        sides: tuple[int, ...] = (side,)
+        other = 1 - side
+        if self.split and len(self.aliases) > 1 and self.shown[other] == index:
+            self.shown[other] = self.shown[side]
+            if self.shown[other] == index:  # both showed it (one pane before the split)
+                self.shown[other] = self._next_index(other, index, 1)
+            sides = (0, 1)
+        self.shown[side] = index
+        await self._show_panes(sides)

@@ -86,14 +86,14 @@ class RunScreen(Screen[None]):
             "review",
             "Review",
             id="run-review",
-            tooltip="Compare the answers (once every model has ended)",
+            tooltip="Compare the answers (while the run goes on: those that have ended)",
         ),
         Binding(
             "escape",
             "back",
             "Back",
             id="run-back",
-            tooltip="Leave the Run screen (once every model has ended)",
+            tooltip="Leave the Run screen (while the run goes on: twice, cancelling it)",
         ),
         Binding(
             "s",
@@ -136,6 +136,10 @@ class RunScreen(Screen[None]):
         self._unsaved: list[SaveProblem] = []
         self._saved_elsewhere: Path | None = None
         self._leave_warned = False
+        self._leave_asked = False
+        """Escape was pressed once while the run went on (a second press cancels and leaves)."""
+        self._leave_when_done = False
+        """Leave once the run has stopped (escape pressed twice while it went on)."""
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -273,6 +277,8 @@ class RunScreen(Screen[None]):
                 self._report_unsaved()
                 self._show_total()
                 self.refresh_bindings()
+                if self._leave_when_done and self.app.screen is self:
+                    self.action_back()
 
     def _on_event(self, event: RunEvent) -> None:
         pane = self._panes.get(event.model)
@@ -283,7 +289,10 @@ class RunScreen(Screen[None]):
             state.pending.append(event.text)
             state.chars += len(event.text)
             return
+        ended = pane.state.ended
         pane.apply(event, self._clock())
+        if pane.state.ended and not ended:
+            self.refresh_bindings()  # r reviews what has ended
         if isinstance(event, Failed):
             self.notify(
                 f"{event.model}: {error_line(event.error)}",
@@ -416,8 +425,9 @@ class RunScreen(Screen[None]):
     # -- actions -------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "review":
-            return True if self._finished else None
+        if action == "review":  # once a model has ended: its answer can be reviewed
+            ended = self._finished or any(pane.state.ended for pane in self._panes.values())
+            return True if ended else None
         if action in ("cancel_focused", "cancel_all"):
             return None if self._finished else True
         if action == "save_elsewhere":
@@ -464,19 +474,33 @@ class RunScreen(Screen[None]):
             self.action_focus_pane(target + 1)
 
     def action_review(self) -> None:
-        if not self._finished:
-            self.notify("the run is still going", severity="warning")
+        """Review the answers; while the run goes on, those of the models that have ended."""
+        aliases = [a for a in self.session.aliases if self._finished or self._panes[a].state.ended]
+        if not aliases:
+            self.notify("no model has ended yet: r reviews the answers once one has")
             return
         try:
             from fiedler_tui.tui.screens.review import ReviewScreen
         except ImportError:
             self.notify("the Review screen is not available", severity="warning")
             return
-        texts = {alias: self.session.text(alias) for alias in self.session.aliases}
+        texts = {alias: self.session.text(alias) for alias in aliases}
         try:
             summary = self.session.summary()
         except AssertionError:
             summary = {}
+        if not self._finished:
+            running = len(self.session.aliases) - len(aliases)
+            models = summary.get("models")
+            if isinstance(models, list):
+                ended = set(aliases)
+                summary["models"] = [
+                    m for m in models if isinstance(m, dict) and m.get("alias") in ended
+                ]
+            self.notify(
+                f"reviewing the {len(aliases)} model(s) that have ended; {running} still running",
+                markup=False,
+            )
         self.app.push_screen(ReviewScreen(summary, texts, self.session.run_path))
 
     def action_save_elsewhere(self) -> None:
@@ -528,7 +552,18 @@ class RunScreen(Screen[None]):
             self.minimize()
             return
         if not self._finished:
-            self.notify("the run is still going: cancel all (C) first", severity="warning")
+            if self._leave_asked:  # a second escape: cancel, leave once it has stopped
+                self._leave_when_done = True
+                self.cancel_all()
+                self.notify("cancelling the run; the screen closes once it has stopped")
+                return
+            self._leave_asked = True
+            running = sum(1 for pane in self.panes if not pane.state.ended)
+            self.notify(
+                f"{running} model(s) still running: escape again cancels them and leaves; "
+                "r reviews the answers that have ended",
+                severity="warning",
+            )
             return
         if self._unsaved and self._saved_elsewhere is None and not self._leave_warned:
             self._leave_warned = True
