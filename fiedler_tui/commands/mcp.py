@@ -125,6 +125,7 @@ def _tools(args: argparse.Namespace, ctx: CommandContext) -> FiedlerTools:
     options = McpOptions(
         roots_set=bool(os.environ.get("FIEDLER_ALLOWED_FILE_ROOTS", "").strip()),
         allow_secrets=ctx.settings.mcp_allow_secrets,
+        output_dir_from_env=bool(os.environ.get("FIEDLER_OUTPUT_DIR", "").strip()),
     )
     if not options.roots_set:
         ctx.err("fiedler mcp: FIEDLER_ALLOWED_FILE_ROOTS is not set: every file is refused")

@@ -273,6 +273,12 @@ class Settings:
         )
         if problems:
             raise SettingsError(problems)
+        if "output_dir" not in values:  # the folder saved with fiedler_set_output, if any
+            from fiedler_tui.core.user_defaults import SavedDefaults
+
+            saved = SavedDefaults.load().output_dir
+            if saved:
+                values["output_dir"] = Path(saved)
         return cls(**values, unknown_variables=tuple(unknown))
 
     def replace(self, **changes: Any) -> Settings:

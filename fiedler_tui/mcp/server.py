@@ -293,6 +293,40 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
     ) -> Annotated[CallToolResult, RunResult]:
         return run_result(await tools.run(run_id))
 
+    @server.tool(
+        description=(
+            "Save the models used when a call names none, for this server and for the fiedler "
+            "command line and app of this user (in defaults.json in the user config dir; they "
+            "replace models.yaml's default: flags). An empty list clears the saved models, so "
+            "models.yaml's defaults apply again. Unknown names are refused."
+        ),
+        annotations=ToolAnnotations(readOnlyHint=False, idempotentHint=True, openWorldHint=False),
+    )
+    @_guarded
+    async def fiedler_set_models(
+        models: Annotated[
+            list[str], Field(description="model names or aliases from fiedler_list_models")
+        ],
+    ) -> Annotated[CallToolResult, dict[str, Any]]:
+        return data_result(await tools.set_models(models))
+
+    @server.tool(
+        description=(
+            "Save the folder runs are saved in, for this server and for the fiedler command "
+            "line and app of this user (FIEDLER_OUTPUT_DIR, when set, still wins). Relative "
+            "paths are relative to the server's working directory; the folder is created "
+            "(0700). Empty or omitted: clear it (the default folder applies again)."
+        ),
+        annotations=ToolAnnotations(readOnlyHint=False, idempotentHint=True, openWorldHint=False),
+    )
+    @_guarded
+    async def fiedler_set_output(
+        output_dir: Annotated[
+            str | None, Field(description="the folder for saved runs; empty clears it")
+        ] = None,
+    ) -> Annotated[CallToolResult, dict[str, Any]]:
+        return data_result(await tools.set_output(output_dir))
+
     @server.resource(
         "fiedler://runs/{run_id}/{model}",
         name="run_output",

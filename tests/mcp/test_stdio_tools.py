@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
+from mcp import Client
 from mcp.types import TextResourceContents
 
-from tests.mcp.conftest import LONG_REPLY, McpWorld
+from tests.mcp.conftest import FIEDLER, LONG_REPLY, McpWorld
 
 TOOLS = {
     "fiedler_dry_run",
@@ -18,6 +20,8 @@ TOOLS = {
     "fiedler_list_keys",
     "fiedler_runs",
     "fiedler_run",
+    "fiedler_set_models",
+    "fiedler_set_output",
 }
 
 
@@ -194,3 +198,58 @@ async def test_a_broken_models_yaml_is_reported_by_each_call(
             error = await _refusal(client, tool, arguments)
             assert error["code"] == "config"
             assert any("models.yaml:" in reason for reason in error["reasons"]), error
+
+
+def _cli(world: McpWorld, env: dict[str, str], *args: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [*FIEDLER, *args, "--json"],
+        env=env,
+        cwd=world.project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode in (0, 3), done.stderr
+    data: dict[str, Any] = json.loads(done.stdout)
+    return data
+
+
+async def test_saved_defaults_are_shared_with_the_command_line(
+    mcp_world: McpWorld, tmp_path: Path
+) -> None:
+    home = {"XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    env = mcp_world.env(**home)
+    del env["FIEDLER_OUTPUT_DIR"]  # the saved folder applies only where the variable is unset
+    params = mcp_world.stdio()
+    params.env = env
+    runs_here = tmp_path / "saved-runs"
+    async with Client(params, read_timeout_seconds=60) as client:
+        unknown = await _refusal(client, "fiedler_set_models", {"models": ["nowhere"]})
+        assert unknown["code"] == "unknown-model"
+        chosen = await client.call_tool("fiedler_set_models", {"models": ["wordy", "q"]})
+        assert not chosen.is_error
+        assert chosen.structured_content["default_models"] == ["quick", "wordy"]
+        config = (await client.call_tool("fiedler_get_config", {})).structured_content
+        assert config["default_models"] == ["quick", "wordy"]
+        assert config["saved_defaults"]["models"] == ["wordy", "quick"]
+
+        output = await client.call_tool("fiedler_set_output", {"output_dir": str(runs_here)})
+        assert not output.is_error, output.content
+        assert output.structured_content["output_dir"] == str(runs_here)
+        sent = await client.call_tool("fiedler_send", {"prompt": "hello"})
+        assert not sent.is_error
+        result = sent.structured_content
+        assert [m["model"] for m in result["models"]] == ["quick", "wordy"]
+        assert Path(result["run_path"]).parent == runs_here
+
+        # the command line, in another process, uses the same defaults
+        models = {m["alias"]: m["default"] for m in _cli(mcp_world, env, "models")["models"]}
+        assert models["wordy"] and models["quick"] and not models["careful"]
+        dry = _cli(mcp_world, env, "dry-run", "app.py", "-p", "x")
+        assert [m["alias"] for m in dry["models"]] == ["quick", "wordy"]
+        assert [r["id"] for r in _cli(mcp_world, env, "runs")["runs"]] == [result["run_id"]]
+
+        cleared = await client.call_tool("fiedler_set_models", {"models": []})
+        assert cleared.structured_content["default_models"] == ["quick", "careful"]
+        models = {m["alias"]: m["default"] for m in _cli(mcp_world, env, "models")["models"]}
+        assert models["careful"] and not models["wordy"]

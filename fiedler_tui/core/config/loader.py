@@ -20,6 +20,7 @@ from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.config.yaml_lines import Path_, YamlSyntaxError, load_located
 from fiedler_tui.core.errors import ConfigError
 from fiedler_tui.core.locations import user_config_dir
+from fiedler_tui.core.user_defaults import apply_saved_models
 
 CONFIG_FILE_NAME = "models.yaml"
 PACKAGED_LABEL = "packaged default"
@@ -77,15 +78,16 @@ def packaged_config_text() -> str:
 def load_config(
     cli_path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
 ) -> Config:
-    """Find and load the config; raise ConfigError listing every problem."""
+    """Find and load the config; raise ConfigError listing every problem. The default models
+    the user saved (``core.user_defaults``) replace its ``default:`` flags."""
     location = find_config_path(cli_path, env)
     if location.path is None:
-        return parse_config(packaged_config_text(), PACKAGED_LABEL)
+        return apply_saved_models(parse_config(packaged_config_text(), PACKAGED_LABEL))
     try:
         text = location.path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{location.path}: cannot read: {exc}"]) from None
-    return parse_config(text, str(location.path))
+    return apply_saved_models(parse_config(text, str(location.path)))
 
 
 def parse_config(text: str, source: str) -> Config:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # imported by warm_up (or the first call that needs them)
     from fiedler_tui.core.runner import RunEvent
     from fiedler_tui.core.send import SendSession
     from fiedler_tui.core.store.run_store import RunInfo, RunStore
+    from fiedler_tui.core.user_defaults import SavedDefaults
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,8 @@ class McpOptions:
     allow_secrets: bool = False
     """FIEDLER_MCP_ALLOW_SECRETS=1: ``secrets='allow'`` is accepted."""
     inline_chars: int = INLINE_CHARS
+    output_dir_from_env: bool = False
+    """FIEDLER_OUTPUT_DIR is set for the server: it wins over a folder saved with set_output."""
 
 
 def _refusal(exc: FiedlerError, code: str) -> ToolRefusal:
@@ -78,6 +82,8 @@ class FiedlerTools:
         self._engine: DryRunEngine | None = None
         self._lock = threading.Lock()
         """Held while models.yaml and the engine are loaded (warm-up and calls may race)."""
+        self._config_override: Config | None = None
+        """models.yaml with the default models set by :meth:`set_models` since the start."""
 
     def warm_up(self) -> None:
         """Import the engine and load models.yaml and the dry-run engine; a problem is left
@@ -111,6 +117,8 @@ class FiedlerTools:
     def _config(self) -> Config:
         try:
             with self._lock:
+                if self._config_override is not None:
+                    return self._config_override
                 return self.sources.config
         except FiedlerError as exc:
             raise _refusal(exc, "config") from None
@@ -291,6 +299,7 @@ class FiedlerTools:
             "secrets_allow_permitted": self.options.allow_secrets,
             "inline_chars": self.options.inline_chars,
             "save_prompt": s.save_prompt,
+            "saved_defaults": _saved_defaults(),
         }
 
     async def list_keys(self) -> dict[str, Any]:
@@ -312,6 +321,78 @@ class FiedlerTools:
                 for r in resolved.values()
             ],
         }
+
+    # fiedler_set_models, fiedler_set_output
+
+    async def set_models(self, names: list[str]) -> dict[str, Any]:
+        return await asyncio.to_thread(self._set_models, names)
+
+    def _set_models(self, names: list[str]) -> dict[str, Any]:
+        from fiedler_tui.core.user_defaults import SavedDefaults, apply_saved_models
+
+        config = self._config()
+        chosen = [m.name for m in self._models(tuple(names))] if names else []
+        saved = SavedDefaults.load()
+        saved.models = chosen
+        path = self._save(saved)
+        updated = apply_saved_models(config, saved) if chosen else _reloaded(config)
+        with self._lock:
+            self._config_override = updated
+        return {
+            "default_models": [m.name for m in updated.default_models()],
+            "saved_in": str(path),
+            "note": None
+            if chosen
+            else "saved default models cleared: models.yaml's default: flags apply again",
+        }
+
+    async def set_output(self, output_dir: str | None) -> dict[str, Any]:
+        return await asyncio.to_thread(self._set_output, output_dir)
+
+    def _set_output(self, output_dir: str | None) -> dict[str, Any]:
+        from fiedler_tui.core.user_defaults import SavedDefaults
+
+        saved = SavedDefaults.load()
+        target: Path | None = None
+        if output_dir and output_dir.strip():
+            target = Path(os.path.abspath(Path(output_dir.strip()).expanduser()))
+            if target.exists() and not target.is_dir():
+                raise ToolRefusal("bad-argument", f"{target} exists and is not a folder")
+            try:
+                target.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ToolRefusal(
+                    "bad-argument", f"cannot create {target}: {exc.strerror or exc}"
+                ) from None
+        saved.output_dir = str(target) if target is not None else None
+        path = self._save(saved)
+        note = None
+        if self.options.output_dir_from_env:
+            note = (
+                "FIEDLER_OUTPUT_DIR is set for this server and wins; the saved folder applies "
+                "where it is not set"
+            )
+        elif target is not None:
+            self.settings = self.settings.replace(output_dir=target)
+            self._store = None
+        else:
+            note = "saved folder cleared: runs go to the default folder from the next start"
+        return {
+            "output_dir": str(self.store.root),
+            "saved_output_dir": saved.output_dir,
+            "saved_in": str(path),
+            "note": note,
+        }
+
+    @staticmethod
+    def _save(saved: SavedDefaults) -> Path:
+        try:
+            path = saved.save()
+        except OSError as exc:
+            raise ToolRefusal(
+                "not-saved", f"cannot save the defaults: {exc.strerror or exc}"
+            ) from None
+        return path
 
     # fiedler_runs, fiedler_run, the output resource
 
@@ -370,6 +451,27 @@ class FiedlerTools:
             if isinstance(m, dict) and m.get("alias") == model:
                 return _output_text(info, m)
         raise ToolRefusal("unknown-model", f"run {run_id} has no model {model!r}")
+
+
+def _saved_defaults() -> dict[str, Any]:
+    from fiedler_tui.core.user_defaults import SavedDefaults, defaults_path
+
+    saved = SavedDefaults.load()
+    return {"file": str(defaults_path()), "models": saved.models, "output_dir": saved.output_dir}
+
+
+def _reloaded(config: Config) -> Config:
+    """models.yaml read again from where ``config`` came from (its own default flags, now that
+    no models are saved); ``config`` itself when it was not read from a file (the demo)."""
+    from fiedler_tui.core.config.loader import PACKAGED_LABEL, load_config
+
+    source = config.source
+    if source != PACKAGED_LABEL and not Path(source).is_file():
+        return config
+    try:
+        return load_config(None if source == PACKAGED_LABEL else source)
+    except FiedlerError:
+        return config
 
 
 def _blocker_line(blocker: Blocker, keys: Mapping[str, ResolvedKey]) -> str:
