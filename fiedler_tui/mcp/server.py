@@ -216,7 +216,7 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
             "reported while models run; cancelling the call cancels the run and keeps what was "
             "received."
         ),
-        annotations=ToolAnnotations(readOnlyHint=False, openWorldHint=True),
+        annotations=ToolAnnotations(readOnlyHint=False, destructiveHint=False, openWorldHint=True),
     )
     @_guarded
     async def fiedler_send(
@@ -300,7 +300,9 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
             "replace models.yaml's default: flags). An empty list clears the saved models, so "
             "models.yaml's defaults apply again. Unknown names are refused."
         ),
-        annotations=ToolAnnotations(readOnlyHint=False, idempotentHint=True, openWorldHint=False),
+        annotations=ToolAnnotations(
+            readOnlyHint=False, destructiveHint=False, idempotentHint=True, openWorldHint=False
+        ),
     )
     @_guarded
     async def fiedler_set_models(
@@ -317,7 +319,9 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
             "paths are relative to the server's working directory; the folder is created "
             "(0700). Empty or omitted: clear it (the default folder applies again)."
         ),
-        annotations=ToolAnnotations(readOnlyHint=False, idempotentHint=True, openWorldHint=False),
+        annotations=ToolAnnotations(
+            readOnlyHint=False, destructiveHint=False, idempotentHint=True, openWorldHint=False
+        ),
     )
     @_guarded
     async def fiedler_set_output(
