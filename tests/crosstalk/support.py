@@ -1,0 +1,129 @@
+"""A simulated world for deliberations: three models, one per wire format, and a runner."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fiedler_tui.core.config.schema import Config
+from fiedler_tui.core.crosstalk import (
+    CrosstalkEvent,
+    Deliberation,
+    DeliberationEnded,
+    Outcome,
+    Plan,
+    build_plan,
+)
+from fiedler_tui.core.files.roots import AllowedRoots
+from fiedler_tui.core.runner import Runner
+from fiedler_tui.core.simulator import ModelScript, SimulatedModel, Simulator, simulated_config
+
+KINDS = {"alpha-gpt": "openai", "beta-claude": "anthropic", "gamma-gemini": "gemini"}
+"""Member name -> wire format: every deliberation test covers all three."""
+PACKAGE = (
+    "FIEDLER-PACKAGE v1 files=1\n"
+    + 'FILE "big.py" bytes=6000 lines=300\n'
+    + "x = 1 # pad\n" * 500
+    + '\nEND FILE "big.py"\n'
+)
+"""Long enough for every simulated provider to cache the stable prefix."""
+QUESTION = "Is the padding in big.py a bug?"
+KEYS = {"sim-openai": "sk-a", "sim-anthropic": "sk-b", "sim-gemini": "sk-c", "sim-chair": "sk-d"}
+
+
+def reply(name: str, verdict: str = "agree", confidence: int = 80) -> str:
+    return f"{name} says: the padding is harmless.\nVERDICT: {verdict} CONFIDENCE: {confidence}"
+
+
+def sim_models(
+    scripts: Mapping[str, ModelScript], *, with_chair: bool = False, **prices: Any
+) -> list[SimulatedModel]:
+    models = [
+        SimulatedModel(name=name, kind=kind, script=scripts[name], **prices)
+        for name, kind in KINDS.items()
+    ]
+    if with_chair:
+        models.append(
+            SimulatedModel(
+                name="chair-model",
+                kind="openai",
+                provider="sim-chair",
+                script=scripts.get("chair-model", ModelScript(reply="CHAIR REPORT")),
+            )
+        )
+    return models
+
+
+@dataclass
+class World:
+    sim: Simulator
+    config: Config
+    runner: Runner
+
+    def bodies(self, name: str) -> list[dict[str, Any]]:
+        return [r.body for r in self.sim.requests_for(self.config.resolve(name).wire_id)]
+
+    def plan(self, paradigm: str, members: Sequence[str] = tuple(KINDS), **options: Any) -> Plan:
+        return build_plan(
+            self.config,
+            paradigm=paradigm,
+            members=list(members),
+            question=QUESTION,
+            package_text=PACKAGE,
+            roots=AllowedRoots.of([Path.cwd()]),
+            **options,
+        )
+
+
+@asynccontextmanager
+async def world(
+    scripts: Mapping[str, ModelScript], *, with_chair: bool = False, **prices: Any
+) -> AsyncIterator[World]:
+    models = sim_models(scripts, with_chair=with_chair, **prices)
+    async with Simulator({m.model_id: m.script for m in models}) as sim:
+        config = simulated_config(sim.base_url, models)
+        async with Runner(config, KEYS) as runner:
+            yield World(sim, config, runner)
+
+
+async def deliberate(world: World, plan: Plan) -> tuple[list[CrosstalkEvent], Outcome]:
+    events = [event async for event in Deliberation(world.runner, plan).events()]
+    last = events[-1]
+    assert isinstance(last, DeliberationEnded), last
+    return events, last.outcome
+
+
+def user_texts(body: dict[str, Any]) -> list[str]:
+    """Every user turn's text of a body in any of the three formats."""
+    if "contents" in body:
+        return [
+            "".join(p["text"] for p in c["parts"]) for c in body["contents"] if c["role"] == "user"
+        ]
+    texts = []
+    for message in body["messages"]:
+        if message["role"] != "user":
+            continue
+        content = message["content"]
+        texts.append(content if isinstance(content, str) else "".join(p["text"] for p in content))
+    return texts
+
+
+def system_text(body: dict[str, Any]) -> str:
+    if "systemInstruction" in body:
+        return "".join(p["text"] for p in body["systemInstruction"]["parts"])
+    if "system" in body:
+        system = body["system"]
+        return system if isinstance(system, str) else "".join(p["text"] for p in system)
+    first = body["messages"][0]
+    return str(first["content"]) if first["role"] == "system" else ""
+
+
+def assistant_texts(body: dict[str, Any]) -> list[str]:
+    if "contents" in body:
+        return [
+            "".join(p["text"] for p in c["parts"]) for c in body["contents"] if c["role"] == "model"
+        ]
+    return [str(m["content"]) for m in body["messages"] if m["role"] == "assistant"]
