@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEMO_SUBTITLE = "DEMO: simulated models on this machine; nothing is sent anywhere"
+NARROW_COLUMNS = 120
+"""Below this width footers are compact, so every screen's keys (esc Back too) fit in 80."""
 
 
 class FiedlerApp(App[None]):
@@ -139,6 +141,9 @@ class FiedlerApp(App[None]):
             self.sub_title = DEMO_SUBTITLE
         # What the first frame does not need starts after it.
         self.call_after_refresh(self._after_first_frame)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW_COLUMNS, "-narrow")
 
     def get_default_screen(self) -> Screen[Any]:
         """Compose is the base screen (pushed over a blank one, it would be styled twice)."""

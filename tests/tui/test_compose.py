@@ -181,7 +181,7 @@ async def test_selecting_files_updates_the_budget(project: Path) -> None:
         assert "1 files" in package
         app.theme = "fiedler-light"  # status colours follow the theme
         await pilot.pause()
-        status = table.get_row("roomy")[6]
+        status = table.get_row("roomy")[BudgetTable.COLUMNS.index("status")]
         assert str(status.style) == app.get_css_variables()["success"]
         await pilot.press("space")  # deselect again
         await settle(pilot)

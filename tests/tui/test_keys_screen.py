@@ -177,3 +177,18 @@ async def test_a_failing_keyring_is_reported_not_silent() -> None:
         assert isinstance(app.screen, KeysScreen)
         assert any("session bus went away" in n.message for n in app._notifications)
         assert app.is_running
+
+
+async def test_what_to_do_names_this_screens_keys(memory_keyring: MemoryKeyring) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.press("f2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, KeysScreen)
+        table = screen.query_one(DataTable)
+        todo = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[3]) for i in range(6)}
+        assert todo["openai"] == "s stores one or set OPENAI_API_KEY"
+        assert todo["ollama"] == ""  # needs none
+        assert not any("fiedler keys" in text for text in todo.values())

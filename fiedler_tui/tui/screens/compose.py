@@ -54,6 +54,8 @@ if TYPE_CHECKING:
     from fiedler_tui.tui.app import FiedlerApp
 
 DEBOUNCE_S = 0.15
+SHORT_ROWS = 34
+"""Below this many rows Compose is laid out for a short terminal (80x24 keeps 6 tree rows)."""
 PROMPT_MEMORY_SIZE = 50
 MAX_REVEALED = 50
 """Files of a loaded selection whose folders are opened in the tree."""
@@ -277,6 +279,10 @@ class ComposeScreen(Screen[None]):
         self._models_listed = True
         self._count_models()
         self.preview_now()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """On a short terminal the models and the budget give rows to the tree (screens.tcss)."""
+        self.set_class(event.size.height < SHORT_ROWS, "-short")
 
     def _recolour(self, _theme: object) -> None:
         """Status colours in the budget come from the theme: draw them again."""

@@ -20,6 +20,11 @@ from textual.widgets import DataTable, SelectionList, Static, TextArea, Tree
 from fiedler_tui.tui.safe_text import plain
 
 EVERYWHERE = "Everywhere"
+TABLE_WIDTH_PERCENT = 90
+"""The table's share of the screen's width (app.tcss)."""
+TABLE_CHROME = 2 + 2 + 3 * 2
+"""Border, vertical scrollbar and each column's padding."""
+MIN_WHAT_WIDTH = 20
 
 TEXTUAL_WORDS: dict[str, str] = {
     "app.focus_next": "Move to the next area",
@@ -168,7 +173,16 @@ class HelpScreen(ModalScreen[None]):
         yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
+        """Rows wrap their description to the width left by the other columns, so nothing is
+        cut on a narrow terminal (80 columns)."""
         table = self.query_one(DataTable)
-        table.add_columns("where", "key", "what it does")
-        for row in binding_rows(self._below):
-            table.add_row(*(plain(cell) for cell in row))
+        rows = binding_rows(self._below)
+        where = max([len("where"), *(len(r[0]) for r in rows)])
+        keys = max([len("key"), *(len(r[1]) for r in rows)])
+        table_width = self.app.size.width * TABLE_WIDTH_PERCENT // 100
+        what = max(MIN_WHAT_WIDTH, table_width - TABLE_CHROME - where - keys)
+        table.add_column("where", width=where)
+        table.add_column("key", width=keys)
+        table.add_column("what it does", width=what)
+        for row in rows:
+            table.add_row(*(plain(cell) for cell in row), height=None)

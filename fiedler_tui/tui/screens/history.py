@@ -85,6 +85,9 @@ class Rerun:
     """Why the run's files are not selected (none could be loaded), or empty."""
 
 
+COLUMNS = ("started", "status", "models", "files", "cost", "prompt", "run")
+
+
 class HistoryScreen(Screen[None]):
     """Saved runs; enter opens one in Review, r re-runs its package and prompt from Compose."""
 
@@ -120,7 +123,7 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.border_title = "Runs"
-        table.add_columns("started", "status", "models", "files", "cost", "prompt", "run")
+        table.add_columns(*COLUMNS)
         self.action_refresh()
 
     # ---- loading ---------------------------------------------------------------------------
@@ -143,11 +146,16 @@ class HistoryScreen(Screen[None]):
     def _runs_loaded(self, message: RunsLoaded) -> None:
         table = self.query_one(DataTable)
         cursor = table.cursor_row
-        table.clear()
         self.runs = {info.run_id: info for info in message.runs}
         colours = self.app.get_css_variables()
-        for info in message.runs:
-            table.add_row(*self._row(info, colours), key=info.run_id)
+        rows = [(info.run_id, self._row(info, colours)) for info in message.runs]
+        # Columns sized to their cells up front: sized later (when the table idles), a frame
+        # drawn meanwhile could stay cut to the headers' widths.
+        table.clear(columns=True)
+        for index, name in enumerate(COLUMNS):
+            table.add_column(name, width=max([len(name), *(r[index].cell_len for _, r in rows)]))
+        for run_id, row in rows:
+            table.add_row(*row, key=run_id)
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
         elif not self.host.settings.no_disk:

@@ -13,7 +13,13 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.errors import KeyStoreError
-from fiedler_tui.core.keys import STRICT_VARIABLE, KeySource, KeyStore, ResolvedKey
+from fiedler_tui.core.keys import (
+    STRICT_VARIABLE,
+    BackendStatus,
+    KeySource,
+    KeyStore,
+    ResolvedKey,
+)
 from fiedler_tui.tui.safe_text import plain
 
 KEYRING_SERVICES = (
@@ -102,10 +108,12 @@ class KeysScreen(Screen[None]):
             message = f"cannot read the keyring: {type(exc).__name__}: {exc}"
             self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
             return
-        self.app.call_from_thread(self._show, status.name, status.reason, list(resolved.values()))
+        self.app.call_from_thread(self._show, status, list(resolved.values()))
 
-    def _show(self, backend: str, reason: str, resolved: list[ResolvedKey]) -> None:
-        header = f"keyring backend: {backend}" + (f" ({reason})" if reason else "")
+    def _show(self, status: BackendStatus, resolved: list[ResolvedKey]) -> None:
+        header = f"keyring backend: {status.name}" + (
+            f" ({status.reason})" if status.reason else ""
+        )
         if self._keystore.require_secure:
             header += f"\n{STRICT_VARIABLE}=1: environment variables and insecure backends refused"
         self.query_one("#keys-backend", Static).update(plain(header))
@@ -117,11 +125,23 @@ class KeysScreen(Screen[None]):
                 plain(key.provider),
                 plain(str(key.source)),
                 plain(key.origin),
-                plain(key.fix if key.source is KeySource.MISSING else ""),
+                plain(self._fix(key.provider, status) if key.source is KeySource.MISSING else ""),
                 key=key.provider,
             )
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
+
+    def _fix(self, name: str, status: BackendStatus) -> str:
+        """What to do about a missing key, in this screen's keys (not the command line's)."""
+        strict = self._keystore.require_secure
+        variables = self._config.providers[name].key_env
+        keyring_ok = status.usable and (status.secure or not strict)
+        fixes = ["s stores one"] if keyring_ok else []
+        if variables and not strict:
+            fixes.append(f"set {' or '.join(variables)}")
+        if not fixes:
+            fixes.append("needs a secure keyring service, then s")
+        return " or ".join(fixes)
 
     def _selected_provider(self) -> str | None:
         table = self.query_one(DataTable)

@@ -40,10 +40,11 @@ def input_text(budget: ModelBudget) -> str:
 
 
 class BudgetTable(DataTable[Text]):
-    """Input (with count method), reserve, window, fill bar, status, cost and where the
-    provider's key comes from, per model."""
+    """Status, cost, where the provider's key comes from, fill bar, input (with count
+    method), window and reserve, per model."""
 
-    COLUMNS = ("model", "count", "input", "reserve", "window", "fill", "status", "cost≤", "key")
+    COLUMNS = ("model", "status", "cost≤", "key", "fill", "input", "window", "reserve", "count")
+    """What decides a send first: on a narrow terminal the last columns are the ones cut."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True, show_cursor=False)
@@ -58,14 +59,14 @@ class BudgetTable(DataTable[Text]):
             style = colours.get(STATUS_VARIABLE[b.status], "")
             self.add_row(
                 plain(b.alias),
-                plain(str(b.count_method)),
-                plain(input_text(b)),
-                plain(f"{b.completion_reserve:,}"),
-                plain(f"{b.context_window:,}"),
-                Text(fill_bar(b.total_tokens, b.context_window), style=style),
                 Text(str(b.status), style=style),
                 plain(f"${b.cost_usd_max:.4f}"),
                 _key_cell(b.key, colours),
+                Text(fill_bar(b.total_tokens, b.context_window), style=style),
+                plain(input_text(b)),
+                plain(f"{b.context_window:,}"),
+                plain(f"{b.completion_reserve:,}"),
+                plain(str(b.count_method)),
                 key=b.alias,
             )
 
