@@ -21,6 +21,7 @@ from dataclasses import replace
 
 from fiedler_tui.core.crosstalk import prompts
 from fiedler_tui.core.crosstalk.anonymise import Anonymiser
+from fiedler_tui.core.crosstalk.budget import DeliberationBudget
 from fiedler_tui.core.crosstalk.events import (
     CrosstalkEvent,
     DeliberationEnded,
@@ -49,7 +50,11 @@ class _Stop(Exception):
 
 
 class Deliberation:
-    def __init__(self, runner: Runner, plan: Plan) -> None:
+    def __init__(
+        self, runner: Runner, plan: Plan, *, budget: DeliberationBudget | None = None
+    ) -> None:
+        """``budget``: the plan's worst case (``deliberation_budget``); with a cost cap in it, a
+        step whose worst case would take the real spend above the cap is not started."""
         self.runner = runner
         self.plan = plan
         config = runner.config
@@ -77,6 +82,8 @@ class Deliberation:
         self._cancelled_all = False
         self._cancelled: set[str] = set()
         self._pending: list[CrosstalkEvent] = []
+        self.budget = budget
+        self._cap_reason = ""
 
     # control ----------------------------------------------------------------------------------
 
@@ -153,6 +160,11 @@ class Deliberation:
                     if isinstance(event, RoundEnded) and event.turns:
                         record = event.turns[0]
                     yield event
+                if record is None and self._cap_reason:
+                    yield self._ended(
+                        "stopped", "none", "", rounds_run, consensus, self._cap_reason
+                    )
+                    return
                 if record is None or record.status != "finished":
                     yield self._ended(
                         "degraded",
@@ -178,6 +190,9 @@ class Deliberation:
         try:
             for lap in range(1, self.plan.rounds + 1):
                 members = self._ready(lap)
+                over = self._over_cap(lap, "relay")
+                if over:
+                    raise _Stop(over)
                 yield RoundStarted(
                     round=lap,
                     rounds=self.plan.rounds,
@@ -212,7 +227,7 @@ class Deliberation:
                         previous = (member.letter, record.text)
                     elif not self._cancelled_all:
                         yield self._drop(member, lap, record)
-                yield RoundEnded(round=lap, phase="relay", turns=tuple(records))
+                yield self._round_ended(lap, "relay", tuple(records), None)
                 rounds_run = lap
                 if self._cancelled_all:
                     raise _Stop("cancelled")
@@ -312,6 +327,9 @@ class Deliberation:
         """One members' round: events, verdicts, drop-outs, then ``RoundEnded``."""
         while self._pending:
             yield self._pending.pop(0)
+        over = self._over_cap(number, phase)
+        if over:
+            raise _Stop(over)
         yield RoundStarted(
             round=number,
             rounds=self.plan.rounds,
@@ -331,7 +349,7 @@ class Deliberation:
                     round=number, member=record.member, letter=member.letter, verdict=record.verdict
                 )
         consensus = self._consensus(number) if phase == "answer" and number > 1 else None
-        yield RoundEnded(round=number, phase=phase, turns=tuple(records), consensus=consensus)
+        yield self._round_ended(number, phase, tuple(records), consensus)
         if self._cancelled_all:
             raise _Stop("cancelled")
 
@@ -389,8 +407,8 @@ class Deliberation:
         if self._cancelled_all:
             yield RoundEnded(round=number, phase=phase, turns=())
             return
-        blocked = self._is_blocked(chair)
-        if blocked:
+        self._cap_reason = self._over_cap(number, phase)
+        if self._cap_reason or self._is_blocked(chair):
             yield RoundEnded(round=number, phase=phase, turns=())
             return
         job = TurnJob(chair, None, "chair", chair_turn(self.plan, prompt))
@@ -402,7 +420,7 @@ class Deliberation:
                 f"{record.error.title.lower()} for provider {self._provider[chair]} "
                 f"(the chair, round {number})"
             )
-        yield RoundEnded(round=number, phase=phase, turns=(record,))
+        yield self._round_ended(number, phase, (record,), None)
 
     async def _chair_result(
         self,
@@ -419,6 +437,9 @@ class Deliberation:
             yield event
         if record is not None and record.status == "finished":
             yield self._ended("complete", kind, record.text, number, consensus, "")
+            return
+        if self._cap_reason:
+            yield self._ended("stopped", "none", "", number, consensus, self._cap_reason)
             return
         if self._cancelled_all:
             why = "cancelled before the chair finished"
@@ -460,6 +481,45 @@ class Deliberation:
             )
         else:
             yield self._ended("stopped", "none", "", rounds_run, consensus, why)
+
+    # spend ------------------------------------------------------------------------------------
+
+    @property
+    def spent_usd(self) -> float:
+        return round(sum(t.cost_usd for t in self.turns), 6)
+
+    def _over_cap(self, number: int, phase: Phase) -> str:
+        """Why the step must not start (its worst case would cross the cap), or ""."""
+        budget = self.budget
+        if budget is None or budget.cost_cap_usd is None:
+            return ""
+        step = budget.step(number, phase)
+        if step is None:
+            return ""
+        cap = budget.cost_cap_usd
+        spent = self.spent_usd
+        if spent + step.cost_usd_max <= cap:
+            return ""
+        return (
+            f"round {number} ({phase}) not started: its worst case ${step.cost_usd_max:.4f} "
+            f"would take the spend ${spent:.4f} above the cap ${cap:g}"
+        )
+
+    def _round_ended(
+        self,
+        number: int,
+        phase: Phase,
+        turns: tuple[TurnRecord, ...],
+        consensus: bool | None,
+    ) -> RoundEnded:
+        return RoundEnded(
+            round=number,
+            phase=phase,
+            turns=turns,
+            consensus=consensus,
+            spent_usd=self.spent_usd,
+            worst_case_usd=None if self.budget is None else round(self.budget.cost_usd_max, 6),
+        )
 
     # faults -----------------------------------------------------------------------------------
 

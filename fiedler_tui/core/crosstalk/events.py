@@ -89,6 +89,10 @@ class RoundEnded:
     turns: tuple[TurnRecord, ...]
     consensus: bool | None = None
     """Debate and memory answer rounds from 2 on: True when every remaining member agreed."""
+    spent_usd: float = 0.0
+    """The real spend of the deliberation so far (reported usage at the models' prices)."""
+    worst_case_usd: float | None = None
+    """The whole deliberation's worst-case cost, when a budget was given."""
 
 
 @dataclass(frozen=True, kw_only=True)
