@@ -3,7 +3,8 @@
 Exit 0 when nothing blocks the send; 3 when something does, judged as ``send`` judges it (see
 ``core.budget.blockers``): an empty prompt or package, a named file that cannot be packaged
 (binary, not UTF-8, a FIFO, too large, inside ``.git`` or another built-in ignored folder), a
-model whose provider has no key, a model over budget, a limit or the spend cap crossed, or likely
+model whose provider has no key, a model over budget or whose one request exceeds its provider's
+tokens-per-minute limit (configured or learned), a limit or the spend cap crossed, or likely
 secrets without ``--allow-secrets`` / ``--mask-secrets`` / ``--exclude-secrets``; 2 on bad input
 (unknown model, a path missing or outside the allowed roots) or configuration.
 """
@@ -30,6 +31,7 @@ from fiedler_tui.core.errors import UsageError
 from fiedler_tui.core.files.ignore import Filters
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.reading import ReadRefusal, decode_text, read_bytes_bounded
+from fiedler_tui.core.ratelimits import LearnedLimitsStore, token_limits
 from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
 from fiedler_tui.core.secrets.policy import SecretPolicy
 
@@ -95,6 +97,11 @@ def build_dry_run(
         secret_policy=_policy(args),
         filters=Filters(tuple(args.include), tuple(args.exclude)),
         key_status={name: str(key.source) for name, key in resolved.items()},
+        rate_limits=token_limits(
+            ctx.config,
+            {name: key.value for name, key in resolved.items()},
+            LearnedLimitsStore.default(no_disk=ctx.settings.no_disk),
+        ),
     )
     with DryRunEngine(ctx.settings) as engine:
         result = engine.run(args.paths, models, options)

@@ -16,7 +16,9 @@ from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.skips import SkippedPath
 
 if TYPE_CHECKING:
+    from fiedler_tui.core.budget.model_budget import ModelBudget
     from fiedler_tui.core.config.schema import Config
+    from fiedler_tui.core.ratelimits.preflight import TokenLimit
 
 KEY_MISSING = "missing"
 """The key status (a ``KeySource`` value) of a provider that needs a key and has none."""
@@ -36,6 +38,8 @@ class BlockerKind(StrEnum):
     LIMIT = "limit"
     MISSING_KEY = "missing-key"
     OVER_BUDGET = "over-budget"
+    RATE_LIMIT = "rate-limit"
+    """One request of a model is larger than its provider's tokens-per-minute limit."""
     COST_CAP = "cost-cap"
     SECRETS = "secrets"
     NOT_PREVIEWED = "not-previewed"
@@ -124,3 +128,35 @@ def key_status_of(config: Config, keys: Mapping[str, str | None]) -> dict[str, s
         else:
             status[name] = KEY_GIVEN if keys.get(name) else KEY_MISSING
     return status
+
+
+def rate_limit_blockers(
+    budgets: Sequence[ModelBudget], limits: Mapping[str, Sequence[TokenLimit]]
+) -> list[Blocker]:
+    """One blocker per model whose single request exceeds a tokens-per-minute limit of its
+    provider (``limits``: provider name -> its limits, see ``core.ratelimits.token_limits``):
+    the provider refuses such a request every time, so waiting or retrying cannot help."""
+    found: list[Blocker] = []
+    for budget in budgets:
+        for limit in limits.get(budget.provider, ()):
+            charge = limit.charge(budget.input_tokens, budget.completion_reserve)
+            if charge <= limit.tokens_per_minute:
+                continue
+            counted = (
+                "input tokens"
+                if limit.input_only
+                else f"tokens: {budget.input_tokens:,} input + "
+                f"{budget.completion_reserve:,} completion limit"
+            )
+            found.append(
+                Blocker(
+                    BlockerKind.RATE_LIMIT,
+                    f"{budget.alias} can never be accepted at this limit "
+                    f"({limit.tokens_per_minute:,} {limit.unit}, {limit.source}; this request is "
+                    f"{charge:,} {counted}): send fewer files, "
+                    f"{'' if limit.input_only else 'lower the completion limit, '}"
+                    "choose another model, or use a key on a higher rate-limit tier",
+                )
+            )
+            break
+    return found

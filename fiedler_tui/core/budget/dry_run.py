@@ -23,6 +23,7 @@ from fiedler_tui.core.budget.blockers import (
     empty_package_blocker,
     key_blockers,
     path_blockers,
+    rate_limit_blockers,
     request_blockers,
 )
 from fiedler_tui.core.budget.model_budget import (
@@ -42,6 +43,7 @@ from fiedler_tui.core.files.selected import SelectedFile
 from fiedler_tui.core.files.selection import Selection, select_files
 from fiedler_tui.core.files.skips import SkipCode, SkippedPath
 from fiedler_tui.core.package.preview import PackageBlock, Preview, build_preview, make_block
+from fiedler_tui.core.ratelimits.preflight import TokenLimit
 from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT, question_part
 from fiedler_tui.core.secrets.mask import mask_text
 from fiedler_tui.core.secrets.policy import SecretPolicy
@@ -82,6 +84,10 @@ class DryRunOptions:
     """Provider name -> where its key comes from (``keyring``, ``env``, ``missing``, ``not
     needed``: ``KeySource`` values). A model whose provider's key is missing blocks the send;
     None leaves keys unjudged (the sender checks the keys it holds)."""
+    rate_limits: Mapping[str, Sequence[TokenLimit]] | None = None
+    """Provider name -> its tokens-per-minute limits (``core.ratelimits.token_limits``:
+    configured, else learned). A model whose one request exceeds one blocks the send; None
+    leaves rate limits unjudged."""
     from_folders: frozenset[str] = frozenset()
     """Resolved paths among those given that stand for files of a folder the user selected:
     skipped with a reason when they cannot be packaged, never a refusal."""
@@ -372,6 +378,8 @@ class DryRunEngine:
                         f"{b.tokens_to_remove:,} tokens (largest files: {files or 'none'})",
                     )
                 )
+        if opts.rate_limits:
+            blockers.extend(rate_limit_blockers(budgets, opts.rate_limits))
         cap = self.settings.max_cost_usd
         if cap is not None and total_cost > cap:
             blockers.append(

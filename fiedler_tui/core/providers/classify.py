@@ -4,7 +4,10 @@ Covers HTTP error responses from every supported server (OpenAI, Anthropic, Gemi
 Together, Ollama, llama.cpp, vLLM), error events inside a 200 stream, and transport exceptions.
 The rules follow PROVIDERS.md §8.4: retry rate limits, overloads, 5xx, 408/409 and transport
 faults; never retry quota, "Request too large", context-length, auth, permission, not-found,
-unsupported-parameter errors or Gemini per-day quotas.
+unsupported-parameter errors or Gemini per-day quotas. A rate-limit error whose request alone is
+larger than the limit it states (OpenAI's "Limit X, ... Requested Y" with Y > X; Anthropic's "rate
+limit of X input tokens per minute" for a request above X, see :func:`too_large_for_stated_limit`)
+is ``request_too_large`` too: waiting cannot make it fit.
 """
 
 from __future__ import annotations
@@ -30,6 +33,16 @@ _AUTH_PATTERNS = re.compile(
     r"incorrect api key|invalid api key|api key not valid|invalid x-api-key", re.IGNORECASE
 )
 _QUOTA_PATTERNS = re.compile(r"credit balance is too low", re.IGNORECASE)
+_OPENAI_REQUESTED = re.compile(
+    r"\bLimit (?P<limit>\d+)(?:, Used \d+)?, Requested (?P<requested>\d+)", re.IGNORECASE
+)
+_STATED_LIMIT = re.compile(
+    r"rate limit of (?P<limit>[\d,]+) (?P<unit>input |output )?tokens per minute", re.IGNORECASE
+)
+NEVER_FITS = (
+    "it can never be accepted at this limit: send fewer files, choose another model or use a key "
+    "on a higher rate-limit tier"
+)
 _PERMANENT = frozenset(
     {
         ErrorCode.AUTH,
@@ -267,9 +280,17 @@ def _classify(status: int | None, body: ErrorBody) -> ErrorCode:
     if status == 429 or kind == "rate_limit_error" or canonical == "RESOURCE_EXHAUSTED":
         if _gemini_per_day(body.details):
             return ErrorCode.QUOTA_EXHAUSTED
-        return ErrorCode.RATE_LIMITED
+        return (
+            ErrorCode.REQUEST_TOO_LARGE
+            if _requested_above_limit(message)
+            else ErrorCode.RATE_LIMITED
+        )
     if code == "rate_limit_exceeded":
-        return ErrorCode.RATE_LIMITED
+        return (
+            ErrorCode.REQUEST_TOO_LARGE
+            if _requested_above_limit(message)
+            else ErrorCode.RATE_LIMITED
+        )
     if status == 408:
         return ErrorCode.TIMEOUT
     if status == 409:
@@ -284,6 +305,45 @@ def _classify(status: int | None, body: ErrorBody) -> ErrorCode:
     if status is None or status >= 500:
         return ErrorCode.SERVER_ERROR
     return ErrorCode.BAD_REQUEST
+
+
+def _requested_above_limit(message: str) -> bool:
+    """OpenAI's "... Limit 30000, Used 22343, Requested 30601": the request alone is larger."""
+    match = _OPENAI_REQUESTED.search(message)
+    return match is not None and int(match["requested"]) > int(match["limit"])
+
+
+def too_large_for_stated_limit(
+    error: ProviderError, input_tokens: int, completion_tokens: int
+) -> ProviderError:
+    """``error`` as not retryable when it is a rate-limit refusal stating a per-minute limit
+    that this request alone exceeds (``input_tokens``: the request's input estimate;
+    ``completion_tokens``: its completion limit, counted unless the limit is on input tokens
+    only); otherwise ``error`` unchanged."""
+    if error.code is not ErrorCode.RATE_LIMITED:
+        return error
+    match = _STATED_LIMIT.search(error.message)
+    if match is None:
+        return error
+    limit = int(match["limit"].replace(",", ""))
+    unit = (match["unit"] or "").strip()
+    if unit == "input":
+        request, counted = input_tokens, "input tokens"
+    elif unit == "output":
+        request, counted = completion_tokens, "tokens of completion limit"
+    else:
+        request, counted = input_tokens + completion_tokens, "tokens with its completion limit"
+    if request <= limit:
+        return error
+    return ProviderError(
+        ErrorCode.REQUEST_TOO_LARGE,
+        f"{error.message} (this request is about {request:,} {counted}, more than the whole "
+        f"limit of {limit:,}; {NEVER_FITS})",
+        provider=error.provider,
+        http_status=error.http_status,
+        request_id=error.request_id,
+        retryable=False,
+    )
 
 
 def _gemini_per_day(details: Any) -> bool:
@@ -302,6 +362,8 @@ def _message(provider: str, code: ErrorCode, text: str, secrets: Iterable[str | 
     message = redact(text.strip(), secrets)
     if code is ErrorCode.AUTH:
         message += f" (check the key: `fiedler keys set {provider}`)"
+    elif code is ErrorCode.REQUEST_TOO_LARGE and _OPENAI_REQUESTED.search(message):
+        message += f" ({NEVER_FITS})"
     return message
 
 

@@ -1,5 +1,6 @@
 """Concurrency and rate limits: a global cap, a semaphore per provider, optional requests and
-tokens per minute.
+tokens per minute (configured in models.yaml, else learned from the provider's headers: see
+:meth:`Limits.learn`).
 
 Slots are held for one HTTP attempt, not across retry back-off, so a model waiting to retry
 never blocks another. A request first waits on its provider's rate limiters, holding nothing, so
@@ -16,7 +17,8 @@ from contextlib import asynccontextmanager
 
 from aiolimiter import AsyncLimiter
 
-from fiedler_tui.core.config.schema import ProviderSpec
+from fiedler_tui.core.config.schema import ProviderKind, ProviderSpec
+from fiedler_tui.core.ratelimits.headers import ObservedLimits
 from fiedler_tui.core.request import ReviewRequest
 
 DEFAULT_GLOBAL_LIMIT = 16
@@ -28,14 +30,19 @@ def estimated_tokens(text: str) -> int:
     return -(-len(text) // CHARS_PER_TOKEN)
 
 
-def request_token_estimate(request: ReviewRequest, completion_budget: int) -> int:
-    """What a provider's tokens-per-minute limit charges for a request: a character-based input
-    estimate plus the completion limit (providers reserve ``max_tokens`` against the limit)."""
+def request_input_estimate(request: ReviewRequest) -> int:
+    """A character-based estimate of a request's input tokens."""
     conversation = request.conversation
     chars = len(conversation.system) + sum(
         len(conversation.content(index)) for index in range(len(conversation.turns))
     )
-    return chars // CHARS_PER_TOKEN + completion_budget
+    return chars // CHARS_PER_TOKEN
+
+
+def request_token_estimate(request: ReviewRequest, completion_budget: int) -> int:
+    """What an OpenAI-style tokens-per-minute limit charges for a request: a character-based
+    input estimate plus the completion limit (providers reserve ``max_tokens`` against it)."""
+    return request_input_estimate(request) + completion_budget
 
 
 class Limits:
@@ -51,6 +58,7 @@ class Limits:
         self._providers = {
             name: asyncio.Semaphore(spec.max_concurrency) for name, spec in providers.items()
         }
+        self._specs = dict(providers)
         self._rates = {
             name: AsyncLimiter(spec.requests_per_minute, 60.0)
             for name, spec in providers.items()
@@ -61,6 +69,57 @@ class Limits:
             for name, spec in providers.items()
             if spec.tokens_per_minute
         }
+        self._input_only = {
+            name for name, spec in providers.items() if spec.kind is ProviderKind.ANTHROPIC
+        }
+        """Providers whose token limit counts input tokens only (Anthropic's)."""
+        self.learned: dict[str, ObservedLimits] = {}
+        """The learned limits each provider is paced by (where models.yaml sets none)."""
+
+    def learn(self, provider: str, observed: ObservedLimits) -> None:
+        """Pace ``provider`` by limits its headers announced, for each limit models.yaml leaves
+        unset (a configured limit always wins). A changed figure replaces the limiter."""
+        spec = self._specs.get(provider)
+        if spec is None:
+            return
+        self.learned[provider] = observed
+        requests = observed.requests_per_minute
+        if not spec.requests_per_minute and requests:
+            current = self._rates.get(provider)
+            if current is None or current.max_rate != requests:
+                self._rates[provider] = AsyncLimiter(requests, 60.0)
+        if spec.tokens_per_minute:
+            return
+        tokens, input_only = observed.tokens_per_minute, False
+        if not tokens and observed.input_tokens_per_minute:
+            tokens, input_only = observed.input_tokens_per_minute, True
+        if tokens:
+            current = self._token_rates.get(provider)
+            if current is None or current.max_rate != tokens:
+                self._token_rates[provider] = AsyncLimiter(tokens, 60.0)
+            if input_only:
+                self._input_only.add(provider)
+            else:
+                self._input_only.discard(provider)
+
+    def token_limit(self, provider: str) -> float | None:
+        """The tokens-per-minute limit ``provider`` is paced by (None: none)."""
+        rate = self._token_rates.get(provider)
+        return None if rate is None else rate.max_rate
+
+    def requests_limit(self, provider: str) -> float | None:
+        """The requests-per-minute limit ``provider`` is paced by (None: none)."""
+        rate = self._rates.get(provider)
+        return None if rate is None else rate.max_rate
+
+    def token_charge(self, provider: str, input_tokens: int, completion_budget: int) -> int:
+        """What a request costs against ``provider``'s token limit: input plus the completion
+        limit, or input alone where only input counts; 0 when no token limit applies."""
+        if provider not in self._token_rates:
+            return 0
+        if provider in self._input_only:
+            return input_tokens
+        return input_tokens + completion_budget
 
     @asynccontextmanager
     async def slot(self, provider: str, tokens: int = 0) -> AsyncIterator[None]:

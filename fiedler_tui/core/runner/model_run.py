@@ -17,6 +17,7 @@ from fiedler_tui.core.providers.classify import (
     classify_exception,
     classify_response,
     classify_unexpected_body,
+    too_large_for_stated_limit,
 )
 from fiedler_tui.core.providers.error_body import read_error_body
 from fiedler_tui.core.providers.errors import ErrorCode, ProviderError
@@ -37,7 +38,8 @@ from fiedler_tui.core.runner.events import (
     TokenCounts,
     Usage,
 )
-from fiedler_tui.core.runner.limits import Limits, estimated_tokens, request_token_estimate
+from fiedler_tui.core.runner.learning import LimitLearning
+from fiedler_tui.core.runner.limits import Limits, estimated_tokens, request_input_estimate
 from fiedler_tui.core.runner.timings import Stopwatch
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,8 @@ class RunContext:
     clock: Callable[[], float]
     wall_clock: Callable[[], float]
     random: Callable[[], float]
+    learning: LimitLearning | None = None
+    """Reads, applies and records the limits learned from response headers."""
 
 
 class ModelRun:
@@ -109,6 +113,8 @@ class ModelRun:
             return
         try:
             async with asyncio.timeout(provider.total_timeout_s):
+                if self.context.learning is not None:
+                    await self.context.learning.ready()
                 await self._attempts()
         except TimeoutError:
             message = (
@@ -171,12 +177,17 @@ class ModelRun:
             connect=provider.connect_timeout_s,
             pool=provider.total_timeout_s,
         )
+        limits = self.context.limits
         tokens = (
-            request_token_estimate(self.request, self.profile.completion_budget(self.request))
-            if provider.tokens_per_minute
+            limits.token_charge(
+                provider.name,
+                request_input_estimate(self.request),
+                self.profile.completion_budget(self.request),
+            )
+            if limits.token_limit(provider.name)
             else 0
         )
-        async with self.context.limits.slot(provider.name, tokens):
+        async with limits.slot(provider.name, tokens):
             self.stopwatch.mark_started()
             self.emit(Started(model=self.alias, attempt=self.retries + 1))
             try:
@@ -184,16 +195,24 @@ class ModelRun:
                     wire.method, wire.url, headers=wire.headers, json=wire.json, timeout=timeout
                 ) as response:
                     headers = response.headers
+                    if self.context.learning is not None:
+                        self.context.learning.observe(
+                            provider.name, self.key, headers, self.context.wall_clock()
+                        )
                     if response.status_code >= 400:
                         read = await read_error_body(response)
-                        raise classify_response(
-                            provider=provider.name,
-                            status=response.status_code,
-                            headers={k.lower(): v for k, v in headers.items()},
-                            body=read.body,
-                            now=self.context.wall_clock(),
-                            secrets=secrets,
-                            truncated=read.truncated,
+                        raise too_large_for_stated_limit(
+                            classify_response(
+                                provider=provider.name,
+                                status=response.status_code,
+                                headers={k.lower(): v for k, v in headers.items()},
+                                body=read.body,
+                                now=self.context.wall_clock(),
+                                secrets=secrets,
+                                truncated=read.truncated,
+                            ),
+                            request_input_estimate(self.request),
+                            self.profile.completion_budget(self.request),
                         )
                     request_id = headers.get("x-request-id") or headers.get("request-id")
                     content_type = headers.get("content-type", "")

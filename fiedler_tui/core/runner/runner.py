@@ -26,8 +26,10 @@ from fiedler_tui.core.network import NetworkEnvironment
 from fiedler_tui.core.providers.profile import ModelProfile
 from fiedler_tui.core.providers.registry import adapter_for
 from fiedler_tui.core.providers.retry import RetryPolicy
+from fiedler_tui.core.ratelimits.store import LearnedLimitsStore
 from fiedler_tui.core.request import ReviewRequest
 from fiedler_tui.core.runner.events import TERMINAL_EVENTS, RunEvent
+from fiedler_tui.core.runner.learning import LimitLearning
 from fiedler_tui.core.runner.limits import DEFAULT_GLOBAL_LIMIT, Limits
 from fiedler_tui.core.runner.model_run import ModelRun, RunContext
 
@@ -48,11 +50,15 @@ class Runner:
         wall_clock: Callable[[], float] = time.time,
         random_fn: Callable[[], float] = random.random,
         network: NetworkEnvironment | None = None,
+        learned_limits: LearnedLimitsStore | None = None,
     ) -> None:
         """``retry_policy`` sets back-off and the Retry-After cap; retry counts come from
         each provider's ``max_retries``. ``sleep``, ``clock``, ``wall_clock`` and ``random_fn``
         are injectable so tests can observe delays without waiting for them. ``network``: the
-        proxy and CA variables the client honours (default: this process's environment)."""
+        proxy and CA variables the client honours (default: this process's environment).
+        ``learned_limits``: where the limits learned from response headers are read from (for
+        pacing providers models.yaml sets no limit for) and recorded to; None: learned for this
+        runner's pacing only."""
         self.config = config
         self._keys = dict(keys)
         self._own_client = client is None
@@ -64,6 +70,7 @@ class Runner:
         self._wall_clock = wall_clock
         self._random = random_fn
         self._network = network
+        self._learning = LimitLearning(learned_limits, self._limits, self._keys)
 
     async def __aenter__(self) -> Runner:
         return self
@@ -77,7 +84,8 @@ class Runner:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the HTTP client if this runner created it."""
+        """Write the limits learned, and close the HTTP client if this runner created it."""
+        await self._learning.flush()
         if self._own_client and self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -102,6 +110,7 @@ class Runner:
             clock=self._clock,
             wall_clock=self._wall_clock,
             random=self._random,
+            learning=self._learning,
         )
         return FanOut(profiles, request, self._keys, context)
 

@@ -25,6 +25,7 @@ from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.http import httpx
 from fiedler_tui.core.network import NetworkEnvironment
 from fiedler_tui.core.package import ensure_unchanged
+from fiedler_tui.core.ratelimits.store import LearnedLimitsStore
 from fiedler_tui.core.runner import FanOut, RunEvent, Runner
 from fiedler_tui.core.send.recorder import RunRecorder
 from fiedler_tui.core.settings import Settings
@@ -91,6 +92,7 @@ class SendSession:
             client=self._client,
             global_limit=self.settings.max_concurrency,
             network=NetworkEnvironment.read(trust_env=self.settings.trust_env),
+            learned_limits=LearnedLimitsStore.default(no_disk=self.settings.no_disk),
         )
         await self._runner.__aenter__()
         self._recorder = RunRecorder(

@@ -52,6 +52,11 @@ _BUSY = (
 _LOCAL = "Local model here. Looks fine to me; I would add a docstring to the public entry point."
 
 
+DEMO_TOKENS_PER_MINUTE = 2_000_000
+DEMO_REQUESTS_PER_MINUTE = 500
+"""The limits demo-swift and demo-steady announce in their headers (doctor and Keys show them)."""
+
+
 def demo_models() -> tuple[SimulatedModel, ...]:
     """Five demo models: fast, steady, slow-and-thoughtful, rate-limited-once, and local."""
     return (
@@ -60,7 +65,13 @@ def demo_models() -> tuple[SimulatedModel, ...]:
             kind="openai",
             provider="demo-openai",
             aliases=("swift",),
-            script=ModelScript(reply=_SWIFT, ttft_s=0.3, tokens_per_s=90),
+            script=ModelScript(
+                reply=_SWIFT,
+                ttft_s=0.3,
+                tokens_per_s=90,
+                tokens_per_minute=DEMO_TOKENS_PER_MINUTE,
+                requests_per_minute=DEMO_REQUESTS_PER_MINUTE,
+            ),
             price_in=0.5,
             price_out=2.0,
         ),
@@ -69,7 +80,13 @@ def demo_models() -> tuple[SimulatedModel, ...]:
             kind="anthropic",
             provider="demo-anthropic",
             aliases=("steady",),
-            script=ModelScript(reply=_STEADY, ttft_s=0.8, tokens_per_s=45),
+            script=ModelScript(
+                reply=_STEADY,
+                ttft_s=0.8,
+                tokens_per_s=45,
+                tokens_per_minute=DEMO_TOKENS_PER_MINUTE,
+                requests_per_minute=DEMO_REQUESTS_PER_MINUTE,
+            ),
             price_in=3.0,
             price_out=15.0,
         ),

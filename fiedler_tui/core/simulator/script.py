@@ -123,6 +123,12 @@ class ModelScript:
     finish: str = "stop"
     """``stop`` or ``length``, rendered per dialect (end_turn/max_tokens, STOP/MAX_TOKENS)."""
     faults: tuple[Fault, ...] = field(default=())
+    tokens_per_minute: int | None = None
+    """OpenAI and Anthropic dialects: announce this token limit in the response headers (input
+    plus the completion limit for OpenAI, input only for Anthropic) and refuse a larger request
+    with the provider's 429 (see ``simulator.rate_limits``)."""
+    requests_per_minute: int | None = None
+    """OpenAI and Anthropic dialects: announce this request limit in the response headers."""
 
     def tokens(self) -> list[str]:
         """The reply cut into simulated tokens (a word with its surrounding spaces)."""

@@ -29,6 +29,7 @@ from typing import Any
 
 from fiedler_tui.core.simulator.http11 import BadRequest, HttpRequest, Responder, read_request
 from fiedler_tui.core.simulator.prompt_cache import PromptCache
+from fiedler_tui.core.simulator.rate_limits import RateMeter, charge, limit_headers, too_large
 from fiedler_tui.core.simulator.recording import RecordedRequest, Recorder
 from fiedler_tui.core.simulator.script import Fault, FaultKind, ModelScript, count_tokens
 from fiedler_tui.core.simulator.wire import Dialect, WireStream
@@ -87,6 +88,8 @@ class Simulator:
         self._counts: dict[str, int] = {}
         self.prompt_cache = PromptCache()
         """Prefixes seen per model, so a repeated stable prefix is reported as cached."""
+        self.rate_meter = RateMeter()
+        """Tokens and requests used per model this minute (for the rate-limit headers)."""
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
@@ -166,6 +169,7 @@ class Simulator:
         self.recorder.reset()
         self._counts.clear()
         self.prompt_cache.clear()
+        self.rate_meter.clear()
 
     # serving ---------------------------------------------------------------------------------
 
@@ -298,7 +302,32 @@ class Simulator:
             await _send_error(responder, dialect.error(fault, model))
             return
         text = dialect.prompt_text(body)
-        stream = dialect.stream(model=model, body=body, input_tokens=count_tokens(text))
+        input_tokens = count_tokens(text)
+        limited = dialect.name in ("openai", "anthropic") and (
+            script.tokens_per_minute or script.requests_per_minute
+        )
+        extra_headers: tuple[tuple[str, str], ...] = ()
+        if limited:
+            now = asyncio.get_running_loop().time()
+            cost = charge(dialect.name, input_tokens, body)
+            tpm = script.tokens_per_minute
+            window = self.rate_meter.use(
+                f"{dialect.name}:{model}", 0 if tpm and cost > tpm else cost, now
+            )
+            extra_headers = limit_headers(
+                dialect.name,
+                tokens_per_minute=tpm,
+                requests_per_minute=script.requests_per_minute,
+                window=window,
+                now=now,
+            )
+            if tpm and cost > tpm:
+                await _send_error(
+                    responder, too_large(dialect.name, model, tpm, cost, extra_headers)
+                )
+                return
+        stream = dialect.stream(model=model, body=body, input_tokens=input_tokens)
+        stream.extra_headers = extra_headers
         key = f"{dialect.name}:{model}"
         if dialect.explicit_cache:
             stream.cache = self.prompt_cache.marked(key, dialect.marked_prefix(body))
@@ -311,7 +340,7 @@ async def _stream(
     responder: Responder, stream: WireStream, script: ModelScript, fault: Fault | None
 ) -> None:
     loop = asyncio.get_running_loop()
-    await responder.start_stream(stream.content_type, stream.headers())
+    await responder.start_stream(stream.content_type, stream.headers() + stream.extra_headers)
     await responder.chunk(stream.opening())
     if not await responder.pause(script.ttft_s):
         return

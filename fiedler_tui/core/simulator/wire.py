@@ -44,6 +44,8 @@ class WireStream(ABC):
         """Every input token, cached ones included."""
         self.cache = CacheUse()
         """The part of ``input_tokens`` read from and written to the simulated prompt cache."""
+        self.extra_headers: tuple[tuple[str, str], ...] = ()
+        """Sent after :meth:`headers` (the simulated rate-limit headers)."""
 
     def headers(self) -> tuple[tuple[str, str], ...]:
         return ()
