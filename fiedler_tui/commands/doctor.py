@@ -7,6 +7,7 @@ import asyncio
 import ipaddress
 import json
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -20,6 +21,7 @@ from fiedler_tui.core.keys import STRICT_VARIABLE, KeySource
 from fiedler_tui.core.network import CAChoice, NetworkEnvironment, NetworkPlan
 from fiedler_tui.core.network.certificates import ca_dir_problem, ca_file_problem
 from fiedler_tui.core.providers.listing import ModelListing, list_models
+from fiedler_tui.core.ratelimits import LearnedLimitsStore, known_limits, learned_limits_path
 from fiedler_tui.core.store.private_files import make_private_dir
 from fiedler_tui.core.store.run_store import RunStore, StoreError
 from fiedler_tui.core.tokens.encodings import encoding_status
@@ -96,6 +98,25 @@ def check_keys(ctx: CommandContext) -> Iterator[Check]:
         else:
             origin = f" ({key.origin})" if key.origin else ""
             yield Check("OK", name, f"{key.source}{origin}")
+
+
+def check_rate_limits(ctx: CommandContext) -> Iterator[Check]:
+    """One line per provider whose limits are configured or were learned from its headers."""
+    try:
+        config = ctx.config
+        keys = {name: key.value for name, key in ctx.resolve_keys().items()}
+    except ConfigError:
+        return
+    store = LearnedLimitsStore.default(no_disk=ctx.settings.no_disk).load()
+    found = known_limits(config, store, keys, time.time())
+    if not found:
+        yield Check(
+            "OK",
+            "rate limits",
+            f"none configured or learned yet (each answer's are kept in {learned_limits_path()})",
+        )
+    for provider, text in found:
+        yield Check("OK", f"rate limits {provider}", text)
 
 
 def check_output_dir(ctx: CommandContext) -> Iterator[Check]:
@@ -254,6 +275,7 @@ CHECKS: tuple[Callable[[CommandContext], Iterator[Check]], ...] = (
     check_settings,
     check_keyring,
     check_keys,
+    check_rate_limits,
     check_output_dir,
     check_log_file,
     check_tokenizers,
