@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +21,7 @@ from fiedler_tui.core.keys import (
     KeyStore,
     ResolvedKey,
 )
+from fiedler_tui.core.ratelimits import LearnedLimitsStore, known_limits
 from fiedler_tui.tui.safe_text import plain
 
 KEYRING_SERVICES = (
@@ -103,14 +105,23 @@ class KeysScreen(Screen[None]):
         try:
             status = self._keystore.backend_status()
             resolved = self._keystore.resolve_all(self._config)
+            keys = {name: key.value for name, key in resolved.items()}
+            limits = known_limits(
+                self._config, LearnedLimitsStore.default().load(), keys, time.time()
+            )
         except Exception as exc:  # a keyring backend failing in a way keyring does not wrap
             log.exception("reading the keyring failed")
             message = f"cannot read the keyring: {type(exc).__name__}: {exc}"
             self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
             return
-        self.app.call_from_thread(self._show, status, list(resolved.values()))
+        self.app.call_from_thread(self._show, status, list(resolved.values()), limits)
 
-    def _show(self, status: BackendStatus, resolved: list[ResolvedKey]) -> None:
+    def _show(
+        self,
+        status: BackendStatus,
+        resolved: list[ResolvedKey],
+        limits: list[tuple[str, str]] | None = None,
+    ) -> None:
         header = f"keyring backend: {status.name}" + (
             f" ({status.reason})" if status.reason else ""
         )
@@ -130,6 +141,8 @@ class KeysScreen(Screen[None]):
             )
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
+        lines = [f"rate limits of {name}: {text}" for name, text in limits or ()]
+        self.query_one("#keys-help", Static).update(plain("\n".join(lines)))
 
     def _fix(self, name: str, status: BackendStatus) -> str:
         """What to do about a missing key, in this screen's keys (not the command line's)."""
