@@ -36,6 +36,7 @@ def _models(info: RunInfo) -> list[dict[str, Any]]:
 def _row(info: RunInfo) -> dict[str, Any]:
     return {
         "id": info.run_id,
+        "kind": str(info.summary.get("kind", "send")),
         "started_at": info.summary.get("started_at"),
         "status": info.status,
         "models": [str(m.get("alias")) for m in _models(info)],
@@ -44,6 +45,12 @@ def _row(info: RunInfo) -> dict[str, Any]:
         "path": str(info.path),
         "problem": info.problem or None,
     }
+
+
+def _models_cell(row: dict[str, Any]) -> str:
+    """The models, marked ``crosstalk:`` for a deliberation."""
+    names = ", ".join(display_name(m) for m in row["models"])
+    return f"crosstalk: {names}" if row["kind"] == "crosstalk" else names
 
 
 def _status_cell(row: dict[str, Any]) -> str:
@@ -106,6 +113,43 @@ def _model_line(model: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def show_deliberation(info: RunInfo, ctx: CommandContext) -> None:
+    """A deliberation's rounds: each turn with status, usage, verdict and file; then result."""
+    summary = info.summary
+    ctx.out(f"crosstalk: {summary.get('paradigm')}, chair {summary.get('chair') or 'none'}")
+    rounds = summary.get("rounds")
+    for step in rounds if isinstance(rounds, list) else []:
+        if not isinstance(step, dict):
+            continue
+        ctx.out(f"round {step.get('round')} ({step.get('phase')}):")
+        turns = step.get("turns")
+        for turn in turns if isinstance(turns, list) else []:
+            if not isinstance(turn, dict):
+                continue
+            model = {**turn, "alias": turn.get("member")}
+            verdict = turn.get("verdict")
+            line = _model_line(model)
+            if isinstance(verdict, dict):
+                line += f"; verdict {verdict.get('stance')} {_count(verdict.get('confidence'))}"
+            ctx.out(f"  {line}")
+            path = _output_path(info, turn)
+            if path is not None:
+                ctx.out(f"    {path}")
+    dropped = summary.get("dropped")
+    for drop in dropped if isinstance(dropped, list) else []:
+        if isinstance(drop, dict):
+            ctx.out(f"dropped out: {display_name(str(drop.get('member')))}: {drop.get('reason')}")
+    result = summary.get("result")
+    if isinstance(result, dict):
+        reason = f" ({result.get('reason')})" if result.get("reason") else ""
+        ctx.out(f"result: {result.get('kind')}, {result.get('status')}{reason}")
+    transcript = info.path / "transcript.md"
+    if transcript.is_file():
+        ctx.out(f"transcript: {transcript}")
+    if summary.get("cost_usd") is not None:
+        ctx.out(f"cost: {_money(summary.get('cost_usd'))}")
+
+
 def run_list(args: argparse.Namespace, ctx: CommandContext) -> int:
     store = _store(ctx)
     if store.no_disk:
@@ -122,7 +166,7 @@ def run_list(args: argparse.Namespace, ctx: CommandContext) -> int:
             r["id"],
             str(r["started_at"] or "")[:19].replace("T", " "),
             _status_cell(r),
-            ", ".join(display_name(m) for m in r["models"]),
+            _models_cell(r),
             "" if r["cost_usd"] is None else _money(r["cost_usd"]),
         ]
         for r in rows
@@ -149,6 +193,9 @@ def run_show(args: argparse.Namespace, ctx: CommandContext) -> int:
             f"bytes, {_count(package.get('lines'))} lines, "
             f"sha256 {str(package.get('sha256'))[:16]}…"
         )
+    if row["kind"] == "crosstalk":
+        show_deliberation(info, ctx)
+        return 0
     for model in _models(info):
         ctx.out(f"  {_model_line(model)}")
         path = paths.get(str(model.get("alias")))

@@ -55,6 +55,11 @@ def fsync_dir(path: Path) -> None:
 def atomic_write_json(path: Path, data: Any) -> int:
     """Replace ``path`` with ``data`` as JSON, atomically and durably; return its size in bytes."""
     payload = (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
+    return atomic_write_bytes(path, payload)
+
+
+def atomic_write_bytes(path: Path, payload: bytes) -> int:
+    """Replace ``path`` with ``payload``, atomically and durably, owner-only; return its size."""
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = open_private(temp)
     try:
