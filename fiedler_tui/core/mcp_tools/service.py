@@ -150,6 +150,7 @@ class FiedlerTools:
         """The dry run for these arguments, judged as the CLI judges it, plus MCP's rules."""
         from fiedler_tui.core.budget import Blocker, BlockerKind, DryRunOptions
         from fiedler_tui.core.files.names import display_name
+        from fiedler_tui.core.ratelimits import LearnedLimitsStore, token_limits
         from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
 
         args.check()
@@ -164,6 +165,11 @@ class FiedlerTools:
             max_completion_tokens=args.max_completion_tokens,
             secret_policy=policy,
             key_status={name: str(key.source) for name, key in keys.items()},
+            rate_limits=token_limits(
+                self._config(),
+                {name: key.value for name, key in keys.items()},
+                LearnedLimitsStore.default(no_disk=self.settings.no_disk),
+            ),
         )
         result = self.engine().run(list(args.files), models, options)
         refused = result.selection.refused

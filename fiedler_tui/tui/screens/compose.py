@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     # The dry-run engine loads in the first preview's worker, after the screen is shown.
     from fiedler_tui.core.budget import Blocker, DryRunEngine, DryRunResult
     from fiedler_tui.core.config.schema import Config, ModelSpec
+    from fiedler_tui.core.ratelimits import TokenLimit
     from fiedler_tui.tui.app import FiedlerApp
 
 DEBOUNCE_S = 0.15
@@ -202,6 +203,8 @@ class ComposeScreen(Screen[None]):
         self._models_listed = False
         self._key_status: dict[str, str] | None = None
         """Provider -> where its key comes from, as last looked up (None: look up again)."""
+        self._rate_limits: dict[str, tuple[TokenLimit, ...]] = {}
+        """Provider -> its tokens-per-minute limits for the key in use, looked up with the keys."""
 
     # ---- layout ------------------------------------------------------------------------------
 
@@ -402,17 +405,24 @@ class ComposeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="dry-run", exit_on_error=False)
     def _preview(self, key: PreviewKey, models: list[ModelSpec]) -> None:
         from fiedler_tui.core.budget.dry_run import DryRunEngine, DryRunOptions
+        from fiedler_tui.core.ratelimits import LearnedLimitsStore, token_limits
 
         worker = get_current_worker()
         key_status = self._key_status
         if key_status is None:
             resolved = self.host.keystore.resolve_all(self.host.config)
             key_status = {name: str(found.source) for name, found in resolved.items()}
+            self._rate_limits = token_limits(
+                self.host.config,
+                {name: found.value for name, found in resolved.items()},
+                LearnedLimitsStore.default(no_disk=self.host.settings.no_disk),
+            )
             self._key_status = key_status
         options = DryRunOptions(
             prompt=key.prompt,
             secret_policy=key.policy,
             key_status=key_status,
+            rate_limits=self._rate_limits,
             from_folders=frozenset(key.via_folder),
         )
         with self._engine_lock:
