@@ -72,14 +72,14 @@ def test_pieces_are_whole_blocks_and_render_as_the_whole_text() -> None:
 def test_the_cache_keeps_the_latest_rows_within_its_budget() -> None:
     cache = RenderCache(budget=40)
     rows = render_markdown("# A\n\ntext", 20)
-    cache.put("a", 20, True, rows * 4)
-    cache.put("b", 20, True, rows * 4)
-    cache.put("raw", 20, False, ["row"] * 80)  # plain rows weigh an eighth
+    cache.put("a", 20, True, ("a", rows * 4))
+    cache.put("b", 20, True, ("b", rows * 4))
+    cache.put("raw", 20, False, ("raw", ["row"] * 80))  # plain rows weigh an eighth
     assert cache.get("a", 20, True) is not None  # now the most recent
-    cache.put("c", 20, True, rows * 4)  # over the budget: the least recent (b) goes
+    cache.put("c", 20, True, ("c", rows * 4))  # over the budget: the least recent (b) goes
     assert cache.get("b", 20, True) is None
     assert cache.get("a", 21, True) is None and cache.get("a", 20, False) is None
-    assert cache.get("c", 20, True) == rows * 4 and len(cache) == 3
+    assert cache.get("c", 20, True) == ("c", rows * 4) and len(cache) == 3
 
 
 def count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:

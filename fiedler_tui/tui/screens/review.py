@@ -37,6 +37,8 @@ from fiedler_tui.tui.clipboard import send_to_clipboard
 from fiedler_tui.tui.collector_tuning import CollectorTuning
 from fiedler_tui.tui.safe_text import plain
 from fiedler_tui.tui.widgets.errors import notify_error
+from fiedler_tui.tui.widgets.find import FindableView
+from fiedler_tui.tui.widgets.find_bar import FindBar
 from fiedler_tui.tui.widgets.markdown_view import MarkdownView
 from fiedler_tui.tui.widgets.output_pane import OutputPane
 from fiedler_tui.tui.widgets.palette import PaletteCommand, ScreenCommands
@@ -162,6 +164,13 @@ class ReviewScreen(Screen[None]):
             "y", "copy_folder", "Copy folder", id="review-copy-folder", tooltip="Run folder path"
         ),
         Binding("escape", "back", "Back", id="review-back"),
+        Binding(
+            "slash",
+            "find",
+            "Find",
+            id="review-find",
+            tooltip="Find text in this pane's output (enter/down next, up previous)",
+        ),
     ]
     TUNE_GC: ClassVar[bool] = True
     """Collect less while the screen is up (:class:`CollectorTuning`): rendering a long answer
@@ -217,6 +226,7 @@ class ReviewScreen(Screen[None]):
         with Horizontal(id="review-panes"):
             yield OutputPane(id="pane-left")
             yield OutputPane(id="pane-right")
+        yield FindBar(id="review-find-bar")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -398,6 +408,16 @@ class ReviewScreen(Screen[None]):
     async def action_toggle_markdown(self) -> None:
         self.rendered = not self.rendered
         await self._show_panes(keep_place=True)
+
+    def action_find(self) -> None:
+        """Open the find bar on the focused pane's output."""
+        self.query_one(FindBar).open(self._panes()[self._active()].view)
+
+    @on(FindableView.Found)
+    def _found(self, message: FindableView.Found) -> None:
+        bar = self.query_one(FindBar)
+        if bar.target is message.view:
+            bar.show_count()
 
     def action_toggle_sync(self) -> None:
         self.sync = not self.sync

@@ -35,6 +35,8 @@ from fiedler_tui.core.store.save_elsewhere import SavedElsewhere, held_files, sa
 from fiedler_tui.core.store.save_problems import SaveProblem
 from fiedler_tui.tui.collector_tuning import CollectorTuning
 from fiedler_tui.tui.safe_text import plain, visible
+from fiedler_tui.tui.widgets.find import FindableView
+from fiedler_tui.tui.widgets.find_bar import FindBar
 from fiedler_tui.tui.widgets.run_pane import RunPane, error_line
 
 PaletteEntry = tuple[str, str, Callable[[], Any]]
@@ -102,6 +104,14 @@ class RunScreen(Screen[None]):
             id="run-save-elsewhere",
             tooltip="Save the outputs that could not be saved to another folder",
         ),
+        Binding(
+            "slash",
+            "find",
+            "Find",
+            show=False,
+            id="run-find",
+            tooltip="Find text in the focused pane (enter/down next, up previous)",
+        ),
         Binding("left", "focus_neighbour(-1, 0)", "Pane left", show=False, id="run-left"),
         Binding("right", "focus_neighbour(1, 0)", "Pane right", show=False, id="run-right"),
         Binding("up", "focus_neighbour(0, -1)", "Pane above", show=False, id="run-up"),
@@ -152,6 +162,7 @@ class RunScreen(Screen[None]):
                 self._panes[alias] = pane
                 yield pane
         yield Static(plain("running…"), id="run-total")
+        yield FindBar(id="run-find-bar")
         yield Footer()
 
     def _title(self) -> str:
@@ -446,6 +457,17 @@ class RunScreen(Screen[None]):
 
     def action_cancel_all(self) -> None:
         self.cancel_all()
+
+    def action_find(self) -> None:
+        """Open the find bar on the focused pane's text (new text is searched as it comes)."""
+        pane = self.focused_pane() or (self.panes[0] if self.panes else None)
+        if pane is not None:
+            self.query_one(FindBar).open(pane.body)
+
+    def on_findable_view_found(self, message: FindableView.Found) -> None:
+        bar = self.query_one(FindBar)
+        if bar.target is message.view:
+            bar.show_count()
 
     def action_toggle_maximise(self) -> None:
         if self.maximized is not None:

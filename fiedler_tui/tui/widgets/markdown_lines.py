@@ -201,33 +201,38 @@ Rows = list[Strip] | list[str]
 """Rendered rows (styled strips) or raw ones (plain strings, drawn when shown)."""
 
 
+Entry = tuple[str, Rows]
+"""A text as shown (control sequences removed) and its rows."""
+
+
 class RenderCache:
-    """Rows by (text, width, rendered or raw): a text turned into rows once per width and view,
-    however often shown. The least recently used entries go once the cache holds more than
-    ``budget`` rendered rows (about 2 KB each; a raw row, a plain string, counts as an eighth)."""
+    """Rows by (text as received, width, rendered or raw): a text turned into rows once per width
+    and view, however often shown. The least recently used entries go once the cache holds more
+    than ``budget`` rendered rows (about 2 KB each; a raw row, a plain string, counts as an
+    eighth)."""
 
     def __init__(self, budget: int = CACHE_ROWS) -> None:
         self._budget = budget
-        self._entries: OrderedDict[tuple[str, int, bool], Rows] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, int, bool], Entry] = OrderedDict()
         self._weight = 0
 
-    def get(self, text: str, width: int, rendered: bool) -> Rows | None:
+    def get(self, text: str, width: int, rendered: bool) -> Entry | None:
         key = (text, width, rendered)
-        rows = self._entries.get(key)
-        if rows is not None:
+        entry = self._entries.get(key)
+        if entry is not None:
             self._entries.move_to_end(key)
-        return rows
+        return entry
 
-    def put(self, text: str, width: int, rendered: bool, rows: Rows) -> None:
+    def put(self, text: str, width: int, rendered: bool, entry: Entry) -> None:
         key = (text, width, rendered)
         old = self._entries.pop(key, None)
         if old is not None:
-            self._weight -= _weight(old)
-        self._entries[key] = rows
-        self._weight += _weight(rows)
+            self._weight -= _weight(old[1])
+        self._entries[key] = entry
+        self._weight += _weight(entry[1])
         while self._weight > self._budget and len(self._entries) > 1:
             _, dropped = self._entries.popitem(last=False)
-            self._weight -= _weight(dropped)
+            self._weight -= _weight(dropped[1])
 
     def clear(self) -> None:
         self._entries.clear()

@@ -24,10 +24,10 @@ from textual.cache import LRUCache
 from textual.events import Resize
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from fiedler_tui.tui.safe_text import strip_controls
+from fiedler_tui.tui.widgets.find import FindableView, highlighted
 from fiedler_tui.tui.widgets.markdown_lines import (
     MARKDOWN_MAX_BYTES,
     RENDERED,
@@ -50,15 +50,24 @@ def _kb(size: int) -> str:
     return f"{size / 1000:,.0f} KB"
 
 
-def _render_head(source: str, width: int, first: int) -> tuple[list[str], str, list[Strip]]:
-    """The pieces of ``source``, its link definitions and its first piece rendered."""
+def _render_head(text: str, width: int, first: int) -> tuple[str, list[str], str, list[Strip]]:
+    """``text`` without control sequences, its pieces, its link definitions and its first piece
+    rendered."""
+    source = strip_controls(text)
     pieces = split_pieces(source, first=first)
     defined = references(source) if "]:" in source else ""
-    return pieces, defined, render_markdown(pieces[0], width, defined)
+    return source, pieces, defined, render_markdown(pieces[0], width, defined)
 
 
-class MarkdownView(ScrollView, can_focus=True):
-    """A scrolling, focusable view of one output, rendered as Markdown or as raw text."""
+def _raw(text: str, width: int) -> tuple[str, list[str]]:
+    """``text`` without control sequences, and its raw rows."""
+    source = strip_controls(text)
+    return source, raw_rows(source, width)
+
+
+class MarkdownView(FindableView, can_focus=True):
+    """A scrolling, focusable view of one output, rendered as Markdown or as raw text; what it
+    shows can be searched (:class:`FindableView`)."""
 
     DEFAULT_CSS = """
     MarkdownView {
@@ -95,6 +104,8 @@ class MarkdownView(ScrollView, can_focus=True):
         self._placing = False
         self._style: Style | None = None
         self._drawn: LRUCache[int, Strip] = LRUCache(256)
+        self._texts: list[str] | None = None
+        """The rows as plain text (searched by find), made when first needed."""
 
     @property
     def text(self) -> str:
@@ -123,11 +134,11 @@ class MarkdownView(ScrollView, can_focus=True):
     async def show(self, text: str, at: float = 0.0, *, rendered: bool = True) -> None:
         """Show ``text`` (untrusted), rendered as Markdown or raw, from ``at`` (a fraction of its
         scroll range); returns once its head, at least, is shown."""
-        self._wanted = strip_controls(text)
+        self._wanted = text  # controls are removed in the thread that renders it
         self._rendered = rendered
         self.raw_reason = ""
-        if rendered and len(self._wanted) > MARKDOWN_MAX_BYTES // 4:
-            size = len(self._wanted.encode("utf-8", errors="replace"))
+        if rendered and len(text) > MARKDOWN_MAX_BYTES // 4:
+            size = len(text.encode("utf-8", errors="replace"))
             if size > MARKDOWN_MAX_BYTES:
                 self._rendered = False
                 self.raw_reason = (
@@ -138,7 +149,7 @@ class MarkdownView(ScrollView, can_focus=True):
         width = self._text_width()
         if width <= 0:  # not laid out yet: rendered once it is (on_resize)
             self._done = asyncio.Event()
-            self._set_rows(self._wanted, [], 0)
+            self._set_rows("", [], 0)
             return
         await self._render_text(self._generation, width)
 
@@ -146,25 +157,23 @@ class MarkdownView(ScrollView, can_focus=True):
         return self.scrollable_content_region.width
 
     async def _render_text(self, generation: int, width: int) -> None:
-        source, rendered = self._wanted, self._rendered
+        text, rendered = self._wanted, self._rendered
         self.workers.cancel_group(self, "markdown-render")
-        cached = RENDERED.get(source, width, rendered)
+        cached = RENDERED.get(text, width, rendered)
         if cached is not None:
-            self._set_rows(source, cached, width)
+            self._set_rows(*cached, width)
             self._whole()
             return
         self._done.set()  # an earlier render's waiters
         self._done = asyncio.Event()
         if not rendered:
-            rows = await asyncio.to_thread(raw_rows, source, width)
-            if generation == self._generation:
-                RENDERED.put(source, width, False, rows)
-                self._set_rows(source, rows, width)
-                self._whole()
+            await self._show_raw(generation, width)
             return
         first = HEAD_CHARS_PER_ROW * max(self.size.height, 10)
         try:
-            pieces, defined, head = await asyncio.to_thread(_render_head, source, width, first)
+            source, pieces, defined, head = await asyncio.to_thread(
+                _render_head, text, width, first
+            )
         except Exception as exc:
             if generation == self._generation:
                 await self._not_rendered(exc, generation, width)
@@ -173,11 +182,11 @@ class MarkdownView(ScrollView, can_focus=True):
             return
         self._set_rows(source, head, width)
         if len(pieces) == 1:
-            RENDERED.put(source, width, True, head)
+            RENDERED.put(text, width, True, (source, head))
             self._whole()
             return
         self.run_worker(
-            self._render_rest(generation, source, width, pieces[1:], defined, head),
+            self._render_rest(generation, text, source, width, pieces[1:], defined, head),
             group="markdown-render",
             exit_on_error=False,
         )
@@ -185,6 +194,7 @@ class MarkdownView(ScrollView, can_focus=True):
     async def _render_rest(
         self,
         generation: int,
+        text: str,
         source: str,
         width: int,
         pieces: list[str],
@@ -206,7 +216,7 @@ class MarkdownView(ScrollView, can_focus=True):
                 return
             rows.extend(part)
             self._set_rows(source, list(rows), width)
-        RENDERED.put(source, width, True, rows)
+        RENDERED.put(text, width, True, (source, rows))
         self._whole()
 
     async def _not_rendered(self, error: Exception, generation: int, width: int) -> None:
@@ -224,9 +234,14 @@ class MarkdownView(ScrollView, can_focus=True):
         )
         self._rendered = False
         self.raw_reason = "could not be rendered"
-        rows = await asyncio.to_thread(raw_rows, self._wanted, width)
+        await self._show_raw(generation, width)
+
+    async def _show_raw(self, generation: int, width: int) -> None:
+        text = self._wanted
+        source, rows = await asyncio.to_thread(_raw, text, width)
         if generation == self._generation:
-            self._set_rows(self._wanted, rows, width)
+            RENDERED.put(text, width, False, (source, rows))
+            self._set_rows(source, rows, width)
             self._whole()
 
     def _whole(self) -> None:
@@ -242,6 +257,9 @@ class MarkdownView(ScrollView, can_focus=True):
         self._rows = rows
         self._width = width
         self._drawn.clear()
+        self._texts = None
+        if self.find_query:
+            self._rescan()
         self.virtual_size = Size(width, len(rows))
         if self._place_at is not None:
             self._scroll_to_fraction(self._place_at)
@@ -291,6 +309,11 @@ class MarkdownView(ScrollView, can_focus=True):
             self._style = self.rich_style
         return self._style
 
+    def find_row_texts(self) -> list[str]:
+        if self._texts is None:
+            self._texts = [row if isinstance(row, str) else row.text for row in self._rows]
+        return self._texts
+
     def render_line(self, y: int) -> Strip:
         row = round(self.scroll_y) + y
         if row >= len(self._rows):
@@ -302,4 +325,5 @@ class MarkdownView(ScrollView, can_focus=True):
                 content = raw_strip(content, self._width)
             strip = content.apply_style(self._base_style())
             self._drawn[row] = strip
-        return strip
+        spans = self.find_spans(row)
+        return strip if spans is None else highlighted(strip, spans)

@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from fiedler_tui.tui.safe_text import plain
+from fiedler_tui.tui.widgets.find import FindableView
 from fiedler_tui.tui.widgets.markdown_view import MarkdownView
 
 
@@ -67,7 +68,14 @@ class OutputPane(Vertical):
             subtitle = f"raw text: {why}" if why else "raw text"
         else:
             subtitle = "Markdown (rendering…)" if view.rendering else "Markdown"
+        if view.find_label:
+            subtitle = f"find: {view.find_label} · {subtitle}"
         self.border_subtitle = plain(subtitle)
+
+    def on_findable_view_found(self, message: FindableView.Found) -> None:
+        """The view's matches changed: the subtitle counts them (the screen's find bar too)."""
+        if self.alias is not None:
+            self._subtitle()
 
     def on_markdown_view_rendered(self, message: MarkdownView.Rendered) -> None:
         """The view is whole: the subtitle stops saying it is rendering."""

@@ -17,10 +17,10 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.events import Resize
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from fiedler_tui.tui.safe_text import strip_controls
+from fiedler_tui.tui.widgets.find import FindableView, highlighted
 
 TAB = "    "
 
@@ -82,9 +82,10 @@ def _wrap_cells(text: str, width: int) -> list[str]:
         pos = cut
 
 
-class RunText(ScrollView, can_focus=True, inherit_bindings=False):
+class RunText(FindableView, can_focus=True, inherit_bindings=False):
     """Plain text that grows at the end, wrapped to the widget's width; follows the end unless
-    the user has scrolled up."""
+    the user has scrolled up. What it shows can be searched (:class:`FindableView`): new text
+    is searched as it comes."""
 
     DEFAULT_CSS = """
     RunText {
@@ -143,6 +144,8 @@ class RunText(ScrollView, can_focus=True, inherit_bindings=False):
             self._end_line()
             self._tail = part
         self._wrap_tail()
+        if self.find_query:
+            self._rescan(first_changed)
         self._grow()
         if self._follow:
             self._scroll_to_end()
@@ -195,6 +198,8 @@ class RunText(ScrollView, can_focus=True, inherit_bindings=False):
         self._tail = current[-1]
         self._cache.clear()
         self.virtual_size = Size(width, self.row_count)
+        if self.find_query:
+            self._rescan()
 
     def on_resize(self, event: Resize) -> None:
         self._fit_width()
@@ -228,7 +233,15 @@ class RunText(ScrollView, can_focus=True, inherit_bindings=False):
             self._style = self.rich_style
         return self._style
 
+    def find_row_texts(self) -> list[str]:
+        return [*self._rows, self._tail]
+
     def render_line(self, y: int) -> Strip:
+        strip = self._render_row(y)
+        spans = self.find_spans(round(self.scroll_y) + y)
+        return strip if spans is None else highlighted(strip, spans)
+
+    def _render_row(self, y: int) -> Strip:
         row = round(self.scroll_y) + y
         width = self._wrap_width or self.scrollable_content_region.width
         final = len(self._rows)
