@@ -13,6 +13,7 @@ import httpx2
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.types.version import LATEST_HANDSHAKE_VERSION, LATEST_MODERN_VERSION
 
 from tests.mcp.conftest import FIEDLER, McpWorld
 
@@ -59,14 +60,20 @@ def http_server(mcp_world: McpWorld) -> Iterator[HttpServer]:
     _stop(server)
 
 
-def _client(url: str, token: str) -> Client:
+def _client(url: str, token: str, mode: str = "auto") -> Client:
     http = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=60)
-    return Client(streamable_http_client(url, http_client=http))
+    return Client(streamable_http_client(url, http_client=http), mode=mode)
 
 
-async def test_the_tools_work_with_the_token(http_server: HttpServer) -> None:
+@pytest.mark.parametrize(
+    ("mode", "expected"), [("legacy", LATEST_HANDSHAKE_VERSION), ("auto", LATEST_MODERN_VERSION)]
+)
+async def test_the_tools_work_with_the_token(
+    http_server: HttpServer, mode: str, expected: str
+) -> None:
     assert http_server.url.startswith("http://127.0.0.1:")
-    async with _client(http_server.url, TOKEN) as client:
+    async with _client(http_server.url, TOKEN, mode) as client:
+        assert client.protocol_version == expected
         models = await client.call_tool("fiedler_list_models", {})
         assert not models.is_error and models.structured_content["models"]
         sent = await client.call_tool(

@@ -37,7 +37,8 @@ async def test_the_sdk_client_connects_in_both_eras(
     async with mcp_world.client(mode=mode) as client:
         assert client.protocol_version == expected
         result = await client.call_tool("fiedler_send", {"prompt": "hi", "models": ["quick"]})
-        assert not result.is_error and result.structured_content["status"] == "done"
+        assert not result.is_error, result.content
+        assert result.structured_content["status"] == "done", result.structured_content
 
 
 NOISY_SERVER = """

@@ -253,3 +253,18 @@ async def test_saved_defaults_are_shared_with_the_command_line(
         assert cleared.structured_content["default_models"] == ["quick", "careful"]
         models = {m["alias"]: m["default"] for m in _cli(mcp_world, env, "models")["models"]}
         assert models["careful"] and not models["wordy"]
+
+
+async def test_the_server_settings_allow_secrets_and_cap_the_spend(mcp_world: McpWorld) -> None:
+    before = len(mcp_world.sim.requests)
+    extra = {"FIEDLER_MCP_ALLOW_SECRETS": "1", "FIEDLER_MAX_COST_USD": "0.000001"}
+    async with mcp_world.client(**extra) as client:
+        arguments = {"prompt": "x", "files": ["settings.env"], "secrets": "allow"}
+        dry = await client.call_tool("fiedler_dry_run", arguments)
+        assert not dry.is_error
+        kinds = {b["kind"] for b in dry.structured_content["blocker_details"]}
+        assert "secrets" not in kinds and dry.structured_content["secrets"]["count"] == 1
+        capped = await _refusal(client, "fiedler_send", arguments)
+        assert capped["code"] == "blocked"
+        assert "FIEDLER_MAX_COST_USD" in " ".join(capped["reasons"])
+    assert len(mcp_world.sim.requests) == before
