@@ -57,6 +57,8 @@ class RunScreen(Screen[None]):
     FLUSH_HZ: ClassVar[float] = 25.0
     MAX_SKIP: ClassVar[int] = 6
     """Panes not looked at are drawn at least every this many ticks."""
+    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "Footer, #run-total, FindBar"
+    """A maximised pane keeps the run's total line (and the find bar) in view."""
     TUNE_GC: ClassVar[bool] = True
     """Collect less while the screen is up (:class:`CollectorTuning`): drawing streams allocates
     many short-lived objects, and full collections over everything the app holds otherwise stall
@@ -116,6 +118,22 @@ class RunScreen(Screen[None]):
         Binding("right", "focus_neighbour(1, 0)", "Pane right", show=False, id="run-right"),
         Binding("up", "focus_neighbour(0, -1)", "Pane above", show=False, id="run-up"),
         Binding("down", "focus_neighbour(0, 1)", "Pane below", show=False, id="run-down"),
+        Binding(
+            "shift+up",
+            "scroll_pane(-1)",
+            "Scroll up",
+            show=False,
+            id="run-scroll-up",
+            tooltip="Scroll the focused pane up a line (up does too while it is maximised)",
+        ),
+        Binding(
+            "shift+down",
+            "scroll_pane(1)",
+            "Scroll down",
+            show=False,
+            id="run-scroll-down",
+            tooltip="Scroll the focused pane down a line (down does too while it is maximised)",
+        ),
         *[
             Binding(str(n), f"focus_pane({n})", f"Pane {n}", show=False, id=f"run-pane-{n}")
             for n in range(1, 10)
@@ -484,9 +502,17 @@ class RunScreen(Screen[None]):
                 self.maximized = panes[number - 1]
             panes[number - 1].body.focus()
 
+    def action_scroll_pane(self, lines: int) -> None:
+        pane = self.focused_pane()
+        if pane is not None:
+            pane.body.scroll_relative(y=lines, animate=False)
+
     def action_focus_neighbour(self, dx: int, dy: int) -> None:
         panes = self.panes
         if not panes:
+            return
+        if dy and self.maximized is not None:  # one pane shown: up and down scroll it
+            self.action_scroll_pane(dy)
             return
         current = self.focused_pane()
         index = panes.index(current) if current is not None else 0

@@ -36,6 +36,7 @@ from fiedler_tui.tui.widgets.run_text import RunText
 STATUSES = ("queued", "requesting", "retrying", "streaming", "done", "failed", "cancelled")
 TERMINAL = frozenset({"done", "failed", "cancelled"})
 CHARS_PER_TOKEN = 4
+FIGURE_GAP = "  "
 """The estimate used until the provider reports usage (labelled as an estimate)."""
 
 
@@ -154,18 +155,17 @@ class PaneState:
         return self.status
 
     def stats_text(self, now: float, show_timings: bool = True) -> str:
-        """The header's figures; with ``show_timings`` off, every time-dependent one is masked."""
+        """The header's figures, most telling first (tokens, tok/s, retries, elapsed, ttft: a
+        narrow pane drops them from the end); with ``show_timings`` off, every time-dependent
+        one is masked. Figures are separated by two spaces (none holds two)."""
         tokens, estimated = self.tokens()
         token_text = f"~{tokens:,} tok (est.)" if estimated else f"{tokens:,} tok"
-        parts = [
-            _seconds(self.elapsed(now), show_timings),
-            f"ttft {_seconds(self.ttft_s, show_timings)}",
-            token_text,
-        ]
+        parts = [token_text, f"{_rate(self.rate(now), show_timings)} tok/s"]
         if self.retries:
             parts.append(f"{self.retries} retr{'y' if self.retries == 1 else 'ies'}")
-        parts.append(f"{_rate(self.rate(now), show_timings)} tok/s")
-        return "  ".join(parts)
+        parts.append(_seconds(self.elapsed(now), show_timings))
+        parts.append(f"ttft {_seconds(self.ttft_s, show_timings)}")
+        return FIGURE_GAP.join(parts)
 
 
 def _seconds(value: float | None, show: bool) -> str:
@@ -210,12 +210,23 @@ class RunHeader(Widget):
             self.refresh()
 
     def render(self) -> Text:
+        """Alias and status, then each figure that fits whole, in order (never ``~22 to…``)."""
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append(self._label, self.get_component_rich_style("run-header--alias"))
         text.append(" ")
         text.append(self.status_text, self.get_component_rich_style(f"run-header--{self.status}"))
-        text.append("  ")
-        text.append(self.stats_text, self.get_component_rich_style("run-header--stats"))
+        width = self.size.width
+        fitting = []
+        used = text.cell_len
+        for figure in self.stats_text.split(FIGURE_GAP) if self.stats_text else ():
+            if width <= 0 or used + len(FIGURE_GAP) + len(figure) <= width:
+                fitting.append(figure)
+                used += len(FIGURE_GAP) + len(figure)
+        if fitting:
+            text.append(FIGURE_GAP)
+            text.append(
+                FIGURE_GAP.join(fitting), self.get_component_rich_style("run-header--stats")
+            )
         return text
 
 
