@@ -94,8 +94,11 @@ def test_a_learned_limit_applies_when_the_config_sets_none(
     assert blocker.kind is BlockerKind.RATE_LIMIT
     assert blocker.message.startswith("claude-sonnet can never be accepted at this limit (50 input")
     assert "learned from anthropic's headers 10 min ago" in blocker.message
+    assert "tokens_per_minute in models.yaml overrides it" in blocker.message
     # another key of the same provider has not been seen: its limits are unknown
     assert token_limits(config, {"anthropic": "sk-ant-other"}, store) == {}
+    # a limit learned over a day ago is not judged (the tier may have changed since)
+    assert token_limits(config, {"anthropic": "sk-ant-low-tier"}, store, now=1_000.0 + 90_000) == {}
 
 
 def test_a_request_within_the_limit_is_not_blocked(

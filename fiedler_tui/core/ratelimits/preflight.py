@@ -18,6 +18,10 @@ from fiedler_tui.core.ratelimits.display import describe_age
 from fiedler_tui.core.ratelimits.headers import ObservedLimits
 from fiedler_tui.core.ratelimits.store import LearnedLimitsStore
 
+LEARNED_MAX_AGE_S = 24 * 3600.0
+"""A limit learned longer ago is not judged by the preflight (a tier may have changed since; the
+next answer's headers bring the current one)."""
+
 
 @dataclass(frozen=True)
 class TokenLimit:
@@ -47,9 +51,12 @@ def provider_token_limits(
         return (
             TokenLimit(provider.tokens_per_minute, input_only, "tokens_per_minute in models.yaml"),
         )
-    if learned is None:
+    if learned is None or now - learned.seen_at > LEARNED_MAX_AGE_S:
         return ()
-    source = f"learned from {provider.name}'s headers {describe_age(now - learned.seen_at)}"
+    source = (
+        f"learned from {provider.name}'s headers {describe_age(now - learned.seen_at)}; "
+        "tokens_per_minute in models.yaml overrides it"
+    )
     found: list[TokenLimit] = []
     if learned.tokens_per_minute:
         found.append(TokenLimit(learned.tokens_per_minute, False, source))
