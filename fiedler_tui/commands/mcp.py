@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING
 
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.core.errors import UsageError
-from fiedler_tui.core.logs import LOGGER_NAME, register_secrets
+from fiedler_tui.core.logs import (
+    LOGGER_NAME,
+    RedactionFilter,
+    TextFormatter,
+    register_secrets,
+)
 
 if TYPE_CHECKING:
     from fiedler_tui.core.mcp_tools import FiedlerTools
@@ -43,15 +48,19 @@ def parse_address(raw: str) -> tuple[str, int]:
     return host, port
 
 
-def _log_to_stderr(enabled: bool) -> None:
-    """The SDK's and the web server's records go where fiedler's go (never to stdout)."""
+def _log_to_stderr(enabled: bool, token: str | None = None) -> None:
+    """The SDK's and the web server's records go where fiedler's go (never to stdout); with
+    ``enabled``, every record also goes to stderr, redacted and with controls escaped as in
+    the log file."""
     ours = logging.getLogger(LOGGER_NAME)
     if enabled:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("fiedler mcp: %(levelname)s %(name)s: %(message)s"))
-        for existing in ours.handlers:
-            for f in existing.filters:
-                handler.addFilter(f)
+        handler.setFormatter(TextFormatter())
+        filters = [f for existing in ours.handlers for f in existing.filters]
+        if not filters:  # FIEDLER_NO_DISK=1: no log file, so no filter to share
+            filters = [RedactionFilter([token] if token else [])]
+        for found in filters:
+            handler.addFilter(found)
         ours.addHandler(handler)
     for name in ("mcp", "uvicorn", "uvicorn.error", "uvicorn.access"):
         other = logging.getLogger(name)
@@ -66,7 +75,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     if args.http is not None:
         address = parse_address(args.http)
         token = _http_token(args.http, address[0], ctx)
-        tools = _tools(args, ctx)
+        tools = _tools(args, ctx, token)
         try:
             from fiedler_tui.mcp.serve import serve_http
             from fiedler_tui.mcp.server import build_server
@@ -118,10 +127,10 @@ def _http_token(raw: str, host: str, ctx: CommandContext) -> str:
     return token
 
 
-def _tools(args: argparse.Namespace, ctx: CommandContext) -> FiedlerTools:
+def _tools(args: argparse.Namespace, ctx: CommandContext, token: str | None = None) -> FiedlerTools:
     from fiedler_tui.core.mcp_tools import FiedlerTools, McpOptions
 
-    _log_to_stderr(args.log_stderr)
+    _log_to_stderr(args.log_stderr, token)
     options = McpOptions(
         roots_set=bool(os.environ.get("FIEDLER_ALLOWED_FILE_ROOTS", "").strip()),
         allow_secrets=ctx.settings.mcp_allow_secrets,
