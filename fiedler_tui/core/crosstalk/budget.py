@@ -12,6 +12,7 @@ lowers the figure judged against the cap.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from fiedler_tui.core.budget.model_budget import BudgetStatus, budget_status, cost_usd
@@ -20,6 +21,7 @@ from fiedler_tui.core.crosstalk import prompts
 from fiedler_tui.core.crosstalk.events import Phase, Role
 from fiedler_tui.core.crosstalk.plan import Member, Paradigm, Plan
 from fiedler_tui.core.crosstalk.requests import chair_turn, first_turn
+from fiedler_tui.core.ratelimits.preflight import TokenLimit, first_exceeded, token_limits
 from fiedler_tui.core.request import Conversation, Turn
 from fiedler_tui.core.tokens.counter import TokenCounter
 from fiedler_tui.core.tokens.methods import (
@@ -41,6 +43,9 @@ class TurnBudget:
     cost_usd_max: float
     cache_discount_usd: float
     """What the package would cost less if read from the cache (0 on a model's first turn)."""
+    rate_limit: str = ""
+    """Why the turn's worst-case request exceeds its provider's tokens-per-minute limit, in the
+    dry run's words (empty: within it, or no limit known)."""
 
     @property
     def fits(self) -> bool:
@@ -117,6 +122,12 @@ class DeliberationBudget:
                         f"{turn.input_tokens:,} input + {turn.reserve:,} reserved > "
                         f"{turn.context_window:,} window"
                     )
+                if turn.rate_limit:
+                    who = "the chair" if turn.role == "chair" else turn.member
+                    found.append(
+                        f"round {step.round} ({step.phase}): {who} ({turn.member}) "
+                        f"{turn.rate_limit}"
+                    )
         cap = self.cost_cap_usd
         if cap is not None and self.cost_usd_max > cap:
             spent = 0.0
@@ -140,6 +151,19 @@ class DeliberationBudget:
             "refusals": self.refusals(),
             "steps": [s.to_json() for s in self.steps],
         }
+
+
+def _rate_limit_text(limits: Sequence[TokenLimit], input_tokens: int, reserve: int) -> str:
+    exceeded = first_exceeded(limits, input_tokens, reserve)
+    if exceeded is None:
+        return ""
+    limit, charge = exceeded
+    counted = "input tokens" if limit.input_only else f"tokens with its {reserve:,} reserved"
+    return (
+        f"can never be accepted at this limit ({limit.tokens_per_minute:,} {limit.unit}, "
+        f"{limit.source}; this turn could be {charge:,} {counted}): fewer files, fewer rounds, "
+        "another model, or a key on a higher rate-limit tier"
+    )
 
 
 _FRAME = prompts.ANSWER_BLOCK.format(letter="A", text="") + "\n\n"
@@ -178,10 +202,18 @@ class _Counter:
 
 
 def deliberation_budget(
-    config: Config, plan: Plan, counter: TokenCounter, cost_cap_usd: float | None
+    config: Config,
+    plan: Plan,
+    counter: TokenCounter,
+    cost_cap_usd: float | None,
+    rate_limits: Mapping[str, Sequence[TokenLimit]] | None = None,
 ) -> DeliberationBudget:
-    """The worst case of every round the plan could run (early stops are not assumed)."""
+    """The worst case of every round the plan could run (early stops are not assumed).
+
+    ``rate_limits``: provider -> its tokens-per-minute limits (``core.ratelimits.token_limits``);
+    None: those configured, else the latest learned (reads the user state folder)."""
     count = _Counter(config, counter)
+    limits = token_limits(config) if rate_limits is None else rate_limits
     reserve = {
         alias: plan.max_completion_tokens or count.spec(alias).max_completion_tokens
         for alias in [*(m.alias for m in plan.members), *([plan.chair] if plan.chair else [])]
@@ -206,6 +238,9 @@ def deliberation_budget(
             context_window=spec.context_window,
             cost_usd_max=cost_usd(spec.price_in, spec.price_out, input_tokens, reserve[member]),
             cache_discount_usd=max(0.0, discount),
+            rate_limit=_rate_limit_text(
+                limits.get(spec.provider, ()), input_tokens, reserve[member]
+            ),
         )
 
     def answers(authors: list[Member]) -> list[int]:

@@ -10,7 +10,7 @@ of kind ``anthropic`` a configured ``tokens_per_minute`` is read the same way.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from fiedler_tui.core.config.schema import Config, ProviderKind, ProviderSpec
@@ -89,3 +89,14 @@ def token_limits(
         if limits:
             found[name] = limits
     return found
+
+
+def first_exceeded(
+    limits: Sequence[TokenLimit], input_tokens: int, completion_reserve: int
+) -> tuple[TokenLimit, int] | None:
+    """The first of ``limits`` one request of this size exceeds, with its charge; None: fits."""
+    for limit in limits:
+        charge = limit.charge(input_tokens, completion_reserve)
+        if charge > limit.tokens_per_minute:
+            return limit, charge
+    return None
