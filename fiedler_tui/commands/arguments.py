@@ -29,6 +29,7 @@ def add_commands(subparsers: Any) -> None:
     _keys(subparsers)
     _dry_run(subparsers)
     _send(subparsers)
+    _crosstalk(subparsers)
     _runs(subparsers)
     _mcp(subparsers)
 
@@ -83,6 +84,62 @@ def _send(subparsers: Any) -> None:
     parser.set_defaults(handler="send:run")
 
 
+def positive_float(raw: str) -> float:
+    """An argparse type: a number above zero (a spending cap)."""
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {raw!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {raw!r}")
+    return value
+
+
+def _crosstalk(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "crosstalk",
+        help="let 2 to 5 models deliberate on the prompt and files (debate, relay, report, memory)",
+        description="Run the dry run's checks and the deliberation's budget, then the rounds; "
+        "every turn is saved as it streams.",
+    )
+    _package_arguments(parser, system=False)
+    parser.add_argument(
+        "--paradigm",
+        choices=("debate", "relay", "report", "memory"),
+        default="debate",
+        help="how the members deliberate (default: debate)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="rounds (relay: laps); default 3 for debate and memory, 1 for relay, 2 for report",
+    )
+    parser.add_argument("--chair", default=None, metavar="ALIAS", help="the model that chairs")
+    parser.add_argument(
+        "--persona",
+        action="append",
+        default=[],
+        metavar="ALIAS=FILE|ROLE",
+        help="a member's system prompt: a file in the allowed roots or a built-in role "
+        "(skeptic, security, architect, tester, pragmatist); repeatable",
+    )
+    parser.add_argument(
+        "--max-cost",
+        type=positive_float,
+        default=None,
+        metavar="USD",
+        help="refuse when the worst case is above USD (default: FIEDLER_MAX_COST_USD)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show the budget per round and turn; send nothing"
+    )
+    parser.add_argument("--events", action="store_true", help="print events as JSON lines")
+    parser.add_argument("--output-dir", metavar="D", help="save the deliberation under D")
+    parser.set_defaults(handler="crosstalk:run", system=None)
+
+
 def _runs(subparsers: Any) -> None:
     parser = subparsers.add_parser("runs", help="list saved runs, or show one")
     parser.add_argument("--json", action="store_true", help="print JSON")
@@ -114,8 +171,9 @@ def _mcp(subparsers: Any) -> None:
     parser.set_defaults(handler="mcp:run")
 
 
-def _package_arguments(parser: argparse.ArgumentParser) -> None:
-    """The arguments ``dry-run`` and ``send`` share: paths, models, prompt, filters, secrets."""
+def _package_arguments(parser: argparse.ArgumentParser, *, system: bool = True) -> None:
+    """The arguments ``dry-run``, ``send`` and ``crosstalk`` share: paths, models, prompt,
+    filters, secrets (``crosstalk`` has personas instead of ``--system``)."""
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to package")
     parser.add_argument(
         "-m",
@@ -128,7 +186,8 @@ def _package_arguments(parser: argparse.ArgumentParser) -> None:
     prompt = parser.add_mutually_exclusive_group()
     prompt.add_argument("-p", "--prompt", default=None, metavar="TEXT", help="the prompt")
     prompt.add_argument("--prompt-file", default=None, metavar="F", help="read the prompt from F")
-    parser.add_argument("--system", default=None, metavar="TEXT", help="system prompt to use")
+    if system:
+        parser.add_argument("--system", default=None, metavar="TEXT", help="system prompt to use")
     parser.add_argument(
         "--max-completion-tokens",
         type=positive_int,

@@ -113,6 +113,8 @@ def build_plan(
                     f"{alias!r} and {other!r} are the same model; members must be distinct"
                 )
         specs[alias] = spec
+    if chair is not None and kind is Paradigm.RELAY:
+        raise CrosstalkInputError("relay has no chair: its last answer is the result")
     if chair is not None:
         chair_spec = _resolve(config, chair)
         chair = next((a for a, s in specs.items() if s.name == chair_spec.name), chair)

@@ -159,6 +159,11 @@ class DeliberationRecorder:
         except OSError as exc:
             self._problem(f"transcript not saved: {exc.strerror or exc}")
 
+    def summary(self) -> dict[str, Any]:
+        """The summary as last written (status from the outcome once ended), with the run id."""
+        status = "running" if self.outcome is None else self.outcome.status
+        return {**self._summary(status), "run_id": self.run_id}
+
     def _summary(self, status: str) -> dict[str, Any]:
         outcome = self.outcome
         rounds: list[dict[str, Any]] = []

@@ -66,6 +66,7 @@ def demo_models() -> tuple[SimulatedModel, ...]:
             provider="demo-openai",
             aliases=("swift",),
             script=ModelScript(
+                deliberates=True,
                 reply=_SWIFT,
                 ttft_s=0.3,
                 tokens_per_s=90,
@@ -81,6 +82,7 @@ def demo_models() -> tuple[SimulatedModel, ...]:
             provider="demo-anthropic",
             aliases=("steady",),
             script=ModelScript(
+                deliberates=True,
                 reply=_STEADY,
                 ttft_s=0.8,
                 tokens_per_s=45,
@@ -96,6 +98,7 @@ def demo_models() -> tuple[SimulatedModel, ...]:
             provider="demo-gemini",
             aliases=("deliberate",),
             script=ModelScript(
+                deliberates=True,
                 reply=_DELIBERATE,
                 ttft_s=1.6,
                 tokens_per_s=30,
@@ -110,6 +113,7 @@ def demo_models() -> tuple[SimulatedModel, ...]:
             provider="demo-openai",
             aliases=("busy",),
             script=ModelScript(
+                deliberates=True,
                 reply=_BUSY,
                 ttft_s=0.5,
                 tokens_per_s=60,
@@ -124,7 +128,7 @@ def demo_models() -> tuple[SimulatedModel, ...]:
             provider="demo-local",
             aliases=("local",),
             completion_param="max_tokens",
-            script=ModelScript(reply=_LOCAL, ttft_s=0.4, tokens_per_s=20),
+            script=ModelScript(reply=_LOCAL, ttft_s=0.4, tokens_per_s=20, deliberates=True),
         ),
     )
 

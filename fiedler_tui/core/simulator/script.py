@@ -123,6 +123,9 @@ class ModelScript:
     finish: str = "stop"
     """``stop`` or ``length``, rendered per dialect (end_turn/max_tokens, STOP/MAX_TOKENS)."""
     faults: tuple[Fault, ...] = field(default=())
+    deliberates: bool = False
+    """Answer a deliberation's requests in kind: a verdict, a ranking or a ledger when the
+    request asks for one (see ``simulator.deliberation``)."""
     tokens_per_minute: int | None = None
     """OpenAI and Anthropic dialects: announce this token limit in the response headers (input
     plus the completion limit for OpenAI, input only for Anthropic) and refuse a larger request

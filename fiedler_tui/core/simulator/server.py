@@ -24,9 +24,11 @@ import contextlib
 import re
 import ssl
 from collections.abc import Mapping
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
+from fiedler_tui.core.simulator.deliberation import deliberation_reply
 from fiedler_tui.core.simulator.http11 import BadRequest, HttpRequest, Responder, read_request
 from fiedler_tui.core.simulator.prompt_cache import PromptCache
 from fiedler_tui.core.simulator.rate_limits import RateMeter, charge, limit_headers, too_large
@@ -302,6 +304,8 @@ class Simulator:
             await _send_error(responder, dialect.error(fault, model))
             return
         text = dialect.prompt_text(body)
+        if script.deliberates:
+            script = replace(script, reply=deliberation_reply(script.reply, model, text))
         input_tokens = count_tokens(text)
         limited = dialect.name in ("openai", "anthropic") and (
             script.tokens_per_minute or script.requests_per_minute

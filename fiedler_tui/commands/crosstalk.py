@@ -1,0 +1,371 @@
+"""``fiedler crosstalk``: 2 to 5 models deliberate on one question about one package.
+
+The package is built and judged by the same dry run as ``fiedler send`` (named paths, secrets
+policy, keys, limits; every model and the chair); the deliberation's own budget then judges
+every round before anything is sent. Progress goes to stderr, the result to stdout (``--json``:
+the summary; ``--events``: every event as a JSON line).
+
+Exit 0 when every turn was done, 1 when a member or the chair failed (or the deliberation
+stopped or is not complete), 2 on bad input, 3 when refused (the dry run's blockers, a window
+that a round could overflow, a worst case above ``--max-cost`` / ``FIEDLER_MAX_COST_USD``),
+130/143 when interrupted (every turn is cancelled, what arrived is kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import json
+import os
+import signal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from fiedler_tui import __version__
+from fiedler_tui.commands.context import CommandContext
+from fiedler_tui.commands.dry_run import (
+    blocker_line,
+    build_dry_run,
+    refuse_if_blocked,
+    skipped_lines,
+)
+from fiedler_tui.commands.table import render_table
+from fiedler_tui.core.budget import DryRunResult, SendBlockedError
+from fiedler_tui.core.crosstalk import (
+    CrosstalkEvent,
+    CrosstalkInputError,
+    Deliberation,
+    DeliberationEnded,
+    DroppedOut,
+    Outcome,
+    Plan,
+    RoundEnded,
+    RoundStarted,
+    TurnEvent,
+    VerdictGiven,
+    build_plan,
+)
+from fiedler_tui.core.crosstalk.budget import DeliberationBudget, deliberation_budget
+from fiedler_tui.core.crosstalk.record import DeliberationRecorder
+from fiedler_tui.core.errors import UsageError
+from fiedler_tui.core.files.roots import AllowedRoots
+from fiedler_tui.core.network import NetworkEnvironment
+from fiedler_tui.core.package import ensure_unchanged
+from fiedler_tui.core.ratelimits.store import LearnedLimitsStore
+from fiedler_tui.core.runner import Cancelled, Failed, Finished, Retrying, Runner
+from fiedler_tui.core.store.run_store import RunStore
+from fiedler_tui.core.store.summary import (
+    PackagedFile,
+    PackageFacts,
+    SkippedFact,
+    package_record,
+    skipped_record,
+)
+from fiedler_tui.core.tokens.counter import TokenCounter
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return str(value.value)
+    return str(value)
+
+
+def event_json(event: CrosstalkEvent) -> str:
+    """One deliberation event as a JSON object; a turn's runner event is nested as ``event``."""
+    data: dict[str, Any] = {"type": type(event).__name__}
+    if isinstance(event, TurnEvent):
+        inner = {"type": type(event.event).__name__, **dataclasses.asdict(event.event)}
+        data.update(
+            round=event.round,
+            phase=event.phase,
+            member=event.member,
+            letter=event.letter,
+            role=event.role,
+            event=inner,
+        )
+    elif isinstance(event, DeliberationEnded):
+        outcome = dataclasses.asdict(event.outcome)
+        outcome.pop("turns")
+        data["outcome"] = outcome
+    elif isinstance(event, RoundEnded):
+        data.update(dataclasses.asdict(event))
+        data["turns"] = [{k: v for k, v in turn.items() if k != "text"} for turn in data["turns"]]
+    else:
+        data.update(dataclasses.asdict(event))
+    return json.dumps(data, default=_jsonable, ensure_ascii=False)
+
+
+def _personas(values: list[str]) -> dict[str, str]:
+    personas: dict[str, str] = {}
+    for value in values:
+        alias, sep, persona = value.partition("=")
+        if not sep or not alias.strip() or not persona.strip():
+            raise UsageError(f"--persona {value!r}: expected ALIAS=FILE or ALIAS=ROLE")
+        if alias.strip() in personas:
+            raise UsageError(f"--persona: {alias.strip()!r} is given twice")
+        personas[alias.strip()] = persona.strip()
+    return personas
+
+
+def _plan(args: argparse.Namespace, ctx: CommandContext, result: DryRunResult) -> Plan:
+    request = result.request()
+    try:
+        return build_plan(
+            ctx.config,
+            paradigm=args.paradigm,
+            members=args.model,
+            question=request.prompt,
+            package_text=request.package_text,
+            roots=AllowedRoots.from_settings(ctx.settings),
+            rounds=args.rounds,
+            chair=args.chair,
+            personas=_personas(args.persona),
+            max_completion_tokens=args.max_completion_tokens,
+        )
+    except CrosstalkInputError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _print_budget(plan: Plan, budget: DeliberationBudget, ctx: CommandContext) -> None:
+    rows = []
+    for step in budget.steps:
+        for turn in step.turns:
+            letter = "chair" if turn.role == "chair" else plan.member(turn.member).letter
+            rows.append(
+                [
+                    str(step.round),
+                    step.phase,
+                    f"{turn.member} ({letter})",
+                    f"{turn.input_tokens:,}",
+                    f"{turn.reserve:,}",
+                    f"{turn.context_window:,}",
+                    "fits" if turn.fits else "OVER",
+                    f"${turn.cost_usd_max:.4f}",
+                    f"${turn.cache_discount_usd:.4f}" if turn.cache_discount_usd else "",
+                ]
+            )
+    headers = ["round", "phase", "turn", "input≤", "reserve", "window", "status", "cost≤", "cache-"]
+    ctx.out(render_table(headers, rows, {0, 3, 4, 5, 7, 8}))
+    for step in budget.steps:
+        ctx.out(
+            f"round {step.round} ({step.phase}): worst case ${step.cost_usd_max:.4f}"
+            + (
+                f", ${step.cache_discount_usd:.4f} less if the package is cached"
+                if step.cache_discount_usd
+                else ""
+            )
+        )
+    cap = budget.cost_cap_usd
+    cap_text = f" (cap ${cap:g})" if cap is not None else ""
+    ctx.out(
+        f"worst-case total: ${budget.cost_usd_max:.4f}{cap_text}; with the package cached: "
+        f"${budget.cost_usd_max - budget.cache_discount_usd:.4f}"
+    )
+
+
+def _describe_plan(plan: Plan, ctx: CommandContext) -> None:
+    members = ", ".join(
+        f"{m.letter}={m.alias}" + (f" ({m.persona})" if m.persona else "") for m in plan.members
+    )
+    chair = ""
+    if plan.chair:
+        chair = f"; chair {plan.chair}" + (
+            " (also a member: it may favour its own answer)" if plan.chair_is_member else ""
+        )
+    ctx.err(f"crosstalk: {plan.paradigm.value}, {plan.rounds} round(s); {members}{chair}")
+
+
+class _Progress:
+    """One line per round, turn end, verdict and drop-out on stderr."""
+
+    def __init__(self, ctx: CommandContext) -> None:
+        self.ctx = ctx
+
+    def show(self, event: CrosstalkEvent) -> None:
+        ctx = self.ctx
+        if isinstance(event, RoundStarted):
+            ctx.err(
+                f"round {event.round}/{event.rounds} ({event.phase}): {', '.join(event.members)}"
+            )
+        elif isinstance(event, TurnEvent):
+            inner = event.event
+            who = f"  {event.member}" + (f" ({event.letter})" if event.letter else " (chair)")
+            if isinstance(inner, Finished):
+                cached = inner.usage.cached_input_tokens
+                cache = f", {cached:,} input tokens cached" if cached else ""
+                ctx.err(f"{who}: done, {inner.usage.output_tokens or 0:,} tokens{cache}")
+            elif isinstance(inner, Failed):
+                ctx.err(f"{who}: failed [{inner.error.code}] {inner.error.message}")
+            elif isinstance(inner, Cancelled):
+                ctx.err(f"{who}: cancelled; kept {len(inner.partial_text):,} chars")
+            elif isinstance(inner, Retrying):
+                ctx.err(f"{who}: retrying in {inner.delay_s:.1f}s: {inner.reason}")
+        elif isinstance(event, VerdictGiven):
+            verdict = event.verdict
+            text = "no readable verdict"
+            if verdict is not None:
+                confidence = (
+                    "" if verdict.confidence is None else f", confidence {verdict.confidence}"
+                )
+                text = f"{verdict.stance}{confidence}"
+            ctx.err(f"  {event.member} ({event.letter}) verdict: {text}")
+        elif isinstance(event, DroppedOut):
+            ctx.err(f"  {event.member} dropped out: {event.reason}")
+        elif isinstance(event, RoundEnded):
+            spend = f"spent ${event.spent_usd:.4f}"
+            if event.worst_case_usd is not None:
+                spend += f" of worst case ${event.worst_case_usd:.4f}"
+            consensus = {True: "; consensus", False: "; no consensus yet", None: ""}[
+                event.consensus
+            ]
+            ctx.err(f"round {event.round} ({event.phase}) ended: {spend}{consensus}")
+
+
+async def _deliberate(
+    deliberation: Deliberation,
+    recorder: DeliberationRecorder,
+    args: argparse.Namespace,
+    ctx: CommandContext,
+) -> int | None:
+    """Run it to the end; the number of the signal that interrupted it, if one did."""
+    loop = asyncio.get_running_loop()
+    interrupted: int | None = None
+
+    def interrupt(signum: int) -> None:
+        nonlocal interrupted
+        if interrupted is not None:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        interrupted = signum
+        ctx.err("interrupted: cancelling every turn (what arrived is kept)")
+        deliberation.cancel_all()
+
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, interrupt, sig)
+    progress = _Progress(ctx)
+    try:
+        async with deliberation.runner:
+            async for event in deliberation.events():
+                recorder.observe(event)
+                if args.events:
+                    ctx.out(event_json(event))
+                progress.show(event)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+    return interrupted
+
+
+def _print_result(outcome: Outcome, ctx: CommandContext) -> None:
+    if outcome.result:
+        ctx.out(outcome.result)
+        return
+    finals: dict[str, str] = {}
+    for turn in outcome.turns:
+        if turn.role == "member" and turn.status == "finished":
+            finals[turn.member] = turn.text
+    for member, text in finals.items():
+        ctx.out(f"## {member}")
+        ctx.out(text)
+        ctx.out()
+
+
+def _package(result: DryRunResult, redact_filenames: bool) -> dict[str, Any]:
+    """The package as a send's summary records it (files, bytes, lines, sha256, skipped)."""
+    preview = result.preview
+    files = [PackagedFile(f.path, f.size, f.lines, f.sha256) for f in preview.files]
+    skipped = [SkippedFact(s.path, str(s.code), s.reason) for s in result.skipped]
+    facts = PackageFacts(files, preview.bytes, preview.lines, preview.sha256, skipped)
+    return {
+        **package_record(facts, redact_filenames),
+        "skipped": skipped_record(skipped, redact_filenames),
+    }
+
+
+def run(args: argparse.Namespace, ctx: CommandContext) -> int:
+    settings = ctx.settings
+    if args.output_dir:
+        settings = settings.replace(output_dir=Path(args.output_dir).expanduser())
+    if args.max_cost is not None:
+        settings = settings.replace(max_cost_usd=args.max_cost)
+    ctx.settings = settings
+    if not args.model:
+        raise UsageError("name the members with -m ALIAS (2 to 5 of them)")
+    store = RunStore(settings.output_dir, no_disk=settings.no_disk)
+    resolved = ctx.resolve_keys()
+    dry = argparse.Namespace(**vars(args))
+    dry.model = [*args.model, *([args.chair] if args.chair else [])]
+    result = build_dry_run(dry, ctx, resolved)
+    for line in skipped_lines(result):
+        ctx.err(line)
+    if not args.dry_run:
+        refuse_if_blocked(result, resolved)
+    plan = _plan(args, ctx, result)
+    with TokenCounter(settings) as counter:
+        budget = deliberation_budget(ctx.config, plan, counter, settings.max_cost_usd)
+    refusals = [f"cannot start: {line}" for line in budget.refusals()]
+    if args.dry_run:
+        if args.json:
+            ctx.out(json.dumps({"dry_run": result.to_json(), "budget": budget.to_json()}, indent=2))
+        else:
+            _describe_plan(plan, ctx)
+            _print_budget(plan, budget, ctx)
+        for blocker in result.blockers:
+            ctx.err(f"fiedler: cannot send: {blocker_line(blocker, resolved)}")
+        for line in refusals:
+            ctx.err(f"fiedler: {line}")
+        refused = bool(result.blockers or refusals)
+        return 3 if refused else 0
+    if refusals:
+        raise SendBlockedError(refusals)
+    ensure_unchanged(result.preview)
+    store.preflight()
+    if settings.retention_days:
+        store.prune(settings.retention_days)
+    _describe_plan(plan, ctx)
+    ctx.err(f"worst-case cost: ${budget.cost_usd_max:.4f}")
+    recorder = DeliberationRecorder(
+        store,
+        plan,
+        app_version=__version__,
+        package=_package(result, settings.redact_filenames),
+        budget=budget,
+        save_prompt=settings.save_prompt,
+    )
+    runner = Runner(
+        ctx.config,
+        {name: key.value for name, key in resolved.items()},
+        global_limit=settings.max_concurrency,
+        network=NetworkEnvironment.read(trust_env=settings.trust_env),
+        learned_limits=LearnedLimitsStore.default(no_disk=settings.no_disk),
+    )
+    deliberation = Deliberation(runner, plan, budget=budget)
+    signum = asyncio.run(_deliberate(deliberation, recorder, args, ctx))
+    outcome = recorder.outcome
+    where = recorder.run.path or "memory only (FIEDLER_NO_DISK=1)"
+    for problem in recorder.problems:
+        ctx.err(f"  not saved: {problem}")
+    if outcome is None:  # pragma: no cover - the engine always ends with DeliberationEnded
+        return 1
+    reason = f" ({outcome.reason})" if outcome.reason else ""
+    ctx.err(
+        f"deliberation {recorder.run_id}: {outcome.status}{reason}; "
+        f"${outcome.cost_usd:.4f} of worst case ${budget.cost_usd_max:.4f}; saved in {where}"
+    )
+    for note in outcome.notes:
+        ctx.err(f"note: {note}")
+    if args.json:
+        summary = recorder.summary()
+        ctx.out(json.dumps(summary, indent=2, ensure_ascii=False))
+    elif not args.events:
+        _print_result(outcome, ctx)
+    if signum is not None:
+        return 128 + signum
+    failed = any(t.status != "finished" for t in outcome.turns)
+    return 0 if outcome.status == "complete" and not failed and not recorder.problems else 1
