@@ -162,7 +162,6 @@ async def _send_with_progress(tools: FiedlerTools, args: ToolArguments, ctx: Con
                     await ctx.report_progress(notifications, None, tracker.message())
                 except Exception as exc:  # a client that cannot take it still gets the result
                     log.debug("progress not delivered: %s: %s", type(exc).__name__, exc)
-        return task.result()
     except BaseException:
         # Cancelled by the client, or the client went away: cancel every model and wait,
         # shielded, until what was received is saved and the run is marked cancelled.
@@ -171,6 +170,7 @@ async def _send_with_progress(tools: FiedlerTools, args: ToolArguments, ctx: Con
             await asyncio.wait({task})
         log.info("run %s cancelled by the client", session.run_id)
         raise
+    return task.result()
 
 
 def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPServer:

@@ -255,10 +255,20 @@ async def test_saved_defaults_are_shared_with_the_command_line(
         assert models["careful"] and not models["wordy"]
 
 
-async def test_the_server_settings_allow_secrets_and_cap_the_spend(mcp_world: McpWorld) -> None:
+async def test_the_server_settings_allow_secrets_and_cap_the_spend(
+    mcp_world: McpWorld, tmp_path: Path
+) -> None:
     before = len(mcp_world.sim.requests)
-    extra = {"FIEDLER_MCP_ALLOW_SECRETS": "1", "FIEDLER_MAX_COST_USD": "0.000001"}
+    not_a_folder = tmp_path / "runs-file"
+    not_a_folder.write_text("")
+    extra = {
+        "FIEDLER_MCP_ALLOW_SECRETS": "1",
+        "FIEDLER_MAX_COST_USD": "0.000001",
+        "FIEDLER_OUTPUT_DIR": str(not_a_folder),
+    }
     async with mcp_world.client(**extra) as client:
+        unsaved = await _refusal(client, "fiedler_send", {"prompt": "x", "models": ["quick"]})
+        assert unsaved["code"] == "blocked" and "runs-file" in unsaved["message"]
         arguments = {"prompt": "x", "files": ["settings.env"], "secrets": "allow"}
         dry = await client.call_tool("fiedler_dry_run", arguments)
         assert not dry.is_error

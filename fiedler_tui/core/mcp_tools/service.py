@@ -238,9 +238,12 @@ class FiedlerTools:
     ) -> RunResult:
         """Run a prepared session to its end (cancelling it cancels every model; what was
         received is kept and the run saved as cancelled)."""
-        async with session:
-            async for event in session.events():
-                on_event(event)
+        try:
+            async with session:
+                async for event in session.events():
+                    on_event(event)
+        except FiedlerError as exc:  # the run could not start (its folder); nothing was sent
+            raise _refusal(exc, "not-started") from None
         return self.session_result(session)
 
     def session_result(self, session: SendSession) -> RunResult:
