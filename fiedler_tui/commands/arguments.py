@@ -106,7 +106,7 @@ def _crosstalk(subparsers: Any) -> None:
     parser.add_argument(
         "--paradigm",
         choices=("debate", "relay", "report", "memory"),
-        default="debate",
+        default=None,
         help="how the members deliberate (default: debate)",
     )
     parser.add_argument(
@@ -137,6 +137,13 @@ def _crosstalk(subparsers: Any) -> None:
     )
     parser.add_argument("--events", action="store_true", help="print events as JSON lines")
     parser.add_argument("--output-dir", metavar="D", help="save the deliberation under D")
+    parser.add_argument(
+        "--resume",
+        metavar="RUN_ID",
+        default=None,
+        help="continue an interrupted deliberation from its last complete round (same PATHs "
+        "and prompt; members, paradigm, rounds, chair and personas come from the run)",
+    )
     parser.set_defaults(handler="crosstalk:run", system=None)
 
 

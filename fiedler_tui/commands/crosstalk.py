@@ -50,6 +50,7 @@ from fiedler_tui.core.crosstalk import (
 )
 from fiedler_tui.core.crosstalk.budget import DeliberationBudget, deliberation_budget
 from fiedler_tui.core.crosstalk.record import DeliberationRecorder
+from fiedler_tui.core.crosstalk.resume import SavedDeliberation, load_saved
 from fiedler_tui.core.errors import UsageError
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.network import NetworkEnvironment
@@ -62,6 +63,7 @@ from fiedler_tui.core.store.summary import (
     PackageFacts,
     SkippedFact,
     package_record,
+    sha256_text,
     skipped_record,
 )
 from fiedler_tui.core.tokens.counter import TokenCounter
@@ -115,7 +117,7 @@ def _plan(args: argparse.Namespace, ctx: CommandContext, result: DryRunResult) -
     try:
         return build_plan(
             ctx.config,
-            paradigm=args.paradigm,
+            paradigm=args.paradigm or "debate",
             members=args.model,
             question=request.prompt,
             package_text=request.package_text,
@@ -276,6 +278,52 @@ def _print_result(outcome: Outcome, ctx: CommandContext) -> None:
         ctx.out()
 
 
+def _saved(args: argparse.Namespace, store: RunStore) -> SavedDeliberation:
+    """The run to resume; its choices become the arguments (given ones must not differ)."""
+    try:
+        saved = load_saved(store.find(args.resume))
+    except CrosstalkInputError as exc:
+        raise UsageError(str(exc)) from None
+    choices = (
+        ("-m", args.model, list(saved.members)),
+        ("--paradigm", args.paradigm, saved.paradigm),
+        ("--rounds", args.rounds, saved.rounds),
+        ("--chair", args.chair, saved.chair),
+        ("--persona", _personas(args.persona), saved.personas),
+        ("--max-completion-tokens", args.max_completion_tokens, saved.max_completion_tokens),
+    )
+    differing = [name for name, given, kept in choices if given and given != kept]
+    if differing:
+        raise UsageError(
+            f"--resume continues run {saved.run_id} with its own members, paradigm, rounds, "
+            f"chair and personas; {', '.join(differing)} differ from them (leave them out)"
+        )
+    args.model = list(saved.members)
+    args.paradigm = saved.paradigm
+    args.rounds = saved.rounds
+    args.chair = saved.chair
+    args.persona = [f"{alias}={value}" for alias, value in saved.personas.items()]
+    args.max_completion_tokens = saved.max_completion_tokens
+    return saved
+
+
+def _same_request(plan: Plan, saved: SavedDeliberation) -> None:
+    if sha256_text(plan.question) != saved.prompt_sha256:
+        raise UsageError(f"the prompt differs from the one run {saved.run_id} deliberated on")
+    if sha256_text(plan.package_text) != saved.package_sha256:
+        raise UsageError(
+            f"the package differs from the one run {saved.run_id} deliberated on (name the "
+            "same PATHs with the same filters and secrets flags; the files must be unchanged)"
+        )
+
+
+def _steps(saved: SavedDeliberation) -> str:
+    steps = list(dict.fromkeys((t.round, t.phase) for t in saved.turns))
+    if not steps:
+        return "no complete round"
+    return ", ".join(f"round {number} ({phase})" for number, phase in steps)
+
+
 def _package(result: DryRunResult, redact_filenames: bool) -> dict[str, Any]:
     """The package as a send's summary records it (files, bytes, lines, sha256, skipped)."""
     preview = result.preview
@@ -295,9 +343,10 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     if args.max_cost is not None:
         settings = settings.replace(max_cost_usd=args.max_cost)
     ctx.settings = settings
+    store = RunStore(settings.output_dir, no_disk=settings.no_disk)
+    saved = _saved(args, store) if args.resume else None
     if not args.model:
         raise UsageError("name the members with -m ALIAS (2 to 5 of them)")
-    store = RunStore(settings.output_dir, no_disk=settings.no_disk)
     resolved = ctx.resolve_keys()
     dry = argparse.Namespace(**vars(args))
     dry.model = [*args.model, *([args.chair] if args.chair else [])]
@@ -307,6 +356,8 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     if not args.dry_run:
         refuse_if_blocked(result, resolved)
     plan = _plan(args, ctx, result)
+    if saved is not None:
+        _same_request(plan, saved)
     with TokenCounter(settings) as counter:
         budget = deliberation_budget(ctx.config, plan, counter, settings.max_cost_usd)
     refusals = [f"cannot start: {line}" for line in budget.refusals()]
@@ -337,7 +388,10 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         package=_package(result, settings.redact_filenames),
         budget=budget,
         save_prompt=settings.save_prompt,
+        resumed_from=None if saved is None else saved.run_id,
     )
+    if saved is not None:
+        ctx.err(f"resuming {saved.run_id}: {_steps(saved)} replayed from the saved turns")
     runner = Runner(
         ctx.config,
         {name: key.value for name, key in resolved.items()},
@@ -345,7 +399,8 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         network=NetworkEnvironment.read(trust_env=settings.trust_env),
         learned_limits=LearnedLimitsStore.default(no_disk=settings.no_disk),
     )
-    deliberation = Deliberation(runner, plan, budget=budget)
+    history = () if saved is None else saved.turns
+    deliberation = Deliberation(runner, plan, budget=budget, history=history)
     signum = asyncio.run(_deliberate(deliberation, recorder, args, ctx))
     outcome = recorder.outcome
     where = recorder.run.path or "memory only (FIEDLER_NO_DISK=1)"

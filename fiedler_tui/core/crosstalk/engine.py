@@ -16,12 +16,13 @@ with the members' answers intact.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 
 from fiedler_tui.core.crosstalk import prompts
 from fiedler_tui.core.crosstalk.anonymise import Anonymiser
 from fiedler_tui.core.crosstalk.budget import DeliberationBudget
+from fiedler_tui.core.crosstalk.errors import CrosstalkInputError
 from fiedler_tui.core.crosstalk.events import (
     CrosstalkEvent,
     DeliberationEnded,
@@ -45,16 +46,29 @@ PROVIDER_WIDE = frozenset({ErrorCode.AUTH, ErrorCode.PERMISSION, ErrorCode.QUOTA
 """Failures that would repeat for any model of the same provider: not asked again."""
 
 
+class ResumeMismatch(CrosstalkInputError):
+    """The saved turns do not fit the plan being resumed."""
+
+
 class _Stop(Exception):
     """Fewer than two members remain, or the user cancelled: no further member rounds."""
 
 
 class Deliberation:
     def __init__(
-        self, runner: Runner, plan: Plan, *, budget: DeliberationBudget | None = None
+        self,
+        runner: Runner,
+        plan: Plan,
+        *,
+        budget: DeliberationBudget | None = None,
+        history: Sequence[TurnRecord] = (),
     ) -> None:
         """``budget``: the plan's worst case (``deliberation_budget``); with a cost cap in it, a
-        step whose worst case would take the real spend above the cap is not started."""
+        step whose worst case would take the real spend above the cap is not started.
+
+        ``history``: the turns of the complete steps of an interrupted deliberation of the same
+        plan (a resume). Those steps are replayed, not sent: their ``RoundEnded`` (marked
+        ``replayed``) and drop-outs are reported again, then the deliberation goes on."""
         self.runner = runner
         self.plan = plan
         config = runner.config
@@ -84,6 +98,9 @@ class Deliberation:
         self._pending: list[CrosstalkEvent] = []
         self.budget = budget
         self._cap_reason = ""
+        self._history: dict[tuple[int, str], dict[str, TurnRecord]] = {}
+        for turn in history:
+            self._history.setdefault((turn.round, turn.phase), {})[turn.member] = turn
 
     # control ----------------------------------------------------------------------------------
 
@@ -190,15 +207,17 @@ class Deliberation:
         try:
             for lap in range(1, self.plan.rounds + 1):
                 members = self._ready(lap)
-                over = self._over_cap(lap, "relay")
+                replay = (lap, "relay") in self._history
+                over = "" if replay else self._over_cap(lap, "relay")
                 if over:
                     raise _Stop(over)
-                yield RoundStarted(
-                    round=lap,
-                    rounds=self.plan.rounds,
-                    phase="relay",
-                    members=tuple(m.alias for m in members),
-                )
+                if not replay:
+                    yield RoundStarted(
+                        round=lap,
+                        rounds=self.plan.rounds,
+                        phase="relay",
+                        members=tuple(m.alias for m in members),
+                    )
                 records: list[TurnRecord] = []
                 for member in members:
                     if self._cancelled_all:
@@ -227,7 +246,7 @@ class Deliberation:
                         previous = (member.letter, record.text)
                     elif not self._cancelled_all:
                         yield self._drop(member, lap, record)
-                yield self._round_ended(lap, "relay", tuple(records), None)
+                yield self._round_ended(lap, "relay", tuple(records), None, replay)
                 rounds_run = lap
                 if self._cancelled_all:
                     raise _Stop("cancelled")
@@ -327,15 +346,17 @@ class Deliberation:
         """One members' round: events, verdicts, drop-outs, then ``RoundEnded``."""
         while self._pending:
             yield self._pending.pop(0)
-        over = self._over_cap(number, phase)
+        replay = (number, phase) in self._history
+        over = "" if replay else self._over_cap(number, phase)
         if over:
             raise _Stop(over)
-        yield RoundStarted(
-            round=number,
-            rounds=self.plan.rounds,
-            phase=phase,
-            members=tuple(job.member for job in jobs),
-        )
+        if not replay:
+            yield RoundStarted(
+                round=number,
+                rounds=self.plan.rounds,
+                phase=phase,
+                members=tuple(job.member for job in jobs),
+            )
         async for event in self._turns(number, phase, jobs):
             yield event
         records = self._batch_records(number, phase)
@@ -344,18 +365,22 @@ class Deliberation:
             if record.status != "finished":
                 if not self._cancelled_all:
                     yield self._drop(member, number, record)
-            elif record.verdict is not None or (phase == "answer" and number > 1):
+            elif not replay and (record.verdict is not None or (phase == "answer" and number > 1)):
                 yield VerdictGiven(
                     round=number, member=record.member, letter=member.letter, verdict=record.verdict
                 )
         consensus = self._consensus(number) if phase == "answer" and number > 1 else None
-        yield self._round_ended(number, phase, tuple(records), consensus)
+        yield self._round_ended(number, phase, tuple(records), consensus, replay)
         if self._cancelled_all:
             raise _Stop("cancelled")
 
     async def _turns(
         self, number: int, phase: Phase, jobs: list[TurnJob]
     ) -> AsyncIterator[CrosstalkEvent]:
+        saved = self._history.get((number, phase))
+        if saved is not None:
+            self._replay(number, phase, jobs, saved)
+            return
         batch = TurnBatch(self.runner, number, phase)
         self._batch = batch
         try:
@@ -367,6 +392,21 @@ class Deliberation:
             record = batch.records[job.member]
             if record.status == "finished" and job.role == "member":
                 record = self._annotate(record, phase, number)
+                self._latest[job.member] = record.text
+            self.turns.append(record)
+
+    def _replay(
+        self, number: int, phase: Phase, jobs: list[TurnJob], saved: dict[str, TurnRecord]
+    ) -> None:
+        """Take a saved step's turns as if they had just ended (nothing is sent)."""
+        for job in jobs:
+            record = saved.get(job.member)
+            if record is None:
+                raise ResumeMismatch(
+                    f"the saved round {number} ({phase}) has no turn of {job.member}, which this "
+                    "plan would ask: it cannot be resumed"
+                )
+            if record.status == "finished" and job.role == "member":
                 self._latest[job.member] = record.text
             self.turns.append(record)
 
@@ -403,11 +443,13 @@ class Deliberation:
     ) -> AsyncIterator[CrosstalkEvent]:
         chair = self.plan.chair
         assert chair is not None
-        yield RoundStarted(round=number, rounds=self.plan.rounds, phase=phase, members=(chair,))
+        replay = (number, phase) in self._history
+        if not replay:
+            yield RoundStarted(round=number, rounds=self.plan.rounds, phase=phase, members=(chair,))
         if self._cancelled_all:
             yield RoundEnded(round=number, phase=phase, turns=())
             return
-        self._cap_reason = self._over_cap(number, phase)
+        self._cap_reason = "" if replay else self._over_cap(number, phase)
         if self._cap_reason or self._is_blocked(chair):
             yield RoundEnded(round=number, phase=phase, turns=())
             return
@@ -420,7 +462,7 @@ class Deliberation:
                 f"{record.error.title.lower()} for provider {self._provider[chair]} "
                 f"(the chair, round {number})"
             )
-        yield self._round_ended(number, phase, (record,), None)
+        yield self._round_ended(number, phase, (record,), None, replay)
 
     async def _chair_result(
         self,
@@ -511,12 +553,14 @@ class Deliberation:
         phase: Phase,
         turns: tuple[TurnRecord, ...],
         consensus: bool | None,
+        replayed: bool = False,
     ) -> RoundEnded:
         return RoundEnded(
             round=number,
             phase=phase,
             turns=turns,
             consensus=consensus,
+            replayed=replayed,
             spent_usd=self.spent_usd,
             worst_case_usd=None if self.budget is None else round(self.budget.cost_usd_max, 6),
         )

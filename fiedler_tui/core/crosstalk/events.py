@@ -93,6 +93,8 @@ class RoundEnded:
     """The real spend of the deliberation so far (reported usage at the models' prices)."""
     worst_case_usd: float | None = None
     """The whole deliberation's worst-case cost, when a budget was given."""
+    replayed: bool = False
+    """A step of a resumed deliberation taken from its saved turns (nothing was sent)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -90,17 +90,15 @@ class DeliberationRecorder:
     def run_id(self) -> str:
         return self.run.run_id
 
-    def seed(self, turns: list[TurnRecord], files: Mapping[str, str | None]) -> None:
-        """Turns of earlier rounds (a resumed deliberation), kept in the summary as they were."""
-        self.turns.extend(turns)
-        self.files.update(files)
-
     def observe(self, event: CrosstalkEvent) -> None:
         if isinstance(event, TurnEvent):
             self._turn_event(event)
         elif isinstance(event, DroppedOut):
             self.dropped.append(event)
         elif isinstance(event, RoundEnded):
+            if event.replayed:
+                for turn in event.turns:
+                    self._copy(turn)
             self.turns.extend(event.turns)
             self._write("running")
         elif isinstance(event, DeliberationEnded):
@@ -135,6 +133,25 @@ class DeliberationRecorder:
                 self._close(key, output, text)
             else:
                 self.files.setdefault(key, None)
+
+    def _copy(self, turn: TurnRecord) -> None:
+        """A replayed turn's text, saved in this run's folder as if it had streamed here."""
+        key = turn_key(turn.round, turn.phase, turn.member)
+        if not turn.text:
+            self.files[key] = None
+            return
+        try:
+            output = self.run.output(key)
+        except OSError as exc:
+            self._problem(f"{key}: cannot create its file: {exc.strerror or exc}")
+            self.files[key] = None
+            return
+        self.files[key] = output.file_name
+        try:
+            output.append(turn.text)
+        except OSError as exc:
+            self._problem(f"{key}: write failed: {exc.strerror or exc}")
+        self._close(key, output, turn.text)
 
     def _close(self, key: str, output: ModelOutput, text: str | None) -> None:
         try:
