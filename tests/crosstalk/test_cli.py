@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -74,6 +75,14 @@ def models() -> list[SimulatedModel]:
             kind="openai",
             provider="sim-flaky",
             script=ModelScript(reply="flaky: fine.", deliberates=True, faults=failing),
+        )
+    )
+    found.append(
+        SimulatedModel(
+            name="stuck",
+            kind="anthropic",
+            provider="sim-stuck",
+            script=ModelScript(reply="stuck words here", faults=(Fault.stall(after_tokens=2),)),
         )
     )
     found.append(
@@ -247,3 +256,29 @@ async def test_the_demo_deliberates(world: CliWorld) -> None:
     summary = json.loads(out)
     [_, second] = summary["rounds"]
     assert all(t["verdict"] is not None for t in second["turns"])
+
+
+async def test_ctrl_c_cancels_every_turn_and_keeps_what_arrived(world: CliWorld) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "fiedler_tui", "crosstalk", "a.py", "-p", "Q",
+        "-m", "alpha-gpt", "-m", "stuck",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env=world.env(), cwd=world.project,
+    )  # fmt: skip
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30
+    partial: list[Path] = []
+    while loop.time() < deadline and not partial:
+        partial = [
+            p for p in world.output_dir.glob("*/r01-answer-stuck.md.partial") if p.read_text()
+        ]
+        await asyncio.sleep(0.02)
+    assert partial, "the stalled turn never reached the disk"
+    proc.send_signal(signal.SIGINT)
+    _, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    assert proc.returncode == 130
+    assert "interrupted: cancelling every turn" in err.decode()
+    run_dir = partial[0].parent
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["status"] == "cancelled"
+    assert (run_dir / "r01-answer-stuck.md").read_text().startswith("stuck words")

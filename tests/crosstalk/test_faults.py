@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import cast
 
 from fiedler_tui.core.crosstalk import (
@@ -10,11 +11,20 @@ from fiedler_tui.core.crosstalk import (
     DroppedOut,
     RoundStarted,
     TurnEvent,
+    build_plan,
 )
-from fiedler_tui.core.runner import Finished
-from fiedler_tui.core.simulator import Fault, FaultKind, ModelScript
+from fiedler_tui.core.files.roots import AllowedRoots
+from fiedler_tui.core.runner import Finished, Runner
+from fiedler_tui.core.simulator import (
+    Fault,
+    FaultKind,
+    ModelScript,
+    SimulatedModel,
+    Simulator,
+    simulated_config,
+)
 
-from .support import KINDS, deliberate, reply, user_texts, world
+from .support import KEYS, KINDS, PACKAGE, QUESTION, deliberate, reply, user_texts, world
 
 NAMES = tuple(KINDS)
 
@@ -122,3 +132,49 @@ async def test_cached_input_is_counted_and_priced_on_rounds_after_the_first() ->
             expected = (full + (second.usage.output_tokens or 0) * 10.0) / 1_000_000
             assert abs(second.cost_usd - round(expected, 6)) < 1e-9
         assert abs(outcome.cost_usd - round(sum(t.cost_usd for t in outcome.turns), 6)) < 1e-9
+
+
+async def test_a_quota_failure_rules_out_the_providers_other_models_and_chair() -> None:
+    """Two members and the chair on one provider: its quota ends in round 1, so neither the
+    other member nor the chair is asked again (the run degrades, the answers stay)."""
+    shared = [
+        SimulatedModel(
+            name="q1",
+            kind="openai",
+            provider="shared",
+            script=ModelScript(reply="q1", faults=(Fault.of(FaultKind.INSUFFICIENT_QUOTA),)),
+        ),
+        SimulatedModel(name="q2", kind="openai", provider="shared", script=ModelScript(reply="q2")),
+        SimulatedModel(name="q3", kind="openai", provider="shared", script=ModelScript(reply="q3")),
+        SimulatedModel(name="other", kind="anthropic", script=ModelScript(reply="other")),
+        SimulatedModel(name="third", kind="gemini", script=ModelScript(reply="third")),
+    ]
+    async with Simulator({m.model_id: m.script for m in shared}) as sim:
+        config = simulated_config(sim.base_url, shared)
+        plan = build_plan(
+            config,
+            paradigm="report",
+            members=["q1", "q2", "other", "third"],
+            chair="q3",
+            question=QUESTION,
+            package_text=PACKAGE,
+            roots=AllowedRoots.of([Path.cwd()]),
+        )
+        async with Runner(config, KEYS) as runner:
+            events = [e async for e in Deliberation(runner, plan).events()]
+        outcome = events[-1]
+        assert isinstance(outcome, DeliberationEnded)
+        dropped = {d.member: d for d in outcome.outcome.dropped}
+        assert dropped["q1"].code == "quota_exhausted"
+        assert dropped["q2"].round == 2
+        assert dropped["q2"].reason == (
+            "not asked in round 2: quota exhausted for provider shared (q1, round 1)"
+        )
+        assert len(sim.requests_for("q2")) == 1  # round 1 only
+        assert sim.requests_for("q3") == []  # the chair was never asked
+        assert outcome.outcome.status == "degraded"
+        assert "the chair was not asked: quota exhausted for provider shared" in (
+            outcome.outcome.reason
+        )
+        reviews = [t for t in outcome.outcome.turns if t.phase == "review"]
+        assert {t.member for t in reviews} == {"other", "third"}
