@@ -48,7 +48,7 @@ async def test_models_yaml_is_read_after_the_first_frame_and_listed(tmp_path: Pa
         listed = [str(models.get_option_at_index(i).value) for i in range(models.option_count)]
         assert listed == ["roomy", "guess", "tiny"]
         assert screen.aliases == ("roomy", "guess")  # the file's defaults
-        assert models.border_subtitle == ""
+        assert models.border_subtitle == "2 selected"
         assert screen.result is not None  # the preview ran once the models came
         assert app.config_problem is None
 

@@ -24,18 +24,19 @@ def test_demo_flow_reaches_a_finished_run(tmp_path: Path) -> None:
     with TmuxSession(command, size=(130, 40), env=env, cwd=str(project)) as term:
         term.wait_for("DEMO: simulated models")
         term.wait_for("app.py")
-        term.send("Down", "Space")  # the tree has focus: select app.py
-        term.wait_for("1 selected")
+        term.type("Review this file")  # the prompt has the focus from the start
+        term.wait_for("Review this file")
         term.send("C-p")  # the command palette: every step waits for what it shows
         term.wait_for("Search for commands")
-        term.type("focus prompt")
-        term.wait_for("Move to the prompt")
-        for other in ("Move to the file tree", "Move to the models"):
+        term.type("focus files")
+        term.wait_for("Move to the file tree")
+        for other in ("Move to the prompt", "Move to the models"):
             term.wait_until_gone(other)  # the list shows the final search's results only
         term.send("Enter")
-        term.wait_until_gone("Move to the prompt")  # the palette has closed
-        term.type("Review this file")
-        term.wait_for("Review this file")
+        term.wait_until_gone("Move to the file tree")  # the palette has closed
+        term.send("Down", "Space")  # the cursor starts on the root: select app.py
+        term.wait_for("1 selected")
+        term.wait_for("[x] app.py")
         term.wait_for("package: 1 files")
         term.send("C-s")
         term.wait_for("Run done:", timeout_s=60)
