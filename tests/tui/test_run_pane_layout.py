@@ -1,5 +1,5 @@
-"""Run panes at common sizes: whole figures in the header (never ``~22 to…``), the total line kept
-when a pane is maximised, and the keyboard scrolling a pane."""
+"""Run panes at common sizes: whole figures in the header (never ``~22 to…``) with the model's
+cost, the total line kept when a pane is maximised, and the keyboard scrolling a pane."""
 
 from __future__ import annotations
 
@@ -26,8 +26,11 @@ async def test_headers_show_whole_figures_most_telling_first(tmp_path: Path) -> 
                 shown = str(pane.header.render())
                 assert "…" not in shown, shown
                 assert len(shown) <= pane.header.size.width
-                figures = shown.split("  ")
-                assert figures[1].endswith(" tok") and figures[2].endswith(" tok/s"), shown
+                figures = shown.split("  ")[1:]
+                assert figures == pane.header.stats_text.split("  ")[: len(figures)], shown
+                assert figures[0].endswith(" tok") and figures[1].endswith(" tok/s"), shown
+            first = str(screen.panes[0].header.render()).split("  ")
+            assert first[3].startswith("$0.00")  # what the model cost
 
 
 async def test_a_maximised_pane_keeps_the_total_and_scrolls_with_the_keys(

@@ -322,6 +322,9 @@ class RunScreen(Screen[None]):
         pane.apply(event, self._clock())
         if pane.state.ended and not ended:
             self.refresh_bindings()  # r reviews what has ended
+            recorder = self.session.recorder  # recorded before this event came: its cost is in
+            record = recorder.records.get(event.model) if recorder is not None else None
+            pane.state.cost_usd = record.cost_usd if record is not None else None
         if isinstance(event, Failed):
             self.notify(
                 f"{event.model}: {error_line(event.error)}",

@@ -70,6 +70,8 @@ class PaneState:
     retry_until: float | None = None
     retry_reason: str = ""
     error: ErrorInfo | None = None
+    cost_usd: float | None = None
+    """What the model's usage cost, once it ended (set by the screen from the run's record)."""
     pending: list[str] = field(default_factory=list)
 
     @property
@@ -155,12 +157,14 @@ class PaneState:
         return self.status
 
     def stats_text(self, now: float, show_timings: bool = True) -> str:
-        """The header's figures, most telling first (tokens, tok/s, retries, elapsed, ttft: a
-        narrow pane drops them from the end); with ``show_timings`` off, every time-dependent
-        one is masked. Figures are separated by two spaces (none holds two)."""
+        """The header's figures, most telling first (tokens, tok/s, cost once ended, retries,
+        elapsed, ttft: a narrow pane drops them from the end); with ``show_timings`` off, every
+        time-dependent one is masked. Figures are separated by two spaces (none holds two)."""
         tokens, estimated = self.tokens()
         token_text = f"~{tokens:,} tok (est.)" if estimated else f"{tokens:,} tok"
         parts = [token_text, f"{_rate(self.rate(now), show_timings)} tok/s"]
+        if self.cost_usd is not None:
+            parts.append(f"${self.cost_usd:.4f}")
         if self.retries:
             parts.append(f"{self.retries} retr{'y' if self.retries == 1 else 'ies'}")
         parts.append(_seconds(self.elapsed(now), show_timings))
@@ -210,7 +214,7 @@ class RunHeader(Widget):
             self.refresh()
 
     def render(self) -> Text:
-        """Alias and status, then each figure that fits whole, in order (never ``~22 to…``)."""
+        """Alias and status, then the figures that fit whole, in order (never ``~22 to…``)."""
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append(self._label, self.get_component_rich_style("run-header--alias"))
         text.append(" ")
@@ -219,9 +223,10 @@ class RunHeader(Widget):
         fitting = []
         used = text.cell_len
         for figure in self.stats_text.split(FIGURE_GAP) if self.stats_text else ():
-            if width <= 0 or used + len(FIGURE_GAP) + len(figure) <= width:
-                fitting.append(figure)
-                used += len(FIGURE_GAP) + len(figure)
+            if width > 0 and used + len(FIGURE_GAP) + len(figure) > width:
+                break
+            fitting.append(figure)
+            used += len(FIGURE_GAP) + len(figure)
         if fitting:
             text.append(FIGURE_GAP)
             text.append(
