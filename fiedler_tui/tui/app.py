@@ -257,7 +257,7 @@ class FiedlerApp(App[None]):
         """ctrl+c does not quit: say which key does (Textual's own hint is markup, shown raw)."""
         for key, active in self.active_bindings.items():
             if active.binding.action in ("quit", "app.quit"):
-                shown = key_words(active.binding) or key
+                shown = key_words(self, active.binding) or key
                 self.notify(f"Press {shown} to quit fiedler", title="Do you want to quit?")
                 return
 

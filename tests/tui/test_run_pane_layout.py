@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fiedler_tui.tui.screens.help import binding_rows
 from fiedler_tui.tui.screens.run import RunScreen
 
 from .test_run_screen import LONG, model
@@ -62,3 +63,8 @@ async def test_a_maximised_pane_keeps_the_total_and_scrolls_with_the_keys(
             assert body.scroll_y == wider - 2
             await pilot.press("pageup")
             assert body.scroll_y < wider - 2
+            rows = {(where, key): what for where, key, what in binding_rows(screen)}
+            assert rows[("Run", "shift+↑")].startswith("Scroll up")
+            assert rows[("Run", "1-9")] == "Pane n"  # one row for the nine
+            assert ("Run", "esc") in rows and ("Run", "/") in rows
+            assert rows[("Run: Output panes", "pgup")] == "Page up"

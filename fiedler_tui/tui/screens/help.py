@@ -9,8 +9,9 @@ in words here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
@@ -51,14 +52,14 @@ PLAIN_WIDGET_KEYS: list[tuple[type[Widget], str, tuple[tuple[str, str], ...]]] =
         (
             ("space", "Select or deselect the highlighted model"),
             ("click", "Select or deselect a model"),
-            ("up/down", "Move the highlight"),
+            ("↑/↓", "Move the highlight"),
         ),
     ),
     (
         Tree,
         "Files",
         (
-            ("up/down", "Move the cursor"),
+            ("↑/↓", "Move the cursor"),
             ("enter", "Open or close a folder; select or deselect a file"),
             ("click", "Select or deselect a file; open or close a folder"),
         ),
@@ -100,9 +101,17 @@ def _words(binding: Binding) -> str:
     return binding.description
 
 
-def key_words(binding: Binding) -> str:
-    """A binding's key as a user types it ("ctrl+s", not "^s")."""
-    return binding.key_display or binding.key
+def key_words(app: App[Any], binding: Binding) -> str:
+    """A binding's key as a user types it: "ctrl+s" (not "^s"), "/", "esc", "shift+↑"."""
+    shown = binding.key_display or app.get_key_display(binding) or binding.key
+    return "ctrl+" + shown[1:] if shown.startswith("^") and len(shown) > 1 else shown
+
+
+def _numbered(key: str, what: str) -> tuple[str, str]:
+    """``1`` ``Pane 1`` as ``n`` ``Pane n``, so the nine of them share a row."""
+    if key.isdigit() and what.endswith(f" {key}"):
+        return "n", what[: -len(key)] + "n"
+    return key, what
 
 
 def binding_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
@@ -117,13 +126,14 @@ def binding_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
     def add(where: str, key: str, what: str) -> None:
         if what and (where, key) not in seen:
             seen.add((where, key))
+            _, what = _numbered(key, what)
             grouped.setdefault((where, what), []).append(key)
 
     def add_bindings(where: str, bindings: Iterable[Binding]) -> None:
         for binding in bindings:
             if binding.action == "help_quit":
                 continue
-            key = key_words(binding)
+            key = key_words(app, binding)
             if key in shadowed and where == EVERYWHERE:
                 continue
             add(where, key, _words(binding))
@@ -151,7 +161,14 @@ def binding_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
         EVERYWHERE,
         (b for b in _own_bindings(screen, textual_too=True) if b.action in TEXTUAL_WORDS),
     )
-    return [(where, " / ".join(keys), what) for (where, what), keys in grouped.items()]
+    return [(where, _keys_text(keys), what) for (where, what), keys in grouped.items()]
+
+
+def _keys_text(keys: list[str]) -> str:
+    """``1 / 2 / … / 9`` as ``1-9``; other keys joined with `` / ``."""
+    if len(keys) > 2 and all(k.isdigit() for k in keys):
+        return f"{keys[0]}-{keys[-1]}"
+    return " / ".join(keys)
 
 
 class HelpScreen(ModalScreen[None]):
