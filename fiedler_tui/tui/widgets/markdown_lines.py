@@ -27,7 +27,7 @@ from __future__ import annotations
 import io
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from markdown_it import MarkdownIt
 from rich.console import Console
@@ -73,8 +73,16 @@ def split_pieces(text: str, size: int = PIECE_BYTES, first: int | None = None) -
     lines that start a new top-level block: after a blank line, outside a code fence, not
     indented, not a list item or quote (a list stays whole, so its spacing and numbering are
     those of the whole text). The pieces concatenate back to ``text``."""
-    lines = text.splitlines(keepends=True)
-    pieces: list[str] = []
+    return list(iter_pieces(text, size, first))
+
+
+def iter_pieces(text: str, size: int = PIECE_BYTES, first: int | None = None) -> Iterator[str]:
+    """The pieces of :func:`split_pieces`, each cut when it is asked for (the first one without
+    going through the rest of the text)."""
+    parts = text.split("\n")  # the parser's line ends (splitlines would also cut at U+2028...)
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
     start = 0  # index of the current piece's first line
     chars = 0
     limit = first or size
@@ -97,7 +105,7 @@ def split_pieces(text: str, size: int = PIECE_BYTES, first: int | None = None) -
             and not stripped[0].isspace()
             and not _LIST_OR_QUOTE.match(stripped)
         ):
-            pieces.append("".join(lines[start:index]))
+            yield "".join(lines[start:index])
             start, chars, limit = index, 0, size
         opening = _FENCE.match(stripped)
         if opening:
@@ -106,8 +114,7 @@ def split_pieces(text: str, size: int = PIECE_BYTES, first: int | None = None) -
         blank_before = not stripped.strip()
         if not blank_before:
             after_rule = bool(_RULE.match(stripped))
-    pieces.append("".join(lines[start:]))
-    return pieces
+    yield "".join(lines[start:])
 
 
 def references(text: str) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from functools import partial
+from collections.abc import Iterator
 
 from rich.style import Style
 from textual.cache import LRUCache
@@ -32,31 +32,39 @@ from fiedler_tui.tui.widgets.markdown_lines import (
     MARKDOWN_MAX_BYTES,
     RENDERED,
     Rows,
+    iter_pieces,
     raw_rows,
     raw_strip,
     references,
     render_markdown,
-    split_pieces,
 )
 
 log = logging.getLogger(__name__)
 
-HEAD_CHARS_PER_ROW = 60
+HEAD_CHARS_PER_ROW = 45
 """Source characters rendered first per row of the view: typical answers make a rendered row of
-every 30 characters of source, so the head fills the view about twice."""
+every 30 characters of source, so the head fills the view about one and a half times."""
 
 
 def _kb(size: int) -> str:
     return f"{size / 1000:,.0f} KB"
 
 
-def _render_head(text: str, width: int, first: int) -> tuple[str, list[str], str, list[Strip]]:
-    """``text`` without control sequences, its pieces, its link definitions and its first piece
-    rendered."""
+def _render_head(text: str, width: int, first: int) -> tuple[str, Iterator[str], str, list[Strip]]:
+    """``text`` without control sequences, its pieces after the first (cut as they are asked
+    for), its link definitions, and its first piece rendered."""
     source = strip_controls(text)
-    pieces = split_pieces(source, first=first)
+    pieces = iter_pieces(source, first=first)
     defined = references(source) if "]:" in source else ""
-    return source, pieces, defined, render_markdown(pieces[0], width, defined)
+    return source, pieces, defined, render_markdown(next(pieces), width, defined)
+
+
+def _render_next(pieces: Iterator[str], width: int, defined: str) -> list[Strip] | None:
+    """The next piece rendered (it follows other blocks), or None after the last."""
+    piece = next(pieces, None)
+    if piece is None:
+        return None
+    return render_markdown(piece, width, defined, after_block=True)
 
 
 def _raw(text: str, width: int) -> tuple[str, list[str]]:
@@ -181,12 +189,12 @@ class MarkdownView(FindableView, can_focus=True):
         if generation != self._generation:
             return
         self._set_rows(source, head, width)
-        if len(pieces) == 1:
+        if len(source) < first:  # one piece: no cut before ``first`` characters
             RENDERED.put(text, width, True, (source, head))
             self._whole()
             return
         self.run_worker(
-            self._render_rest(generation, text, source, width, pieces[1:], defined, head),
+            self._render_rest(generation, text, source, width, pieces, defined, head),
             group="markdown-render",
             exit_on_error=False,
         )
@@ -197,23 +205,23 @@ class MarkdownView(FindableView, can_focus=True):
         text: str,
         source: str,
         width: int,
-        pieces: list[str],
+        pieces: Iterator[str],
         defined: str,
         head: list[Strip],
     ) -> None:
         """Render the pieces after the head in a thread, one at a time, showing each."""
         rows = list(head)
-        for piece in pieces:
+        while True:
             try:
-                part = await asyncio.to_thread(
-                    partial(render_markdown, piece, width, defined, after_block=True)
-                )
+                part = await asyncio.to_thread(_render_next, pieces, width, defined)
             except Exception as exc:
                 if generation == self._generation:
                     await self._not_rendered(exc, generation, width)
                 return
             if generation != self._generation:
                 return
+            if part is None:
+                break
             rows.extend(part)
             self._set_rows(source, list(rows), width)
         RENDERED.put(text, width, True, (source, rows))
