@@ -182,7 +182,11 @@ async def test_a_configured_limit_wins_over_a_learned_one(tmp_path: Path) -> Non
     store = LearnedLimitsStore(tmp_path / "rate-limits.json")
     store.record("metered", None, ObservedLimits(tokens_per_minute=10, requests_per_minute=1))
     async with Simulator({m.name: m.script for m in models}) as sim:
-        config = sim_config(sim, models, {"metered": {"tokens_per_minute": 10_000_000}})
+        config = sim_config(
+            sim,
+            models,
+            {"metered": {"tokens_per_minute": 10_000_000, "requests_per_minute": 1000}},
+        )
         async with Runner(config, {}, learned_limits=store) as runner:
             result = await run_models(runner, [m.name for m in models])
     assert all(isinstance(result.terminal(m.name), Finished) for m in models)
@@ -240,3 +244,24 @@ async def test_anthropic_input_limit_429_for_a_request_above_it_is_not_retried()
     assert error.retry_count == 0 and sleep.delays == []
     assert "rate limit of 5 input tokens per minute" in error.message
     assert "can never be accepted at this limit" in error.message
+
+
+async def test_the_runner_paces_by_a_learned_request_limit(tmp_path: Path) -> None:
+    models = [
+        SimulatedModel(name=f"m{i}", provider="metered", script=ModelScript(reply="x"))
+        for i in range(3)
+    ]
+    store = LearnedLimitsStore(tmp_path / "rate-limits.json")
+    store.record("metered", None, ObservedLimits(requests_per_minute=2, seen_at=1.0))
+    async with Simulator({m.name: m.script for m in models}) as sim:
+        config = sim_config(sim, models, {"metered": {"max_concurrency": 3}})
+        async with Runner(config, {}, learned_limits=store) as runner:
+            fan_out = runner.start(REQUEST, [m.name for m in models])
+            finished: list[str] = []
+            async with fan_out:
+                async for event in fan_out:
+                    if isinstance(event, Finished):
+                        finished.append(event.model)
+                    if len(finished) == 2:
+                        break
+            assert len(sim.requests) == 2  # the third waits for the learned minute's allowance

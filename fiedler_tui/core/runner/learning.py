@@ -48,8 +48,8 @@ class LimitLearning:
             if store is not None:
                 if not store.loaded:
                     await asyncio.to_thread(store.load)
-                for provider, key in self._keys.items():
-                    found = store.latest(provider, key)
+                for provider in self.limits.provider_names:
+                    found = store.latest(provider, self._keys.get(provider))
                     if found is not None:
                         self.limits.learn(provider, found)
             self._ready = True

@@ -102,6 +102,10 @@ class Limits:
             else:
                 self._input_only.discard(provider)
 
+    @property
+    def provider_names(self) -> list[str]:
+        return list(self._specs)
+
     def token_limit(self, provider: str) -> float | None:
         """The tokens-per-minute limit ``provider`` is paced by (None: none)."""
         rate = self._token_rates.get(provider)
