@@ -149,7 +149,17 @@ def _print_budget(plan: Plan, budget: DeliberationBudget, ctx: CommandContext) -
                     f"${turn.cache_discount_usd:.4f}" if turn.cache_discount_usd else "",
                 ]
             )
-    headers = ["round", "phase", "turn", "input≤", "reserve", "window", "status", "cost≤", "cache-"]
+    headers = [
+        "round",
+        "phase",
+        "turn",
+        "input≤",
+        "reserve",
+        "window",
+        "status",
+        "cost≤",
+        "if cached",
+    ]
     ctx.out(render_table(headers, rows, {0, 3, 4, 5, 7, 8}))
     for step in budget.steps:
         ctx.out(

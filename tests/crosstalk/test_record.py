@@ -144,3 +144,15 @@ async def test_runs_marks_deliberations_and_shows_their_rounds(
     assert f"{recorder.run_id}/r01-relay-gamma-gemini.md" in shown
     assert "result: relay answer, complete" in shown
     assert "transcript.md" in shown
+
+
+async def test_a_failed_chair_is_marked_failed_in_the_summary(tmp_path: Path) -> None:
+    scripts = {name: ModelScript(reply=reply(name)) for name in NAMES}
+    scripts["chair-model"] = ModelScript(reply="x", faults=(Fault.of(FaultKind.UNAUTHORIZED),))
+    async with world(scripts, with_chair=True) as w:
+        recorder = await record(w, tmp_path, "report", chair="chair-model")
+    summary = json.loads((tmp_path / recorder.run_id / "summary.json").read_text())
+    assert summary["status"] == "degraded"
+    members = {m["alias"]: m["status"] for m in summary["models"]}
+    assert members == {**dict.fromkeys(NAMES, "done"), "chair-model": "failed"}
+    assert summary["rounds"][-1]["turns"][0]["error"]["code"] == "auth"

@@ -255,6 +255,8 @@ class DeliberationRecorder:
             turns = [t for t in self.turns if t.member == name]
             if name in dropped:
                 status = "failed" if dropped[name].code else "cancelled"
+            elif turns and turns[-1].status != "finished":
+                status = turns[-1].status
             elif self.outcome is not None:
                 status = "done"
             else:
