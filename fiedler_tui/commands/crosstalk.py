@@ -352,7 +352,9 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         settings = settings.replace(output_dir=Path(args.output_dir).expanduser())
     if args.max_cost is not None:
         settings = settings.replace(max_cost_usd=args.max_cost)
-    ctx.settings = settings
+    cap = settings.max_cost_usd
+    # The cap is judged on the whole deliberation (below), not on one request per model.
+    ctx.settings = settings = settings.replace(max_cost_usd=None)
     store = RunStore(settings.output_dir, no_disk=settings.no_disk)
     saved = _saved(args, store) if args.resume else None
     if not args.model:
@@ -369,7 +371,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     if saved is not None:
         _same_request(plan, saved)
     with TokenCounter(settings) as counter:
-        budget = deliberation_budget(ctx.config, plan, counter, settings.max_cost_usd)
+        budget = deliberation_budget(ctx.config, plan, counter, cap)
     refusals = [f"cannot start: {line}" for line in budget.refusals()]
     if args.dry_run:
         if args.json:

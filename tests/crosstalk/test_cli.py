@@ -282,3 +282,23 @@ async def test_ctrl_c_cancels_every_turn_and_keeps_what_arrived(world: CliWorld)
     summary = json.loads((run_dir / "summary.json").read_text())
     assert summary["status"] == "cancelled"
     assert (run_dir / "r01-answer-stuck.md").read_text().startswith("stuck words")
+
+
+async def test_the_environment_cap_is_judged_on_the_whole_deliberation(
+    world: CliWorld, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In-process: FIEDLER_MAX_COST_USD refuses by the deliberation's total (not per request),
+    and --max-cost wins over it."""
+    for name, value in world.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("FIEDLER_MAX_COST_USD", "0.0001")
+    monkeypatch.chdir(world.project)
+    args = ["crosstalk", "a.py", "-p", "Q", *member_args(*MEMBERS)]
+    assert main(args) == 3
+    err = capsys.readouterr().err
+    assert "cannot start: worst-case cost $" in err
+    assert "above the cap $0.0001 (round 1 (answer) would cross it)" in err
+    assert "FIEDLER_MAX_COST_USD=" not in err  # not the per-request check of send
+    assert main([*args, "--max-cost", "100", "--dry-run"]) == 0
+    assert "(cap $100)" in capsys.readouterr().out
+    assert world.sim.requests == []
