@@ -35,7 +35,7 @@ class FindBar(Horizontal):
         width: auto;
         padding: 0 1;
     }
-    FindBar > Input {
+    FindBar > Input, FindBar > Input:focus {
         width: 1fr;
         height: 1;
         border: none;
@@ -58,8 +58,8 @@ class FindBar(Horizontal):
         self.target: FindableView | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Find:", classes="find-label")
-        yield Input(placeholder="text to find (enter/↓ next, ↑ previous, esc close)")
+        yield Static("Find (enter/↓ next, ↑ previous, esc closes):", classes="find-label")
+        yield Input(placeholder="text to find, ignoring case")
         yield Static("", classes="find-count")
 
     @property
