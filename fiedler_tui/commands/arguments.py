@@ -102,7 +102,9 @@ def _crosstalk(subparsers: Any) -> None:
         description="Run the dry run's checks and the deliberation's budget, then the rounds; "
         "every turn is saved as it streams.",
     )
-    _package_arguments(parser, system=False)
+    _package_arguments(
+        parser, system=False, model_help="a member (2 to 5 distinct models; give -m for each)"
+    )
     parser.add_argument(
         "--paradigm",
         choices=("debate", "relay", "report", "memory"),
@@ -178,7 +180,12 @@ def _mcp(subparsers: Any) -> None:
     parser.set_defaults(handler="mcp:run")
 
 
-def _package_arguments(parser: argparse.ArgumentParser, *, system: bool = True) -> None:
+def _package_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    system: bool = True,
+    model_help: str = "a model to budget for (repeatable; default: the models marked default)",
+) -> None:
     """The arguments ``dry-run``, ``send`` and ``crosstalk`` share: paths, models, prompt,
     filters, secrets (``crosstalk`` has personas instead of ``--system``)."""
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to package")
@@ -188,7 +195,7 @@ def _package_arguments(parser: argparse.ArgumentParser, *, system: bool = True) 
         action="append",
         default=[],
         metavar="ALIAS",
-        help="a model to budget for (repeatable; default: the models marked default)",
+        help=model_help,
     )
     prompt = parser.add_mutually_exclusive_group()
     prompt.add_argument("-p", "--prompt", default=None, metavar="TEXT", help="the prompt")

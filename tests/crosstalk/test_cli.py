@@ -302,3 +302,14 @@ async def test_the_environment_cap_is_judged_on_the_whole_deliberation(
     assert main([*args, "--max-cost", "100", "--dry-run"]) == 0
     assert "(cap $100)" in capsys.readouterr().out
     assert world.sim.requests == []
+
+
+def test_help_names_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["crosstalk", "--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert "a member (2 to 5 distinct models; give -m for each)" in out
+    for option in ("--paradigm", "--rounds", "--chair", "--persona", "--max-cost", "--resume"):
+        assert option in out
+    assert "--system" not in out  # members' system prompts are their personas
