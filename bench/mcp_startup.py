@@ -27,15 +27,12 @@ import tempfile
 import time
 from pathlib import Path
 
-# bench/secrets.py would shadow the standard library's secrets module, which the SDK imports
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+from mcp import Client
+from mcp.client.stdio import StdioServerParameters
 
-from mcp import Client  # noqa: E402
-from mcp.client.stdio import StdioServerParameters  # noqa: E402
-
-from fiedler_tui.core.simulator.models_yaml import SimulatedModel, config_text  # noqa: E402
-from fiedler_tui.core.simulator.script import ModelScript  # noqa: E402
-from fiedler_tui.core.simulator.server import simulator_base_url  # noqa: E402
+from fiedler_tui.core.simulator.models_yaml import SimulatedModel, config_text
+from fiedler_tui.core.simulator.script import ModelScript
+from fiedler_tui.core.simulator.server import simulator_base_url
 
 MODELS = [
     SimulatedModel(name="fast", script=ModelScript(reply="ok " * 20)),

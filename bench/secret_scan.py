@@ -15,7 +15,7 @@ standard library, and scan throughput.
 
 Goals: recall >= 95 %, no decoy flagged, at most 2 findings on the standard library.
 
-Usage: ``python bench/secrets.py [--repeat N] [--seed S] [--baseline REV] [--verbose]``
+Usage: ``python bench/secret_scan.py [--repeat N] [--seed S] [--baseline REV] [--verbose]``
 (``--baseline REV`` runs the same measurements on the scanner of git revision ``REV`` in a
 subprocess and prints both.)
 """

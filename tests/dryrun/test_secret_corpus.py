@@ -1,10 +1,10 @@
-"""The secret scan against the benchmark's labelled corpus (bench/secrets.py): the goals of the
+"""The secret scan against the benchmark's labelled corpus (bench/secret_scan.py): the goals of the
 benchmark hold, so a rule change cannot silently lose formats or start flagging ordinary code.
 The standard-library count stays in the benchmark (machine dependent, slower)."""
 
 from __future__ import annotations
 
-from bench.secrets import RECALL_GOAL, TOKEN_FORMATS, build_corpus, build_decoys, evaluate
+from bench.secret_scan import RECALL_GOAL, TOKEN_FORMATS, build_corpus, build_decoys, evaluate
 from fiedler_tui.core.config.schema import Config
 
 REQUIRED_FORMATS = {
