@@ -181,7 +181,7 @@ async def test_report_reviews_the_others_and_the_chair_reads_every_answer_and_th
 async def test_memory_members_read_the_chairs_ledger_instead_of_the_raw_answers() -> None:
     all_scripts = scripts(**{"gamma-gemini": "disagree"})
     all_scripts["chair-model"] = ModelScript(
-        reply="AGREED:\n- padding\nDISPUTED:\n- C\nOPEN:\n- none"
+        reply="AGREED:\n- padding\nDISPUTED:\n- C (beta-claude sides with it)\nOPEN:\n- none"
     )
     async with world(all_scripts, with_chair=True) as w:
         _, outcome = await deliberate(w, w.plan("memory", rounds=3, chair="chair-model"))
@@ -191,7 +191,8 @@ async def test_memory_members_read_the_chairs_ledger_instead_of_the_raw_answers(
             sizes = []
             for later in bodies[1:]:
                 latest = user_texts(later)[-1]
-                assert "AGREED:\n- padding\nDISPUTED:\n- C" in latest
+                assert "AGREED:\n- padding\nDISPUTED:\n- C (Reviewer B sides with it)" in latest
+                assert_no_model_names(latest)
                 assert "--- Reviewer" not in latest  # no raw answers
                 assert "says: the padding is harmless" not in latest
                 sizes.append(len(latest))

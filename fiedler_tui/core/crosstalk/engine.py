@@ -167,7 +167,7 @@ class Deliberation:
                 answers = self._blocks([m for m in self.plan.members], number)
                 prompt = prompts.LEDGER_UPDATE.format(
                     question=self.plan.question,
-                    ledger=ledger,
+                    ledger=self._anonymiser.scrub(ledger),
                     round=number,
                     answers=answers,
                     max_words=prompts.LEDGER_MAX_WORDS,
@@ -314,7 +314,7 @@ class Deliberation:
             request = first_turn(self.plan, member)
         elif ledger is not None:
             message = prompts.MEMORY_ROUND.format(
-                round=number, rounds=self.plan.rounds, ledger=ledger
+                round=number, rounds=self.plan.rounds, ledger=self._anonymiser.scrub(ledger)
             )
             request = follow_up(self.plan, member, self._latest[member.alias], message)
         else:
