@@ -65,6 +65,11 @@ def test_pieces_are_whole_blocks_and_render_as_the_whole_text() -> None:
     assert references(text) == "[docs]: https://example.com/docs\n"
     whole = render_markdown(text, 90)
     assert render_pieces(pieces, 90, references(text)) == whole
+    odd = "A paragraph\u2028``` that is not a fence.\n\n" + text  # U+2028 ends no line
+    odd_pieces = split_pieces(odd, size=2_000, first=500)
+    assert len(odd_pieces) > 10 and render_pieces(odd_pieces, 90, references(odd)) == (
+        render_markdown(odd, 90)
+    )
     shown = " ".join(" ".join(row.text.split()) for row in whole)
     assert "see the docs (https://example.com/docs)." in shown  # the reference resolved
 
