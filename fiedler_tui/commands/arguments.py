@@ -150,13 +150,23 @@ def _crosstalk(subparsers: Any) -> None:
 
 
 def _runs(subparsers: Any) -> None:
-    parser = subparsers.add_parser("runs", help="list saved runs, or show one")
+    parser = subparsers.add_parser("runs", help="list saved runs, show or export one")
     parser.add_argument("--json", action="store_true", help="print JSON")
     actions = parser.add_subparsers(dest="runs_action", metavar="ACTION")
     show = actions.add_parser("show", help="a run's summary and output files")
     show.add_argument("run_id", metavar="ID")
     show.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     show.set_defaults(handler="runs:run_show")
+    export = actions.add_parser(
+        "export",
+        help="write a run's report: Markdown or a self-contained HTML page",
+        description="Write the run's report (facts, summary table, each answer) owner-only into "
+        "its folder as report.md or report.html, or to --output.",
+    )
+    export.add_argument("run_id", metavar="ID")
+    export.add_argument("--format", choices=("md", "html"), default="md", help="md or html")
+    export.add_argument("--output", metavar="PATH", help="write here (a folder: ID.md or ID.html)")
+    export.set_defaults(handler="runs:run_export")
     parser.set_defaults(handler="runs:run_list")
 
 

@@ -1,4 +1,5 @@
-"""``fiedler runs``: saved runs (interrupted ones flagged); ``fiedler runs show ID``: one run.
+"""``fiedler runs``: saved runs (interrupted ones flagged); ``fiedler runs show ID``: one run;
+``fiedler runs export ID``: its Markdown or HTML report.
 
 Numbers are written as ``fiedler send`` writes them: thousands separators, seconds to one
 decimal, tokens per second whole, costs to four decimals, ``–`` for a figure not known.
@@ -13,6 +14,7 @@ from typing import Any
 
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.table import render_table
+from fiedler_tui.core.export.write import export_run
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX
 from fiedler_tui.core.store.run_store import RunInfo, RunStore
@@ -210,4 +212,13 @@ def run_show(args: argparse.Namespace, ctx: CommandContext) -> int:
             ctx.out(f"  partial output: {partial_file}")
     if row["cost_usd"] is not None:
         ctx.out(f"cost: {_money(row['cost_usd'])}")
+    return 0
+
+
+def run_export(args: argparse.Namespace, ctx: CommandContext) -> int:
+    """Write the report and print its path."""
+    info = _store(ctx).find(args.run_id)
+    output = Path(args.output).expanduser() if args.output else None
+    path = export_run(info, args.format, output)
+    ctx.out(str(path))
     return 0

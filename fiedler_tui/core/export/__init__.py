@@ -1,0 +1,3 @@
+"""Exporting a saved run as a report: Markdown (``markdown_report``) or one self-contained HTML
+page (``html_report``), built from its summary and answers (``answers``), written owner-only into
+the run folder or a chosen path (``write``)."""
