@@ -24,7 +24,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from fiedler_tui import __version__
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.dry_run import (
     blocker_line,
@@ -33,11 +32,8 @@ from fiedler_tui.commands.dry_run import (
     skipped_lines,
 )
 from fiedler_tui.commands.table import render_table
-from fiedler_tui.core.budget import DryRunResult, SendBlockedError
 from fiedler_tui.core.crosstalk import (
     CrosstalkEvent,
-    CrosstalkInputError,
-    Deliberation,
     DeliberationEnded,
     DroppedOut,
     Outcome,
@@ -46,27 +42,18 @@ from fiedler_tui.core.crosstalk import (
     RoundStarted,
     TurnEvent,
     VerdictGiven,
-    build_plan,
 )
-from fiedler_tui.core.crosstalk.budget import DeliberationBudget, deliberation_budget
-from fiedler_tui.core.crosstalk.record import DeliberationRecorder
-from fiedler_tui.core.crosstalk.resume import SavedDeliberation, load_saved
+from fiedler_tui.core.crosstalk.budget import DeliberationBudget
+from fiedler_tui.core.crosstalk.resume import SavedDeliberation
+from fiedler_tui.core.crosstalk.session import (
+    DeliberationChoices,
+    DeliberationSession,
+    load_resume,
+    resume_choices,
+)
 from fiedler_tui.core.errors import UsageError
-from fiedler_tui.core.files.roots import AllowedRoots
-from fiedler_tui.core.network import NetworkEnvironment
-from fiedler_tui.core.package import ensure_unchanged
-from fiedler_tui.core.ratelimits.store import LearnedLimitsStore
-from fiedler_tui.core.runner import Cancelled, Failed, Finished, Retrying, Runner
+from fiedler_tui.core.runner import Cancelled, Failed, Finished, Retrying
 from fiedler_tui.core.store.run_store import RunStore
-from fiedler_tui.core.store.summary import (
-    PackagedFile,
-    PackageFacts,
-    SkippedFact,
-    package_record,
-    sha256_text,
-    skipped_record,
-)
-from fiedler_tui.core.tokens.counter import TokenCounter
 
 
 def _jsonable(value: Any) -> Any:
@@ -110,25 +97,6 @@ def _personas(values: list[str]) -> dict[str, str]:
             raise UsageError(f"--persona: {alias.strip()!r} is given twice")
         personas[alias.strip()] = persona.strip()
     return personas
-
-
-def _plan(args: argparse.Namespace, ctx: CommandContext, result: DryRunResult) -> Plan:
-    request = result.request()
-    try:
-        return build_plan(
-            ctx.config,
-            paradigm=args.paradigm or "debate",
-            members=args.model,
-            question=request.prompt,
-            package_text=request.package_text,
-            roots=AllowedRoots.from_settings(ctx.settings),
-            rounds=args.rounds,
-            chair=args.chair,
-            personas=_personas(args.persona),
-            max_completion_tokens=args.max_completion_tokens,
-        )
-    except CrosstalkInputError as exc:
-        raise UsageError(str(exc)) from None
 
 
 def _print_budget(plan: Plan, budget: DeliberationBudget, ctx: CommandContext) -> None:
@@ -237,10 +205,7 @@ class _Progress:
 
 
 async def _deliberate(
-    deliberation: Deliberation,
-    recorder: DeliberationRecorder,
-    args: argparse.Namespace,
-    ctx: CommandContext,
+    session: DeliberationSession, args: argparse.Namespace, ctx: CommandContext
 ) -> int | None:
     """Run it to the end; the number of the signal that interrupted it, if one did."""
     loop = asyncio.get_running_loop()
@@ -254,16 +219,15 @@ async def _deliberate(
             return
         interrupted = signum
         ctx.err("interrupted: cancelling every turn (what arrived is kept)")
-        deliberation.cancel_all()
+        session.cancel_all()
 
     with contextlib.suppress(NotImplementedError, RuntimeError):
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, interrupt, sig)
     progress = _Progress(ctx)
     try:
-        async with deliberation.runner:
-            async for event in deliberation.events():
-                recorder.observe(event)
+        async with session:
+            async for event in session.events():
                 if args.events:
                     ctx.out(event_json(event))
                 progress.show(event)
@@ -288,62 +252,22 @@ def _print_result(outcome: Outcome, ctx: CommandContext) -> None:
         ctx.out()
 
 
-def _saved(args: argparse.Namespace, store: RunStore) -> SavedDeliberation:
-    """The run to resume; its choices become the arguments (given ones must not differ)."""
-    try:
-        saved = load_saved(store.find(args.resume))
-    except CrosstalkInputError as exc:
-        raise UsageError(str(exc)) from None
-    choices = (
-        ("-m", args.model, list(saved.members)),
-        ("--paradigm", args.paradigm, saved.paradigm),
-        ("--rounds", args.rounds, saved.rounds),
-        ("--chair", args.chair, saved.chair),
-        ("--persona", _personas(args.persona), saved.personas),
-        ("--max-completion-tokens", args.max_completion_tokens, saved.max_completion_tokens),
+def _choices(args: argparse.Namespace, saved: SavedDeliberation | None) -> DeliberationChoices:
+    """The choices given, or those of the run to resume (given ones must not differ)."""
+    given = DeliberationChoices(
+        members=tuple(args.model),
+        paradigm=args.paradigm or "",
+        rounds=args.rounds,
+        chair=args.chair,
+        personas=_personas(args.persona),
+        max_completion_tokens=args.max_completion_tokens,
     )
-    differing = [name for name, given, kept in choices if given and given != kept]
-    if differing:
-        raise UsageError(
-            f"--resume continues run {saved.run_id} with its own members, paradigm, rounds, "
-            f"chair and personas; {', '.join(differing)} differ from them (leave them out)"
-        )
-    args.model = list(saved.members)
-    args.paradigm = saved.paradigm
-    args.rounds = saved.rounds
-    args.chair = saved.chair
-    args.persona = [f"{alias}={value}" for alias, value in saved.personas.items()]
-    args.max_completion_tokens = saved.max_completion_tokens
-    return saved
+    if saved is None:
+        return dataclasses.replace(given, paradigm=given.paradigm or "debate")
+    return resume_choices(saved, given, names=_RESUME_NAMES)
 
 
-def _same_request(plan: Plan, saved: SavedDeliberation) -> None:
-    if sha256_text(plan.question) != saved.prompt_sha256:
-        raise UsageError(f"the prompt differs from the one run {saved.run_id} deliberated on")
-    if sha256_text(plan.package_text) != saved.package_sha256:
-        raise UsageError(
-            f"the package differs from the one run {saved.run_id} deliberated on (name the "
-            "same PATHs with the same filters and secrets flags; the files must be unchanged)"
-        )
-
-
-def _steps(saved: SavedDeliberation) -> str:
-    steps = list(dict.fromkeys((t.round, t.phase) for t in saved.turns))
-    if not steps:
-        return "no complete round"
-    return ", ".join(f"round {number} ({phase})" for number, phase in steps)
-
-
-def _package(result: DryRunResult, redact_filenames: bool) -> dict[str, Any]:
-    """The package as a send's summary records it (files, bytes, lines, sha256, skipped)."""
-    preview = result.preview
-    files = [PackagedFile(f.path, f.size, f.lines, f.sha256) for f in preview.files]
-    skipped = [SkippedFact(s.path, str(s.code), s.reason) for s in result.skipped]
-    facts = PackageFacts(files, preview.bytes, preview.lines, preview.sha256, skipped)
-    return {
-        **package_record(facts, redact_filenames),
-        "skipped": skipped_record(skipped, redact_filenames),
-    }
+_RESUME_NAMES = ("-m", "--paradigm", "--rounds", "--chair", "--persona", "--max-completion-tokens")
 
 
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
@@ -356,23 +280,31 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     # The cap is judged on the whole deliberation (below), not on one request per model.
     ctx.settings = settings = settings.replace(max_cost_usd=None)
     store = RunStore(settings.output_dir, no_disk=settings.no_disk)
-    saved = _saved(args, store) if args.resume else None
-    if not args.model:
+    saved = load_resume(store, args.resume) if args.resume else None
+    choices = _choices(args, saved)
+    if not choices.members:
         raise UsageError("name the members with -m ALIAS (2 to 5 of them)")
     resolved = ctx.resolve_keys()
     dry = argparse.Namespace(**vars(args))
-    dry.model = [*args.model, *([args.chair] if args.chair else [])]
+    dry.model = choices.models
+    dry.max_completion_tokens = choices.max_completion_tokens
     result = build_dry_run(dry, ctx, resolved)
     for line in skipped_lines(result):
         ctx.err(line)
     if not args.dry_run:
         refuse_if_blocked(result, resolved)
-    plan = _plan(args, ctx, result)
-    if saved is not None:
-        _same_request(plan, saved)
-    with TokenCounter(settings) as counter:
-        budget = deliberation_budget(ctx.config, plan, counter, cap)
-    refusals = [f"cannot start: {line}" for line in budget.refusals()]
+    session = DeliberationSession(
+        config=ctx.config,
+        settings=settings,
+        keys={name: key.value for name, key in resolved.items()},
+        result=result,
+        choices=choices,
+        cost_cap_usd=cap,
+        saved=saved,
+        store=store,
+    )
+    plan, budget = session.plan, session.budget
+    refusals = session.refusals()
     if args.dry_run:
         if args.json:
             ctx.out(json.dumps({"dry_run": result.to_json(), "budget": budget.to_json()}, indent=2))
@@ -385,54 +317,31 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
             ctx.err(f"fiedler: {line}")
         refused = bool(result.blockers or refusals)
         return 3 if refused else 0
-    if refusals:
-        raise SendBlockedError(refusals)
-    ensure_unchanged(result.preview)
-    store.preflight()
-    if settings.retention_days:
-        store.prune(settings.retention_days)
+    session.preflight()
     _describe_plan(plan, ctx)
     ctx.err(f"worst-case cost: ${budget.cost_usd_max:.4f}")
-    recorder = DeliberationRecorder(
-        store,
-        plan,
-        app_version=__version__,
-        package=_package(result, settings.redact_filenames),
-        budget=budget,
-        save_prompt=settings.save_prompt,
-        resumed_from=None if saved is None else saved.run_id,
-    )
     if saved is not None:
-        ctx.err(f"resuming {saved.run_id}: {_steps(saved)} replayed from the saved turns")
-    runner = Runner(
-        ctx.config,
-        {name: key.value for name, key in resolved.items()},
-        global_limit=settings.max_concurrency,
-        network=NetworkEnvironment.read(trust_env=settings.trust_env),
-        learned_limits=LearnedLimitsStore.default(no_disk=settings.no_disk),
-    )
-    history = () if saved is None else saved.turns
-    deliberation = Deliberation(runner, plan, budget=budget, history=history)
-    signum = asyncio.run(_deliberate(deliberation, recorder, args, ctx))
-    outcome = recorder.outcome
-    where = recorder.run.path or "memory only (FIEDLER_NO_DISK=1)"
-    for problem in recorder.problems:
+        ctx.err(
+            f"resuming {saved.run_id}: {session.replayed_steps()} replayed from the saved turns"
+        )
+    signum = asyncio.run(_deliberate(session, args, ctx))
+    outcome = session.outcome
+    where = session.run_path or "memory only (FIEDLER_NO_DISK=1)"
+    for problem in session.problems:
         ctx.err(f"  not saved: {problem}")
     if outcome is None:  # pragma: no cover - the engine always ends with DeliberationEnded
         return 1
     reason = f" ({outcome.reason})" if outcome.reason else ""
     ctx.err(
-        f"deliberation {recorder.run_id}: {outcome.status}{reason}; "
+        f"deliberation {session.run_id}: {outcome.status}{reason}; "
         f"${outcome.cost_usd:.4f} of worst case ${budget.cost_usd_max:.4f}; saved in {where}"
     )
     for note in outcome.notes:
         ctx.err(f"note: {note}")
     if args.json:
-        summary = recorder.summary()
-        ctx.out(json.dumps(summary, indent=2, ensure_ascii=False))
+        ctx.out(json.dumps(session.summary(), indent=2, ensure_ascii=False))
     elif not args.events:
         _print_result(outcome, ctx)
     if signum is not None:
         return 128 + signum
-    failed = any(t.status != "finished" for t in outcome.turns)
-    return 0 if outcome.status == "complete" and not failed and not recorder.problems else 1
+    return 1 if session.failed else 0
