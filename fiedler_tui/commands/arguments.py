@@ -69,6 +69,7 @@ def _dry_run(subparsers: Any) -> None:
         description="Build the package from PATHs and check it against each model's budget.",
     )
     _package_arguments(parser)
+    _count_api_argument(parser)
     parser.set_defaults(handler="dry_run:run")
 
 
@@ -79,9 +80,21 @@ def _send(subparsers: Any) -> None:
         description="Run the dry run's checks, then stream every model's answer to disk.",
     )
     _package_arguments(parser)
+    _count_api_argument(parser)
     parser.add_argument("--events", action="store_true", help="print events as JSON lines")
     parser.add_argument("--output-dir", metavar="D", help="save the run under D")
     parser.set_defaults(handler="send:run")
+
+
+def _count_api_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--count-api",
+        action="append",
+        default=[],
+        metavar="PROVIDER",
+        help="count with PROVIDER's count endpoint (repeatable; 'all': every provider that has "
+        "one); this sends the package to it before you send",
+    )
 
 
 def positive_float(raw: str) -> float:

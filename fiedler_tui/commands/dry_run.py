@@ -31,9 +31,11 @@ from fiedler_tui.core.errors import UsageError
 from fiedler_tui.core.files.ignore import Filters
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.reading import ReadRefusal, decode_text, read_bytes_bounded
+from fiedler_tui.core.providers.count_requests import COUNTABLE_KINDS
 from fiedler_tui.core.ratelimits import LearnedLimitsStore, token_limits
 from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
 from fiedler_tui.core.secrets.policy import SecretPolicy
+from fiedler_tui.core.tokens.api_count import ALL_PROVIDERS, ProviderCounter
 
 if TYPE_CHECKING:
     from fiedler_tui.core.keys import ResolvedKey
@@ -81,6 +83,23 @@ def _models(args: argparse.Namespace, ctx: CommandContext) -> list[ModelSpec]:
     return chosen
 
 
+def count_api_choice(args: argparse.Namespace, ctx: CommandContext) -> frozenset[str]:
+    """The providers ``--count-api`` opts in (``all`` kept as is); a bad name is a UsageError."""
+    chosen = frozenset(getattr(args, "count_api", None) or ())
+    providers = ctx.config.providers
+    countable = sorted(n for n, p in providers.items() if p.kind in COUNTABLE_KINDS)
+    for name in sorted(chosen - {ALL_PROVIDERS}):
+        if name not in providers:
+            known = ", ".join([ALL_PROVIDERS, *countable])
+            raise UsageError(f"--count-api {name}: unknown provider (known: {known})")
+        if providers[name].kind not in COUNTABLE_KINDS:
+            raise UsageError(
+                f"--count-api {name}: kind {providers[name].kind} has no count endpoint "
+                "(its models are counted exactly offline)"
+            )
+    return chosen
+
+
 def build_dry_run(
     args: argparse.Namespace,
     ctx: CommandContext,
@@ -103,7 +122,12 @@ def build_dry_run(
             LearnedLimitsStore.default(no_disk=ctx.settings.no_disk),
         ),
     )
-    with DryRunEngine(ctx.settings) as engine:
+    counter = ProviderCounter(
+        ctx.config,
+        {name: key.value for name, key in resolved.items()},
+        opted_in=count_api_choice(args, ctx),
+    )
+    with counter, DryRunEngine(ctx.settings, api_counter=counter) as engine:
         result = engine.run(args.paths, models, options)
     result.selection.raise_for_refused()
     return result
@@ -210,5 +234,8 @@ def _print_human(
             ctx.out(f"  {display_name(f.path)}:{f.line}:{f.column}: {f.kind}")
     for notice in result.notices:
         ctx.err(f"fiedler: note: {notice}")
+    for m in result.models:
+        if m.count_fallback:
+            ctx.err(f"fiedler: note: {m.alias}: {m.count_label}")
     for blocker in result.blockers:
         ctx.err(f"fiedler: cannot send: {blocker_line(blocker, keys)}")

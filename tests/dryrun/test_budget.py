@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -86,9 +86,14 @@ class FixedCounter:
     def __init__(self) -> None:
         self.requests: list[ReviewRequest] = []
 
-    def count_input_tokens(self, model: ModelSpec, request: ReviewRequest) -> int | None:
+    def count_many(
+        self, models: Sequence[ModelSpec], request: ReviewRequest
+    ) -> dict[str, int | str]:
         self.requests.append(request)
-        return 4242 if model.tokenizer is None else None
+        counts: dict[str, int | str] = {m.name: 4242 for m in models if m.tokenizer is None}
+        if "gemini" in counts:
+            counts["gemini"] = "count endpoint failed: 401 bad key"
+        return counts
 
 
 def test_api_counts_are_labelled_api(
@@ -97,10 +102,14 @@ def test_api_counts_are_labelled_api(
     write(root / "a.txt", "hello\n")
     api = FixedCounter()
     claude = make_model(name="claude", provider="anthropic", tokenizer=None, estimate_factor=1.6)
+    gemini = make_model(name="gemini", provider="gemini", tokenizer=None, estimate_factor=1.2)
     with DryRunEngine(settings, api_counter=api) as engine:
-        result = engine.run([root], [claude, make_model()], DryRunOptions(prompt="p"))
+        result = engine.run([root], [claude, gemini, make_model()], DryRunOptions(prompt="p"))
     by_name = {m.alias: m for m in result.models}
     assert by_name["claude"].count_method == "api"
     assert by_name["claude"].input_tokens == 4242
     assert by_name["test-model"].count_method == "exact"
+    assert by_name["gemini"].count_label == "estimate (count endpoint failed: 401 bad key)"
+    assert by_name["gemini"].input_tokens != 4242
+    assert len(api.requests) == 1  # every model asked in one batch
     assert api.requests[0].user_message == result.request().user_message

@@ -180,7 +180,13 @@ class DryRunEngine:
         raw_totals = {
             name: self._raw_total(name, opts, preview.preamble, work) for name in encodings
         }
-        budgets = tuple(self._budget(m, preview, raw_totals, work, opts) for m in models)
+        api_counts: Mapping[str, int | str] = {}
+        if self.api_counter is not None:
+            request = preview.request(opts.prompt, opts.system, opts.max_completion_tokens)
+            api_counts = self.api_counter.count_many(models, request)
+        budgets = tuple(
+            self._budget(m, preview, raw_totals, work, opts, api_counts.get(m.name)) for m in models
+        )
         skipped = list(selection.skipped)
         findings: list[SecretFinding] = []
         for w in work:
@@ -305,6 +311,7 @@ class DryRunEngine:
         raw_totals: dict[str, int],
         work: list[_FileWork],
         opts: DryRunOptions,
+        api_count: int | str | None = None,
     ) -> ModelBudget:
         encoding = encoding_of(model)
         plan = plan_for(model, self.counter.tokenizer(encoding).exact)
@@ -317,12 +324,12 @@ class DryRunEngine:
             input_range = (_scaled(raw, low) + overhead, _scaled(raw, high) + overhead)
         method = plan.method
         basis = plan.basis
-        if self.api_counter is not None:
-            request = preview.request(opts.prompt, opts.system, opts.max_completion_tokens)
-            counted = self.api_counter.count_input_tokens(model, request)
-            if counted is not None:
-                input_tokens, input_range = counted, None
-                method, basis = CountMethod.API, "provider count endpoint"
+        fallback = None
+        if isinstance(api_count, int):
+            input_tokens, input_range = api_count, None
+            method, basis = CountMethod.API, "the provider's count endpoint"
+        elif isinstance(api_count, str):
+            fallback = api_count
         reserve = opts.max_completion_tokens or model.max_completion_tokens
         total = input_tokens + reserve
         status = budget_status(total, model.context_window)
@@ -345,6 +352,7 @@ class DryRunEngine:
             cost_usd_max=cost_usd(model.price_in, model.price_out, input_tokens, reserve),
             largest_files=largest,
             key=None if opts.key_status is None else opts.key_status.get(model.provider),
+            count_fallback=fallback,
         )
 
     def _blockers(

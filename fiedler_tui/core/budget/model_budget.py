@@ -67,6 +67,16 @@ class ModelBudget:
     key: str | None = None
     """Where the provider's key comes from: ``keyring``, ``env``, ``missing`` or ``not needed``
     (None: not checked, the dry run was given no key status)."""
+    count_fallback: str | None = None
+    """Why an ``api`` count was asked for but the figure is the estimate, e.g. ``count endpoint
+    failed: 401 invalid x-api-key``."""
+
+    @property
+    def count_label(self) -> str:
+        """``api``, ``exact``, ``estimate``, or ``estimate (count endpoint failed: …)``."""
+        if self.count_fallback:
+            return f"{self.count_method} ({self.count_fallback})"
+        return str(self.count_method)
 
     @property
     def total_tokens(self) -> int:
@@ -95,4 +105,5 @@ class ModelBudget:
             "cost_usd_max": round(self.cost_usd_max, 6),
             "largest_files": [{"path": f.path, "tokens": f.tokens} for f in self.largest_files],
             "key": self.key,
+            "count_fallback": self.count_fallback,
         }

@@ -193,6 +193,12 @@ def _positive_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
+_NO_COUNT_ENDPOINT = (
+    "'api' needs a count endpoint, and kind openai has none (its models count exactly "
+    "offline with their tokenizer); use 'estimate' or leave it unset"
+)
+
+
 def _cross_checks(data: dict[str, Any]) -> list[tuple[Path_, str]]:
     """Rules that span fields or entries: references, limits, name uniqueness.
 
@@ -204,6 +210,15 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[Path_, str]]:
     if not isinstance(models, dict):
         return problems
     provider_names = sorted(providers) if isinstance(providers, dict) else []
+    specs = {
+        str(name): spec
+        for name, spec in (providers.items() if isinstance(providers, dict) else ())
+        if isinstance(spec, dict)
+    }
+    kinds = {name: spec.get("kind") for name, spec in specs.items()}
+    for name, spec in specs.items():
+        if spec.get("kind") == "openai" and spec.get("count") == "api":
+            problems.append((("providers", name, "count"), _NO_COUNT_ENDPOINT))
     owners: dict[str, str] = {}
     for name, model in models.items():
         if not isinstance(model, dict):
@@ -215,6 +230,8 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[Path_, str]]:
             problems.append(
                 ((*base, "provider"), f"unknown provider {provider!r} (known: {known})")
             )
+        if model.get("count") == "api" and kinds.get(str(provider)) == "openai":
+            problems.append(((*base, "count"), _NO_COUNT_ENDPOINT))
         window = _positive_int(model.get("context_window"))
         reserve = _positive_int(model.get("max_completion_tokens"))
         ceiling = _positive_int(model.get("max_output_tokens"))

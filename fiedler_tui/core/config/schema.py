@@ -25,6 +25,8 @@ class ProviderKind(StrEnum):
 
 
 CompletionParam = Literal["max_completion_tokens", "max_tokens"]
+CountSource = Literal["api", "estimate"]
+"""``api``: ask the provider's count endpoint before sending; ``estimate``: count offline."""
 
 
 class _Strict(BaseModel):
@@ -63,6 +65,11 @@ class ProviderSpec(_Strict):
     ca_bundle: Path | None = None
     """PEM file of the CA certificates that verify this provider (and an https proxy); replaces
     the system's store. Relative paths are relative to models.yaml's folder."""
+    count: CountSource | None = None
+    """How the dry run counts this provider's models' input: ``api`` sends the request to the
+    provider's count endpoint (the package leaves the machine before the send), ``estimate``
+    counts offline. Unset: ``api`` for an openai-compatible server on loopback, else
+    ``estimate``."""
 
     @property
     def keyring_name(self) -> str:
@@ -104,6 +111,8 @@ class ModelSpec(_Strict):
     """USD per 1M input tokens read from the provider's prompt cache; null: ``price_in``."""
     price_cache_write: NonNegativeFloat | None = None
     """USD per 1M input tokens written to the prompt cache (Anthropic); null: ``price_in``."""
+    count: CountSource | None = None
+    """Overrides the provider's ``count`` for this model."""
     default: bool = False
     """Selected when the user names no model."""
 

@@ -132,6 +132,9 @@ class ModelScript:
     with the provider's 429 (see ``simulator.rate_limits``)."""
     requests_per_minute: int | None = None
     """OpenAI and Anthropic dialects: announce this request limit in the response headers."""
+    count_fault: Fault | None = None
+    """Fails every count request for this model (``http``, an error kind, or ``stall``); sends
+    are not affected (see ``simulator.count_endpoints``)."""
 
     def tokens(self) -> list[str]:
         """The reply cut into simulated tokens (a word with its surrounding spaces)."""
@@ -142,17 +145,25 @@ class ModelScript:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ModelScript:
-        faults = tuple(
-            Fault(
-                **{
-                    **item,
-                    "kind": FaultKind(item["kind"]),
-                    "headers": tuple(tuple(pair) for pair in item.get("headers", ())),
-                }
-            )
-            for item in data.get("faults", ())
+        faults = tuple(_fault_from_json(item) for item in data.get("faults", ()))
+        count_fault = data.get("count_fault")
+        return cls(
+            **{
+                **data,
+                "faults": faults,
+                "count_fault": None if count_fault is None else _fault_from_json(count_fault),
+            }
         )
-        return cls(**{**data, "faults": faults})
+
+
+def _fault_from_json(item: dict[str, Any]) -> Fault:
+    return Fault(
+        **{
+            **item,
+            "kind": FaultKind(item["kind"]),
+            "headers": tuple(tuple(pair) for pair in item.get("headers", ())),
+        }
+    )
 
 
 def count_tokens(text: str) -> int:

@@ -13,6 +13,8 @@ can share the port and still be counted apart):
 - ``POST …/v1/chat/completions`` and ``GET …/v1/models`` (OpenAI and compatibles)
 - ``POST …/v1/messages`` (Anthropic)
 - ``POST …/v1beta/models/{model}:streamGenerateContent?alt=sse`` (Gemini)
+- the count endpoints: ``POST …/v1/messages/count_tokens``, ``POST …/v1beta/models/{model}:
+  countTokens``, ``POST …/apply-template`` and ``POST …/tokenize`` (see ``count_endpoints``)
 
 Models are looked up by the wire id in the request; an unknown one gets the dialect's real 404.
 """
@@ -28,6 +30,11 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
+from fiedler_tui.core.simulator.count_endpoints import (
+    answer_count,
+    gemini_count_body,
+    tokenize_answer,
+)
 from fiedler_tui.core.simulator.deliberation import deliberation_reply
 from fiedler_tui.core.simulator.http11 import BadRequest, HttpRequest, Responder, read_request
 from fiedler_tui.core.simulator.prompt_cache import PromptCache
@@ -79,8 +86,11 @@ class Simulator:
         host: str = "127.0.0.1",
         port: int = 0,
         ssl_context: ssl.SSLContext | None = None,
+        tokenize: str = "llama.cpp",
     ) -> None:
-        """``ssl_context``: serve HTTPS with this (server) context instead of plain HTTP."""
+        """``ssl_context``: serve HTTPS with this (server) context instead of plain HTTP.
+        ``tokenize``: ``llama.cpp`` or ``vllm``, the local server whose count endpoints to play."""
+        self.tokenize = tokenize
         self.scripts: dict[str, ModelScript] = dict(scripts)
         self.default_script = default_script
         self.host = host
@@ -203,6 +213,8 @@ class Simulator:
 
     async def _dispatch(self, request: HttpRequest, responder: Responder) -> None:
         path = request.path
+        if request.method == "POST" and await self._count(request, responder):
+            return
         if request.method == "GET" and path.endswith("/v1/models"):
             prefix = path.removesuffix("/v1/models")
             await self._track(request, responder, prefix, _OPENAI, None, self._list(responder))
@@ -220,6 +232,50 @@ class Simulator:
             await self._generate(request, responder, match["prefix"], _GEMINI, match["model"])
             return
         await responder.send_json(404, {"error": {"message": f"no route for {path}"}})
+
+    async def _count(self, request: HttpRequest, responder: Responder) -> bool:
+        """Answer a count endpoint; False when ``request`` is not one."""
+        path = request.path
+        body = _json_or_none(request)
+        if path.endswith("/v1/messages/count_tokens"):
+            prefix = path.removesuffix("/v1/messages/count_tokens")
+            model = _model_field(request) or ""
+            tokens = count_tokens(_ANTHROPIC.prompt_text(body))
+            work = answer_count(
+                responder, _ANTHROPIC, model, self.scripts.get(model), {"input_tokens": tokens}
+            )
+            await self._track(request, responder, prefix, _ANTHROPIC, model, work, attempt=False)
+            return True
+        match = _GEMINI_PATH.match(path)
+        if match and match["method"] == "countTokens":
+            model = match["model"]
+            tokens = count_tokens(_GEMINI.prompt_text(gemini_count_body(body)))
+            work = answer_count(
+                responder, _GEMINI, model, self.scripts.get(model), {"totalTokens": tokens}
+            )
+            await self._track(
+                request, responder, match["prefix"], _GEMINI, model, work, attempt=False
+            )
+            return True
+        local = self.default_script or next(iter(self.scripts.values()), None)
+        if path.endswith("/apply-template") and self.tokenize == "llama.cpp":
+            prefix = path.removesuffix("/apply-template")
+            payload = {"prompt": _OPENAI.prompt_text(body)}
+            work = answer_count(responder, _OPENAI, "", local, payload, check_model=False)
+            await self._track(request, responder, prefix, _OPENAI, None, work, attempt=False)
+            return True
+        if path.endswith("/tokenize"):
+            prefix = path.removesuffix("/tokenize")
+            named = _model_field(request)
+            script = self.scripts.get(named, self.default_script) if named else local
+            answer = tokenize_answer(body, _OPENAI.prompt_text(body))
+            if answer is None:
+                work = responder.send_json(400, {"error": {"message": "no content or messages"}})
+            else:
+                work = answer_count(responder, _OPENAI, named or "", script, answer)
+            await self._track(request, responder, prefix, _OPENAI, named, work, attempt=False)
+            return True
+        return False
 
     async def _list(self, responder: Responder) -> None:
         data = [
@@ -249,9 +305,14 @@ class Simulator:
         dialect: Dialect,
         model: str | None,
         work: Any,
+        *,
+        attempt: bool = True,
     ) -> None:
+        """Record ``request`` while ``work`` answers it; ``attempt``: it uses up one of the
+        model's scripted faults (count requests do not)."""
         key = model or ""
-        self._counts[key] = self._counts.get(key, 0) + 1
+        if attempt:
+            self._counts[key] = self._counts.get(key, 0) + 1
         record = RecordedRequest(
             method=request.method,
             path=request.path,
@@ -261,7 +322,7 @@ class Simulator:
             dialect=dialect.name,
             prefix=prefix.strip("/"),
             model=model,
-            attempt=self._counts[key],
+            attempt=self._counts.get(key, 0),
         )
         self.recorder.requests.append(record)
         self.recorder.enter(record.prefix)

@@ -1,15 +1,16 @@
 """How each model's input is counted: ``exact``, ``api`` or ``estimate``, and with what.
 
 - ``exact``: the model's own tiktoken encoding (``tokenizer`` in models.yaml), loaded offline.
-- ``api``: a provider count endpoint (Anthropic ``count_tokens``, Gemini ``countTokens``); opt-in,
-  supplied by the provider core through :class:`ApiTokenCounter`. No network code lives here.
+- ``api``: a provider count endpoint (Anthropic ``count_tokens``, Gemini ``countTokens``, a local
+  server's ``/tokenize``); opt-in for hosted providers, supplied through :class:`ApiTokenCounter`
+  (``tokens.api_count``). No network code lives here.
 - ``estimate``: another encoding's count times ``estimate_factor``, with ``estimate_band`` as the
   error band; also what ``exact`` degrades to when its encoding file is missing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -89,7 +90,13 @@ def encoding_of(model: ModelSpec) -> str:
 
 
 class ApiTokenCounter(Protocol):
-    """Extension point for provider count endpoints (``api`` counts), implemented by the provider
-    core: return the input tokens of ``request`` for ``model``, or None to fall back."""
+    """Extension point for provider count endpoints (``api`` counts), implemented by
+    :class:`fiedler_tui.core.tokens.api_count.ProviderCounter`."""
 
-    def count_input_tokens(self, model: ModelSpec, request: ReviewRequest) -> int | None: ...
+    def count_many(
+        self, models: Sequence[ModelSpec], request: ReviewRequest
+    ) -> Mapping[str, int | str]:
+        """Model name -> input tokens of ``request`` as its provider counts them, or the reason
+        the count failed (the caller falls back to the estimate); models left out are not
+        counted by ``api``."""
+        ...
