@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import weakref
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,7 +22,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
 from textual.markup import escape
 from textual.message import Message
@@ -30,12 +31,15 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
+from fiedler_tui.core.errors import FiedlerError
+from fiedler_tui.core.export.write import ExportFormat, export_run
 from fiedler_tui.core.store.names import safe_file_stem
 from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX
-from fiedler_tui.core.store.run_store import RunInfo
+from fiedler_tui.core.store.run_store import RunInfo, RunStore
 from fiedler_tui.tui.clipboard import send_to_clipboard
 from fiedler_tui.tui.collector_tuning import CollectorTuning
 from fiedler_tui.tui.safe_text import plain
+from fiedler_tui.tui.screens.export_choice import ExportChoiceScreen
 from fiedler_tui.tui.widgets.errors import notify_error
 from fiedler_tui.tui.widgets.find import FindableView
 from fiedler_tui.tui.widgets.find_bar import FindBar
@@ -171,7 +175,21 @@ class ReviewScreen(Screen[None]):
             id="review-find",
             tooltip="Find text in this pane's output (enter/down next, up previous)",
         ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            id="review-export",
+            tooltip="Write the run's report (Markdown or HTML) into its folder",
+        ),
     ]
+    NARROW_FOOTER_HIDES: ClassVar[frozenset[str]] = frozenset(
+        {"review-previous", "review-sync", "review-markdown", "review-copy-folder"}
+    )
+    """Keys left out of the footer below :attr:`FULL_FOOTER_COLUMNS` (still keys, in Help and
+    the palette), so that ``esc`` Back and ``f1`` Help fit down to 80 columns."""
+    FULL_FOOTER_COLUMNS: ClassVar[int] = 140
+    """The width every key of the footer, the app's and the palette's fit in."""
     TUNE_GC: ClassVar[bool] = True
     """Collect less while the screen is up (:class:`CollectorTuning`): rendering a long answer
     makes hundreds of thousands of segments and styles, and full collections over everything the
@@ -437,6 +455,52 @@ class ReviewScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The screen's bindings, those of :attr:`NARROW_FOOTER_HIDES` not shown in the footer
+        while the terminal is narrower than :attr:`FULL_FOOTER_COLUMNS`."""
+        bindings = super().active_bindings
+        if self.app.size.width >= self.FULL_FOOTER_COLUMNS:
+            return bindings
+        return {
+            key: active._replace(binding=replace(active.binding, show=False))
+            if active.binding.id in self.NARROW_FOOTER_HIDES
+            else active
+            for key, active in bindings.items()
+        }
+
+    def on_resize(self) -> None:
+        self.refresh_bindings()  # the footer follows the width (NARROW_FOOTER_HIDES)
+
+    def action_export(self) -> None:
+        """Ask md or html, then write the report into the run folder (in a thread)."""
+        folder = self.folder
+        if folder is None:
+            self.notify(
+                "this run was not saved to disk: there is nothing to export", severity="warning"
+            )
+            return
+
+        def chosen(fmt: ExportFormat | None) -> None:
+            if fmt is not None:
+                self._export(folder, fmt)
+
+        self.app.push_screen(ExportChoiceScreen(str(folder)), chosen)
+
+    @work(thread=True, exclusive=True, group="review-export", exit_on_error=False)
+    def _export(self, folder: Path, fmt: ExportFormat) -> None:
+        info = RunStore(folder.parent).load(folder)  # the summary as saved last
+        if info.problem:
+            info = RunInfo(folder.name, folder, dict(self.summary))
+        try:
+            path = export_run(info, fmt)
+        except (FiedlerError, OSError) as exc:
+            self.app.call_from_thread(notify_error, self, exc, "Cannot export the run")
+            return
+        self.app.call_from_thread(
+            self.notify, f"report written: {path}", title="Export", timeout=10
+        )
 
     def palette_commands(self) -> list[PaletteCommand]:
         def show(alias: str, side: int) -> PaletteCommand:
