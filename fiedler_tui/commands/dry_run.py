@@ -199,7 +199,7 @@ def _print_human(
         [
             m.alias,
             m.provider,
-            str(m.count_method),
+            str(m.count_method) + (f", {m.calibration}" if m.calibration else ""),
             f"{m.input_tokens:,}"
             + (f" ({m.input_range[0]:,}–{m.input_range[1]:,})" if m.input_range else ""),
             f"{m.completion_reserve:,}",
@@ -235,7 +235,7 @@ def _print_human(
     for notice in result.notices:
         ctx.err(f"fiedler: note: {notice}")
     for m in result.models:
-        if m.count_fallback:
+        if m.count_fallback or m.count_note:
             ctx.err(f"fiedler: note: {m.alias}: {m.count_label}")
     for blocker in result.blockers:
         ctx.err(f"fiedler: cannot send: {blocker_line(blocker, keys)}")

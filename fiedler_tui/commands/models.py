@@ -8,14 +8,35 @@ from typing import Any
 
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.table import render_table
+from fiedler_tui.core.config.schema import ModelSpec
+from fiedler_tui.core.tokens.api_count import counts_by_api
+from fiedler_tui.core.tokens.calibration import Calibration, CalibrationIndex
+
+
+def count_text(method: str, model: ModelSpec, learned: Calibration | None) -> str:
+    """How the dry run counts ``model``: ``api``, ``exact``, or the estimate and its basis."""
+    if method != "estimate":
+        return method
+    if learned is not None:
+        return f"estimate × {learned.factor:.3g}, {learned.label}"
+    text = f"estimate × {model.estimate_factor:g}"
+    if model.estimate_band is not None:
+        low, high = model.estimate_band
+        return f"{text} (band {low:g}–{high:g})"
+    return f"{text} (no band: may be far off)"
 
 
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     config = ctx.config
     keys = ctx.resolve_keys()
+    index = CalibrationIndex.default(no_disk=True).refresh()
     rows: list[dict[str, Any]] = []
     for model in config.models.values():
         provider = config.provider_of(model)
+        method = (
+            "api" if counts_by_api(config, model) else "exact" if model.tokenizer else "estimate"
+        )
+        learned = index.calibration(model.name) if method == "estimate" else None
         rows.append(
             {
                 "alias": model.name,
@@ -28,6 +49,11 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
                 "price_in": model.price_in,
                 "price_out": model.price_out,
                 "tokenizer": model.tokenizer,
+                "count": method,
+                "count_text": count_text(method, model, learned),
+                "calibration": None
+                if learned is None
+                else {"factor": learned.factor, "runs": learned.runs, "spread": learned.spread},
                 "default": model.default,
                 "key": str(keys[provider.name].source),
             }
@@ -45,10 +71,11 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
             f"{r['max_completion_tokens']:,}",
             f"${r['price_in']:g} / ${r['price_out']:g}",
             r["key"],
+            r["count_text"],
         ]
         for r in rows
     ]
-    headers = ["alias", "provider", "model id", "window", "max out", "$/1M in/out", "key"]
+    headers = ["alias", "provider", "model id", "window", "max out", "$/1M in/out", "key", "count"]
     ctx.out(render_table(headers, table, right_align={3, 4}))
     ctx.out("* = selected by default")
     return 0

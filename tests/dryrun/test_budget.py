@@ -102,7 +102,13 @@ def test_api_counts_are_labelled_api(
     write(root / "a.txt", "hello\n")
     api = FixedCounter()
     claude = make_model(name="claude", provider="anthropic", tokenizer=None, estimate_factor=1.6)
-    gemini = make_model(name="gemini", provider="gemini", tokenizer=None, estimate_factor=1.2)
+    gemini = make_model(
+        name="gemini",
+        provider="gemini",
+        tokenizer=None,
+        estimate_factor=1.2,
+        estimate_band=(1, 1.4),
+    )
     with DryRunEngine(settings, api_counter=api) as engine:
         result = engine.run([root], [claude, gemini, make_model()], DryRunOptions(prompt="p"))
     by_name = {m.alias: m for m in result.models}

@@ -40,10 +40,14 @@ def test_models_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
         "price_in",
         "price_out",
         "tokenizer",
+        "count",
+        "count_text",
+        "calibration",
         "default",
         "key",
     }
     assert gpt5["provider"] == "openai" and gpt5["context_window"] == 400_000
+    assert gpt5["count"] == "exact" and gpt5["calibration"] is None
     assert gpt5["key"] == "missing"
     assert by_alias["ollama-llama3.2"]["key"] == "not needed"
     assert by_alias["gemini-2.5-pro"]["context_window"] == 1_048_576

@@ -49,6 +49,7 @@ from fiedler_tui.core.secrets.mask import mask_text
 from fiedler_tui.core.secrets.policy import SecretPolicy
 from fiedler_tui.core.secrets.scan import SecretFinding, scan_text
 from fiedler_tui.core.settings import Settings
+from fiedler_tui.core.tokens.calibration import CalibrationIndex
 from fiedler_tui.core.tokens.counter import TokenCounter
 from fiedler_tui.core.tokens.encodings import encoding_status, load_encoding
 from fiedler_tui.core.tokens.methods import (
@@ -61,6 +62,7 @@ from fiedler_tui.core.tokens.methods import (
 )
 
 MAX_REMEMBERED_FINDINGS = 100_000
+FAR_OFF_NOTE = "no tokenizer, no band and no runs to learn from: the figure may be far off"
 PROMPT_CACHE_MIN_CHARS = 10_000
 SECRETS_NAMED = 5
 """How many findings a refusal names (file:line and kind; never the value)."""
@@ -113,8 +115,16 @@ class DryRunEngine:
         settings: Settings,
         counter: TokenCounter | None = None,
         api_counter: ApiTokenCounter | None = None,
+        calibration: CalibrationIndex | None = None,
     ) -> None:
+        """``calibration``: the learned corrections of estimates (default: the user's index,
+        re-read at each run only when it changed)."""
         self.settings = settings
+        self.calibration = (
+            calibration
+            if calibration is not None
+            else CalibrationIndex.default(no_disk=settings.no_disk)
+        )
         self.counter = counter if counter is not None else TokenCounter(settings)
         self._owns_counter = counter is None
         self.api_counter = api_counter
@@ -180,6 +190,7 @@ class DryRunEngine:
         raw_totals = {
             name: self._raw_total(name, opts, preview.preamble, work) for name in encodings
         }
+        self.calibration.refresh()
         api_counts: Mapping[str, int | str] = {}
         if self.api_counter is not None:
             request = preview.request(opts.prompt, opts.system, opts.max_completion_tokens)
@@ -324,12 +335,20 @@ class DryRunEngine:
             input_range = (_scaled(raw, low) + overhead, _scaled(raw, high) + overhead)
         method = plan.method
         basis = plan.basis
-        fallback = None
+        fallback = calibrated = note = base = None
         if isinstance(api_count, int):
             input_tokens, input_range = api_count, None
             method, basis = CountMethod.API, "the provider's count endpoint"
-        elif isinstance(api_count, str):
-            fallback = api_count
+        elif method is CountMethod.ESTIMATE:
+            fallback = api_count if isinstance(api_count, str) else None
+            base = input_tokens
+            learned = self.calibration.calibration(model.name)
+            if learned is not None:
+                input_tokens, input_range = learned.apply(base)
+                calibrated = learned.label
+                basis = f"{basis}, × {learned.factor:.3g} {learned.label}"
+            elif model.tokenizer is None and model.estimate_band is None:
+                note = FAR_OFF_NOTE
         reserve = opts.max_completion_tokens or model.max_completion_tokens
         total = input_tokens + reserve
         status = budget_status(total, model.context_window)
@@ -353,6 +372,9 @@ class DryRunEngine:
             largest_files=largest,
             key=None if opts.key_status is None else opts.key_status.get(model.provider),
             count_fallback=fallback,
+            calibration=calibrated,
+            estimate_base=base,
+            count_note=note,
         )
 
     def _blockers(

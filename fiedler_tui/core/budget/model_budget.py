@@ -71,12 +71,25 @@ class ModelBudget:
     """Why an ``api`` count was asked for but the figure is the estimate, e.g. ``count endpoint
     failed: 401 invalid x-api-key``."""
 
+    calibration: str | None = None
+    """For an estimate corrected by past runs: ``calibrated from N runs, ±x %``."""
+    estimate_base: int | None = None
+    """For an estimate: the input before any calibration (what a finished run's reported
+    input is compared with, so corrections never compound)."""
+    count_note: str | None = None
+    """A plain warning about the figure, e.g. that it may be far off."""
+
     @property
     def count_label(self) -> str:
-        """``api``, ``exact``, ``estimate``, or ``estimate (count endpoint failed: …)``."""
-        if self.count_fallback:
-            return f"{self.count_method} ({self.count_fallback})"
-        return str(self.count_method)
+        """``api``, ``exact``, ``estimate``, ``estimate, calibrated from N runs, ±x %``, and
+        ``(count endpoint failed: …)`` or a warning after it when there is one."""
+        label = str(self.count_method)
+        if self.calibration:
+            label += f", {self.calibration}"
+        notes = [n for n in (self.count_fallback, self.count_note) if n]
+        if notes:
+            label += f" ({'; '.join(notes)})"
+        return label
 
     @property
     def total_tokens(self) -> int:
@@ -106,4 +119,8 @@ class ModelBudget:
             "largest_files": [{"path": f.path, "tokens": f.tokens} for f in self.largest_files],
             "key": self.key,
             "count_fallback": self.count_fallback,
+            "calibration": self.calibration,
+            "estimate_base": self.estimate_base,
+            "count_note": self.count_note,
+            "count_label": self.count_label,
         }

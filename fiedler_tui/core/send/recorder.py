@@ -45,6 +45,7 @@ from fiedler_tui.core.store.summary import (
     build_summary,
     usage_cost,
 )
+from fiedler_tui.core.tokens.calibration import CalibrationIndex
 
 TERMINAL_STATUSES = frozenset({"done", "failed", "cancelled"})
 log = logging.getLogger(__name__)
@@ -100,8 +101,15 @@ class RunRecorder:
         app_version: str,
         save_prompt: bool,
         redact_filenames: bool,
+        calibration: CalibrationIndex | None = None,
     ) -> None:
+        """``calibration``: where each estimated model's reported/estimated input ratio goes
+        when the run ends (default: the user's index; memory only when the run is)."""
         self.record = record
+        self._calibration = calibration or CalibrationIndex.default(no_disk=record.path is None)
+        self._estimate_base = {
+            b.alias: b.estimate_base for b in budgets if b.estimate_base is not None
+        }
         self._result = result
         self._config = config
         self._app_version = app_version
@@ -250,6 +258,16 @@ class RunRecorder:
         self._close_output(alias)
         self._write_summary("running")
 
+    def _learn_calibration(self) -> None:
+        """Record reported/estimated input for each estimated model that finished with usage."""
+        learned = False
+        for alias, base in self._estimate_base.items():
+            model = self.records[alias]
+            if model.status == "done" and model.usage_input:
+                learned |= self._calibration.refresh().record(alias, model.usage_input, base)
+        if learned:
+            self._calibration.save()
+
     def _append(self, alias: str, text: str) -> None:
         output = self._outputs.get(alias)
         if output is None:
@@ -315,6 +333,7 @@ class RunRecorder:
                 model.status = "cancelled" if user_cancelled else "failed"
             self._close_output(alias)
         self.ended_at = now_iso()
+        self._learn_calibration()
         status = run_status([m.status for m in self.records.values()], user_cancelled)
         self._write_summary(status, last=True)
         if self._summary_failure is not None:
