@@ -1,5 +1,10 @@
 """History: past runs from the store, newest first; open one in Review or re-run its package.
 
+``/`` (or ``f``) filters the list as you type (:mod:`fiedler_tui.tui.history_filter`: model,
+status, file, kind, dates); the summaries are read, and what the filter looks at in each, in a
+thread worker. Deliberations are marked ``crosstalk:`` and runs whose outputs were not all saved
+``not all saved``.
+
 Re-running loads the saved file list as the Compose selection (unless paths were redacted) and
 the prompt when the summary kept it or this app session still remembers it by its sha256;
 otherwise Compose asks for the prompt again.
@@ -18,11 +23,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.store.run_store import STATUS_INTERRUPTED, RunInfo, RunStore
+from fiedler_tui.tui.history_filter import RunFacts, RunFilter, parse_filter
 from fiedler_tui.tui.safe_text import plain, visible
 from fiedler_tui.tui.screens.compose import ComposeScreen, prompt_memory
 from fiedler_tui.tui.screens.review import ReviewScreen, model_records, money, section
@@ -86,16 +92,38 @@ class Rerun:
 
 
 COLUMNS = ("started", "status", "models", "files", "cost", "prompt", "run")
+FILTER_HINT = "model:gpt-5 status:failed file:app.py since:2026-12-01 kind:crosstalk"
+
+
+class FilterInput(Input):
+    """The filter line: ``enter`` goes to the list keeping the filter, ``esc`` clears it."""
+
+    BINDINGS = [
+        Binding("escape", "clear_filter", "Clear filter", id="history-filter-clear"),
+    ]
+
+    def action_clear_filter(self) -> None:
+        self.value = ""
+        self.display = False
+        self.screen.query_one("#history-table", DataTable).focus()
 
 
 class HistoryScreen(Screen[None]):
     """Saved runs; enter opens one in Review, r re-runs its package and prompt from Compose."""
 
     PALETTE_PREFIX = "History"
+    AUTO_FOCUS = "#history-table"  # not the hidden filter line
     COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("enter", "open", "Open in Review", id="history-open"),
         Binding("r", "rerun", "Re-run", id="history-rerun", tooltip="Same files and prompt"),
+        Binding(
+            "slash,f",
+            "filter",
+            "Filter",
+            id="history-filter",
+            tooltip="Filter the runs: " + FILTER_HINT + " (enter keeps it, esc clears it)",
+        ),
         Binding("f5", "refresh", "Refresh", id="history-refresh"),
         Binding("escape", "back", "Back", id="history-back"),
     ]
@@ -103,13 +131,24 @@ class HistoryScreen(Screen[None]):
     class RunsLoaded(Message):
         """The store was read."""
 
-        def __init__(self, runs: list[RunInfo]) -> None:
+        def __init__(
+            self, runs: list[RunInfo], facts: dict[str, RunFacts], partial: dict[str, int]
+        ) -> None:
             super().__init__()
             self.runs = runs
+            self.facts = facts
+            self.partial = partial
 
     def __init__(self) -> None:
         super().__init__()
         self.runs: dict[str, RunInfo] = {}
+        """The runs shown (those the filter lets through), by id."""
+        self.all_runs: list[RunInfo] = []
+        self.facts: dict[str, RunFacts] = {}
+        self.partial: dict[str, int] = {}
+        """How many ``.partial`` files each interrupted run left (counted in the worker)."""
+        self.run_filter = RunFilter()
+        self._where = ""
 
     @property
     def host(self) -> FiedlerApp:
@@ -117,6 +156,9 @@ class HistoryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="history-help")
+        field = FilterInput(placeholder=FILTER_HINT, id="history-filter")
+        field.display = False  # until / or f (the list has the focus)
+        yield field
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -135,20 +177,67 @@ class HistoryScreen(Screen[None]):
             if settings.no_disk
             else f"runs in {settings.output_dir}"
         )
+        self._where = where
         self.query_one("#history-help", Static).update(plain(where))
         self._load(RunStore(settings.output_dir, no_disk=settings.no_disk))
 
     @work(thread=True, exclusive=True, group="history-load", exit_on_error=False)
     def _load(self, store: RunStore) -> None:
-        self.post_message(self.RunsLoaded(store.list_runs()))
+        runs = store.list_runs()
+        facts = {info.run_id: RunFacts.of(info) for info in runs}
+        partial = {
+            info.run_id: len(info.partial_files)
+            for info in runs
+            if info.status == STATUS_INTERRUPTED
+        }
+        self.post_message(self.RunsLoaded(runs, facts, partial))
 
     @on(RunsLoaded)
     def _runs_loaded(self, message: RunsLoaded) -> None:
+        self.all_runs, self.facts, self.partial = message.runs, message.facts, message.partial
+        self._show_runs()
+
+    # ---- filter ----------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        field = self.query_one(FilterInput)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#history-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.run_filter = parse_filter(event.value)
+        self._show_runs()
+
+    @on(Input.Submitted, "#history-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        field = self.query_one(FilterInput)
+        field.display = bool(event.value.strip())
+        self.query_one(DataTable).focus()
+
+    def _show_runs(self) -> None:
+        """Fill the table with the runs the filter lets through, keeping the cursor's run."""
         table = self.query_one(DataTable)
-        cursor = table.cursor_row
-        self.runs = {info.run_id: info for info in message.runs}
+        current = self.selected_run()
+        shown = [
+            info
+            for info in self.all_runs
+            if info.run_id not in self.facts or self.run_filter.matches(self.facts[info.run_id])
+        ]
+        self.runs = {info.run_id: info for info in shown}
+        total = len(self.all_runs)
+        if self.run_filter.active:
+            table.border_title = f"Runs: {len(shown)} of {total}"
+        else:
+            table.border_title = f"Runs ({total})" if total else "Runs"
+        help_line = self._where
+        if self.run_filter.active:
+            help_line += f" · {len(shown)} of {total} runs match"
+        if self.run_filter.problems:
+            help_line += " · " + "; ".join(self.run_filter.problems)
+        self.query_one("#history-help", Static).update(plain(help_line))
         colours = self.app.get_css_variables()
-        rows = [(info.run_id, self._row(info, colours)) for info in message.runs]
+        rows = [(info.run_id, self._row(info, colours)) for info in shown]
         # Columns sized to their cells up front: sized later (when the table idles), a frame
         # drawn meanwhile could stay cut to the headers' widths.
         table.clear(columns=True)
@@ -156,9 +245,11 @@ class HistoryScreen(Screen[None]):
             table.add_column(name, width=max([len(name), *(r[index].cell_len for _, r in rows)]))
         for run_id, row in rows:
             table.add_row(*row, key=run_id)
+        ids = [run_id for run_id, _ in rows]
         if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
-        elif not self.host.settings.no_disk:
+            keep = current.run_id if current is not None else None
+            table.move_cursor(row=ids.index(keep) if keep in ids else 0)
+        elif not self.host.settings.no_disk and not total:
             self.query_one("#history-help", Static).update(
                 plain(f"no runs yet in {self.host.settings.output_dir}")
             )
@@ -174,15 +265,16 @@ class HistoryScreen(Screen[None]):
         models = model_records(s)
         package, prompt = section(s, "package"), section(s, "prompt")
         status = info.status
+        unsaved = ", not all saved" if s.get("outputs_saved") is False else ""
         if status == STATUS_INTERRUPTED:
-            partial = len(info.partial_files)
+            partial = self.partial.get(info.run_id, 0)
             label = "⚠ interrupted" + (f" ({partial} partial)" if partial else "")
             status_text = Text(label, style=colours.get("warning", ""))
         elif status == "failed" or info.problem:
             shown = visible(info.problem or status)
             status_text = Text(shown, style=colours.get("error", ""))
-        elif status in ("partial", "cancelled"):
-            status_text = Text(visible(status), style=colours.get("warning", ""))
+        elif status in ("partial", "cancelled") or unsaved:
+            status_text = Text(visible(status + unsaved), style=colours.get("warning", ""))
         else:
             status_text = plain(status)
         if "text" in prompt:
@@ -196,12 +288,22 @@ class HistoryScreen(Screen[None]):
         return [
             plain(str(s.get("started_at", "?"))[:19].replace("T", " ")),
             status_text,
-            plain(", ".join(str(m.get("alias", "?")) for m in models)),
+            self._models_cell(info, models, colours),
             plain(str(package.get("files", "–"))),
             plain(money(s.get("cost_usd"))),
             plain(prompt_state),
             plain(info.run_id),
         ]
+
+    @staticmethod
+    def _models_cell(
+        info: RunInfo, models: list[Mapping[str, Any]], colours: Mapping[str, str]
+    ) -> Text:
+        """The aliases; a deliberation's marked ``crosstalk:`` in the accent colour."""
+        names = plain(", ".join(str(m.get("alias", "?")) for m in models))
+        if info.summary.get("kind") != "crosstalk":
+            return names
+        return Text.assemble(("crosstalk: ", colours.get("accent", "")), names)
 
     # ---- actions ---------------------------------------------------------------------------
 
@@ -222,6 +324,11 @@ class HistoryScreen(Screen[None]):
             return
         if info.problem:
             self.notify(info.problem, title="Cannot open this run", severity="error", markup=False)
+            return
+        if info.summary.get("kind") == "crosstalk":
+            from fiedler_tui.tui.screens.deliberation_review import DeliberationReviewScreen
+
+            self.app.push_screen(DeliberationReviewScreen.from_saved(info))
             return
         self.app.push_screen(ReviewScreen.from_saved(info))
 
