@@ -33,6 +33,13 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.secrets.policy import SecretPolicy
+from fiedler_tui.tui.compose_count_api import (
+    OFF_TEXT,
+    ON_TEXT,
+    apply_choice,
+    close_counter,
+    make_counter,
+)
 from fiedler_tui.tui.policy_words import CHOOSE_POLICY, POLICY_LABELS
 from fiedler_tui.tui.safe_text import plain
 from fiedler_tui.tui.widgets.budget_table import (
@@ -121,6 +128,8 @@ class PreviewKey:
     policy: SecretPolicy
     via_folder: tuple[str, ...] = ()
     """The paths a folder selection brought in (skipped with a reason, never blocking)."""
+    count_api: bool = False
+    """Hosted providers' count endpoints are asked (f6)."""
 
 
 class ComposeScreen(Screen[None]):
@@ -141,6 +150,15 @@ class ComposeScreen(Screen[None]):
             tooltip="Refuse, mask, exclude or send files with likely secrets",
         ),
         Binding("f5", "refresh", "Refresh", id="compose-refresh", tooltip="Preview again"),
+        Binding(
+            "f6",
+            "toggle_count_api",
+            "Count by API",
+            id="compose-count-api",
+            show=False,
+            tooltip="Ask hosted providers' count endpoints for exact counts (sends them the "
+            "package before you send)",
+        ),
     ]
 
     class PreviewReady(Message):
@@ -204,6 +222,9 @@ class ComposeScreen(Screen[None]):
         self._key_status: dict[str, str] | None = None
         """Provider -> where its key comes from, as last looked up (None: look up again)."""
         self._rate_limits: dict[str, tuple[TokenLimit, ...]] = {}
+        self.count_api = False
+        """f6: hosted providers' count endpoints are asked in previews."""
+        self._key_values: dict[str, str | None] = {}
         """Provider -> its tokens-per-minute limits for the key in use, looked up with the keys."""
 
     # ---- layout ------------------------------------------------------------------------------
@@ -310,6 +331,7 @@ class ComposeScreen(Screen[None]):
             self._engine_closed = True
             if engine is not None:
                 engine.close()
+                close_counter(engine)
 
     # ---- state -------------------------------------------------------------------------------
 
@@ -330,7 +352,7 @@ class ComposeScreen(Screen[None]):
         picker = self.query_one(FilePicker)
         paths = tuple(sorted(picker.selected))
         via_folder = tuple(sorted(picker.via_folder & picker.selected))
-        return PreviewKey(paths, self.aliases, self.prompt, self.policy, via_folder)
+        return PreviewKey(paths, self.aliases, self.prompt, self.policy, via_folder, self.count_api)
 
     @property
     def fresh(self) -> bool:
@@ -417,6 +439,7 @@ class ComposeScreen(Screen[None]):
                 {name: found.value for name, found in resolved.items()},
                 LearnedLimitsStore.default(no_disk=self.host.settings.no_disk),
             )
+            self._key_values = {name: found.value for name, found in resolved.items()}
             self._key_status = key_status
         options = DryRunOptions(
             prompt=key.prompt,
@@ -427,10 +450,12 @@ class ComposeScreen(Screen[None]):
         )
         with self._engine_lock:
             if self._engine is None and not self._engine_closed:
-                self._engine = DryRunEngine(self.host.settings)
+                counter = make_counter(self.host.config, self._key_values)
+                self._engine = DryRunEngine(self.host.settings, api_counter=counter)
             engine = self._engine
             if worker.is_cancelled or engine is None:
                 return
+            apply_choice(engine, key.count_api, self._key_values)
             started = time.perf_counter()
             result = engine.run(key.paths, models, options)
             elapsed = time.perf_counter() - started
@@ -584,6 +609,11 @@ class ComposeScreen(Screen[None]):
             self.policy = policy
             self.preview_now()
         self.notify(f"likely secrets: {POLICY_LABELS[policy]}", markup=False)
+
+    def action_toggle_count_api(self) -> None:
+        self.count_api = not self.count_api
+        self.notify(ON_TEXT if self.count_api else OFF_TEXT, markup=False)
+        self.preview_now()
 
     def action_refresh(self) -> None:
         self.result_key = None

@@ -39,6 +39,18 @@ def input_text(budget: ModelBudget) -> str:
     return f"~{budget.input_tokens:,} ({low:,}–{high:,})"
 
 
+def count_text(budget: ModelBudget) -> str:
+    """How the input was counted: ``api``, ``exact``, ``estimate``, ``estimate, calibrated from
+    N runs, ±x %``; ``estimate (count failed)`` when the count endpoint failed (the notices say
+    why)."""
+    text = str(budget.count_method)
+    if budget.calibration:
+        text += f", {budget.calibration}"
+    if budget.count_fallback:
+        text += " (count failed)"
+    return text
+
+
 class BudgetTable(DataTable[Text]):
     """Status, cost, where the provider's key comes from, fill bar, input (with count
     method), window and reserve, per model."""
@@ -66,7 +78,7 @@ class BudgetTable(DataTable[Text]):
                 plain(input_text(b)),
                 plain(f"{b.context_window:,}"),
                 plain(f"{b.completion_reserve:,}"),
-                plain(str(b.count_method)),
+                plain(count_text(b)),
                 key=b.alias,
             )
 
@@ -130,4 +142,7 @@ def skipped_text(result: DryRunResult, limit: int = 50) -> Text:
 
 
 def notices_text(result: DryRunResult) -> Text:
-    return plain("\n".join(f"note: {n}" for n in result.notices))
+    """The dry run's notices, then why each failed count fell back to the estimate."""
+    notes = [*result.notices]
+    notes.extend(f"{m.alias}: {m.count_label}" for m in result.models if m.count_fallback)
+    return plain("\n".join(f"note: {n}" for n in notes))
