@@ -120,3 +120,38 @@ def test_fiedler_runs_export_writes_md_and_html(store: RunStore, tmp_path: Path)
     assert "Traceback" not in missing.stderr
     bad = fiedler(run_id, "--format", "pdf")
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
+
+
+def test_a_deliberation_is_reported_turn_by_turn(store: RunStore) -> None:
+    run = store.start_run({})
+    assert run.path is not None
+    (run.path / "r1-alpha.md").write_text("Opening view of alpha.")
+    (run.path / "r2-beta.md.partial").write_text("Half a reply")
+    turn = {"status": "done", "usage_input": 5, "usage_output": 7, "cost_usd": 0.001}
+    run.write_summary(
+        {
+            "kind": "crosstalk",
+            "status": "interrupted",
+            "outputs_saved": False,
+            "rounds": [
+                {"round": 1, "phase": "open", "turns": [
+                    {**turn, "member": "alpha", "output_file": "r1-alpha.md"},
+                ]},
+                {"round": 2, "phase": "debate", "turns": [
+                    {**turn, "member": "beta", "status": "failed", "output_file": "r2-beta.md",
+                     "error": {"code": "rate_limited", "message": "slow down"}},
+                ]},
+            ],
+        }
+    )  # fmt: skip
+    text = export_run(store.find(run.run_id), "md").read_text()
+    assert "- kind: crosstalk (deliberation)" in text
+    assert "- status: interrupted, not all outputs saved" in text
+    assert (
+        "| round 2 (debate): beta | failed | 5 | 7 | – | – | $0.0010 | rate_limited: slow down |"
+        in text
+    )
+    first, second = text.split("## round 1 (open): alpha", 1)[1].split("## round 2 (debate): beta")
+    assert "Opening view of alpha." in first
+    assert "> interrupted: the part received before the run stopped" in second
+    assert "Half a reply" in second

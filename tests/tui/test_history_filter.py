@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
@@ -132,3 +133,19 @@ def test_parse_filter_names_bad_terms() -> None:
         "date: takes YYYY, YYYY-MM or YYYY-MM-DD, not '20'",
         "file: needs a value",
     )
+
+
+def test_history_filtered_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    (root / "src").mkdir(parents=True)
+    four_runs(tmp_path / "runs")
+    app = make_app(root, start=HistoryScreen)
+
+    async def prepare(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        screen = pilot.app.screen
+        screen._where = "runs in RUNS"  # type: ignore[attr-defined]  # the folder changes
+        await type_filter(pilot, "model:alpha")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=prepare, terminal_size=(80, 24))
