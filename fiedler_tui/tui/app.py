@@ -30,8 +30,10 @@ if TYPE_CHECKING:
     # and simulator code (see "First paint" in bench/README.md).
     from fiedler_tui.core.budget import DryRunResult
     from fiedler_tui.core.config.schema import Config
+    from fiedler_tui.core.crosstalk.session import DeliberationChoices
     from fiedler_tui.core.keys import KeyStore
     from fiedler_tui.core.simulator.demo import DemoEnvironment
+    from fiedler_tui.tui.deliberation_launcher import DeliberationLaunch
     from fiedler_tui.tui.run_launcher import Launch
 
 log = logging.getLogger(__name__)
@@ -378,6 +380,46 @@ class FiedlerApp(App[None]):
         from fiedler_tui.tui.screens.run import RunScreen
 
         self.push_screen(RunScreen(launch.session))
+
+    def start_deliberation(self, result: DryRunResult, choices: DeliberationChoices) -> None:
+        """Check and launch a deliberation on ``result``'s package; the Deliberation screen
+        shows it. One press, one deliberation (as :meth:`start_run`)."""
+        if self._launching:
+            self.notify("Already starting: checking the files, keys and budget", severity="warning")
+            return
+        self._launching = True
+        self._launch_deliberation(result, choices)
+
+    @work(thread=True, group="launch", exit_on_error=False)
+    def _launch_deliberation(self, result: DryRunResult, choices: DeliberationChoices) -> None:
+        from fiedler_tui.tui.deliberation_launcher import DeliberationLaunch, prepare_deliberation
+
+        try:
+            launch = prepare_deliberation(
+                config=self.config,
+                settings=self.settings,
+                keystore=self.keystore,
+                result=result,
+                choices=choices,
+                demo_keys=self._demo_env.keys if self._demo_env is not None else None,
+            )
+        except Exception as exc:  # a bug: say so in one line, keep the app running
+            log.exception("preparing the deliberation failed")
+            launch = DeliberationLaunch(
+                None, "Cannot start", (f"unexpected error: {type(exc).__name__}",)
+            )
+        self.call_from_thread(self._deliberation_launched, launch)
+
+    def _deliberation_launched(self, launch: DeliberationLaunch) -> None:
+        self._launching = False
+        if launch.session is None:
+            self.notify(
+                "\n".join(launch.problems), title=launch.title, severity="error", timeout=12
+            )
+            return
+        from fiedler_tui.tui.screens.deliberation import DeliberationScreen
+
+        self.push_screen(DeliberationScreen(launch.session))
 
 
 def _read_config(path: str | None) -> Config:

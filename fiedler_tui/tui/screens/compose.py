@@ -49,6 +49,7 @@ from fiedler_tui.tui.widgets.budget_table import (
     package_line,
     skipped_text,
 )
+from fiedler_tui.tui.widgets.crosstalk_mode import CrosstalkSettings, DeliberationBudgetView
 from fiedler_tui.tui.widgets.errors import notify_error
 from fiedler_tui.tui.widgets.file_picker import FilePicker
 from fiedler_tui.tui.widgets.model_list import ModelList
@@ -159,6 +160,22 @@ class ComposeScreen(Screen[None]):
             tooltip="Ask hosted providers' count endpoints for exact counts (sends them the "
             "package before you send)",
         ),
+        Binding(
+            "f8",
+            "cycle_mode",
+            "Mode",
+            show=False,  # named in the budget's border: the footer keeps esc and f1 at 80x24
+            id="compose-mode",
+            tooltip="Fan-out (every model answers alone) or crosstalk (the models deliberate)",
+        ),
+        Binding(
+            "f9",
+            "crosstalk_options",
+            "Crosstalk options",
+            show=False,  # named in the deliberation budget's border while in crosstalk mode
+            id="compose-crosstalk-options",
+            tooltip="Paradigm, rounds, chair and personas of the deliberation",
+        ),
     ]
 
     class PreviewReady(Message):
@@ -225,6 +242,8 @@ class ComposeScreen(Screen[None]):
         self.count_api = False
         """f6: hosted providers' count endpoints are asked in previews."""
         self._key_values: dict[str, str | None] = {}
+        self.crosstalk = CrosstalkSettings()
+        """Fan-out or crosstalk (f8), and the deliberation's choices (f9)."""
         """Provider -> its tokens-per-minute limits for the key in use, looked up with the keys."""
 
     # ---- layout ------------------------------------------------------------------------------
@@ -257,6 +276,7 @@ class ComposeScreen(Screen[None]):
                     yield Static(id="skipped")
                     yield Static(id="notices")
         yield BudgetTable(id="budget")
+        yield DeliberationBudgetView(id="delib-budget")
         yield Static(id="package")
         yield Footer()
 
@@ -276,7 +296,7 @@ class ComposeScreen(Screen[None]):
         self.query_one("#models").border_title = "Models  (space select)"
         self._count_models()
         self.query_one("#prompt").border_title = "Prompt"
-        self.query_one("#budget").border_title = "Budget"
+        self.query_one("#budget").border_title = "Budget  (f8 crosstalk)"
         self._show_note()
         picker = self.query_one(FilePicker)
         self.paths = tuple(sorted(picker.selected))
@@ -344,7 +364,8 @@ class ComposeScreen(Screen[None]):
         if not self._models_listed:
             return ()
         chosen = set(self.query_one("#models", SelectionList).selected)
-        return tuple(name for name in self.host.config.models if name in chosen)
+        names = tuple(name for name in self.host.config.models if name in chosen)
+        return self.crosstalk.with_chair(names)  # crosstalk: a chair not selected is judged too
 
     def current_key(self) -> PreviewKey:
         # The picker's own selection, not the last SelectionChanged seen: a toggle whose message
@@ -507,6 +528,7 @@ class ComposeScreen(Screen[None]):
         }
         picker.set_skip_reasons(reasons)
         self._show_blockers()
+        self._judge_deliberation()
 
     def send_problems(self) -> list[str]:
         """Why the current state cannot be sent (empty when it can): the dry run's blockers
@@ -524,6 +546,7 @@ class ComposeScreen(Screen[None]):
                 else:
                     problems.append(self._blocker_text(blocker))
             problems.extend(self._files_lost_problem())
+            problems.extend(self._deliberation_problems())
             return problems
         # Until the preview lands: the two checks that need no dry run, worded as the dry run
         # words them (its module is not imported before the first frame).
@@ -589,6 +612,11 @@ class ComposeScreen(Screen[None]):
             self.notify("this build cannot send yet", severity="error", markup=False)
             return
         prompt_memory(self.app).remember(result.prompt)
+        if self.crosstalk.crosstalk:
+            from fiedler_tui.tui.compose_crosstalk import start_deliberation
+
+            start_deliberation(self, result)
+            return
         aliases = self.aliases
         self.post_message(self.SendStarted(result, aliases))
         cast(RunStarter, self.app).start_run(result, aliases)
@@ -609,6 +637,33 @@ class ComposeScreen(Screen[None]):
             self.policy = policy
             self.preview_now()
         self.notify(f"likely secrets: {POLICY_LABELS[policy]}", markup=False)
+
+    def action_cycle_mode(self) -> None:
+        from fiedler_tui.tui.compose_crosstalk import cycle_mode
+
+        cycle_mode(self)
+
+    def action_crosstalk_options(self) -> None:
+        from fiedler_tui.tui.compose_crosstalk import open_options
+
+        open_options(self)
+
+    def _judge_deliberation(self) -> None:
+        if self.crosstalk.crosstalk and self.fresh:
+            from fiedler_tui.tui.compose_crosstalk import judge
+
+            judge(self)
+
+    def deliberation_judged(self) -> None:
+        """The deliberation's budget came back: the reasons not to send may have changed."""
+        self._show_blockers()
+
+    def _deliberation_problems(self) -> list[str]:
+        if not self.crosstalk.crosstalk:
+            return []
+        from fiedler_tui.tui.compose_crosstalk import problems
+
+        return problems(self)
 
     def action_toggle_count_api(self) -> None:
         self.count_api = not self.count_api
