@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # imported by warm_up (or the first call that needs them)
     from fiedler_tui.core.runner import RunEvent
     from fiedler_tui.core.send import SendSession
     from fiedler_tui.core.store.run_store import RunInfo, RunStore
+    from fiedler_tui.core.tokens.api_count import ProviderCounter
     from fiedler_tui.core.user_defaults import SavedDefaults
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,8 @@ class FiedlerTools:
         self.options = options
         self._store: RunStore | None = None
         self._engine: DryRunEngine | None = None
+        self._counter: ProviderCounter | None = None
+        """Asks count endpoints in dry runs: local servers and providers with ``count: api``."""
         self._lock = threading.Lock()
         """Held while models.yaml and the engine are loaded (warm-up and calls may race)."""
         self._config_override: Config | None = None
@@ -97,6 +100,8 @@ class FiedlerTools:
     def close(self) -> None:
         if self._engine is not None:
             self._engine.close()
+        if self._counter is not None:
+            self._counter.close()
 
     @property
     def store(self) -> RunStore:
@@ -113,6 +118,17 @@ class FiedlerTools:
 
                 self._engine = DryRunEngine(self.settings)
             return self._engine
+
+    def _count_api(self, config: Config, keys: dict[str, str | None]) -> ProviderCounter:
+        """The counter for this call's config and keys (one per server: its cache is kept)."""
+        from fiedler_tui.core.tokens.api_count import ProviderCounter
+
+        with self._lock:
+            if self._counter is None:
+                self._counter = ProviderCounter(config, keys)
+            self._counter.config = config
+            self._counter.keys = keys
+            return self._counter
 
     def _config(self) -> Config:
         try:
@@ -171,7 +187,11 @@ class FiedlerTools:
                 LearnedLimitsStore.default(no_disk=self.settings.no_disk),
             ),
         )
-        result = self.engine().run(list(args.files), models, options)
+        engine = self.engine()
+        engine.api_counter = self._count_api(
+            self._config(), {name: key.value for name, key in keys.items()}
+        )
+        result = engine.run(list(args.files), models, options)
         refused = result.selection.refused
         if refused:
             raise ToolRefusal(

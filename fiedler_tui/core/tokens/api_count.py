@@ -114,7 +114,7 @@ class ProviderCounter:
         self.timeout_s = timeout_s
         self.max_concurrency = max_concurrency
         self._client_factory = client_factory or (
-            lambda: make_async_client(providers=config.providers.values())
+            lambda: make_async_client(providers=self.config.providers.values())
         )
         self._cache: dict[tuple[str, str, str, str], int] = {}
         self._lock = threading.Lock()
