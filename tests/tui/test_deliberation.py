@@ -20,6 +20,7 @@ from fiedler_tui.tui.app import FiedlerApp
 from fiedler_tui.tui.screens.compose import ComposeScreen
 from fiedler_tui.tui.screens.deliberation import DeliberationScreen
 from fiedler_tui.tui.screens.deliberation_review import DeliberationReviewScreen
+from fiedler_tui.tui.screens.help import binding_rows
 from fiedler_tui.tui.widgets.crosstalk_mode import DeliberationBudgetView
 
 from .test_compose import settle
@@ -79,6 +80,8 @@ async def test_f8_switches_to_crosstalk_with_the_deliberations_budget_and_back(
         assert app.screen is screen and screen.crosstalk.rounds == 2
         text = budget_text(screen)
         assert "debate, 2 round(s)" in text and "round 3" not in text
+        rows = {key: what for _, key, what in binding_rows(screen)}  # what Help lists
+        assert rows["f8"].startswith("Mode: Fan-out") and rows["f9"].startswith("Crosstalk options")
         await pilot.press("f8")
         await settle(pilot)
         assert not screen.crosstalk.crosstalk
@@ -154,7 +157,13 @@ async def test_a_debate_streams_round_by_round_to_its_result_then_reviews_result
             "R2 answer · demo-steady (B)",
             *labels[5:],
         ]
-        assert review.entries[0].text == outcome.result or not outcome.result
+        if outcome.result:  # the chair's synthesis
+            assert review.entries[0].text == outcome.result
+        else:  # no chair: each member's last answer, under its letter
+            kind = "Consensus" if outcome.consensus else "No consensus"
+            assert labels[0] == f"Result: {kind} (each member's last answer)"
+            assert "## demo-swift (A)" in review.entries[0].text
+            assert all(e.text in review.entries[0].text for e in review.entries[3:5])
         await pilot.press("n")
         await settle(pilot)
         assert review.current == 1

@@ -31,7 +31,6 @@ from fiedler_tui.core.crosstalk.events import (
     RoundEnded,
     RoundStarted,
     TurnEvent,
-    VerdictGiven,
 )
 from fiedler_tui.core.crosstalk.session import DeliberationSession
 from fiedler_tui.core.errors import FiedlerError
@@ -43,7 +42,6 @@ from fiedler_tui.tui.widgets.deliberation_lines import (
     fold_line,
     header_text,
     outcome_line,
-    verdict_text,
 )
 from fiedler_tui.tui.widgets.run_pane import RunPane, error_line
 
@@ -177,13 +175,6 @@ class DeliberationScreen(Screen[None]):
                         await self._round_started(event)
                     elif isinstance(event, TurnEvent):
                         self._turn(event)
-                    elif isinstance(event, VerdictGiven):
-                        self.notify(
-                            f"{event.member} ({event.letter}): "
-                            f"{verdict_text(event.verdict) or 'no readable verdict'}",
-                            timeout=4,
-                            markup=False,
-                        )
                     elif isinstance(event, DroppedOut):
                         self.notify(
                             f"{event.member} dropped out in round {event.round}: {event.reason}",

@@ -56,7 +56,13 @@ def entries_of(summary: Mapping[str, Any], texts: Mapping[str, str]) -> list[Ent
         title = RESULT_TITLES.get(kind, kind)
         reason = str(result.get("reason") or "")
         detail = f"{result.get('status', '')}" + (f": {reason}" if reason else "")
-        text = str(result.get("text") or "") or f"(no result: {reason or 'none was produced'})"
+        text = str(result.get("text") or "")
+        if text and kind in ("consensus", "no consensus"):
+            title += " (the chair's synthesis)"
+        elif not text and kind in ("consensus", "no consensus"):
+            title += " (each member's last answer)"
+            text = _last_answers(summary, texts)
+        text = text or f"(no result: {reason or 'none was produced'})"
         entries.append(Entry(f"Result: {title}", detail, text, is_result=True))
     else:
         entries.append(
@@ -89,6 +95,23 @@ def entries_of(summary: Mapping[str, Any], texts: Mapping[str, str]) -> list[Ent
                 Entry(f"R{number} {phase} · {who}", " · ".join(parts), text or "(no text saved)")
             )
     return entries
+
+
+def _last_answers(summary: Mapping[str, Any], texts: Mapping[str, str]) -> str:
+    """Without a chair, a debate's result is every member's last finished answer."""
+    last: dict[str, str] = {}
+    for step in summary.get("rounds") or []:
+        if not isinstance(step, dict):
+            continue
+        for turn in step.get("turns") or []:
+            if not isinstance(turn, dict) or turn.get("role") != "member":
+                continue
+            if turn.get("status") == "finished":
+                member = str(turn.get("member", "?"))
+                key = turn_key(int(step.get("round") or 0), str(step.get("phase")), member)
+                who = turn_who(member, turn.get("letter"), "member")
+                last[member] = f"## {who}\n\n{texts.get(key, '(no text saved)')}"
+    return "\n\n".join(last.values())
 
 
 class DeliberationReviewScreen(Screen[None]):

@@ -14,7 +14,7 @@ from fiedler_tui.core.crosstalk.verdict import Verdict
 
 RESULT_TITLES = {
     "consensus": "Consensus",
-    "no consensus": "No consensus: the chair's synthesis",
+    "no consensus": "No consensus",
     "relay answer": "Final relay answer",
     "report": "Chair's report",
     "ledger": "Final ledger",
