@@ -155,3 +155,12 @@ def test_a_deliberation_is_reported_turn_by_turn(store: RunStore) -> None:
     assert "Opening view of alpha." in first
     assert "> interrupted: the part received before the run stopped" in second
     assert "Half a reply" in second
+
+
+def test_a_model_called_report_keeps_its_answer(store: RunStore) -> None:
+    run_id = save_run(store, datetime(2026, 12, 1, 9, tzinfo=UTC), {"report": "The answer."})
+    info = store.find(run_id)
+    path = export_run(info, "md")
+    assert path.name == "report-2.md"
+    assert (info.path / "report.md").read_text() == "The answer."
+    assert "The answer." in path.read_text()
