@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input, Static
 
 from fiedler_tui.core.store.run_store import RunStore
 from fiedler_tui.tui.history_filter import parse_filter
+from fiedler_tui.tui.screens.help import binding_rows
 from fiedler_tui.tui.screens.history import HistoryScreen
 
 from .test_compose import make_app, settle
@@ -66,6 +67,10 @@ async def test_filters_by_model_status_file_kind_and_date(project: Path) -> None
         assert by_id[runs["unsaved"]][1] == "done, not all saved"
         assert by_id[runs["debate"]][2] == "crosstalk: alpha, beta"
         assert by_id[runs["old"]][1] == "done" and by_id[runs["old"]][2] == "alpha"
+        assert any(
+            row[:2] == ("History", "/ / f") and "model:gpt-5" in row[2]
+            for row in binding_rows(screen)
+        )  # Help lists the filter key and its syntax
 
         await type_filter(pilot, "model:beta")
         assert shown(screen) == [runs["debate"], runs["beta"]]

@@ -122,7 +122,7 @@ class HistoryScreen(Screen[None]):
             "filter",
             "Filter",
             id="history-filter",
-            tooltip="Filter the runs: " + FILTER_HINT + " (enter keeps it, esc clears it)",
+            tooltip="runs by " + FILTER_HINT + " (enter keeps it, esc clears it)",
         ),
         Binding("f5", "refresh", "Refresh", id="history-refresh"),
         Binding("escape", "back", "Back", id="history-back"),
