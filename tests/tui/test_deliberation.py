@@ -70,6 +70,8 @@ async def test_f8_switches_to_crosstalk_with_the_deliberations_budget_and_back(
         assert "round 1 answer: ≤ $" in text and "round 3 answer" in text
         assert "total worst case $" in text and "(no cap)" in text
         assert screen.send_problems() == []
+        ready = str(screen.query_one("#blockers").render())
+        assert ready == "ready to deliberate (debate, default rounds, no chair chosen): ctrl+s"
         # f9: the options form, by keyboard: rounds 2 (tab from the paradigm to the rounds)
         await pilot.press("f9")
         await settle(pilot)

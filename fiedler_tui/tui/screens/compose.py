@@ -588,7 +588,7 @@ class ComposeScreen(Screen[None]):
         elif not self.fresh:
             blockers.update(plain("updating the preview…"))
         else:
-            blockers.update(plain(f"ready to send to {len(self.aliases)} model(s): ctrl+s"))
+            blockers.update(plain(self._ready_text()))
         blockers.set_class(bool(problems), "-blocked")
         blockers.set_class(not problems and self.fresh, "-ready")
 
@@ -657,6 +657,11 @@ class ComposeScreen(Screen[None]):
     def deliberation_judged(self) -> None:
         """The deliberation's budget came back: the reasons not to send may have changed."""
         self._show_blockers()
+
+    def _ready_text(self) -> str:
+        if self.crosstalk.crosstalk:
+            return f"ready to deliberate ({self.crosstalk.describe()}): ctrl+s"
+        return f"ready to send to {len(self.aliases)} model(s): ctrl+s"
 
     def _deliberation_problems(self) -> list[str]:
         if not self.crosstalk.crosstalk:
