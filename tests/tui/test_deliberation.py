@@ -15,7 +15,12 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList
 
+from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
+from fiedler_tui.core.crosstalk.session import DeliberationChoices, DeliberationSession
+from fiedler_tui.core.keys import KeyStore
 from fiedler_tui.core.settings import Settings
+from fiedler_tui.core.simulator.models_yaml import SimulatedModel
+from fiedler_tui.core.simulator.script import ModelScript
 from fiedler_tui.tui.app import FiedlerApp
 from fiedler_tui.tui.screens.compose import ComposeScreen
 from fiedler_tui.tui.screens.deliberation import DeliberationScreen
@@ -24,7 +29,7 @@ from fiedler_tui.tui.screens.help import binding_rows
 from fiedler_tui.tui.widgets.crosstalk_mode import DeliberationBudgetView
 
 from .test_compose import settle
-from .test_run_screen_support import wait_until
+from .test_run_screen_support import run_world, wait_until
 
 MEMBERS = ["demo-swift", "demo-steady"]
 
@@ -227,3 +232,62 @@ async def test_history_opens_a_deliberation_in_its_review(tmp_path: Path) -> Non
         assert review.entries[1].label == "R1 relay · demo-swift (A)"
         assert review.entries[1].text.strip()  # read back from the run folder
         assert isinstance(review.focused, OptionList)
+
+
+async def test_a_report_shows_the_chair_alone_for_its_step_and_its_report_first(
+    tmp_path: Path,
+) -> None:
+    models = [
+        SimulatedModel(name=name, kind=kind, script=ModelScript(deliberates=True, reply=reply))
+        for name, kind, reply in (
+            ("swift", "openai", "add() subtracts."),
+            ("steady", "anthropic", "The sign is wrong."),
+            ("judge", "gemini", "REPORT: add() must return a + b."),
+        )
+    ]
+    async with run_world(tmp_path, models) as world:
+        settings = world.settings()
+        with DryRunEngine(settings) as engine:
+            result = engine.run(
+                [world.project],
+                [world.config.resolve(m.name) for m in models],
+                DryRunOptions(prompt="Is main() right?"),
+            )
+        session = DeliberationSession(
+            config=world.config,
+            settings=settings,
+            keys={name: None for name in world.config.providers},
+            result=result,
+            choices=DeliberationChoices(
+                members=("swift", "steady"), paradigm="report", chair="judge"
+            ),
+        )
+        session.prepare()
+        session.preflight()
+        app = FiedlerApp(
+            settings=settings, config=world.config, keystore=KeyStore(env={}), start_screen=False
+        )
+        async with app.run_test(size=(160, 50)) as pilot:
+            screen = DeliberationScreen(session, show_timings=False)
+            await app.push_screen(screen)
+            await wait_until(pilot, lambda: screen.finished, limit_s=30)
+            await settle(pilot)
+            assert [p.alias for p in screen.panes] == ["judge chair"]  # the last step: the chair
+            assert "chair judge" in screen.header
+            assert [f.split(" · ")[0] for f in screen.folds] == [
+                "R1 answer",
+                "R1 answer",
+                "R2 review",
+                "R2 review",
+                "R2 report",
+            ]
+            assert "judge (chair)" in screen.folds[-1]
+            assert any("ranks " in f for f in screen.folds if f.startswith("R2 review"))
+            await pilot.press("r")
+            await settle(pilot)
+            review = app.screen
+            assert isinstance(review, DeliberationReviewScreen)
+            assert review.entries[0].label == "Result: Chair's report"
+            assert screen.outcome is not None
+            assert review.entries[0].text == screen.outcome.result != ""
+            assert review.entries[-1].label == "R2 report · judge (chair)"
