@@ -273,7 +273,7 @@ async def test_a_report_shows_the_chair_alone_for_its_step_and_its_report_first(
             await wait_until(pilot, lambda: screen.finished, limit_s=30)
             await settle(pilot)
             assert [p.alias for p in screen.panes] == ["judge chair"]  # the last step: the chair
-            assert "chair judge" in screen.header
+            assert "chair judge" in screen.header and "consensus" not in screen.header
             assert [f.split(" · ")[0] for f in screen.folds] == [
                 "R1 answer",
                 "R1 answer",

@@ -339,7 +339,7 @@ class DeliberationScreen(Screen[None]):
             self.notify("the deliberation did not start: nothing to review", severity="warning")
             return
         self.app.push_screen(
-            DeliberationReviewScreen.of_session(recorder.summary(), recorder.turns, self.outcome)
+            DeliberationReviewScreen.of_session(recorder.summary(), recorder.turns)
         )
 
     def action_back(self) -> None:

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from fiedler_tui.core.crosstalk.events import Outcome, TurnRecord
+from fiedler_tui.core.crosstalk.events import TurnRecord
 from fiedler_tui.core.crosstalk.record import turn_key
 from fiedler_tui.core.store.run_store import RunInfo
 from fiedler_tui.tui.safe_text import plain
@@ -149,7 +149,7 @@ class DeliberationReviewScreen(Screen[None]):
 
     @classmethod
     def of_session(
-        cls, summary: Mapping[str, Any], turns: Sequence[TurnRecord], outcome: Outcome | None
+        cls, summary: Mapping[str, Any], turns: Sequence[TurnRecord]
     ) -> DeliberationReviewScreen:
         """A deliberation that just ran (its texts are in memory)."""
         texts = {turn_key(t.round, t.phase, t.member): t.text for t in turns}

@@ -21,6 +21,9 @@ RESULT_TITLES = {
     "none": "No result",
 }
 
+VOTING = frozenset({"debate", "memory"})
+"""The paradigms whose members give verdicts (and so reach a consensus or not)."""
+
 
 def verdict_text(verdict: Verdict | None) -> str:
     if verdict is None:
@@ -77,9 +80,10 @@ def header_text(state: HeaderState) -> str:
         f"Crosstalk {state.paradigm}",
         where,
         f"${state.spent_usd:.4f} of worst case ${state.worst_case_usd:.4f}",
-        consensus[state.consensus],
-        state.status,
     ]
+    if state.paradigm in VOTING:  # relay and report never judge a consensus
+        parts.append(consensus[state.consensus])
+    parts.append(state.status)
     if state.chair:
         parts.append(f"chair {state.chair}" + (" (also a member)" if state.chair_is_member else ""))
     return " · ".join(parts)
