@@ -234,7 +234,8 @@ class DeliberationSession:
     def preflight(self) -> None:
         """Every check before anything leaves the machine (raises; nothing is sent): the dry
         run's blockers for the members and the chair with the keys held, the deliberation's
-        budget, the files against the preview, and the runs folder."""
+        budget, the files against the preview, and the runs folder (runs older than
+        ``retention_days`` are pruned from it)."""
         self.result.raise_for_blockers(
             self._dry_run_names(), key_status_of(self.config, self._keys)
         )
@@ -243,6 +244,8 @@ class DeliberationSession:
             raise SendBlockedError(refusals)
         ensure_unchanged(self.result.preview)
         self.store.preflight()
+        if self.settings.retention_days:
+            self.store.prune(self.settings.retention_days)
 
     def _dry_run_names(self) -> list[str]:
         """The members and the chair as the dry run names them (their entry names)."""
@@ -270,8 +273,6 @@ class DeliberationSession:
     async def __aenter__(self) -> DeliberationSession:
         plan, budget = self.plan, self.budget
         settings = self.settings
-        if settings.retention_days:
-            self.store.prune(settings.retention_days)
         self._recorder = DeliberationRecorder(  # a StoreError here: nothing opened, nothing sent
             self.store,
             plan,
