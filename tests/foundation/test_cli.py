@@ -128,6 +128,6 @@ def test_every_subcommand_names_a_handler_that_exists() -> None:
         return found
 
     names = handlers(build_parser())
-    assert len(names) == 11  # models, doctor, keys x3, dry-run, send, crosstalk, runs x2, mcp
+    assert len(names) == 12  # models, doctor, keys x3, dry-run, send, crosstalk, runs x3, mcp
     for name in names:
         assert callable(load_handler(name)), name

@@ -280,8 +280,12 @@ def test_each_private_hook_is_still_there(hook: Hook) -> None:
 # ---- the scan: every private name of those libraries the app uses is listed ------------------
 
 
+NAMED_TUPLE_API = frozenset({"_replace", "_asdict", "_fields", "_field_defaults", "_make"})
+"""A named tuple's documented public methods, underscored so as not to clash with field names."""
+
+
 def _is_private(name: str) -> bool:
-    return name.startswith("_") and not name.startswith("__")
+    return name.startswith("_") and not name.startswith("__") and name not in NAMED_TUPLE_API
 
 
 def _library_of(cls: type) -> str | None:
