@@ -26,6 +26,7 @@ from textual.lazy import Lazy
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -290,6 +291,13 @@ class ComposeScreen(Screen[None]):
             Selection(plain(_model_label(m)), m.name, m.name in chosen)
             for m in config.models.values()
         ]
+
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """``tab`` order: the prompt (where typing starts), then the files, the models and the
+        rest, instead of the layout's order (files and models, left, before the prompt)."""
+        chain = super().focus_chain
+        return [w for w in chain if w.id == "prompt"] + [w for w in chain if w.id != "prompt"]
 
     def on_mount(self) -> None:
         self.query_one("#files").border_title = "Files  (space select · a whole folder)"
