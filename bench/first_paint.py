@@ -101,8 +101,9 @@ def run_screen_app() -> None:
 
             def first_frame(*args: Any, **kwargs: Any) -> Any:
                 # Bench-only hook: the time of the Run screen's first composed frame.
-                if report and not Path(report).exists():
-                    Path(report).write_text(f"{time.perf_counter() - pushed}")
+                if report and not Path(report).exists():  # whole or absent: renamed into place
+                    Path(f"{report}.tmp").write_text(f"{time.perf_counter() - pushed}")
+                    Path(f"{report}.tmp").replace(report)
                 return render_update(*args, **kwargs)
 
             compositor.render_update = first_frame  # type: ignore[method-assign]
