@@ -215,6 +215,14 @@ VARIABLES: tuple[Variable, ...] = (
         "1 lets an MCP tool call send files with likely secrets as they are (`secrets: allow`)",
     ),
     Variable(
+        "FIEDLER_MCP_KEY_TOOLS",
+        "mcp_key_tools",
+        _bool,
+        "0",
+        "1 adds the MCP tools `fiedler_set_key` and `fiedler_delete_key` (a key set through them "
+        "passes through the assistant's context)",
+    ),
+    Variable(
         "FIEDLER_LOG_FILE",
         "log_file",
         _path,
@@ -251,6 +259,8 @@ class Settings:
     mcp_token: str | None = field(default=None, repr=False)
     """The bearer token of ``fiedler mcp --http`` (``FIEDLER_MCP_TOKEN``); never shown."""
     mcp_allow_secrets: bool = False
+    mcp_key_tools: bool = False
+    """``FIEDLER_MCP_KEY_TOOLS=1``: ``fiedler mcp`` offers the tools that set and delete keys."""
     unknown_variables: tuple[str, ...] = ()
     """``FIEDLER_*`` names in the environment that fiedler does not know (likely typos)."""
 

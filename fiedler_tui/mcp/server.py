@@ -96,6 +96,11 @@ MaxCost = Annotated[
     ),
 ]
 
+ProviderName = Annotated[
+    str, Field(description="a provider name from fiedler_list_keys (not a model name)")
+]
+ApiKey = Annotated[str, Field(description="the API key", min_length=1)]
+
 
 def _arguments(
     prompt: str,
@@ -331,6 +336,9 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
     ) -> Annotated[CallToolResult, dict[str, Any]]:
         return data_result(await tools.set_output(output_dir))
 
+    if tools.settings.mcp_key_tools:
+        _key_tools(server, tools)
+
     @server.resource(
         "fiedler://runs/{run_id}/{model}",
         name="run_output",
@@ -344,3 +352,40 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
             raise ResourceError(refusal.message) from None
 
     return server
+
+
+def _key_tools(server: MCPServer, tools: FiedlerTools) -> None:
+    """The tools that write keys, offered only with ``FIEDLER_MCP_KEY_TOOLS=1``."""
+    writes = ToolAnnotations(
+        readOnlyHint=False, destructiveHint=True, idempotentHint=True, openWorldHint=False
+    )
+
+    @server.tool(
+        description=(
+            "Store a provider's API key in the OS keyring, where fiedler reads it before the "
+            "environment. Refused when the server has no secure keyring (a plain-text or "
+            "disabled backend) or the provider needs no key. The key is never shown back nor "
+            "logged; prefer `fiedler keys set PROVIDER` in a terminal, which keeps the key out "
+            "of this conversation."
+        ),
+        annotations=writes,
+    )
+    @_guarded
+    async def fiedler_set_key(
+        provider: ProviderName,
+        key: ApiKey,
+    ) -> Annotated[CallToolResult, dict[str, Any]]:
+        return data_result(await tools.set_key(provider, key))
+
+    @server.tool(
+        description=(
+            "Delete a provider's API key from the OS keyring (an environment variable holding "
+            "one still applies). Refused when the server has no secure keyring."
+        ),
+        annotations=writes,
+    )
+    @_guarded
+    async def fiedler_delete_key(
+        provider: ProviderName,
+    ) -> Annotated[CallToolResult, dict[str, Any]]:
+        return data_result(await tools.delete_key(provider))

@@ -351,6 +351,20 @@ class FiedlerTools:
             ],
         }
 
+    # fiedler_set_key, fiedler_delete_key (only with FIEDLER_MCP_KEY_TOOLS=1)
+
+    async def set_key(self, provider: str, value: str) -> dict[str, Any]:
+        from fiedler_tui.core.mcp_tools.key_tools import set_key
+
+        config = await asyncio.to_thread(self._config)
+        return await asyncio.to_thread(set_key, config, self.sources.keystore, provider, value)
+
+    async def delete_key(self, provider: str) -> dict[str, Any]:
+        from fiedler_tui.core.mcp_tools.key_tools import delete_key
+
+        config = await asyncio.to_thread(self._config)
+        return await asyncio.to_thread(delete_key, config, self.sources.keystore, provider)
+
     # fiedler_set_models, fiedler_set_output
 
     async def set_models(self, names: list[str]) -> dict[str, Any]:
