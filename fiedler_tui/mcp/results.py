@@ -8,6 +8,11 @@ from typing import Any
 from mcp.types import CallToolResult, TextContent
 
 from fiedler_tui.core.mcp_tools import RunResult, ToolRefusal
+from fiedler_tui.core.mcp_tools.crosstalk_result import (
+    DeliberationResult,
+    SavedRunResult,
+    deliberation_text,
+)
 from fiedler_tui.core.mcp_tools.results import result_text
 
 
@@ -17,8 +22,18 @@ def data_result(data: dict[str, Any]) -> CallToolResult:
 
 
 def run_result(result: RunResult) -> CallToolResult:
+    text = result_text(result)
+    if isinstance(result, SavedRunResult) and result.deliberation is not None:
+        text += "\n\n" + deliberation_text(result.deliberation)
     return CallToolResult(
-        content=[TextContent(type="text", text=result_text(result))],
+        content=[TextContent(type="text", text=text)],
+        structured_content=result.model_dump(mode="json"),
+    )
+
+
+def deliberation_result(result: DeliberationResult) -> CallToolResult:
+    return CallToolResult(
+        content=[TextContent(type="text", text=deliberation_text(result))],
         structured_content=result.model_dump(mode="json"),
     )
 

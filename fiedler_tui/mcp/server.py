@@ -13,7 +13,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from typing import Annotated, Any, Literal, ParamSpec
+from typing import Annotated, Any, Literal, ParamSpec, Protocol, TypeVar
 
 import anyio
 from mcp.server import MCPServer
@@ -24,19 +24,29 @@ from pydantic import Field
 
 from fiedler_tui import __version__
 from fiedler_tui.core.mcp_tools import FiedlerTools, RunResult, ToolArguments, ToolRefusal
+from fiedler_tui.core.mcp_tools.arguments import CrosstalkChoices
+from fiedler_tui.core.mcp_tools.crosstalk_progress import DeliberationProgress
+from fiedler_tui.core.mcp_tools.crosstalk_result import DeliberationResult, SavedRunResult
 from fiedler_tui.core.mcp_tools.progress import PROGRESS_INTERVAL_S, ProgressTracker
 from fiedler_tui.core.mcp_tools.results import INLINE_CHARS
 from fiedler_tui.mcp.client_gone import CLIENT_GONE
-from fiedler_tui.mcp.results import data_result, refusal_result, run_result
+from fiedler_tui.mcp.results import (
+    data_result,
+    deliberation_result,
+    refusal_result,
+    run_result,
+)
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
+R = TypeVar("R")
 Lifespan = Callable[[MCPServer], AbstractAsyncContextManager[Any]]
 
 INSTRUCTIONS = (
     "fiedler sends one prompt plus a package of files to several LLMs at once and saves every "
     "answer. Call fiedler_dry_run first to see sizes, token budgets, cost and anything that "
-    "would block the send; then fiedler_send. Files are read only inside the folders of "
+    "would block the send; then fiedler_send (or fiedler_crosstalk to let several models "
+    "deliberate). Files are read only inside the folders of "
     "FIEDLER_ALLOWED_FILE_ROOTS (fiedler_get_config shows them)."
 )
 
@@ -145,10 +155,25 @@ def _guarded(
     return call
 
 
-async def _send_with_progress(tools: FiedlerTools, args: ToolArguments, ctx: Context) -> RunResult:
-    session = await tools.prepare_send(args)
-    tracker = ProgressTracker(session.aliases)
-    task = asyncio.create_task(tools.run_session(session, tracker.handle))
+class _Progress(Protocol):
+    @property
+    def version(self) -> int: ...
+
+    def message(self) -> str: ...
+
+
+async def _follow(
+    task: asyncio.Task[R],
+    progress: _Progress,
+    ctx: Context,
+    label: Callable[[], str],
+    when_gone: Callable[[], R],
+    stop: Callable[[], None] | None = None,
+) -> R:
+    """Report ``progress`` while ``task`` runs, at most every PROGRESS_INTERVAL_S and only when
+    it changed; a cancelled call or a client gone stops the task (``stop``, or cancelling it)
+    and waits for it, shielded, so what arrived is saved and the run marked cancelled."""
+    halt = stop or task.cancel
     gone = CLIENT_GONE.get()
     sent = -1
     notifications = 0
@@ -156,26 +181,58 @@ async def _send_with_progress(tools: FiedlerTools, args: ToolArguments, ctx: Con
         while not task.done():
             await asyncio.wait({task}, timeout=PROGRESS_INTERVAL_S)
             if gone is not None and gone.is_set() and not task.done():
-                log.info("run %s: the HTTP client has gone; cancelling it", session.run_id)
-                task.cancel()
+                log.info("%s: the HTTP client has gone; cancelling it", label())
+                halt()
                 await asyncio.wait({task})
-                return tools.session_result(session)  # saved as cancelled; read by nobody
-            if tracker.version != sent:
-                sent = tracker.version
+                return when_gone()  # saved as cancelled; read by nobody
+            if progress.version != sent:
+                sent = progress.version
                 notifications += 1
                 try:
-                    await ctx.report_progress(notifications, None, tracker.message())
+                    await ctx.report_progress(notifications, None, progress.message())
                 except Exception as exc:  # a client that cannot take it still gets the result
                     log.debug("progress not delivered: %s: %s", type(exc).__name__, exc)
     except BaseException:
-        # Cancelled by the client, or the client went away: cancel every model and wait,
-        # shielded, until what was received is saved and the run is marked cancelled.
-        task.cancel()
+        halt()
         with anyio.CancelScope(shield=True):
             await asyncio.wait({task})
-        log.info("run %s cancelled by the client", session.run_id)
+        log.info("%s cancelled by the client", label())
         raise
     return task.result()
+
+
+async def _send_with_progress(tools: FiedlerTools, args: ToolArguments, ctx: Context) -> RunResult:
+    session = await tools.prepare_send(args)
+    tracker = ProgressTracker(session.aliases)
+    task = asyncio.create_task(tools.run_session(session, tracker.handle))
+    return await _follow(
+        task, tracker, ctx, lambda: f"run {session.run_id}", lambda: tools.session_result(session)
+    )
+
+
+async def _crosstalk_with_progress(
+    tools: FiedlerTools, args: ToolArguments, choices: CrosstalkChoices, ctx: Context
+) -> DeliberationResult:
+    session = await tools.prepare_crosstalk(args, choices)
+    progress = DeliberationProgress()
+    task = asyncio.create_task(tools.run_deliberation(session, progress.handle))
+
+    def stop() -> None:
+        # Once running, the deliberation is cancelled from within, so it records every turn
+        # to its end and saves itself as cancelled; before that nothing was sent.
+        if session.status == "running":
+            session.cancel_all()
+        else:
+            task.cancel()
+
+    return await _follow(
+        task,
+        progress,
+        ctx,
+        lambda: f"deliberation {session.run_id}",
+        lambda: tools.deliberation_result(session),
+        stop,
+    )
 
 
 def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPServer:
@@ -238,6 +295,78 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
 
     @server.tool(
         description=(
+            "Let 2 to 5 models deliberate on the prompt and files: 'debate' (answers, then "
+            "rounds where each sees the others' anonymised answers and gives a verdict with a "
+            "confidence), 'relay' (each improves the previous answer, in laps), 'report' (answers, "
+            "then ranked reviews, then the chair's report) or 'memory' (debate with a ledger the "
+            "chair keeps). The dry run's checks and the deliberation's budget run first: a round "
+            "that could overflow a window, or a worst case above max_cost_usd or "
+            "FIEDLER_MAX_COST_USD, refuses the call naming the round (nothing sent). Returns per "
+            "round and turn: status, verdict and confidence, usage, cost and error, and the "
+            f"result inline up to {INLINE_CHARS:,} characters (longer: the beginning and the "
+            "resource fiedler://runs/{run_id}/result). Progress is reported per round and "
+            "member; cancelling the call cancels every turn and keeps what arrived."
+        ),
+        annotations=ToolAnnotations(readOnlyHint=False, destructiveHint=False, openWorldHint=True),
+    )
+    @_guarded
+    async def fiedler_crosstalk(
+        prompt: Prompt,
+        ctx: Context,
+        files: Files = None,
+        models: Annotated[
+            list[str] | None,
+            Field(
+                description=(
+                    "The members: 2 to 5 model names or aliases from fiedler_list_models. "
+                    "Omitted: the models marked default. Unknown names are refused."
+                )
+            ),
+        ] = None,
+        paradigm: Annotated[
+            Literal["debate", "relay", "report", "memory"],
+            Field(description="how the members deliberate (default debate)"),
+        ] = "debate",
+        rounds: Annotated[
+            int | None,
+            Field(
+                description=(
+                    "member rounds (relay: laps); omitted: the paradigm's default (debate 3); "
+                    "report always runs 2"
+                ),
+                gt=0,
+            ),
+        ] = None,
+        chair: Annotated[
+            str | None,
+            Field(
+                description=(
+                    "a model that writes the synthesis or report (report and memory need one); "
+                    "it may also be a member"
+                )
+            ),
+        ] = None,
+        personas: Annotated[
+            dict[str, str] | None,
+            Field(
+                description=(
+                    "member alias -> a built-in reviewer role (e.g. 'security', 'skeptic') or a "
+                    "persona file inside FIEDLER_ALLOWED_FILE_ROOTS"
+                )
+            ),
+        ] = None,
+        secrets: Secrets = "refuse",
+        max_completion_tokens: MaxCompletion = None,
+        max_cost_usd: MaxCost = None,
+    ) -> Annotated[CallToolResult, DeliberationResult]:
+        args = _arguments(prompt, files, models, secrets, max_completion_tokens, max_cost_usd)
+        choices = CrosstalkChoices(
+            paradigm=paradigm, rounds=rounds, chair=chair, personas=dict(personas or {})
+        )
+        return deliberation_result(await _crosstalk_with_progress(tools, args, choices, ctx))
+
+    @server.tool(
+        description=(
             "The configured models: name, aliases, provider, model id, whether it is a "
             "default, context window, max_completion_tokens, prices (USD per 1M tokens), "
             "timeouts, retries and where its provider's key comes from."
@@ -288,14 +417,19 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
     @server.tool(
         description=(
             "One saved run: its status and, per model, the same fields as fiedler_send returns, "
-            f"answers inline up to {INLINE_CHARS:,} characters (longer: a resource to read)."
+            f"answers inline up to {INLINE_CHARS:,} characters (longer: a resource to read); "
+            "for a deliberation also its rounds, turns, verdicts and result, as "
+            "fiedler_crosstalk returns them."
         ),
         annotations=read_only,
     )
     @_guarded
     async def fiedler_run(
-        run_id: Annotated[str, Field(description="a run id from fiedler_runs or fiedler_send")],
-    ) -> Annotated[CallToolResult, RunResult]:
+        run_id: Annotated[
+            str,
+            Field(description="a run id from fiedler_runs, fiedler_send or fiedler_crosstalk"),
+        ],
+    ) -> Annotated[CallToolResult, SavedRunResult]:
         return run_result(await tools.run(run_id))
 
     @server.tool(

@@ -15,6 +15,7 @@ from tests.mcp.conftest import FIEDLER, LONG_REPLY, McpWorld
 TOOLS = {
     "fiedler_dry_run",
     "fiedler_send",
+    "fiedler_crosstalk",
     "fiedler_list_models",
     "fiedler_get_config",
     "fiedler_list_keys",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from fiedler_tui.core.mcp_tools.refusal import ToolRefusal
 from fiedler_tui.core.secrets.policy import SecretPolicy
@@ -51,3 +52,14 @@ class ToolArguments:
         cap = self.max_cost_usd
         if cap is not None and (not math.isfinite(cap) or cap <= 0):
             raise ToolRefusal("bad-argument", "max_cost_usd must be a positive number")
+
+
+@dataclass(frozen=True)
+class CrosstalkChoices:
+    """What ``fiedler_crosstalk`` adds to a send's arguments; ``None`` leaves the paradigm's
+    default."""
+
+    paradigm: str = "debate"
+    rounds: int | None = None
+    chair: str | None = None
+    personas: Mapping[str, str] = field(default_factory=dict)

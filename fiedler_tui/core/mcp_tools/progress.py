@@ -70,6 +70,10 @@ class ProgressTracker:
         self.version += 1
 
     @property
+    def aliases(self) -> tuple[str, ...]:
+        return tuple(self._models)
+
+    @property
     def ended(self) -> int:
         return sum(m.state in {"done", "failed", "cancelled"} for m in self._models.values())
 

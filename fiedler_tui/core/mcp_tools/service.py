@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from fiedler_tui.core.errors import FiedlerError
-from fiedler_tui.core.mcp_tools.arguments import ToolArguments
+from fiedler_tui.core.mcp_tools.arguments import CrosstalkChoices, ToolArguments
+from fiedler_tui.core.mcp_tools.crosstalk_result import (
+    RESULT_NAME,
+    DeliberationResult,
+    SavedRunResult,
+    deliberation_result,
+)
 from fiedler_tui.core.mcp_tools.refusal import ToolRefusal
 from fiedler_tui.core.mcp_tools.results import INLINE_CHARS, RunResult, run_result
 from fiedler_tui.core.settings import Settings
@@ -28,6 +34,8 @@ from fiedler_tui.core.settings import Settings
 if TYPE_CHECKING:  # imported by warm_up (or the first call that needs them)
     from fiedler_tui.core.budget import Blocker, DryRunEngine, DryRunResult
     from fiedler_tui.core.config.schema import Config, ModelSpec
+    from fiedler_tui.core.crosstalk.events import CrosstalkEvent
+    from fiedler_tui.core.crosstalk.session import DeliberationSession
     from fiedler_tui.core.keys import KeyStore, ResolvedKey
     from fiedler_tui.core.runner import RunEvent
     from fiedler_tui.core.send import SendSession
@@ -272,6 +280,84 @@ class FiedlerTools:
             session.summary(), session.run_id, session.run_path, texts, self.options.inline_chars
         )
 
+    # fiedler_crosstalk
+
+    async def prepare_crosstalk(
+        self, args: ToolArguments, choices: CrosstalkChoices
+    ) -> DeliberationSession:
+        """Every check before deliberating (ToolRefusal when one fails); nothing is sent yet."""
+        return await asyncio.to_thread(self._prepare_crosstalk, args, choices)
+
+    def _prepare_crosstalk(
+        self, args: ToolArguments, choices: CrosstalkChoices
+    ) -> DeliberationSession:
+        from fiedler_tui.core.budget import BlockerKind
+        from fiedler_tui.core.crosstalk.prompts import BUILTIN_ROLES
+        from fiedler_tui.core.crosstalk.session import DeliberationChoices, DeliberationSession
+
+        args.check()
+        files = [p for p in choices.personas.values() if p.strip().lower() not in BUILTIN_ROLES]
+        if files and not self.options.roots_set:
+            raise ToolRefusal("roots-unset", ROOTS_UNSET, [f"persona file: {f}" for f in files])
+        members = list(args.models) or [m.name for m in self._models(())]
+        names = [*members, *([choices.chair] if choices.chair else [])]
+        # The cap is judged on the whole deliberation by its budget, round by round.
+        dry = dataclasses.replace(args, models=tuple(names), max_cost_usd=None)
+        result, resolved = self._build(dry)
+        blockers = [b for b in result.blockers if b.kind is not BlockerKind.COST_CAP]
+        if blockers:
+            raise ToolRefusal(
+                "blocked",
+                "nothing was sent: the dry run refuses this deliberation",
+                [_blocker_line(b, resolved) for b in blockers],
+            )
+        caps = [c for c in (args.max_cost_usd, self.settings.max_cost_usd) if c is not None]
+        session = DeliberationSession(
+            config=self._config(),
+            settings=self.settings.replace(max_cost_usd=None),
+            keys={name: key.value for name, key in resolved.items()},
+            result=dataclasses.replace(result, blockers=tuple(blockers)),
+            choices=DeliberationChoices(
+                members=tuple(members),
+                paradigm=choices.paradigm,
+                rounds=choices.rounds,
+                chair=choices.chair,
+                personas=dict(choices.personas),
+                max_completion_tokens=args.max_completion_tokens,
+            ),
+            cost_cap_usd=min(caps) if caps else None,
+            store=self.store,
+        )
+        try:
+            session.prepare()
+        except FiedlerError as exc:
+            raise _refusal(exc, "bad-argument") from None
+        try:
+            session.preflight()
+        except FiedlerError as exc:
+            raise _refusal(exc, "blocked") from None
+        return session
+
+    async def run_deliberation(
+        self, session: DeliberationSession, on_event: Callable[[CrosstalkEvent], None]
+    ) -> DeliberationResult:
+        """Run a prepared deliberation to its end (cancelling it cancels every turn; what
+        arrived is kept and the run saved as cancelled)."""
+        try:
+            async with session:
+                async for event in session.events():
+                    on_event(event)
+        except FiedlerError as exc:  # the run could not start (its folder); nothing was sent
+            raise _refusal(exc, "not-started") from None
+        return self.deliberation_result(session)
+
+    def deliberation_result(self, session: DeliberationSession) -> DeliberationResult:
+        if session.recorder is None:
+            return DeliberationResult(run_id=None, status=session.status, rounds=[])
+        return deliberation_result(
+            session.summary(), session.run_id, session.run_path, self.options.inline_chars
+        )
+
     # fiedler_list_models, fiedler_get_config, fiedler_list_keys
 
     async def list_models(self) -> dict[str, Any]:
@@ -463,7 +549,7 @@ class FiedlerTools:
             )
         return {"output_dir": str(self.store.root), "total": len(infos), "runs": rows}
 
-    async def run(self, run_id: str) -> RunResult:
+    async def run(self, run_id: str) -> SavedRunResult:
         return await asyncio.to_thread(self._run, run_id)
 
     def _find(self, run_id: str) -> RunInfo:
@@ -474,7 +560,7 @@ class FiedlerTools:
         except StoreError as exc:
             raise ToolRefusal("unknown-run", exc.message) from None
 
-    def _run(self, run_id: str) -> RunResult:
+    def _run(self, run_id: str) -> SavedRunResult:
         info = self._find(run_id)
         models = info.summary.get("models")
         texts = {
@@ -482,13 +568,24 @@ class FiedlerTools:
             for m in (models if isinstance(models, list) else [])
             if isinstance(m, dict)
         }
-        return run_result(info.summary, info.run_id, info.path, texts, self.options.inline_chars)
+        result = run_result(info.summary, info.run_id, info.path, texts, self.options.inline_chars)
+        deliberation = None
+        if info.summary.get("kind") == "crosstalk":
+            deliberation = deliberation_result(
+                info.summary, info.run_id, info.path, self.options.inline_chars
+            )
+        return SavedRunResult(**dict(result), deliberation=deliberation)
 
     async def output(self, run_id: str, model: str) -> str:
         return await asyncio.to_thread(self._output, run_id, model)
 
     def _output(self, run_id: str, model: str) -> str:
         info = self._find(run_id)
+        outcome = info.summary.get("result")
+        if model == RESULT_NAME and info.summary.get("kind") == "crosstalk":
+            if isinstance(outcome, dict) and isinstance(outcome.get("text"), str):
+                return str(outcome["text"])
+            raise ToolRefusal("no-result", f"deliberation {run_id} has no result")
         models = info.summary.get("models")
         for m in models if isinstance(models, list) else []:
             if isinstance(m, dict) and m.get("alias") == model:
