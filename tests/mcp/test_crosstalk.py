@@ -1,5 +1,6 @@
 """fiedler_crosstalk over stdio with the SDK's client: a deliberation against the simulator, its
-progress per round and member, its refusals (nothing sent), and a cancelled call."""
+progress per round and member, its refusals (nothing sent), a cancelled call, a client that goes
+away, and a long result read through its resource."""
 
 from __future__ import annotations
 
@@ -9,16 +10,20 @@ from typing import Any
 
 import anyio
 import pytest
+from mcp.types import TextResourceContents
 
 from fiedler_tui.core.simulator.models_yaml import SimulatedModel, config_text
 from fiedler_tui.core.simulator.script import ModelScript
 from tests.mcp.conftest import McpWorld, ThreadedSimulator
+from tests.mcp.raw_stdio import RawServer
+from tests.mcp.test_cancel import _known, _wait_for_end
 
 
 def _reply(name: str, confidence: int) -> str:
     return f"{name} thinks main() is fine.\nVERDICT: agree CONFIDENCE: {confidence}"
 
 
+REPORT = "".join(f"report line {i:05d}\n" for i in range(1_500))  # 27,000 characters
 MODELS = [
     SimulatedModel(name="alpha", script=ModelScript(reply=_reply("alpha", 80)), price_in=3.0),
     SimulatedModel(
@@ -27,6 +32,9 @@ MODELS = [
         script=ModelScript(reply=_reply("beta", 65), ttft_s=0.4),  # progress sees each round
         price_in=3.0,
         price_out=15.0,
+    ),
+    SimulatedModel(
+        name="chairman", kind="openai", provider="sim-chair", script=ModelScript(reply=REPORT)
     ),
     SimulatedModel(
         name="slowpoke", kind="gemini", script=ModelScript(reply="slow " * 400, tokens_per_s=20)
@@ -177,3 +185,60 @@ async def test_a_cancelled_call_cancels_the_deliberation_and_keeps_what_arrived(
     kept = (folder / turns["slowpoke"]["output_file"]).read_text()
     assert kept.startswith("slow") and len(kept) < len("slow " * 400)
     assert len(summary["rounds"]) == 1  # round 2 never started
+
+
+async def test_a_report_longer_than_the_inline_size_is_read_through_its_resource(
+    world: McpWorld,
+) -> None:
+    async with world.client() as client:
+        called = await client.call_tool(
+            "fiedler_crosstalk",
+            {
+                "prompt": "Review main()",
+                "models": ["alpha", "beta"],
+                "paradigm": "report",
+                "chair": "chairman",
+                "personas": {"alpha": "security"},
+            },
+        )
+        assert not called.is_error, called.content
+        result: dict[str, Any] = called.structured_content or {}
+        assert result["chair"] == "chairman" and result["result_kind"] == "report"
+        assert [r["phase"] for r in result["rounds"]] == ["answer", "review", "report"]
+        assert result["truncated"] and result["result_chars"] == len(REPORT)
+        assert result["result"] == REPORT[:20_000]
+        assert result["resource"] == f"fiedler://runs/{result['run_id']}/result"
+        read = await client.read_resource(result["resource"])
+        whole = read.contents[0]
+        assert isinstance(whole, TextResourceContents) and whole.text == REPORT
+
+
+def test_a_client_that_goes_away_cancels_the_deliberation(world: McpWorld) -> None:
+    known = _known(world.output_dir)
+    server = RawServer(world.stdio())
+    try:
+        server.initialize("2025-06-18")
+        arguments = {"prompt": "take your time", "models": ["alpha", "slowpoke"], "rounds": 2}
+        server.send(
+            {
+                "id": 2,
+                "method": "tools/call",
+                "params": {
+                    "name": "fiedler_crosstalk",
+                    "arguments": arguments,
+                    "_meta": {"progressToken": "p1"},
+                },
+            }
+        )
+        server.until(
+            lambda m: (
+                m.get("method") == "notifications/progress"
+                and "slowpoke: streaming" in m["params"].get("message", "")
+            )
+        )
+        server.proc.communicate(timeout=30)  # stdin closed: the client is gone
+    finally:
+        server.close()
+    summary = _wait_for_end(world.output_dir, known)
+    assert summary["status"] == "cancelled" and summary["kind"] == "crosstalk"
+    assert [t["status"] for t in summary["rounds"][0]["turns"]] == ["finished", "cancelled"]
