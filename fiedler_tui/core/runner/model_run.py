@@ -40,6 +40,7 @@ from fiedler_tui.core.runner.events import (
 )
 from fiedler_tui.core.runner.learning import LimitLearning
 from fiedler_tui.core.runner.limits import Limits, estimated_tokens, request_input_estimate
+from fiedler_tui.core.runner.text_buffer import TextBuffer
 from fiedler_tui.core.runner.timings import Stopwatch
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ class ModelRun:
             max_delay_s=context.retry_policy.max_delay_s,
             max_retry_after_s=context.retry_policy.max_retry_after_s,
         )
-        self.text_parts: list[str] = []
+        self.text_buffer = TextBuffer()
         self.input_tokens: int | None = None
         self.output_tokens: int | None = None
         self.cached_input_tokens: int | None = None
@@ -102,7 +103,9 @@ class ModelRun:
 
     @property
     def text(self) -> str:
-        return "".join(self.text_parts)
+        """The text so far, joined once: the terminal event, the recorder and the screens
+        share this one str rather than copies."""
+        return self.text_buffer.text()
 
     async def run(self) -> None:
         """Run to one terminal event; re-raises CancelledError after reporting it."""
@@ -147,7 +150,7 @@ class ModelRun:
                 decision = self.policy.decide(
                     error,
                     retries_taken=self.retries,
-                    output_started=bool(self.text_parts),
+                    output_started=bool(self.text_buffer),
                     rand=self.context.random(),
                 )
                 if not decision.retry:
@@ -291,7 +294,7 @@ class ModelRun:
             ttft = self.stopwatch.mark_token()
             if ttft is not None:
                 self.emit(FirstToken(model=self.alias, ttft_s=ttft))
-            self.text_parts.append(text)
+            self.text_buffer.append(text)
             self.emit(TextDelta(model=self.alias, text=text))
         if changed:
             self.emit(
@@ -308,7 +311,7 @@ class ModelRun:
         """The usage to record: as reported, with output tokens estimated from the text received
         when the provider never reported them (the stream ended before its final usage)."""
         output, estimated = self.output_tokens, False
-        if output is None and self.text_parts:
+        if output is None and self.text_buffer:
             output, estimated = estimated_tokens(self.text), True
         return TokenCounts(
             input_tokens=self.input_tokens,

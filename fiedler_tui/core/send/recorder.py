@@ -35,6 +35,7 @@ from fiedler_tui.core.runner import (
     TokenCounts,
     Usage,
 )
+from fiedler_tui.core.runner.text_buffer import TextBuffer
 from fiedler_tui.core.store.run_store import SUMMARY_NAME, ModelOutput, RunRecord
 from fiedler_tui.core.store.save_problems import SaveProblem, os_error_text
 from fiedler_tui.core.store.summary import (
@@ -133,7 +134,7 @@ class RunRecorder:
         self.problems_version = 0
         """Grows with each change to :meth:`save_problems` (a new problem, or one resolved by a
         second try): a front end compares it with the version it last showed."""
-        self._texts: dict[str, list[str]] = {alias: [] for alias in self.records}
+        self._texts = {alias: TextBuffer() for alias in self.records}
         files = [PackagedFile(f.path, f.size, f.lines, f.sha256) for f in result.preview.files]
         skipped = [SkippedFact(s.path, str(s.code), s.reason) for s in result.skipped]
         self._package = PackageFacts(
@@ -141,8 +142,12 @@ class RunRecorder:
         )
 
     def text(self, alias: str) -> str:
-        """Everything the model has produced so far (kept in memory for the screens)."""
-        return "".join(self._texts.get(alias, ()))
+        """Everything the model has produced so far (kept in memory for the screens).
+
+        The parts are joined once and kept joined; once the model has ended this is the very
+        str its terminal event carries (one copy of each answer, shared by every reader)."""
+        held = self._texts.get(alias)
+        return held.text() if held is not None else ""
 
     def summary(self, status: str) -> dict[str, Any]:
         return build_summary(
@@ -219,15 +224,18 @@ class RunRecorder:
                 model.usage_cached_input = event.cached_input_tokens
                 model.usage_cache_write = event.cache_write_tokens
             case Finished(finish_reason=reason, usage=usage, timings=timings):
+                self._texts[event.model].adopt(event.text)
                 model.status = "done"
                 model.finish_reason = str(reason)
                 self._end(event.model, usage, timings)
             case Failed(error=error, usage=usage, timings=timings):
+                self._texts[event.model].adopt(event.partial_text)
                 model.status = "failed"
                 model.error = error_record(error)
                 log.info("%s failed: [%s] %s", event.model, error.code, error.message)
                 self._end(event.model, usage, timings)
             case Cancelled(usage=usage, timings=timings):
+                self._texts[event.model].adopt(event.partial_text)
                 model.status = "cancelled"
                 self._end(event.model, usage, timings)
 

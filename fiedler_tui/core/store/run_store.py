@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from fiedler_tui.core.errors import FiedlerError
+from fiedler_tui.core.runner.text_buffer import TextBuffer
 from fiedler_tui.core.store.names import new_run_id, safe_file_stem
 from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX, OutputFile
 from fiedler_tui.core.store.private_files import (
@@ -72,9 +73,10 @@ class RunRecord(Protocol):
 
 @dataclass
 class MemoryOutput:
-    """A model's output kept in memory (``FIEDLER_NO_DISK=1``)."""
+    """A model's output kept in memory (``FIEDLER_NO_DISK=1``), batched as the run's recorder
+    holds it (not one string per delta)."""
 
-    parts: list[str] = field(default_factory=list)
+    parts: TextBuffer = field(default_factory=TextBuffer)
 
     @property
     def file_name(self) -> str | None:
@@ -91,7 +93,7 @@ class MemoryOutput:
 
     @property
     def text(self) -> str:
-        return "".join(self.parts)
+        return self.parts.text()
 
 
 @dataclass
