@@ -73,6 +73,9 @@ class PaneState:
     cost_usd: float | None = None
     """What the model's usage cost, once it ended (set by the screen from the run's record)."""
     pending: list[str] = field(default_factory=list)
+    final_text: str | None = None
+    """The whole answer from the terminal event (the run's own held str) until the pane has
+    drawn it: the pane then shows it instead of keeping a copy."""
 
     @property
     def ended(self) -> bool:
@@ -128,18 +131,21 @@ class PaneState:
                 self.first_token_at = now
             case Finished(usage=usage, timings=timings, retry_count=retries):
                 self._end("done", now, timings.total_s, timings.output_tokens_per_s)
+                self.final_text = event.text
                 self.ttft_s = timings.ttft_s if timings.ttft_s is not None else self.ttft_s
                 self.retries = max(self.retries, retries)
                 if usage.output_tokens is not None and not usage.output_estimated:
                     self.output_tokens = usage.output_tokens
             case Failed(error=error, usage=usage, timings=timings):
                 self._end("failed", now, timings.total_s, timings.output_tokens_per_s)
+                self.final_text = event.partial_text
                 self.error = error
                 self.retries = max(self.retries, error.retry_count)
                 if usage.output_tokens is not None and not usage.output_estimated:
                     self.output_tokens = usage.output_tokens
             case Cancelled(timings=timings):
                 self._end("cancelled", now, timings.total_s, timings.output_tokens_per_s)
+                self.final_text = event.partial_text
 
     def _end(self, status: str, now: float, total: float, rate: float | None) -> None:
         self.status = status
@@ -288,6 +294,9 @@ class RunPane(Vertical):
             chunk = "".join(state.pending)
             state.pending.clear()
             self.body.append(chunk)
+        if state.final_text is not None:  # ended: show the held answer rather than a copy
+            self.body.settle(state.final_text)
+            state.final_text = None
         if state.status != self._shown_class:
             self.remove_class(f"-{self._shown_class}")
             self.add_class(f"-{state.status}")

@@ -8,7 +8,9 @@ literally: control sequences are stripped and no markup is interpreted.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from array import array
+from collections.abc import Sequence
+from typing import ClassVar, overload
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.segment import Segment
@@ -82,6 +84,44 @@ def _wrap_cells(text: str, width: int) -> list[str]:
         pos = cut
 
 
+class _Rows(Sequence[str]):
+    """Rows kept as offsets into one held text: each row is sliced out only when asked for
+    (drawing reads the visible rows), so the text is not held a second time as rows."""
+
+    def __init__(self, source: str, starts: array[int], ends: array[int]) -> None:
+        self.source = source
+        self.starts = starts
+        self.ends = ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self.source[self.starts[index] : self.ends[index]]
+
+
+def row_offsets(source: str, width: int) -> tuple[array[int], array[int]]:
+    """Where each wrapped row of ``source`` starts and ends (the newlines between lines are in
+    no row), as :func:`wrap` cuts each line."""
+    starts, ends = array("q"), array("q")
+    pos = 0
+    for line in source.split("\n"):
+        for row in wrap(line, width):
+            starts.append(pos)
+            pos += len(row)
+            ends.append(pos)
+        pos += 1
+    return starts, ends
+
+
 class RunText(FindableView, can_focus=True, inherit_bindings=False):
     """Plain text that grows at the end, wrapped to the widget's width; follows the end unless
     the user has scrolled up. What it shows can be searched (:class:`FindableView`): new text
@@ -105,8 +145,11 @@ class RunText(FindableView, can_focus=True, inherit_bindings=False):
         """Completed logical lines (for re-wrapping on resize)."""
         self._current: list[str] = []
         """Final rows of the unfinished last line."""
-        self._rows: list[str] = []
-        """Every final row, in order."""
+        self._rows: list[str] | _Rows = []
+        """Every final row, in order (offsets into :attr:`_source` once settled)."""
+        self._source: str | None = None
+        """Once settled (:meth:`settle`): the whole text, held by its owner; every row is a
+        slice of it and nothing else holds its characters."""
         self._tail = ""
         """The unfinished end of the last line: its last row, whose wrapping may still change."""
         self._wrap_width = 0
@@ -120,7 +163,42 @@ class RunText(FindableView, can_focus=True, inherit_bindings=False):
     @property
     def text(self) -> str:
         """Everything shown, as plain text (tabs expanded, control sequences removed)."""
+        if self._source is not None:
+            return self._source
         return "\n".join([*self._lines, "".join(self._current) + self._tail])
+
+    @property
+    def settled(self) -> bool:
+        return self._source is not None
+
+    def settle(self, text: str) -> bool:
+        """Hold no copy of the text shown: when ``text`` (the whole answer, held by its owner)
+        is exactly what is shown, keep only row offsets into it and draw rows from it.
+        False (nothing changes) when it differs, e.g. control sequences were stripped."""
+        if self._source is text:
+            return True
+        if self._source is not None or len(text) != self._chars or self.text != text:
+            return False
+        self._source = text
+        self._set_rows(self._wrap_width)
+        return True
+
+    def _set_rows(self, width: int) -> None:
+        """Settled: the rows of :attr:`_source` at ``width`` (the last one is the tail)."""
+        assert self._source is not None
+        starts, ends = row_offsets(self._source, width)
+        self._tail = self._source[starts.pop() : ends.pop()]
+        self._rows = _Rows(self._source, starts, ends)
+        self._lines = []
+        self._current = []
+
+    def _unsettle(self) -> None:
+        """Hold the text as lines and rows again (text is appended after all)."""
+        source, self._source = self._source, None
+        assert source is not None
+        lines = source.split("\n")
+        self._lines, self._current, self._tail = lines[:-1], [], lines[-1]
+        self._rewrap(self._wrap_width)
 
     @property
     def char_count(self) -> int:
@@ -135,6 +213,8 @@ class RunText(FindableView, can_focus=True, inherit_bindings=False):
         text = strip_controls(text).replace("\t", TAB)
         if not text:
             return
+        if self._source is not None:
+            self._unsettle()
         self._fit_width()
         first_changed = len(self._rows)
         self._chars += len(text)
@@ -171,6 +251,7 @@ class RunText(FindableView, can_focus=True, inherit_bindings=False):
 
     def _end_line(self) -> None:
         rows = wrap(self._tail, self._wrap_width)
+        assert isinstance(self._rows, list)  # appending: not settled
         self._rows.extend(rows)
         self._current.extend(rows)
         self._lines.append("".join(self._current))
@@ -182,12 +263,17 @@ class RunText(FindableView, can_focus=True, inherit_bindings=False):
             return
         rows = wrap(self._tail, self._wrap_width)
         if len(rows) > 1:
+            assert isinstance(self._rows, list)  # appending: not settled
             self._rows.extend(rows[:-1])
             self._current.extend(rows[:-1])
             self._tail = rows[-1]
 
     def _rewrap(self, width: int) -> None:
         self._wrap_width = width
+        if self._source is not None:
+            self._set_rows(width)
+            self._after_rewrap(width)
+            return
         rows: list[str] = []
         for line in self._lines:
             rows.extend(wrap(line, width))
@@ -196,6 +282,9 @@ class RunText(FindableView, can_focus=True, inherit_bindings=False):
         self._rows = rows
         self._current = current[:-1]
         self._tail = current[-1]
+        self._after_rewrap(width)
+
+    def _after_rewrap(self, width: int) -> None:
         self._cache.clear()
         self.virtual_size = Size(width, self.row_count)
         if self.find_query:
