@@ -61,6 +61,8 @@ class TurnBatch:
         finally:
             self.cancel_all()
             await asyncio.gather(*tasks, return_exceptions=True)
+            for job in jobs:  # a turn whose pump was stopped before its last event: cancelled
+                self.records.setdefault(job.member, self._never_ended(job))
             for task in tasks:
                 error = None if task.cancelled() else task.exception()
                 if error is not None:
@@ -86,6 +88,21 @@ class TurnBatch:
                     )
         finally:
             queue.put_nowait(None)
+
+    def _never_ended(self, job: TurnJob) -> TurnRecord:
+        """The record of a turn cancelled before its model's last event came (nothing kept)."""
+        return TurnRecord(
+            round=self.round,
+            phase=self.phase,
+            member=job.member,
+            letter=job.letter,
+            role=job.role,
+            status="cancelled",
+            text="",
+            usage=TokenCounts(),
+            cost_usd=0.0,
+            error=None,
+        )
 
     def _record(self, job: TurnJob, event: Finished | Failed | Cancelled) -> TurnRecord:
         if isinstance(event, Finished):
