@@ -20,7 +20,6 @@ import dataclasses
 import json
 import os
 import signal
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from fiedler_tui.commands.dry_run import (
     refuse_if_blocked,
     skipped_lines,
 )
+from fiedler_tui.commands.event_lines import event_fields, json_line
 from fiedler_tui.commands.table import render_table
 from fiedler_tui.core.crosstalk import (
     CrosstalkEvent,
@@ -56,17 +56,11 @@ from fiedler_tui.core.runner import Cancelled, Failed, Finished, Retrying
 from fiedler_tui.core.store.run_store import RunStore
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return str(value.value)
-    return str(value)
-
-
 def event_json(event: CrosstalkEvent) -> str:
     """One deliberation event as a JSON object; a turn's runner event is nested as ``event``."""
     data: dict[str, Any] = {"type": type(event).__name__}
     if isinstance(event, TurnEvent):
-        inner = {"type": type(event.event).__name__, **dataclasses.asdict(event.event)}
+        inner = event_fields(event.event)
         data.update(
             round=event.round,
             phase=event.phase,
@@ -84,7 +78,7 @@ def event_json(event: CrosstalkEvent) -> str:
         data["turns"] = [{k: v for k, v in turn.items() if k != "text"} for turn in data["turns"]]
     else:
         data.update(dataclasses.asdict(event))
-    return json.dumps(data, default=_jsonable, ensure_ascii=False)
+    return json_line(data)
 
 
 def _personas(values: list[str]) -> dict[str, str]:

@@ -13,17 +13,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import dataclasses
-import json
 import os
 import signal
 import time
-from enum import Enum
 from pathlib import Path
-from typing import Any
 
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.dry_run import build_dry_run, refuse_if_blocked, skipped_lines
+from fiedler_tui.commands.event_lines import event_fields, json_line
 from fiedler_tui.commands.send_report import report_end
 from fiedler_tui.core.runner import (
     Cancelled,
@@ -39,16 +36,9 @@ from fiedler_tui.core.send import SendSession
 from fiedler_tui.core.store.run_store import RunStore
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return str(value.value)
-    return str(value)
-
-
 def event_json(event: RunEvent) -> str:
     """One event as a JSON object with its type name."""
-    data = {"type": type(event).__name__, **dataclasses.asdict(event)}
-    return json.dumps(data, default=_jsonable, ensure_ascii=False)
+    return json_line(event_fields(event))
 
 
 class Progress:
