@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import dataclasses
 import json
-import os
-import signal
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +28,7 @@ from fiedler_tui.commands.dry_run import (
     skipped_lines,
 )
 from fiedler_tui.commands.event_lines import event_fields, json_line
+from fiedler_tui.commands.interrupts import Interrupts
 from fiedler_tui.commands.table import render_table
 from fiedler_tui.core.crosstalk import (
     CrosstalkEvent,
@@ -202,34 +200,15 @@ async def _deliberate(
     session: DeliberationSession, args: argparse.Namespace, ctx: CommandContext
 ) -> int | None:
     """Run it to the end; the number of the signal that interrupted it, if one did."""
-    loop = asyncio.get_running_loop()
-    interrupted: int | None = None
-
-    def interrupt(signum: int) -> None:
-        nonlocal interrupted
-        if interrupted is not None:
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
-            return
-        interrupted = signum
-        ctx.err("interrupted: cancelling every turn (what arrived is kept)")
-        session.cancel_all()
-
-    with contextlib.suppress(NotImplementedError, RuntimeError):
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, interrupt, sig)
     progress = _Progress(ctx)
-    try:
+    message = "interrupted: cancelling every turn (what arrived is kept)"
+    with Interrupts(ctx, message, session.cancel_all) as interrupts:
         async with session:
             async for event in session.events():
                 if args.events:
                     ctx.out(event_json(event))
                 progress.show(event)
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(sig)
-    return interrupted
+    return interrupts.signum
 
 
 def _print_result(outcome: Outcome, ctx: CommandContext) -> None:

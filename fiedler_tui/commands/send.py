@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import os
-import signal
 import time
 from pathlib import Path
 
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.dry_run import build_dry_run, refuse_if_blocked, skipped_lines
 from fiedler_tui.commands.event_lines import event_fields, json_line
+from fiedler_tui.commands.interrupts import Interrupts
 from fiedler_tui.commands.send_report import report_end
 from fiedler_tui.core.runner import (
     Cancelled,
@@ -83,36 +81,15 @@ async def _stream(
     session: SendSession, args: argparse.Namespace, ctx: CommandContext
 ) -> int | None:
     """Run the session; the number of the signal that interrupted it, if one did."""
-    loop = asyncio.get_running_loop()
-    interrupted: int | None = None
-
-    def interrupt(signum: int) -> None:
-        nonlocal interrupted
-        if interrupted is not None:  # a second signal: stop waiting for the cancellation
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
-            return
-        interrupted = signum
-        ctx.err("interrupted: cancelling every model (partial outputs are kept)")
-        session.cancel_all()
-
-    try:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, interrupt, sig)
-    except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
-        pass
     progress = Progress(ctx, session.aliases)
-    try:
+    message = "interrupted: cancelling every model (partial outputs are kept)"
+    with Interrupts(ctx, message, session.cancel_all) as interrupts:
         async with session:
             async for event in session.events():
                 if args.events:
                     ctx.out(event_json(event))
                 progress.show(event)
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(sig)
-    return interrupted
+    return interrupts.signum
 
 
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
