@@ -118,7 +118,8 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         if args.demo and args.config:
             raise UsageError("--demo uses its own simulated models; leave out --config")
-        settings = Settings.from_env()
+        # doctor reports settings.toml's errors instead of stopping on them
+        settings = Settings.load(tolerate_file_errors=args.command == "doctor")
         setup_logging(settings)
         ctx = CommandContext(settings=settings, config_path=args.config, demo=args.demo)
         handler = getattr(args, "handler", None)

@@ -14,6 +14,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from fiedler_tui.commands.context import CommandContext
+from fiedler_tui.commands.settings_check import check_settings_file
 from fiedler_tui.core.config.schema import ProviderKind, ProviderSpec
 from fiedler_tui.core.errors import ConfigError
 from fiedler_tui.core.http import make_async_client
@@ -273,6 +274,7 @@ def check_local_servers(ctx: CommandContext) -> Iterator[Check]:
 CHECKS: tuple[Callable[[CommandContext], Iterator[Check]], ...] = (
     check_config,
     check_settings,
+    check_settings_file,
     check_keyring,
     check_keys,
     check_rate_limits,

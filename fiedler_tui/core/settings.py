@@ -70,6 +70,19 @@ def _log_level(raw: str) -> str:
     return value
 
 
+def value_kind(parse: Callable[[str], Any]) -> str:
+    """What a variable's parser takes: ``bool``, ``int``, ``number``, ``path``, ``paths`` or
+    ``text`` (settings.toml checks its values' types by it)."""
+    kinds: dict[Callable[[str], Any], str] = {
+        _bool: "bool",
+        _positive_int: "int",
+        _positive_float: "number",
+        _path: "path",
+        _paths: "paths",
+    }
+    return kinds.get(parse, "text")
+
+
 @dataclass(frozen=True)
 class Variable:
     """One environment variable: its name, the Settings field it sets, and how to read it."""
@@ -208,6 +221,14 @@ VARIABLES: tuple[Variable, ...] = (
         "on stderr (a bind to a non-loopback address needs it set)",
     ),
     Variable(
+        "FIEDLER_SERVE_TOKEN",
+        "serve_token",
+        str.strip,
+        "(generated at start)",
+        "the token in the address `fiedler serve` prints; without it one is generated (a bind "
+        "to a non-loopback address needs it set)",
+    ),
+    Variable(
         "FIEDLER_MCP_ALLOW_SECRETS",
         "mcp_allow_secrets",
         _bool,
@@ -258,11 +279,40 @@ class Settings:
     log_file: Path = field(default_factory=lambda: user_state_dir() / "fiedler.log")
     mcp_token: str | None = field(default=None, repr=False)
     """The bearer token of ``fiedler mcp --http`` (``FIEDLER_MCP_TOKEN``); never shown."""
+    serve_token: str | None = field(default=None, repr=False)
+    """The token of ``fiedler serve``'s address (``FIEDLER_SERVE_TOKEN``); never shown."""
     mcp_allow_secrets: bool = False
     mcp_key_tools: bool = False
     """``FIEDLER_MCP_KEY_TOOLS=1``: ``fiedler mcp`` offers the tools that set and delete keys."""
     unknown_variables: tuple[str, ...] = ()
     """``FIEDLER_*`` names in the environment that fiedler does not know (likely typos)."""
+    keymap: tuple[tuple[str, str], ...] = ()
+    """settings.toml's ``[keymap]``: (binding id, keys) pairs the app applies."""
+    file_problems: tuple[str, ...] = ()
+    """settings.toml's problems, each ``settings.toml:LINE: entry: message``: its unknown
+    entries, and its errors when :meth:`load` was told to tolerate them (``fiedler doctor``)."""
+
+    @classmethod
+    def load(
+        cls, env: Mapping[str, str] | None = None, *, tolerate_file_errors: bool = False
+    ) -> Settings:
+        """The environment's settings over settings.toml's (the environment wins); the file's
+        errors raise SettingsError unless ``tolerate_file_errors``."""
+        from fiedler_tui.core.settings_file import read_settings_file
+
+        file = read_settings_file()
+        if file.errors and not tolerate_file_errors:
+            raise SettingsError(file.errors)
+        env = os.environ if env is None else env
+        merged = dict(file.values)
+        for name, raw in env.items():
+            if name in merged and raw.strip() == "":
+                continue  # an empty variable leaves the file's value (as it leaves a default)
+            merged[name] = raw
+        settings = cls.from_env(merged)
+        return settings.replace(
+            keymap=tuple(file.keymap.items()), file_problems=(*file.errors, *file.warnings)
+        )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

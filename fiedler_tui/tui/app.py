@@ -87,6 +87,8 @@ class FiedlerApp(App[None]):
         self._preferences_lock = threading.Lock()
         self._launching = False
         """True from a send key press until its run screen opens or it is refused."""
+        if settings.keymap:  # settings.toml's [keymap]: binding id -> keys
+            self.set_keymap(dict(settings.keymap))
 
     # ---- shared core objects -----------------------------------------------------------------
 
@@ -135,6 +137,13 @@ class FiedlerApp(App[None]):
             self.notify(
                 "\n".join(self._theme_failures),
                 title="Some theme files were skipped",
+                severity="warning",
+                timeout=15,
+            )
+        if self.settings.file_problems:
+            self.notify(
+                "\n".join(self.settings.file_problems),
+                title="settings.toml: entries left out",
                 severity="warning",
                 timeout=15,
             )

@@ -13,8 +13,8 @@ from fiedler_tui.core.budget import (
     DryRunOptions,
     SendBlockedError,
     budget_status,
-    cost_usd,
 )
+from fiedler_tui.core.config.prices import worst_case_cost
 from fiedler_tui.core.config.schema import ModelSpec
 from fiedler_tui.core.request import ReviewRequest
 from fiedler_tui.core.settings import Settings
@@ -66,7 +66,7 @@ def test_completion_override_and_cost(
     assert budget.completion_reserve == 500
     expected = (2.0 * budget.input_tokens + 8.0 * 500) / 1_000_000
     assert budget.cost_usd_max == pytest.approx(expected)
-    assert cost_usd(2.0, 8.0, 1_000_000, 1_000_000) == pytest.approx(10.0)
+    assert worst_case_cost(model, 1_000_000, 1_000_000) == pytest.approx(10.0)
     assert result.total_cost_usd_max == pytest.approx(expected)
 
 

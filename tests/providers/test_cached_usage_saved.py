@@ -16,7 +16,7 @@ import pytest
 from fiedler_tui.commands.send import Progress
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
 from fiedler_tui.core.config.loader import parse_config
-from fiedler_tui.core.config.schema import Config
+from fiedler_tui.core.config.schema import Config, ModelSpec
 from fiedler_tui.core.errors import ConfigError
 from fiedler_tui.core.runner import Finished, Timings, TokenCounts
 from fiedler_tui.core.send import SendSession
@@ -35,18 +35,12 @@ MODELS = [
 
 def test_usage_cost_bills_cached_and_written_input_at_their_prices() -> None:
     # 10,000 input of which 6,000 read from the cache and 1,000 written; 500 output
-    cost = usage_cost(
-        2.0,
-        8.0,
-        10_000,
-        500,
-        cached_in=6_000,
-        cache_write=1_000,
-        price_cached_in=0.5,
-        price_cache_write=2.5,
-    )
+    spec = ModelSpec(name="m", provider="p", context_window=100_000, max_completion_tokens=1_000)
+    priced = spec.model_copy(update=PRICES)
+    cost = usage_cost(priced, 10_000, 500, cached_in=6_000, cache_write=1_000)
     assert cost == round((2.0 * 3_000 + 0.5 * 6_000 + 2.5 * 1_000 + 8.0 * 500) / 1e6, 6)
-    assert usage_cost(2.0, 8.0, 10_000, 500, cached_in=6_000) == round(
+    plain = spec.model_copy(update={"price_in": 2.0, "price_out": 8.0})
+    assert usage_cost(plain, 10_000, 500, cached_in=6_000) == round(
         (2.0 * 10_000 + 8.0 * 500) / 1e6, 6
     )  # no cache price: the input price
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from fiedler_tui.core.config.schema import ModelSpec
 from fiedler_tui.core.store.summary import (
     ModelRecord,
     PackagedFile,
@@ -13,6 +14,14 @@ from fiedler_tui.core.store.summary import (
     usage_cost,
 )
 
+GPT5 = ModelSpec(
+    name="gpt-5",
+    provider="openai",
+    context_window=400_000,
+    max_completion_tokens=32_000,
+    price_in=1.25,
+    price_out=10.0,
+)
 PROMPT = "canary-prompt: review the secret plan"
 PACKAGE = PackageFacts(
     files=[
@@ -33,7 +42,7 @@ def summary(**kwargs: bool) -> dict[str, object]:
         status="done",
         usage_input=1000,
         usage_output=500,
-        cost_usd=usage_cost(1.25, 10.0, 1000, 500),
+        cost_usd=usage_cost(GPT5, 1000, 500),
     )
     return build_summary(
         app_version="0.1.0",
@@ -68,5 +77,5 @@ def test_file_names_hashed_on_request() -> None:
 
 
 def test_costs_from_reported_usage() -> None:
-    assert usage_cost(1.25, 10.0, 1000, 500) == 0.00625
+    assert usage_cost(GPT5, 1000, 500) == 0.00625
     assert summary()["cost_usd"] == 0.00625

@@ -8,7 +8,6 @@ from fiedler_tui.core.budget.model_budget import (
     FileTokens,
     ModelBudget,
     budget_status,
-    cost_usd,
 )
 from fiedler_tui.core.budget.result import DryRunResult, EncodingReport, FileReport
 
@@ -25,5 +24,4 @@ __all__ = [
     "ModelBudget",
     "SendBlockedError",
     "budget_status",
-    "cost_usd",
 ]

@@ -32,9 +32,9 @@ from fiedler_tui.core.budget.model_budget import (
     FileTokens,
     ModelBudget,
     budget_status,
-    cost_usd,
 )
 from fiedler_tui.core.budget.result import DryRunResult, EncodingReport, FileReport
+from fiedler_tui.core.config.prices import prices_for, worst_case_cost
 from fiedler_tui.core.config.schema import ModelSpec
 from fiedler_tui.core.files.cache import FileReadCache
 from fiedler_tui.core.files.ignore import Filters
@@ -368,13 +368,14 @@ class DryRunEngine:
             context_window=model.context_window,
             status=status,
             tokens_to_remove=max(0, total - model.context_window),
-            cost_usd_max=cost_usd(model.price_in, model.price_out, input_tokens, reserve),
+            cost_usd_max=worst_case_cost(model, input_tokens, reserve),
             largest_files=largest,
             key=None if opts.key_status is None else opts.key_status.get(model.provider),
             count_fallback=fallback,
             calibration=calibrated,
             estimate_base=base,
             count_note=note,
+            price_tier=prices_for(model, input_tokens).above_input_tokens,
         )
 
     def _blockers(

@@ -28,11 +28,6 @@ def budget_status(total_tokens: int, context_window: int) -> BudgetStatus:
     return BudgetStatus.FITS
 
 
-def cost_usd(price_in: float, price_out: float, input_tokens: int, output_tokens: int) -> float:
-    """USD for the given tokens at prices per 1M tokens."""
-    return (price_in * input_tokens + price_out * output_tokens) / 1_000_000
-
-
 @dataclass(frozen=True)
 class FileTokens:
     path: str
@@ -61,7 +56,8 @@ class ModelBudget:
     tokens_to_remove: int
     """How many input tokens must go for this model to fit (0 when it fits)."""
     cost_usd_max: float
-    """price_in × input + price_out × reserved completion: an upper bound."""
+    """price_in × input + price_out × reserved completion, at the price tier the input falls
+    in: an upper bound."""
     largest_files: tuple[FileTokens, ...] = ()
     """When over budget: the files costing this model the most tokens."""
     key: str | None = None
@@ -78,6 +74,9 @@ class ModelBudget:
     input is compared with, so corrections never compound)."""
     count_note: str | None = None
     """A plain warning about the figure, e.g. that it may be far off."""
+    price_tier: int | None = None
+    """The prompt-token threshold of the long-context price tier ``cost_usd_max`` is priced at
+    (None: the model's base prices)."""
 
     @property
     def count_label(self) -> str:
@@ -116,6 +115,7 @@ class ModelBudget:
             "status": str(self.status),
             "tokens_to_remove": self.tokens_to_remove,
             "cost_usd_max": round(self.cost_usd_max, 6),
+            "price_tier": self.price_tier,
             "largest_files": [{"path": f.path, "tokens": f.tokens} for f in self.largest_files],
             "key": self.key,
             "count_fallback": self.count_fallback,

@@ -16,6 +16,7 @@ from fiedler_tui.core.config.network_fields import (
     network_field_problems,
     with_resolved_ca_bundles,
 )
+from fiedler_tui.core.config.price_checks import price_tier_problems
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.config.yaml_lines import Path_, YamlSyntaxError, load_located
 from fiedler_tui.core.errors import ConfigError
@@ -173,6 +174,8 @@ _MESSAGES = {
 def _friendly(error: ErrorDetails) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
+    if kind == "greater_than_equal" and ctx.get("ge") == 0:
+        return "must not be negative"
     if kind in ("greater_than", "greater_than_equal") and ctx.get("gt", ctx.get("ge")) == 0:
         number = "integer" if isinstance(error.get("input"), int) else "number"
         return _MESSAGES["greater_than"].format(kind=number)
@@ -232,6 +235,7 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[Path_, str]]:
             )
         if model.get("count") == "api" and kinds.get(str(provider)) == "openai":
             problems.append(((*base, "count"), _NO_COUNT_ENDPOINT))
+        problems += price_tier_problems(base, model)
         window = _positive_int(model.get("context_window"))
         reserve = _positive_int(model.get("max_completion_tokens"))
         ceiling = _positive_int(model.get("max_output_tokens"))

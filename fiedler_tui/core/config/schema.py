@@ -76,6 +76,21 @@ class ProviderSpec(_Strict):
         return self.key_name or self.name
 
 
+class PriceTier(_Strict):
+    """Prices that replace the model's own for a request whose prompt is longer than
+    ``above_input_tokens`` (e.g. Gemini 2.5 Pro above 200K prompt tokens). The whole request,
+    output included, is billed at the tier's prices."""
+
+    above_input_tokens: PositiveInt
+    """The tier applies when the prompt (every input token, cached ones included) exceeds this."""
+    price_in: NonNegativeFloat
+    price_out: NonNegativeFloat
+    price_cached_in: NonNegativeFloat | None = None
+    """Null: this tier's ``price_in``."""
+    price_cache_write: NonNegativeFloat | None = None
+    """Null: this tier's ``price_in``."""
+
+
 class ModelSpec(_Strict):
     """One model as the user selects it."""
 
@@ -111,6 +126,9 @@ class ModelSpec(_Strict):
     """USD per 1M input tokens read from the provider's prompt cache; null: ``price_in``."""
     price_cache_write: NonNegativeFloat | None = None
     """USD per 1M input tokens written to the prompt cache (Anthropic); null: ``price_in``."""
+    price_tiers: list[PriceTier] = Field(default_factory=list)
+    """Long-context prices, in increasing ``above_input_tokens`` order; the highest tier whose
+    threshold the prompt exceeds prices the whole request."""
     count: CountSource | None = None
     """Overrides the provider's ``count`` for this model."""
     default: bool = False

@@ -15,7 +15,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from fiedler_tui.core.budget.model_budget import BudgetStatus, budget_status, cost_usd
+from fiedler_tui.core.budget.model_budget import BudgetStatus, budget_status
+from fiedler_tui.core.config.prices import prices_for, worst_case_cost
 from fiedler_tui.core.config.schema import Config, ModelSpec
 from fiedler_tui.core.crosstalk import prompts
 from fiedler_tui.core.crosstalk.events import Phase, Role
@@ -226,9 +227,10 @@ def deliberation_budget(
         frame = count.scaled(member, count.raw(member, _FRAME)) + _FRAME_SLACK
         input_tokens = count.conversation(member, conversation) + sum(reads) + frame * len(reads)
         discount = 0.0
-        if spec.name in seen and spec.price_cached_in is not None:
+        prices = prices_for(spec, input_tokens)
+        if spec.name in seen and prices.cached_input < prices.input:
             package = count.scaled(member, count.raw(member, plan.package_text))
-            discount = package * (spec.price_in - spec.price_cached_in) / 1_000_000
+            discount = package * (prices.input - prices.cached_input) / 1_000_000
         seen.add(spec.name)
         return TurnBudget(
             member=member,
@@ -236,7 +238,7 @@ def deliberation_budget(
             input_tokens=input_tokens,
             reserve=reserve[member],
             context_window=spec.context_window,
-            cost_usd_max=cost_usd(spec.price_in, spec.price_out, input_tokens, reserve[member]),
+            cost_usd_max=worst_case_cost(spec, input_tokens, reserve[member]),
             cache_discount_usd=max(0.0, discount),
             rate_limit=_rate_limit_text(
                 limits.get(spec.provider, ()), input_tokens, reserve[member]

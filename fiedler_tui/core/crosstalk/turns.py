@@ -126,15 +126,12 @@ class TurnBatch:
 
 
 def turn_cost(config: Config, member: str, usage: TokenCounts) -> float:
-    """USD for a turn's reported usage at the model's prices (cache prices included)."""
-    spec = config.resolve(member)
+    """USD for a turn's reported usage at the model's prices (cache prices and long-context
+    tiers included)."""
     return usage_cost(
-        spec.price_in,
-        spec.price_out,
+        config.resolve(member),
         usage.input_tokens or 0,
         usage.output_tokens or 0,
         cached_in=usage.cached_input_tokens or 0,
         cache_write=usage.cache_write_tokens or 0,
-        price_cached_in=spec.price_cached_in,
-        price_cache_write=spec.price_cache_write,
     )

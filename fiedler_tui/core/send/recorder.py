@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fiedler_tui.core.budget import DryRunResult, ModelBudget
+from fiedler_tui.core.config.prices import price_usage
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.providers.errors import ErrorInfo
 from fiedler_tui.core.runner import (
@@ -44,7 +45,6 @@ from fiedler_tui.core.store.summary import (
     PackageFacts,
     SkippedFact,
     build_summary,
-    usage_cost,
 )
 from fiedler_tui.core.tokens.calibration import CalibrationIndex
 
@@ -252,17 +252,16 @@ class RunRecorder:
         if timings.output_tokens_per_s is not None:
             model.tokens_per_s = round(timings.output_tokens_per_s, 2)
         if model.usage_input is not None or model.usage_output is not None:
-            spec = self._config.resolve(alias)
-            model.cost_usd = usage_cost(
-                spec.price_in,
-                spec.price_out,
+            cost = price_usage(
+                self._config.resolve(alias),
                 model.usage_input or 0,
                 model.usage_output or 0,
                 cached_in=model.usage_cached_input or 0,
                 cache_write=model.usage_cache_write or 0,
-                price_cached_in=spec.price_cached_in,
-                price_cache_write=spec.price_cache_write,
             )
+            model.cost_usd = round(cost.total, 6)
+            model.cost_parts = cost.parts()
+            model.price_tier = cost.prices.above_input_tokens
         self._close_output(alias)
         self._write_summary("running")
 

@@ -36,6 +36,8 @@ class SimulatedModel:
     price_out: float = 0.0
     price_cached_in: float | None = None
     price_cache_write: float | None = None
+    price_tiers: tuple[Mapping[str, Any], ...] = ()
+    """models.yaml ``price_tiers`` entries, e.g. ``{"above_input_tokens": 1000, ...}``."""
     default: bool = True
 
     @property
@@ -95,6 +97,8 @@ def config_text(
             entry["price_cached_in"] = model.price_cached_in
         if model.price_cache_write is not None:
             entry["price_cache_write"] = model.price_cache_write
+        if model.price_tiers:
+            entry["price_tiers"] = [dict(tier) for tier in model.price_tiers]
         if model.wire_id:
             entry["model"] = model.wire_id
         if model.aliases:

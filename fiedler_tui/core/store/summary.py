@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from fiedler_tui.core.config.prices import price_usage
+from fiedler_tui.core.config.schema import ModelSpec
+
 SUMMARY_VERSION = 1
 
 
@@ -74,6 +77,11 @@ class ModelRecord:
     total_s: float | None = None
     tokens_per_s: float | None = None
     cost_usd: float | None = None
+    cost_parts: dict[str, float] | None = None
+    """``cost_usd`` split into input, cached_input, cache_write, output and reasoning."""
+    price_tier: int | None = None
+    """The prompt-token threshold of the long-context price tier the usage was billed at
+    (None: the model's base prices)."""
     output_file: str | None = None
     output_error: str | None = None
     """Why the output file could not be written (the text is kept in memory and on screen)."""
@@ -90,32 +98,29 @@ class ModelRecord:
 
 
 def usage_cost(
-    price_in: float,
-    price_out: float,
+    model: ModelSpec,
     tokens_in: int,
     tokens_out: int,
     *,
     cached_in: int = 0,
     cache_write: int = 0,
-    price_cached_in: float | None = None,
-    price_cache_write: float | None = None,
+    reasoning: int = 0,
 ) -> float:
-    """USD for reported usage; prices are per 1M tokens.
+    """USD for reported usage at ``model``'s prices, in the tier ``tokens_in`` falls in.
 
     ``tokens_in`` counts every input token; the ``cached_in`` and ``cache_write`` parts of it
-    are billed at their own prices (``price_in`` when a price is None).
+    are billed at their own prices (``price_in`` when a price is null). ``tokens_out`` counts
+    every output token; its ``reasoning`` part is billed as output.
     """
-    cached = min(max(cached_in, 0), tokens_in)
-    written = min(max(cache_write, 0), tokens_in - cached)
-    cached_price = price_in if price_cached_in is None else price_cached_in
-    write_price = price_in if price_cache_write is None else price_cache_write
-    dollars = (
-        price_in * (tokens_in - cached - written)
-        + cached_price * cached
-        + write_price * written
-        + price_out * tokens_out
+    cost = price_usage(
+        model,
+        tokens_in,
+        tokens_out,
+        cached_in=cached_in,
+        cache_write=cache_write,
+        reasoning=reasoning,
     )
-    return round(dollars / 1_000_000, 6)
+    return round(cost.total, 6)
 
 
 def prompt_record(prompt: str, save_prompt: bool) -> dict[str, Any]:

@@ -1,14 +1,14 @@
 """Help: every key of the screen below, of its areas and of the app, in a user's words.
 
-The rows come from the bindings themselves (so a new binding shows up here), named by the screen
-and area a user sees ("Compose", "Files"), never by class; Textual's own keys (tab, ctrl+q,
-ctrl+p, ctrl+c) and the keys of the plain widgets (the model list, the prompt, the tree) are said
-in words here.
+The rows come from the bindings themselves (so a new binding shows up here), with the keys
+settings.toml's ``[keymap]`` gives them, named by the screen and area a user sees ("Compose",
+"Files"), never by class; Textual's own keys (tab, ctrl+q, ctrl+p, ctrl+c) and the keys of the
+plain widgets (the model list, the prompt, the tree) are said in words here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from textual.app import App, ComposeResult
@@ -78,16 +78,33 @@ def screen_name(screen: DOMNode) -> str:
     return name.removesuffix("Screen") or name
 
 
-def _own_bindings(node: DOMNode, *, textual_too: bool) -> Iterator[Binding]:
+def active_keymap(app: App[Any]) -> dict[str, str]:
+    """settings.toml's ``[keymap]`` the app applies: binding id -> keys (comma-separated)."""
+    settings = getattr(app, "settings", None)
+    return dict(getattr(settings, "keymap", ()))
+
+
+def _own_bindings(
+    node: DOMNode, *, textual_too: bool, keymap: Mapping[str, str] | None = None
+) -> Iterator[Binding]:
     """The bindings declared by ``node``'s classes, most specific first (Textual's classes only
-    when ``textual_too``)."""
+    when ``textual_too``), with the keys ``keymap`` gives their ids instead of their own."""
+    keymap = keymap or {}
+    remapped: set[str] = set()
     for cls in type(node).__mro__:
         declared = cls.__dict__.get("BINDINGS")
         if not declared:
             continue
         if not textual_too and not cls.__module__.startswith("fiedler_tui"):
             continue
-        yield from Binding.make_bindings(declared)
+        for binding in Binding.make_bindings(declared):
+            keys = keymap.get(binding.id) if binding.id else None
+            if keys is None:
+                yield binding
+            elif binding.id not in remapped:
+                remapped.add(binding.id or "")
+                for key in keys.split(","):
+                    yield binding.with_key(key=key, key_display=None)
 
 
 def _words(binding: Binding) -> str:
@@ -140,26 +157,35 @@ def binding_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
             if where != EVERYWHERE:
                 shadowed.add(key)
 
+    keymap = active_keymap(app)
     name = screen_name(screen)
     add_bindings(
         name,
-        (b for b in _own_bindings(screen, textual_too=False) if b.action not in TEXTUAL_WORDS),
+        (
+            b
+            for b in _own_bindings(screen, textual_too=False, keymap=keymap)
+            if b.action not in TEXTUAL_WORDS
+        ),
     )
     for widget in screen.query("*"):
         area = AREA_NAMES.get(type(widget).__name__)
         if area is not None:
-            add_bindings(f"{name}: {area}", _own_bindings(widget, textual_too=False))
+            add_bindings(f"{name}: {area}", _own_bindings(widget, textual_too=False, keymap=keymap))
         for kind, plain_area, keys in PLAIN_WIDGET_KEYS:
             if isinstance(widget, kind):
                 where = f"{name}: {AREA_NAMES.get(type(widget).__name__, plain_area)}"
                 for key, what in keys:
                     add(where, key, what)
                 break
-    add_bindings(EVERYWHERE, _own_bindings(app, textual_too=True))
+    add_bindings(EVERYWHERE, _own_bindings(app, textual_too=True, keymap=keymap))
     add(EVERYWHERE, app.COMMAND_PALETTE_BINDING, "Open the command palette: every action by name")
     add_bindings(
         EVERYWHERE,
-        (b for b in _own_bindings(screen, textual_too=True) if b.action in TEXTUAL_WORDS),
+        (
+            b
+            for b in _own_bindings(screen, textual_too=True, keymap=keymap)
+            if b.action in TEXTUAL_WORDS
+        ),
     )
     return [(where, _keys_text(keys), what) for (where, what), keys in grouped.items()]
 

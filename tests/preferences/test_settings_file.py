@@ -1,0 +1,156 @@
+"""settings.toml: values under the environment, the keymap, doctor's report, the binding ids."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import os
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+from textual.binding import Binding
+
+import fiedler_tui.tui
+from fiedler_tui.core.binding_ids import BINDING_IDS
+from fiedler_tui.core.locations import user_config_dir
+from fiedler_tui.core.settings import Settings
+from fiedler_tui.core.settings_file import SETTING_NAMES, read_settings_file
+from fiedler_tui.tui.screens.compose import ComposeScreen
+from fiedler_tui.tui.screens.help import HelpScreen, binding_rows
+from tests.tui.test_compose import make_app, project, select_file, settle  # noqa: F401
+
+
+def write_settings(text: str) -> Path:
+    path = user_config_dir() / "settings.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fiedler_tui", *args],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=60,
+    )
+
+
+def test_file_values_apply_under_the_environment() -> None:
+    write_settings(
+        "max_cost_usd = 2.5\n"
+        "save_prompt = true\n"
+        "max_lines = 500\n"
+        'output_dir = "runs-here"\n'
+        'allowed_file_roots = ["a", "/abs/b"]\n'
+        "[keymap]\n"
+        'send = "f10"\n'
+    )
+    settings = Settings.load({"FIEDLER_MAX_LINES": "700", "FIEDLER_MAX_COST_USD": ""})
+    folder = user_config_dir()
+    assert settings.max_cost_usd == 2.5  # an empty variable leaves the file's value
+    assert settings.save_prompt is True
+    assert settings.max_lines == 700  # the environment wins
+    assert settings.output_dir == folder / "runs-here"  # relative to the file's folder
+    assert settings.allowed_roots == (folder / "a", Path("/abs/b"))
+    assert settings.keymap == (("send", "f10"),)
+    assert settings.file_problems == ()
+    assert Settings.load({}).max_lines == 500
+
+
+def test_every_variable_has_an_entry_of_its_type() -> None:
+    assert set(SETTING_NAMES) >= {"max_cost_usd", "save_prompt", "allowed_file_roots", "config"}
+    write_settings("max_concurrency = 2.5\nno_disk = 1\nlog_level = 3\nmax_cost_usd = -1\n")
+    found = read_settings_file()
+    assert found.errors == (
+        "settings.toml:1: max_concurrency: expected a whole number",
+        "settings.toml:2: no_disk: expected true or false",
+        "settings.toml:3: log_level: expected a string",
+        "settings.toml:4: max_cost_usd: expected a positive number",
+    )
+
+
+def test_a_bad_file_stops_commands_and_doctor_reports_it_by_line() -> None:
+    write_settings(
+        "# fiedler settings\n"
+        "max_cost_usd = 3\n"
+        'max_lines = "many"\n'
+        "max_cost = 1\n"
+        "[keymap]\n"
+        'send = "f10"\n'
+        'sned = "f11"\n'
+    )
+    models = run_cli("--demo", "models")
+    assert models.returncode == 2
+    assert "settings.toml:3: max_lines: expected a whole number" in models.stderr
+    assert "Traceback" not in models.stderr + models.stdout
+    doctor = run_cli("--demo", "doctor", "--json")
+    assert "Traceback" not in doctor.stderr
+    checks = [c for c in json.loads(doctor.stdout)["checks"] if c["name"] == "settings file"]
+    assert [(c["status"], c["detail"]) for c in checks] == [
+        ("FAIL", "settings.toml:3: max_lines: expected a whole number"),
+        (
+            "WARN",
+            "settings.toml:4: max_cost: unknown setting, left out (did you mean max_cost_usd?)",
+        ),
+        ("WARN", "settings.toml:7: keymap.sned: unknown binding id, left out (did you mean send?)"),
+    ]
+    assert doctor.returncode == 1
+
+
+def test_a_syntax_error_is_named_with_its_line() -> None:
+    write_settings("max_cost_usd = 3\nsave_prompt = tru\n")
+    result = run_cli("--demo", "doctor")
+    assert result.returncode == 1
+    assert "FAIL settings file: settings.toml:2: TOML syntax: Invalid value" in result.stdout
+    assert "Traceback" not in result.stderr
+    write_settings("max_cost_usd = 3\n")
+    fine = run_cli("--demo", "doctor")
+    assert "OK   settings file: " in fine.stdout and "1 setting(s), 0 key(s)" in fine.stdout
+
+
+def test_binding_ids_table_matches_the_app() -> None:
+    """Every binding of the app has an id listed in core.binding_ids, and every id listed is
+    a binding of the app (so [keymap] and doctor know exactly the app's ids)."""
+    found: set[str] = set()
+    for info in pkgutil.walk_packages(fiedler_tui.tui.__path__, "fiedler_tui.tui."):
+        module = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            declared = cls.__dict__.get("BINDINGS")
+            if cls.__module__ != module.__name__ or not declared:
+                continue
+            for binding in Binding.make_bindings(declared):
+                assert binding.id, f"{cls.__name__}: binding {binding.key} has no id"
+                found.add(binding.id)
+    assert sorted(found - set(BINDING_IDS)) == [], "add these ids to core/binding_ids.py"
+    assert sorted(set(BINDING_IDS) - found) == [], "these ids are no binding of the app"
+
+
+async def test_keymap_remaps_a_binding_and_help_shows_the_active_key(project: Path) -> None:  # noqa: F811
+    app = make_app(project, keymap=(("send", "f10"), ("help", "f12")))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await select_file(pilot, "main.py")
+        screen = app.screen
+        assert isinstance(screen, ComposeScreen)
+        screen.query_one("#prompt").focus()
+        await pilot.press(*"review")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # the old key does nothing now
+        await settle(pilot)
+        assert app.started == []
+        rows = binding_rows(screen)
+        send_rows = [r for r in rows if r[2].startswith("Send")]
+        assert send_rows == [("Compose", "f10", "Send: Send the previewed package")]
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f10")
+        await settle(pilot)
+        assert len(app.started) == 1
