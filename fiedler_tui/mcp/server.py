@@ -67,8 +67,8 @@ Models = Annotated[
     list[str] | None,
     Field(
         description=(
-            "Model names or aliases from fiedler_list_models. Omitted: the models marked "
-            "default. Unknown names are refused."
+            "Model names or aliases from fiedler_list_models, or @NAME for a saved model set "
+            "(fiedler sets). Omitted: the models marked default. Unknown names are refused."
         )
     ),
 ]
@@ -216,22 +216,15 @@ async def _crosstalk_with_progress(
     session = await tools.prepare_crosstalk(args, choices)
     progress = DeliberationProgress()
     task = asyncio.create_task(tools.run_deliberation(session, progress.handle))
-
-    def stop() -> None:
-        # Once running, the deliberation is cancelled from within, so it records every turn
-        # to its end and saves itself as cancelled; before that nothing was sent.
-        if session.status == "running":
-            session.cancel_all()
-        else:
-            task.cancel()
-
+    # The deliberation is cancelled from within, at whatever point it is (not yet entered
+    # too), so it records every turn to its end and saves itself as cancelled.
     return await _follow(
         task,
         progress,
         ctx,
         lambda: f"deliberation {session.run_id}",
         lambda: tools.deliberation_result(session),
-        stop,
+        session.cancel_all,
     )
 
 
@@ -318,8 +311,9 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
             list[str] | None,
             Field(
                 description=(
-                    "The members: 2 to 5 model names or aliases from fiedler_list_models. "
-                    "Omitted: the models marked default. Unknown names are refused."
+                    "The members: 2 to 5 model names or aliases from fiedler_list_models "
+                    "(@NAME: a saved model set). Omitted: the models marked default. Unknown "
+                    "names are refused."
                 )
             ),
         ] = None,

@@ -357,6 +357,9 @@ class Deliberation:
                 phase=phase,
                 members=tuple(job.member for job in jobs),
             )
+        if self._cancelled_all:  # cancelled as the round started: none of its turns is sent
+            yield self._round_ended(number, phase, (), None, replay)
+            raise _Stop("cancelled")
         async for event in self._turns(number, phase, jobs):
             yield event
         records = self._batch_records(number, phase)
@@ -523,6 +526,12 @@ class Deliberation:
             )
         else:
             yield self._ended("stopped", "none", "", rounds_run, consensus, why)
+
+    def cut_short(self, reason: str) -> DeliberationEnded:
+        """The end of a deliberation whose events were stopped from outside before their own
+        end (its task cancelled): ``cancelled``, with the turns of the steps that ended."""
+        rounds_run = max((t.round for t in self.turns if t.role == "member"), default=0)
+        return self._ended("cancelled", "none", "", rounds_run, None, reason)
 
     # spend ------------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ with an event loop call it (and ``preflight``) off that loop.
 
 from __future__ import annotations
 
+from asyncio import CancelledError
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from fiedler_tui.core.crosstalk.events import CrosstalkEvent, Outcome
 from fiedler_tui.core.crosstalk.plan import Plan, build_plan
 from fiedler_tui.core.crosstalk.record import DeliberationRecorder
 from fiedler_tui.core.crosstalk.resume import SavedDeliberation, load_saved
+from fiedler_tui.core.egress.guard import ensure_egress_allowed
 from fiedler_tui.core.errors import UsageError
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.http import httpx
@@ -174,6 +176,9 @@ class DeliberationSession:
         self._deliberation: Deliberation | None = None
         self._recorder: DeliberationRecorder | None = None
         self._events: AsyncIterator[CrosstalkEvent] | None = None
+        self._cancel_asked = False
+        """cancel_all() was called; one called before the deliberation exists applies when it
+        starts (it then starts cancelled, nothing sent, and is saved as such)."""
         self.status = "not started"
 
     # before anything is sent -------------------------------------------------------------------
@@ -239,6 +244,7 @@ class DeliberationSession:
         self.result.raise_for_blockers(
             self._dry_run_names(), key_status_of(self.config, self._keys)
         )
+        self._ensure_egress()
         refusals = self.refusals()
         if refusals:
             raise SendBlockedError(refusals)
@@ -246,6 +252,24 @@ class DeliberationSession:
         self.store.preflight()
         if self.settings.retention_days:
             self.store.prune(self.settings.retention_days)
+
+    def _ensure_egress(self) -> None:
+        """Refuse unless every member and the chair may receive every file of the package
+        under the egress rules: each round sends each of them the whole package, and answers
+        pass between members, so a reduced package cannot keep a file from one of them."""
+        files = self.result.preview.files
+        try:
+            ensure_egress_allowed(
+                self.config, self.settings, [(name, files) for name in self._dry_run_names()]
+            )
+        except SendBlockedError as exc:
+            raise SendBlockedError(
+                [
+                    *exc.blockers,
+                    "a deliberation sends the members and the chair the same package every "
+                    "round and passes answers between them: no reduced package applies",
+                ]
+            ) from None
 
     def _dry_run_names(self) -> list[str]:
         """The members and the chair as the dry run names them (their entry names)."""
@@ -271,8 +295,19 @@ class DeliberationSession:
     # running -----------------------------------------------------------------------------------
 
     async def __aenter__(self) -> DeliberationSession:
+        self._ensure_egress()  # again here: nothing leaves for a forbidden member or chair
         plan, budget = self.plan, self.budget
         settings = self.settings
+        runner = Runner(  # opens nothing yet: its HTTP client is made by the first turn
+            self.config,
+            self._keys,
+            client=self._client,
+            global_limit=settings.max_concurrency,
+            network=NetworkEnvironment.read(trust_env=settings.trust_env),
+            learned_limits=LearnedLimitsStore.default(no_disk=settings.no_disk),
+        )
+        history = () if self.saved is None else self.saved.turns
+        deliberation = Deliberation(runner, plan, budget=budget, history=history)
         self._recorder = DeliberationRecorder(  # a StoreError here: nothing opened, nothing sent
             self.store,
             plan,
@@ -282,18 +317,15 @@ class DeliberationSession:
             save_prompt=settings.save_prompt,
             resumed_from=None if self.saved is None else self.saved.run_id,
         )
-        self._runner = Runner(
-            self.config,
-            self._keys,
-            client=self._client,
-            global_limit=settings.max_concurrency,
-            network=NetworkEnvironment.read(trust_env=settings.trust_env),
-            learned_limits=LearnedLimitsStore.default(no_disk=settings.no_disk),
-        )
-        await self._runner.__aenter__()
-        history = () if self.saved is None else self.saved.turns
-        self._deliberation = Deliberation(self._runner, plan, budget=budget, history=history)
+        self._runner, self._deliberation = runner, deliberation
+        if self._cancel_asked:
+            deliberation.cancel_all()
         self.status = "running"
+        try:
+            await runner.__aenter__()
+        except BaseException:  # cancelled as it opens: saved as cancelled, then raised on
+            await self.__aexit__(None, None, None)
+            raise
         return self
 
     async def events(self) -> AsyncIterator[CrosstalkEvent]:
@@ -317,6 +349,9 @@ class DeliberationSession:
         return True
 
     def cancel_all(self) -> None:
+        """Cancel every turn in flight and start no further round, at any moment: before the
+        deliberation has started too (it then starts cancelled, nothing is sent)."""
+        self._cancel_asked = True
         if self._deliberation is not None:
             self._deliberation.cancel_all()
 
@@ -326,18 +361,26 @@ class DeliberationSession:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        recorder = self._recorder
+        asked = self._cancel_asked or exc is None or isinstance(exc, CancelledError)
+        reason = "cancelled by the user" if asked else f"cancelled after {type(exc).__name__}"
         try:
-            if self._recorder is not None and self._recorder.outcome is None:
+            if recorder is not None and recorder.outcome is None:
                 # The caller stopped reading early: cancel what is left and record it to the end.
                 self.cancel_all()
-                if self._deliberation is not None and self._events is None:
-                    self._events = self._deliberation.events()
-                if self._events is not None:
-                    try:
-                        async for event in self._events:
-                            self._recorder.observe(event)
-                    except Exception as error:  # the outcome stays unknown; the turns are kept
-                        self._recorder.problems.append(f"not recorded to the end: {error}")
+                try:
+                    if self._deliberation is not None and self._events is None:
+                        self._events = self._deliberation.events()
+                    if self._events is not None:
+                        try:
+                            async for event in self._events:
+                                recorder.observe(event)
+                        except Exception as error:  # the turns so far are kept
+                            recorder.problems.append(f"not recorded to the end: {error}")
+                finally:
+                    if recorder.outcome is None and self._deliberation is not None:
+                        # The events were stopped inside (a cancelled task): it ends here.
+                        recorder.observe(self._deliberation.cut_short(reason))
                 self._finished()
         finally:
             if self._runner is not None:
