@@ -20,6 +20,8 @@ from fiedler_tui.core.simulator.script import Fault, ModelScript
 from fiedler_tui.core.simulator.server import Simulator
 
 LONG_REPLY = "".join(f"line {i:05d} of a long answer\n" for i in range(1_000))  # 27,000 chars
+STEADY_REPLY = "The code is fine and the test is good. " * 20
+"""180 simulated tokens (a word each) of about 4.3 characters: streamed over 3 seconds."""
 FIEDLER = [sys.executable, "-m", "fiedler_tui"]
 
 
@@ -40,6 +42,11 @@ def scripted_models() -> list[SimulatedModel]:
             name="crawler",
             default=False,
             script=ModelScript(reply="slow " * 400, tokens_per_s=20),
+        ),
+        SimulatedModel(
+            name="steady",
+            default=False,
+            script=ModelScript(reply=STEADY_REPLY, tokens_per_s=60),
         ),
         SimulatedModel(
             name="limited",

@@ -1,8 +1,14 @@
 """Per-model progress of a send as one short line, for MCP progress notifications.
 
-:class:`ProgressTracker` follows the runner's events (queued, streaming with the chunks received
+:class:`ProgressTracker` follows the runner's events (queued, streaming with the tokens received
 so far, retrying and why, done, failed, cancelled); the front end sends :meth:`message` at most
 a few times a second, and only when something changed.
+
+Tokens: while a model streams, an estimate from the text received so far (the runner's own
+estimate for text no provider counted: characters / 4), written ``~N`` and marked ``estimate``;
+once it has ended, the output tokens the provider reported (still ``~N ... estimate`` when the
+provider never reported them). For prose and code the estimate is typically within 0.5x to
+1.5x of the provider's count (the heuristic band of ``core.tokens``).
 """
 
 from __future__ import annotations
@@ -21,8 +27,21 @@ PROGRESS_INTERVAL_S = 0.25
 @dataclass
 class _ModelState:
     state: str = "queued"
-    chunks: int = 0
+    chars: int = 0
+    """Characters of text received so far."""
+    reported: int | None = None
+    """Output tokens from the terminal event's usage (None until the model ends)."""
+    estimated: bool = True
+    """``reported`` is the runner's estimate, not the provider's count."""
     detail: str = ""
+
+    def tokens(self) -> tuple[int, bool]:
+        """Output tokens so far and whether the figure is an estimate."""
+        from fiedler_tui.core.runner.limits import CHARS_PER_TOKEN  # as estimated_tokens()
+
+        if self.reported is not None:
+            return self.reported, self.estimated
+        return -(-self.chars // CHARS_PER_TOKEN), True
 
 
 class ProgressTracker:
@@ -56,15 +75,18 @@ class ProgressTracker:
                 model.state, model.detail = "retrying", f"in {delay:.1f}s: {_short(reason)}"
             case FirstToken():
                 model.state, model.detail = "streaming", ""
-            case TextDelta():
+            case TextDelta(text=text):
                 model.state = "streaming"
-                model.chunks += 1
-            case Finished():
+                model.chars += len(text)
+            case Finished(usage=usage):
                 model.state, model.detail = "done", ""
-            case Failed(error=error):
+                model.reported, model.estimated = usage.output_tokens, usage.output_estimated
+            case Failed(error=error, usage=usage):
                 model.state, model.detail = "failed", f"[{error.code}] {_short(error.message)}"
-            case Cancelled():
+                model.reported, model.estimated = usage.output_tokens, usage.output_estimated
+            case Cancelled(usage=usage):
                 model.state, model.detail = "cancelled", ""
+                model.reported, model.estimated = usage.output_tokens, usage.output_estimated
             case _:
                 return
         self.version += 1
@@ -82,15 +104,17 @@ class ProgressTracker:
         return len(self._models)
 
     def message(self) -> str:
-        """``swift: done (35 tokens); steady: streaming, 12 tokens so far; busy: retrying in
-        2.0s: rate_limited: ...``, after how many models have ended."""
+        """``swift: done (35 tokens); steady: streaming, ~12 tokens so far (estimate); busy:
+        retrying in 2.0s: rate_limited: ...``, after how many models have ended."""
         parts = []
         for alias, model in self._models.items():
             text = f"{alias}: {model.state}"
+            tokens, estimated = model.tokens()
+            figure = f"~{tokens:,}" if estimated else f"{tokens:,}"
             if model.state == "streaming":
-                text += f", {model.chunks:,} tokens so far"
-            elif model.state in {"done", "failed", "cancelled"} and model.chunks:
-                text += f" ({model.chunks:,} tokens)"
+                text += f", {figure} tokens so far" + (" (estimate)" if estimated else "")
+            elif model.state in {"done", "failed", "cancelled"} and tokens:
+                text += f" ({figure} tokens" + (", estimate)" if estimated else ")")
             if model.detail:
                 text += f" {model.detail}" if model.state == "retrying" else f": {model.detail}"
             parts.append(text)
