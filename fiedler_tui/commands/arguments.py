@@ -79,10 +79,26 @@ def _send(subparsers: Any) -> None:
         help="send the prompt and files to the models at once and save their answers",
         description="Run the dry run's checks, then stream every model's answer to disk.",
     )
-    _package_arguments(parser)
+    _package_arguments(parser, paths_required=False)
     _count_api_argument(parser)
     parser.add_argument("--events", action="store_true", help="print events as JSON lines")
     parser.add_argument("--output-dir", metavar="D", help="save the run under D")
+    parser.add_argument(
+        "--continue",
+        dest="continue_run",
+        metavar="RUN_ID",
+        default=None,
+        help="ask a follow-up (-p TEXT) of run RUN_ID's models (-m: some of them), each in its "
+        "own conversation, saved as the run's next turn; no PATH: the run's files are read again",
+    )
+    parser.add_argument(
+        "--earlier-prompt",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="with --continue: a prompt or question of the run that was not saved (checked "
+        "against its sha256); repeatable",
+    )
     parser.set_defaults(handler="send:run")
 
 
@@ -208,10 +224,17 @@ def _package_arguments(
     *,
     system: bool = True,
     model_help: str = "a model to budget for (repeatable; default: the models marked default)",
+    paths_required: bool = True,
 ) -> None:
     """The arguments ``dry-run``, ``send`` and ``crosstalk`` share: paths, models, prompt,
-    filters, secrets (``crosstalk`` has personas instead of ``--system``)."""
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to package")
+    filters, secrets (``crosstalk`` has personas instead of ``--system``; ``send`` checks its
+    paths itself, as ``--continue`` takes none)."""
+    parser.add_argument(
+        "paths",
+        nargs="+" if paths_required else "*",
+        metavar="PATH",
+        help="files or folders to package",
+    )
     parser.add_argument(
         "-m",
         "--model",

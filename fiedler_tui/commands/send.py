@@ -20,6 +20,7 @@ from fiedler_tui.commands.dry_run import build_dry_run, refuse_if_blocked, skipp
 from fiedler_tui.commands.event_lines import event_fields, json_line
 from fiedler_tui.commands.interrupts import Interrupts
 from fiedler_tui.commands.send_report import report_end
+from fiedler_tui.core.errors import UsageError
 from fiedler_tui.core.runner import (
     Cancelled,
     Failed,
@@ -77,9 +78,7 @@ class Progress:
                 self.line(event.model, f"cancelled; kept {len(partial):,} chars")
 
 
-async def _stream(
-    session: SendSession, args: argparse.Namespace, ctx: CommandContext
-) -> int | None:
+async def stream(session: SendSession, args: argparse.Namespace, ctx: CommandContext) -> int | None:
     """Run the session; the number of the signal that interrupted it, if one did."""
     progress = Progress(ctx, session.aliases)
     message = "interrupted: cancelling every model (partial outputs are kept)"
@@ -93,6 +92,14 @@ async def _stream(
 
 
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
+    if args.continue_run is not None:
+        from fiedler_tui.commands.send_continue import run_continue
+
+        return run_continue(args, ctx)
+    if args.earlier_prompt:
+        raise UsageError("--earlier-prompt goes with --continue RUN_ID")
+    if not args.paths:
+        raise UsageError("send needs at least one PATH (or --continue RUN_ID)")
     settings = ctx.settings
     if args.output_dir:
         settings = settings.replace(output_dir=Path(args.output_dir).expanduser())
@@ -114,7 +121,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         store=store,
     )
     session.preflight()
-    signum = asyncio.run(_stream(session, args, ctx))
+    signum = asyncio.run(stream(session, args, ctx))
     all_saved = report_end(session, args, ctx)
     if signum is not None:
         return 128 + signum  # 130 for Ctrl-C, 143 for SIGTERM

@@ -44,7 +44,7 @@ from fiedler_tui.core.files.selection import Selection, select_files
 from fiedler_tui.core.files.skips import SkipCode, SkippedPath
 from fiedler_tui.core.package.preview import PackageBlock, Preview, build_preview, make_block
 from fiedler_tui.core.ratelimits.preflight import TokenLimit
-from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT, question_part
+from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT, Turn, question_part
 from fiedler_tui.core.secrets.mask import mask_text
 from fiedler_tui.core.secrets.policy import SecretPolicy
 from fiedler_tui.core.secrets.scan import SecretFinding, scan_text
@@ -53,6 +53,7 @@ from fiedler_tui.core.tokens.calibration import CalibrationIndex
 from fiedler_tui.core.tokens.counter import TokenCounter
 from fiedler_tui.core.tokens.encodings import encoding_status, load_encoding
 from fiedler_tui.core.tokens.methods import (
+    TOKENS_PER_MESSAGE,
     ApiTokenCounter,
     CountMethod,
     CountPlan,
@@ -93,6 +94,10 @@ class DryRunOptions:
     from_folders: frozenset[str] = frozenset()
     """Resolved paths among those given that stand for files of a folder the user selected:
     skipped with a reason when they cannot be packaged, never a refusal."""
+    continued: Mapping[str, tuple[Turn, ...]] = field(default_factory=dict)
+    """Model name -> the turns its request carries after the first user turn (a follow-up: its
+    own earlier answers and the questions, ending with the new question), counted in that
+    model's input and cost. The count endpoints are not asked for such a model."""
 
 
 @dataclass(frozen=True)
@@ -194,7 +199,8 @@ class DryRunEngine:
         api_counts: Mapping[str, int | str] = {}
         if self.api_counter is not None:
             request = preview.request(opts.prompt, opts.system, opts.max_completion_tokens)
-            api_counts = self.api_counter.count_many(models, request)
+            asked = [m for m in models if m.name not in opts.continued]
+            api_counts = self.api_counter.count_many(asked, request)
         budgets = tuple(
             self._budget(m, preview, raw_totals, work, opts, api_counts.get(m.name)) for m in models
         )
@@ -326,8 +332,9 @@ class DryRunEngine:
     ) -> ModelBudget:
         encoding = encoding_of(model)
         plan = plan_for(model, self.counter.tokenizer(encoding).exact)
-        overhead = message_overhead(opts.system)
-        raw = raw_totals[encoding]
+        later = opts.continued.get(model.name, ())
+        overhead = message_overhead(opts.system) + len(later) * TOKENS_PER_MESSAGE
+        raw = raw_totals[encoding] + sum(self._count_text(encoding, t.text) for t in later)
         input_tokens = _scaled(raw, plan.factor) + overhead
         input_range = None
         if plan.band is not None:

@@ -99,8 +99,15 @@ class Runner:
             )
         return self._client
 
-    def start(self, request: ReviewRequest, models: Sequence[str | ModelSpec]) -> FanOut:
-        """Start every model now; iterate the result for events. Unknown names raise KeyError."""
+    def start(
+        self,
+        request: ReviewRequest | Mapping[str, ReviewRequest],
+        models: Sequence[str | ModelSpec],
+    ) -> FanOut:
+        """Start every model now; iterate the result for events. Unknown names raise KeyError.
+
+        ``request`` is the one request every model receives, or each model's own by alias (a
+        follow-up: each model continues its own conversation)."""
         profiles = self._profiles(models)
         context = RunContext(
             client=self._http(),
@@ -147,7 +154,7 @@ class FanOut:
     def __init__(
         self,
         profiles: Sequence[ModelProfile],
-        request: ReviewRequest,
+        request: ReviewRequest | Mapping[str, ReviewRequest],
         keys: Mapping[str, str | None],
         context: RunContext,
     ) -> None:
@@ -158,7 +165,7 @@ class FanOut:
             model_run = ModelRun(
                 profile=profile,
                 adapter=adapter_for(profile.provider.kind),
-                request=request,
+                request=request if isinstance(request, ReviewRequest) else request[profile.alias],
                 key=keys.get(profile.provider.name),
                 context=context,
                 emit=self._queue.put_nowait,

@@ -26,6 +26,7 @@ from fiedler_tui.core.http import httpx
 from fiedler_tui.core.network import NetworkEnvironment
 from fiedler_tui.core.package import ensure_unchanged
 from fiedler_tui.core.ratelimits.store import LearnedLimitsStore
+from fiedler_tui.core.request import ReviewRequest
 from fiedler_tui.core.runner import FanOut, RunEvent, Runner
 from fiedler_tui.core.send.recorder import RunRecorder
 from fiedler_tui.core.settings import Settings
@@ -85,7 +86,7 @@ class SendSession:
 
     async def __aenter__(self) -> SendSession:
         budgets = self._budgets()
-        record = self.store.start_run({})  # a StoreError here: nothing opened, nothing sent
+        record = self._open_record()  # a StoreError here: nothing opened, nothing sent
         self._runner = Runner(
             self.config,
             self._keys,
@@ -107,9 +108,17 @@ class SendSession:
         self._recorder.start()
         self.status = "running"
         log.info("run %s: sending to %s", record.run_id, ", ".join(self.aliases))
-        request = self.result.request(temperature=self._temperature)
-        self._fanout = self._runner.start(request, self.aliases)
+        self._fanout = self._runner.start(self._requests(), self.aliases)
         return self
+
+    def _open_record(self) -> RunRecord:
+        """Where the run is written: a new run folder (a follow-up writes its turn's folder)."""
+        return self.store.start_run({})
+
+    def _requests(self) -> ReviewRequest | Mapping[str, ReviewRequest]:
+        """What is sent: the dry run's request to every model (a follow-up: each model's own
+        conversation)."""
+        return self.result.request(temperature=self._temperature)
 
     async def events(self) -> AsyncIterator[RunEvent]:
         """Every event of the run, each recorded before it is yielded."""

@@ -1,0 +1,6 @@
+"""Follow-ups: a saved run's models each continue their own conversation, as the run's next turn.
+
+``layout`` says where a turn is written, ``thread`` reads a run's turns back, ``conversation``
+rebuilds each model's conversation (refusing what cannot be rebuilt exactly), ``package`` finds
+the run's files again and checks the rebuilt package, and ``session`` sends and records a turn.
+"""

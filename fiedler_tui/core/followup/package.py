@@ -1,0 +1,110 @@
+"""The run's package found again: its files under the allowed roots, and the rebuilt package
+checked against the one the run sent (the package text itself is never saved)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from fiedler_tui.core.budget import DryRunResult
+from fiedler_tui.core.files.names import display_name
+from fiedler_tui.core.files.roots import AllowedRoots
+from fiedler_tui.core.followup.conversation import FollowUpRefused
+from fiedler_tui.core.store.run_store import RunInfo
+
+
+def _package(summary: Mapping[str, Any]) -> Mapping[str, Any]:
+    value = summary.get("package")
+    return value if isinstance(value, Mapping) else {}
+
+
+def saved_file_paths(
+    summary: Mapping[str, Any], roots: AllowedRoots
+) -> tuple[list[str], list[str]]:
+    """(absolute paths found under the roots, saved paths not found) for a run's file list.
+
+    A saved path is relative to its root, prefixed by the root's folder name when the package
+    came from several roots (``label~2`` for a second root of the same name)."""
+    files = _package(summary).get("file_list")
+    if not isinstance(files, list):
+        return [], []
+    labels = [os.path.basename(r.rstrip(os.sep)) or "root" for r in roots.roots]
+    found: list[str] = []
+    missing: list[str] = []
+    for item in files:
+        path = item.get("path") if isinstance(item, Mapping) else None
+        if not isinstance(path, str) or not path:
+            continue
+        candidates = [os.path.join(root, path) for root in roots.roots]
+        head, _, rest = path.partition("/")
+        for index, label in enumerate(labels):
+            if rest and head in (label, f"{label}~{index + 1}"):
+                candidates.append(os.path.join(roots.roots[index], rest))
+        hit = next(
+            (
+                c
+                for c in candidates
+                if roots.locate(os.path.realpath(c)) is not None and os.path.isfile(c)
+            ),
+            None,
+        )
+        if hit is None:
+            missing.append(path)
+        else:
+            found.append(hit)
+    return found, missing
+
+
+def run_file_paths(info: RunInfo, roots: AllowedRoots) -> list[str]:
+    """The run's files to package again; refused when they cannot all be found."""
+    summary = info.summary
+    package = _package(summary)
+    if package.get("paths_redacted"):
+        raise FollowUpRefused(
+            f"run {info.run_id} saved its file names as hashes (FIEDLER_REDACT_FILENAMES=1): "
+            "its package cannot be found again"
+        )
+    found, missing = saved_file_paths(summary, roots)
+    if missing:
+        shown = ", ".join(display_name(m) for m in missing[:5]) + (" …" if len(missing) > 5 else "")
+        raise FollowUpRefused(
+            f"{len(missing)} file(s) of run {info.run_id} are no longer under the allowed roots "
+            f"({roots.describe()}): {shown}"
+        )
+    if not found and package.get("files"):
+        raise FollowUpRefused(f"none of the files of run {info.run_id} could be found")
+    return found
+
+
+def ensure_same_package(info: RunInfo, result: DryRunResult) -> None:
+    """Refuse unless the package built again is byte for byte the one the run sent."""
+    saved = _package(info.summary)
+    if result.preview.sha256 == saved.get("sha256"):
+        return
+    before = {
+        str(f.get("path")): f.get("sha256")
+        for f in saved.get("file_list") or []
+        if isinstance(f, Mapping)
+    }
+    now = {f.path: f.sha256 for f in result.preview.files}
+    changed = [p for p in before if p in now and now[p] != before[p]]
+    gone = [p for p in before if p not in now]
+    added = [p for p in now if p not in before]
+    details = []
+    if changed:
+        details.append("changed since: " + ", ".join(display_name(p) for p in changed[:5]))
+    if gone:
+        details.append("left out now: " + ", ".join(display_name(p) for p in gone[:5]))
+    if added:
+        details.append("new: " + ", ".join(display_name(p) for p in added[:5]))
+    if not details:
+        details.append(
+            "the same files, packaged differently (was the run sent with another secrets "
+            "choice: masked, excluded or allowed?)"
+        )
+    raise FollowUpRefused(
+        f"the package of run {info.run_id} is no longer the one its models read ("
+        + "; ".join(details)
+        + "): a follow-up would send them something different; re-run it instead"
+    )
