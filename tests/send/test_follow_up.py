@@ -39,9 +39,7 @@ async def first_run(world: SendWorld, models: list[str]) -> RunInfo:
         result = engine.run(
             [world.project], [config.resolve(m) for m in models], DryRunOptions(prompt=PROMPT)
         )
-    session = SendSession(
-        config=config, settings=settings, keys={}, result=result, aliases=models
-    )
+    session = SendSession(config=config, settings=settings, keys={}, result=result, aliases=models)
     session.preflight()
     async with session:
         async for _ in session.events():
@@ -71,6 +69,10 @@ def single_input(model: str) -> int:
             [settings.allowed_roots[0]], [config.resolve(model)], DryRunOptions(prompt=PROMPT)
         )
     return result.models[0].input_tokens
+
+
+def read(path: Path) -> str:
+    return path.read_text()
 
 
 def last_body(world: SendWorld, model: str) -> str:
@@ -112,7 +114,14 @@ async def test_each_model_continues_its_own_conversation_saved_as_the_next_turns
     assert budget["fast"].input_tokens > single_input("fast") + 2 * 40  # two answers, 2 questions
     await follow_up(plan3)
     fast3 = world.sim.requests_for("fast")[-1].body["messages"]
-    assert [m["role"] for m in fast3] == ["system", "user", "assistant", "user", "assistant", "user"]
+    assert [m["role"] for m in fast3] == [
+        "system",
+        "user",
+        "assistant",
+        "user",
+        "assistant",
+        "user",
+    ]
     assert fast3[3]["content"].startswith("canary-question-2")
     assert fast3[5]["content"] == "canary-question-3: anything else?"
     claude3 = last_body(world, "claude")
@@ -130,7 +139,7 @@ async def test_each_model_continues_its_own_conversation_saved_as_the_next_turns
 async def test_refusals_say_why_and_nothing_is_sent(world: SendWorld) -> None:
     info = await first_run(world, ["fast", "broken"])  # prompts not saved; broken fails
     sent = len(world.sim.requests)
-    with pytest.raises(PromptNotSaved, match="the prompt of run .* was not saved"):
+    with pytest.raises(PromptNotSaved, match=r"the prompt of run .* was not saved"):
         plan_follow_up(info, "why?")
     known = {sha256_text(PROMPT): PROMPT}
     with pytest.raises(FollowUpRefused, match="broken has no complete answer"):
@@ -150,10 +159,10 @@ async def test_refusals_say_why_and_nothing_is_sent(world: SendWorld) -> None:
     assert [b.kind for b in over.blockers] == [BlockerKind.OVER_BUDGET]
     assert over.models[0].input_tokens > single_input("fast") + 40
     (world.project / "app.py").write_text("def main():\n    return 43\n")
-    with pytest.raises(FollowUpRefused, match="changed since: app.py"):
+    with pytest.raises(FollowUpRefused, match=r"changed since: app\.py"):
         follow_up_dry_run(plan, config=config, settings=settings)
     (world.project / "notes.md").unlink()
-    with pytest.raises(FollowUpRefused, match="no longer under the allowed roots .*notes.md"):
+    with pytest.raises(FollowUpRefused, match=r"no longer under the allowed roots .*notes\.md"):
         follow_up_dry_run(plan, config=config, settings=settings)
     assert len(world.sim.requests) == sent
     assert not (info.path / "turns").exists()
@@ -201,8 +210,8 @@ async def test_send_continue_as_a_process(world: SendWorld) -> None:
     assert json.loads(out)["models"][0]["status"] == "done"
     body = last_body(world, "claude")
     assert "canary-q: more?" in body and CLAUDE_REPLY in body and FAST_REPLY not in body
-    assert (info.path / "turns" / "2" / "claude.md").read_text() == CLAUDE_REPLY * 15
-    saved = json.loads(Path(info.path / "turns" / "2" / "summary.json").read_text())
+    assert read(info.path / "turns" / "2" / "claude.md") == CLAUDE_REPLY * 15
+    saved = json.loads(read(info.path / "turns" / "2" / "summary.json"))
     assert "text" not in saved["prompt"] and saved["prompt"]["sha256"] == sha256_text(
         "canary-q: more?"
     )
