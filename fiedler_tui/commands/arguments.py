@@ -10,6 +10,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from fiedler_tui.commands.preference_arguments import add_preference_commands
+from fiedler_tui.commands.reasoning_arguments import add_reasoning_arguments
+
 
 def positive_int(raw: str) -> int:
     """An argparse type: a whole number above zero."""
@@ -25,6 +28,7 @@ def positive_int(raw: str) -> int:
 def add_commands(subparsers: Any) -> None:
     """Every subcommand, in the order ``fiedler --help`` lists them."""
     _models(subparsers)
+    add_preference_commands(subparsers)
     _doctor(subparsers)
     _keys(subparsers)
     _dry_run(subparsers)
@@ -32,11 +36,18 @@ def add_commands(subparsers: Any) -> None:
     _crosstalk(subparsers)
     _runs(subparsers)
     _mcp(subparsers)
+    _serve(subparsers)
 
 
 def _models(subparsers: Any) -> None:
     parser = subparsers.add_parser("models", help="list the configured models")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--remote",
+        metavar="PROVIDER",
+        help="list what the provider's models endpoint offers instead, marking the configured "
+        "models and the configured ones it no longer lists",
+    )
     parser.set_defaults(handler="models:run")
 
 
@@ -70,6 +81,15 @@ def _dry_run(subparsers: Any) -> None:
     )
     _package_arguments(parser)
     _count_api_argument(parser)
+    _egress_argument(parser)
+    parser.add_argument(
+        "--explain",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="say which egress rule decides for PATH and whether each model may receive it "
+        "(repeatable)",
+    )
     parser.set_defaults(handler="dry_run:run")
 
 
@@ -81,6 +101,7 @@ def _send(subparsers: Any) -> None:
     )
     _package_arguments(parser, paths_required=False)
     _count_api_argument(parser)
+    _egress_argument(parser)
     parser.add_argument("--events", action="store_true", help="print events as JSON lines")
     parser.add_argument("--output-dir", metavar="D", help="save the run under D")
     parser.add_argument(
@@ -110,6 +131,16 @@ def _count_api_argument(parser: argparse.ArgumentParser) -> None:
         metavar="PROVIDER",
         help="count with PROVIDER's count endpoint (repeatable; 'all': every provider that has "
         "one); this sends the package to it before you send",
+    )
+
+
+def _egress_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--egress",
+        choices=("refuse", "reduce"),
+        default="refuse",
+        help="a model whose egress rules forbid files of the package: refuse the send (the "
+        "default) or send it a reduced package without those files",
     )
 
 
@@ -219,6 +250,25 @@ def _mcp(subparsers: Any) -> None:
     parser.set_defaults(handler="mcp:run")
 
 
+def _serve(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve the app to a browser (textual-serve), on 127.0.0.1 with a token",
+        description="Serve the app to a web browser. Open the address printed at start: it "
+        "carries the token (FIEDLER_SERVE_TOKEN, or one generated now). Each tab runs its own "
+        "app with this command's --demo, --config and environment.",
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; another one needs FIEDLER_SERVE_TOKEN)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port to listen on (default 8000; 0: any free one)"
+    )
+    parser.set_defaults(handler="serve:run")
+
+
 def _package_arguments(
     parser: argparse.ArgumentParser,
     *,
@@ -255,6 +305,7 @@ def _package_arguments(
         metavar="N",
         help="reserve N completion tokens for every model (default: each model's own)",
     )
+    add_reasoning_arguments(parser)
     parser.add_argument(
         "--include", action="append", default=[], metavar="GLOB", help="keep only matching files"
     )

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.settings_check import check_settings_file
 from fiedler_tui.core.config.schema import ProviderKind, ProviderSpec
+from fiedler_tui.core.egress.guard import policy_of
 from fiedler_tui.core.errors import ConfigError
 from fiedler_tui.core.http import make_async_client
 from fiedler_tui.core.keys import STRICT_VARIABLE, KeySource
@@ -50,6 +51,11 @@ def check_config(ctx: CommandContext) -> Iterator[Check]:
         "config",
         f"{config.source}: {len(config.providers)} providers, {len(config.models)} models",
     )
+    policy = policy_of(config, ctx.settings)
+    if not policy.active:
+        yield Check("OK", "egress", "no rules: any selected file may go to any model")
+    for line in policy.describe() if policy.active else ():
+        yield Check("OK", "egress", line)
 
 
 def check_settings(ctx: CommandContext) -> Iterator[Check]:

@@ -17,6 +17,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from fiedler_tui.commands.context import CommandContext
+from fiedler_tui.commands.egress_lines import (
+    explain_paths,
+    explained_json,
+    print_egress,
+)
 from fiedler_tui.commands.table import render_table
 from fiedler_tui.core.budget import (
     Blocker,
@@ -26,7 +31,9 @@ from fiedler_tui.core.budget import (
     DryRunResult,
     SendBlockedError,
 )
+from fiedler_tui.core.config.reasoning import ReasoningChoice
 from fiedler_tui.core.config.schema import ModelSpec
+from fiedler_tui.core.egress.guard import policy_of
 from fiedler_tui.core.errors import UsageError
 from fiedler_tui.core.files.ignore import Filters
 from fiedler_tui.core.files.names import display_name
@@ -109,10 +116,14 @@ def build_dry_run(
     when not given); a refused path (outside the roots, missing) raises."""
     models = _models(args, ctx)
     resolved = ctx.resolve_keys() if keys is None else keys
+    reduce = getattr(args, "egress", "refuse") == "reduce"
     options = DryRunOptions(
+        egress=policy_of(ctx.config, ctx.settings),
+        egress_reduce=frozenset(m.name for m in models) if reduce else frozenset(),
         prompt=_prompt(args),
         system=DEFAULT_SYSTEM_PROMPT if args.system is None else args.system,
         max_completion_tokens=args.max_completion_tokens,
+        reasoning=ReasoningChoice(args.reasoning_effort, args.thinking_budget),
         secret_policy=_policy(args),
         filters=Filters(tuple(args.include), tuple(args.exclude)),
         key_status={name: str(key.source) for name, key in resolved.items()},
@@ -161,10 +172,12 @@ def skipped_lines(result: DryRunResult) -> list[str]:
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     keys = ctx.resolve_keys()
     result = build_dry_run(args, ctx, keys)
+    explained = explain_paths(args.explain, _models(args, ctx), ctx)
     if args.json:
-        ctx.out(json.dumps(result.to_json(), indent=2))
+        ctx.out(json.dumps({**result.to_json(), **explained_json(explained)}, indent=2))
     else:
         _print_human(result, ctx, keys)
+        print_egress(result, explained, ctx)
     return 3 if result.blockers else 0
 
 
@@ -234,6 +247,9 @@ def _print_human(
             ctx.out(f"  {display_name(f.path)}:{f.line}:{f.column}: {f.kind}")
     for notice in result.notices:
         ctx.err(f"fiedler: note: {notice}")
+    for m in result.models:
+        if m.thinking_budget or m.reasoning_effort:
+            ctx.out(f"{m.alias}: reserve {m.reserve_label}")
     for m in result.models:
         if m.count_fallback or m.count_note:
             ctx.err(f"fiedler: note: {m.alias}: {m.count_label}")

@@ -9,6 +9,7 @@ from typing import Any
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.table import render_table
 from fiedler_tui.core.config.schema import ModelSpec
+from fiedler_tui.core.egress.guard import policy_of
 from fiedler_tui.core.tokens.api_count import counts_by_api
 from fiedler_tui.core.tokens.calibration import Calibration, CalibrationIndex
 
@@ -26,7 +27,21 @@ def count_text(method: str, model: ModelSpec, learned: Calibration | None) -> st
     return f"{text} (no band: may be far off)"
 
 
+def price_text(row: dict[str, Any]) -> str:
+    """``$1.25 / $10``, then each long-context tier: ``; >200K $2.5 / $15``."""
+    text = f"${row['price_in']:g} / ${row['price_out']:g}"
+    for tier in row["price_tiers"]:
+        above = tier["above_input_tokens"]
+        size = f"{above // 1000:,}K" if above % 1000 == 0 else f"{above:,}"
+        text += f"; >{size} ${tier['price_in']:g} / ${tier['price_out']:g}"
+    return text
+
+
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
+    if args.remote:
+        from fiedler_tui.commands.models_remote import run_remote
+
+        return run_remote(args, ctx)
     config = ctx.config
     keys = ctx.resolve_keys()
     index = CalibrationIndex.default(no_disk=True).refresh()
@@ -48,6 +63,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
                 "max_completion_tokens": model.max_completion_tokens,
                 "price_in": model.price_in,
                 "price_out": model.price_out,
+                "price_tiers": [tier.model_dump() for tier in model.price_tiers],
                 "tokenizer": model.tokenizer,
                 "count": method,
                 "count_text": count_text(method, model, learned),
@@ -58,8 +74,10 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
                 "key": str(keys[provider.name].source),
             }
         )
+    egress = policy_of(config, ctx.settings).describe()
     if args.json:
-        ctx.out(json.dumps({"config": config.source, "models": rows}, indent=2))
+        document = {"config": config.source, "models": rows, "egress": egress}
+        ctx.out(json.dumps(document, indent=2))
         return 0
     ctx.out(f"config: {config.source}")
     table = [
@@ -69,7 +87,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
             r["model"],
             f"{r['context_window']:,}",
             f"{r['max_completion_tokens']:,}",
-            f"${r['price_in']:g} / ${r['price_out']:g}",
+            price_text(r),
             r["key"],
             r["count_text"],
         ]
@@ -78,4 +96,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     headers = ["alias", "provider", "model id", "window", "max out", "$/1M in/out", "key", "count"]
     ctx.out(render_table(headers, table, right_align={3, 4}))
     ctx.out("* = selected by default")
+    ctx.out("egress rules (the most specific decides; see the README's Egress rules):")
+    for line in egress:
+        ctx.out(f"  {line}")
     return 0

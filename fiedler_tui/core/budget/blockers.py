@@ -44,6 +44,10 @@ class BlockerKind(StrEnum):
     SECRETS = "secrets"
     NOT_PREVIEWED = "not-previewed"
     """A model asked for at send time was not part of the dry run."""
+    EGRESS = "egress"
+    """A model's egress rules forbid a file of its package (see ``core.egress``)."""
+    REASONING = "reasoning"
+    """A reasoning effort or thinking budget a model does not take (see ``config.reasoning``)."""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from fiedler_tui.core.budget.blockers import (
     rate_limit_blockers,
     request_blockers,
 )
+from fiedler_tui.core.budget.egress_split import egress_blockers, split_package
 from fiedler_tui.core.budget.model_budget import (
     LARGEST_FILES_SHOWN,
     BudgetStatus,
@@ -35,7 +36,14 @@ from fiedler_tui.core.budget.model_budget import (
 )
 from fiedler_tui.core.budget.result import DryRunResult, EncodingReport, FileReport
 from fiedler_tui.core.config.prices import prices_for, worst_case_cost
+from fiedler_tui.core.config.reasoning import (
+    ReasoningChoice,
+    choice_problems,
+    settings_for,
+    unused_choice,
+)
 from fiedler_tui.core.config.schema import ModelSpec
+from fiedler_tui.core.egress.policy import EgressPolicy
 from fiedler_tui.core.files.cache import FileReadCache
 from fiedler_tui.core.files.ignore import Filters
 from fiedler_tui.core.files.names import display_name
@@ -91,6 +99,16 @@ class DryRunOptions:
     """Provider name -> its tokens-per-minute limits (``core.ratelimits.token_limits``:
     configured, else learned). A model whose one request exceeds one blocks the send; None
     leaves rate limits unjudged."""
+    egress: EgressPolicy | None = None
+    """The egress rules (``core.egress.guard.policy_of``): a model that may not receive a file
+    of the package is refused, or gets a reduced package (``egress_reduce``); None: unjudged
+    (the sender judges them anyway)."""
+    egress_reduce: frozenset[str] = frozenset()
+    """Model names that get a package without the files their rules forbid, instead of a
+    refusal; each is budgeted on its own package."""
+    reasoning: ReasoningChoice = field(default_factory=ReasoningChoice)
+    """Overrides of each model's reasoning effort and thinking budget (where it takes them);
+    one it cannot take blocks the send."""
     from_folders: frozenset[str] = frozenset()
     """Resolved paths among those given that stand for files of a folder the user selected:
     skipped with a reason when they cannot be packaged, never a refusal."""
@@ -181,6 +199,7 @@ class DryRunEngine:
         filters = self._filters.setdefault(
             (opts.filters.include, opts.filters.exclude), opts.filters
         )  # one instance per glob set keeps its memo of decisions across runs
+        self.counter.preload(encoding_of(m) for m in models)  # loads while the files are read
         selection = select_files(
             paths, self.settings, filters, self.files, opts.cwd, opts.from_folders
         )
@@ -195,14 +214,30 @@ class DryRunEngine:
         raw_totals = {
             name: self._raw_total(name, opts, preview.preamble, work) for name in encodings
         }
+        packaged = [w.file for w in work if w.block is not None]
+        split = split_package(opts.egress, models, packaged, opts.egress_reduce)
+        own = {  # a reduced package, its raw counts and its files, per model given one
+            name: self._reduced(split.left_out(name), work, encodings, opts)
+            for name in split.reduced
+        }
         self.calibration.refresh()
         api_counts: Mapping[str, int | str] = {}
         if self.api_counter is not None:
-            request = preview.request(opts.prompt, opts.system, opts.max_completion_tokens)
-            asked = [m for m in models if m.name not in opts.continued]
-            api_counts = self.api_counter.count_many(asked, request)
+            asked = [  # a count request carries the package: none for a model refused files
+                m
+                for m in models
+                if m.name not in opts.continued
+                and m.name not in split.withheld
+                and self.api_counter.wants(m)
+            ]
+            if asked:  # the request joins the whole package text: only when it is counted
+                request = preview.request(opts.prompt, opts.system, opts.max_completion_tokens)
+                api_counts = self.api_counter.count_many(asked, request)
         budgets = tuple(
-            self._budget(m, preview, raw_totals, work, opts, api_counts.get(m.name)) for m in models
+            self._budget(
+                m, *own.get(m.name, (preview, raw_totals, work)), opts, api_counts.get(m.name)
+            )
+            for m in models
         )
         skipped = list(selection.skipped)
         findings: list[SecretFinding] = []
@@ -217,7 +252,7 @@ class DryRunEngine:
         notices = tuple(n for n in (self.counter.notice(name) for name in encodings) if n)
         blockers = self._blockers(
             len(paths), models, opts, selection, preview, budgets, findings, total_cost
-        )
+        ) + tuple(egress_blockers(split, {n: len(p.files) for n, (p, _, _) in own.items()}))
         finished = time.perf_counter()
         return DryRunResult(
             selection=selection,
@@ -235,12 +270,29 @@ class DryRunEngine:
             cost_cap_usd=self.settings.max_cost_usd,
             blockers=blockers,
             notices=notices,
+            reasoning=opts.reasoning,
+            withheld=split.withheld,
+            packages={name: package for name, (package, _, _) in own.items()},
+            egress_rules=tuple(opts.egress.describe()) if opts.egress else (),
             timings={
                 "scan_s": scanned - started,
                 "count_s": counted - scanned,
                 "total_s": finished - started,
             },
         )
+
+    def _reduced(
+        self,
+        left_out: frozenset[str],
+        work: list[_FileWork],
+        encodings: Sequence[str],
+        opts: DryRunOptions,
+    ) -> tuple[Preview, dict[str, int], list[_FileWork]]:
+        """A package without the ``left_out`` paths, its raw counts and its files."""
+        kept = [w for w in work if w.block is not None and w.file.path not in left_out]
+        package = build_preview([w.block for w in kept if w.block is not None])
+        totals = {name: self._raw_total(name, opts, package.preamble, kept) for name in encodings}
+        return package, totals, kept
 
     def _encoding_report(self, name: str) -> EncodingReport:
         loaded = load_encoding(name, self.settings)
@@ -362,6 +414,7 @@ class DryRunEngine:
         largest: tuple[FileTokens, ...] = ()
         if status is BudgetStatus.OVER:
             largest = _largest_files(work, encoding, plan)
+        reasoning = settings_for(model, opts.reasoning)
         return ModelBudget(
             alias=model.name,
             provider=model.provider,
@@ -382,6 +435,8 @@ class DryRunEngine:
             calibration=calibrated,
             estimate_base=base,
             count_note=note,
+            thinking_budget=reasoning.thinking_budget or None,
+            reasoning_effort=reasoning.effort,
             price_tier=prices_for(model, input_tokens).above_input_tokens,
         )
 
@@ -416,6 +471,11 @@ class DryRunEngine:
                         f"{b.tokens_to_remove:,} tokens (largest files: {files or 'none'})",
                     )
                 )
+        for model, budget in zip(models, budgets, strict=True):
+            for problem in choice_problems(model, opts.reasoning, budget.completion_reserve):
+                blockers.append(Blocker(BlockerKind.REASONING, problem))
+        for problem in unused_choice(list(models), opts.reasoning):
+            blockers.append(Blocker(BlockerKind.REASONING, problem))
         if opts.rate_limits:
             blockers.extend(rate_limit_blockers(budgets, opts.rate_limits))
         cap = self.settings.max_cost_usd

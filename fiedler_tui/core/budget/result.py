@@ -9,6 +9,8 @@ from typing import Any
 from fiedler_tui.core.budget.blockers import NO_MODEL, Blocker, BlockerKind, key_blockers
 from fiedler_tui.core.budget.errors import SendBlockedError
 from fiedler_tui.core.budget.model_budget import ModelBudget
+from fiedler_tui.core.config.reasoning import ReasoningChoice
+from fiedler_tui.core.egress.decisions import Withheld
 from fiedler_tui.core.files.selection import Selection
 from fiedler_tui.core.files.skips import SkippedPath
 from fiedler_tui.core.package.preview import Preview
@@ -81,12 +83,46 @@ class DryRunResult:
     """Every reason not to send, judged once (see ``core.budget.blockers``)."""
     notices: tuple[str, ...] = ()
     timings: Mapping[str, float] = field(default_factory=dict)
+    withheld: Mapping[str, tuple[Withheld, ...]] = field(default_factory=dict)
+    """Model name -> the files of the package its egress rules forbid (models with some)."""
+    packages: Mapping[str, Preview] = field(default_factory=dict)
+    """Model name -> its own package without those files, for a model given a reduced one."""
+    egress_rules: tuple[str, ...] = ()
+    """The egress rules in effect, one line each (empty when they were not judged)."""
+    reasoning: ReasoningChoice = field(default_factory=ReasoningChoice)
+    """The send's reasoning effort and thinking budget overrides (see ``config.reasoning``)."""
 
     def request(self, temperature: float | None = None) -> ReviewRequest:
         """The request to send: this preview's exact package with the prompt and system."""
         return self.preview.request(
-            self.prompt, self.system, self.max_completion_tokens, temperature
+            self.prompt,
+            self.system,
+            self.max_completion_tokens,
+            temperature,
+            reasoning=self.reasoning,
         )
+
+    def preview_for(self, alias: str) -> Preview:
+        """The package ``alias`` receives: its reduced one, else the whole preview."""
+        return self.packages.get(alias, self.preview)
+
+    def requests(
+        self, aliases: Sequence[str], temperature: float | None = None
+    ) -> ReviewRequest | dict[str, ReviewRequest]:
+        """The one request every model of ``aliases`` receives, or each model's own when some
+        get a reduced package."""
+        if not any(alias in self.packages for alias in aliases):
+            return self.request(temperature)
+        return {
+            alias: self.preview_for(alias).request(
+                self.prompt,
+                self.system,
+                self.max_completion_tokens,
+                temperature,
+                reasoning=self.reasoning,
+            )
+            for alias in aliases
+        }
 
     @property
     def sendable(self) -> bool:
@@ -175,4 +211,24 @@ class DryRunResult:
             "blockers": [b.message for b in self.blockers],
             "blocker_details": [b.to_json() for b in self.blockers],
             "notices": list(self.notices),
+            "egress": self._egress_json(),
         }
+
+    def _egress_json(self) -> dict[str, Any]:
+        """The rules in effect and, per model refused files, what it gets."""
+        models: dict[str, Any] = {}
+        for name, withheld in self.withheld.items():
+            package = self.packages.get(name)
+            models[name] = {
+                "action": "refused" if package is None else "reduced",
+                "withheld": [w.to_json() for w in withheld],
+                "package": None
+                if package is None
+                else {
+                    "files": len(package.files),
+                    "bytes": package.bytes,
+                    "lines": package.lines,
+                    "sha256": package.sha256,
+                },
+            }
+        return {"rules": list(self.egress_rules), "models": models}

@@ -12,11 +12,13 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from fiedler_tui.core.config.egress_fields import egress_field_problems, with_rule_lines
 from fiedler_tui.core.config.network_fields import (
     network_field_problems,
     with_resolved_ca_bundles,
 )
 from fiedler_tui.core.config.price_checks import price_tier_problems
+from fiedler_tui.core.config.reasoning import model_problems
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.config.yaml_lines import Path_, YamlSyntaxError, load_located
 from fiedler_tui.core.errors import ConfigError
@@ -113,7 +115,9 @@ def parse_config(text: str, source: str) -> Config:
         report((), "the file must be a mapping with 'providers' and 'models'")
         raise ConfigError(problems)
     prepared = with_resolved_ca_bundles(_with_names(data), _base_dir(source))
-    for path, message in _cross_checks(prepared) + network_field_problems(prepared):
+    prepared = with_rule_lines(prepared, located.line_of)
+    checks = _cross_checks(prepared) + network_field_problems(prepared)
+    for path, message in checks + egress_field_problems(prepared):
         report(path, message)
     try:
         config = Config.model_validate({**prepared, "source": source})
@@ -235,6 +239,7 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[Path_, str]]:
             )
         if model.get("count") == "api" and kinds.get(str(provider)) == "openai":
             problems.append(((*base, "count"), _NO_COUNT_ENDPOINT))
+        problems += model_problems(base, model, kinds.get(str(provider)))
         problems += price_tier_problems(base, model)
         window = _positive_int(model.get("context_window"))
         reserve = _positive_int(model.get("max_completion_tokens"))

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
 
 NonNegativeFloat = Annotated[float, Field(ge=0)]
+NonNegativeInt = Annotated[int, Field(ge=0)]
 
 
 class ProviderKind(StrEnum):
@@ -25,6 +26,9 @@ class ProviderKind(StrEnum):
 
 
 CompletionParam = Literal["max_completion_tokens", "max_tokens"]
+ReasoningEffort = Literal["minimal", "low", "medium", "high"]
+"""How hard a reasoning model thinks (OpenAI ``reasoning_effort``, also xAI's)."""
+REASONING_EFFORTS: tuple[ReasoningEffort, ...] = ("minimal", "low", "medium", "high")
 CountSource = Literal["api", "estimate"]
 """``api``: ask the provider's count endpoint before sending; ``estimate``: count offline."""
 
@@ -131,6 +135,22 @@ class ModelSpec(_Strict):
     threshold the prompt exceeds prices the whole request."""
     count: CountSource | None = None
     """Overrides the provider's ``count`` for this model."""
+    reasoning_efforts: list[ReasoningEffort] = Field(default_factory=list)
+    """The ``reasoning_effort`` values the model accepts (empty: it takes none)."""
+    reasoning_effort: ReasoningEffort | None = None
+    """Sent by default (one of ``reasoning_efforts``); null: the provider's default."""
+    thinking_budget_range: tuple[NonNegativeInt, PositiveInt] | None = None
+    """The thinking budgets the model accepts, lowest and highest (Anthropic extended
+    thinking, Gemini ``thinkingConfig``); null: it takes none."""
+    thinking_optional: bool = False
+    """The model answers without thinking when sent no budget (Anthropic's extended thinking
+    is opt-in): a budget of 0 then sends none. Otherwise 0 is accepted only where the range
+    starts at 0 (Gemini Flash's ``thinkingBudget: 0``)."""
+    thinking_budget: NonNegativeInt | None = None
+    """Thinking tokens sent by default; 0 turns thinking off; null: no budget sent (the
+    provider's default: Anthropic no thinking, Gemini the model's own dynamic budget)."""
+    include_thoughts: bool = False
+    """Gemini: ask for thought summaries (streamed apart from the answer)."""
     default: bool = False
     """Selected when the user names no model."""
 
@@ -143,12 +163,36 @@ class ModelSpec(_Strict):
         return [self.name, *self.aliases]
 
 
+EgressDefault = Literal["allow", "deny"]
+
+
+class EgressRule(_Strict):
+    """Which providers or models may receive the files under one folder or matching one glob
+    (see ``core.egress``)."""
+
+    path: Annotated[str, Field(min_length=1)]
+    """A folder or file, or a glob; relative to each allowed root, or absolute (``/``, ``~``)."""
+    to: list[str]
+    """Provider names, model names or aliases that may receive these files; empty: nobody."""
+    line: int | None = None
+    """The rule's line in models.yaml (filled in by the loader), to name it in refusals."""
+
+
+class EgressSection(_Strict):
+    """models.yaml ``egress:``: the rules and what applies to a file no rule matches."""
+
+    default: EgressDefault = "allow"
+    rules: list[EgressRule] = Field(default_factory=list)
+
+
 class Config(_Strict):
     """A validated models.yaml."""
 
     version: Literal[1] = 1
     providers: dict[str, ProviderSpec]
     models: dict[str, ModelSpec]
+    egress: EgressSection = Field(default_factory=EgressSection)
+    """Which files may go to which providers and models."""
     source: str = ""
     """Where this config was read from (path or ``packaged default``)."""
 

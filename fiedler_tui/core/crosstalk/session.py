@@ -84,11 +84,15 @@ def load_resume(store: RunStore, run_id: str) -> SavedDeliberation:
 
 
 def resume_choices(
-    saved: SavedDeliberation, given: DeliberationChoices | None = None, *, names: Sequence[str] = ()
+    saved: SavedDeliberation,
+    given: DeliberationChoices | None = None,
+    *,
+    names: Sequence[str] = (),
+    option: str = "--resume",
 ) -> DeliberationChoices:
     """The saved run's own choices; any given one (non-empty) must equal them. ``names``: how
     the front end calls members, paradigm, rounds, chair, personas and completion tokens, in
-    that order, for the refusal."""
+    that order, and ``option`` how it calls resuming, for the refusal."""
     kept = DeliberationChoices(
         members=tuple(saved.members),
         paradigm=saved.paradigm,
@@ -122,7 +126,7 @@ def resume_choices(
     ]
     if differing:
         raise UsageError(
-            f"--resume continues run {saved.run_id} with its own members, paradigm, rounds, "
+            f"{option} continues run {saved.run_id} with its own members, paradigm, rounds, "
             f"chair and personas; {', '.join(differing)} differ from them (leave them out)"
         )
     return kept

@@ -20,6 +20,7 @@ from typing import Any
 
 from fiedler_tui.core.budget import DryRunResult, ModelBudget
 from fiedler_tui.core.config.prices import price_usage
+from fiedler_tui.core.config.reasoning import settings_for
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.providers.errors import ErrorInfo
 from fiedler_tui.core.runner import (
@@ -32,11 +33,13 @@ from fiedler_tui.core.runner import (
     RunEvent,
     Started,
     TextDelta,
+    ThinkingDelta,
     Timings,
     TokenCounts,
     Usage,
 )
 from fiedler_tui.core.runner.text_buffer import TextBuffer
+from fiedler_tui.core.send.thinking_record import ThinkingRecord
 from fiedler_tui.core.store.run_store import SUMMARY_NAME, ModelOutput, RunRecord
 from fiedler_tui.core.store.save_problems import SaveProblem, os_error_text
 from fiedler_tui.core.store.summary import (
@@ -45,6 +48,7 @@ from fiedler_tui.core.store.summary import (
     PackageFacts,
     SkippedFact,
     build_summary,
+    sha256_text,
 )
 from fiedler_tui.core.tokens.calibration import CalibrationIndex
 
@@ -135,6 +139,18 @@ class RunRecorder:
         """Grows with each change to :meth:`save_problems` (a new problem, or one resolved by a
         second try): a front end compares it with the version it last showed."""
         self._texts = {alias: TextBuffer() for alias in self.records}
+        self.thinking = ThinkingRecord(record)
+        """Each model's reasoning text, saved beside its answer."""
+        for alias, model in self.records.items():
+            sent = settings_for(config.resolve(alias), result.reasoning)
+            model.reasoning_effort = sent.effort
+            model.thinking_budget = sent.thinking_budget
+        for alias, model_record in self.records.items():
+            if alias in result.packages:  # a reduced package: the files it did not see
+                model_record.withheld = [
+                    {"path_sha256": sha256_text(w.path)} if redact_filenames else w.to_json()
+                    for w in result.withheld.get(alias, ())
+                ]
         files = [PackagedFile(f.path, f.size, f.lines, f.sha256) for f in result.preview.files]
         skipped = [SkippedFact(s.path, str(s.code), s.reason) for s in result.skipped]
         self._package = PackageFacts(
@@ -202,6 +218,8 @@ class RunRecorder:
             case TextDelta(text=text):
                 self._texts[event.model].append(text)
                 self._append(event.model, text)
+            case ThinkingDelta(text=text):
+                self.thinking.append(event.model, text)
             case Queued():
                 model.status = "queued"
             case Started():
@@ -223,6 +241,7 @@ class RunRecorder:
                 model.usage_input, model.usage_output = tokens_in, tokens_out
                 model.usage_cached_input = event.cached_input_tokens
                 model.usage_cache_write = event.cache_write_tokens
+                model.usage_reasoning = event.reasoning_tokens
             case Finished(finish_reason=reason, usage=usage, timings=timings):
                 self._texts[event.model].adopt(event.text)
                 model.status = "done"
@@ -247,6 +266,7 @@ class RunRecorder:
             model.usage_cached_input = usage.cached_input_tokens
             model.usage_cache_write = usage.cache_write_tokens
             model.usage_output_estimated = usage.output_estimated
+            model.usage_reasoning = usage.reasoning_tokens
         model.ttft_s = round(timings.ttft_s, 4) if timings.ttft_s is not None else model.ttft_s
         model.total_s = round(timings.total_s, 4)
         if timings.output_tokens_per_s is not None:
@@ -258,12 +278,20 @@ class RunRecorder:
                 model.usage_output or 0,
                 cached_in=model.usage_cached_input or 0,
                 cache_write=model.usage_cache_write or 0,
+                reasoning=model.usage_reasoning or 0,
             )
             model.cost_usd = round(cost.total, 6)
             model.cost_parts = cost.parts()
             model.price_tier = cost.prices.above_input_tokens
         self._close_output(alias)
+        self._close_thinking(alias)
         self._write_summary("running")
+
+    def _close_thinking(self, alias: str) -> None:
+        saved = self.thinking.close(alias)
+        if saved is not None:
+            model = self.records[alias]
+            model.thinking_file, model.thinking_chars = saved.file_name, saved.chars
 
     def _learn_calibration(self) -> None:
         """Record reported/estimated input for each estimated model that finished with usage."""
@@ -339,6 +367,7 @@ class RunRecorder:
             if model.status not in TERMINAL_STATUSES:
                 model.status = "cancelled" if user_cancelled else "failed"
             self._close_output(alias)
+            self._close_thinking(alias)
         self.ended_at = now_iso()
         self._learn_calibration()
         status = run_status([m.status for m in self.records.values()], user_cancelled)

@@ -22,6 +22,7 @@ from fiedler_tui import __version__
 from fiedler_tui.core.budget import DryRunResult, ModelBudget, SendBlockedError
 from fiedler_tui.core.budget.blockers import key_status_of
 from fiedler_tui.core.config.schema import Config
+from fiedler_tui.core.egress.guard import ensure_egress_allowed
 from fiedler_tui.core.http import httpx
 from fiedler_tui.core.network import NetworkEnvironment
 from fiedler_tui.core.package import ensure_unchanged
@@ -81,11 +82,22 @@ class SendSession:
         run's own judgement (``DryRunResult.send_blockers``) for these models and the keys held,
         then the files against the preview and the runs folder."""
         self.result.raise_for_blockers(self.aliases, key_status_of(self.config, self._keys))
+        self._ensure_egress()
         ensure_unchanged(self.result.preview)
         self.store.preflight()
 
+    def _ensure_egress(self) -> None:
+        """Refuse unless each model may receive every file of the package it would get (the
+        egress rules of the config in use, whatever the dry run was told)."""
+        ensure_egress_allowed(
+            self.config,
+            self.settings,
+            [(alias, self.result.preview_for(alias).files) for alias in self.aliases],
+        )
+
     async def __aenter__(self) -> SendSession:
         budgets = self._budgets()
+        self._ensure_egress()  # again here: nothing leaves for a forbidden model, preflight or not
         record = self._open_record()  # a StoreError here: nothing opened, nothing sent
         self._runner = Runner(
             self.config,
@@ -118,7 +130,7 @@ class SendSession:
     def _requests(self) -> ReviewRequest | Mapping[str, ReviewRequest]:
         """What is sent: the dry run's request to every model (a follow-up: each model's own
         conversation)."""
-        return self.result.request(temperature=self._temperature)
+        return self.result.requests(self.aliases, temperature=self._temperature)
 
     async def events(self) -> AsyncIterator[RunEvent]:
         """Every event of the run, each recorded before it is yielded."""

@@ -70,6 +70,18 @@ class ModelRecord:
     """Input tokens written to the prompt cache (part of ``usage_input``)."""
     usage_output_estimated: bool = False
     """True when ``usage_output`` is estimated from the text received (no final usage came)."""
+    usage_reasoning: int | None = None
+    """Output tokens spent thinking (part of ``usage_output``), where the provider reports
+    them (OpenAI ``reasoning_tokens``, Gemini ``thoughtsTokenCount``; Anthropic counts thinking
+    in ``usage_output`` without a figure of its own)."""
+    reasoning_effort: str | None = None
+    """The reasoning effort sent (None: none sent)."""
+    thinking_budget: int | None = None
+    """The thinking budget sent (None: none sent; 0: thinking turned off)."""
+    thinking_file: str | None = None
+    """``<stem>.thinking.md`` beside the answer, once reasoning text was streamed."""
+    thinking_chars: int | None = None
+    """Characters of reasoning text received (None: none streamed)."""
     estimate_input: int | None = None
     count_method: str | None = None
     finish_reason: str | None = None
@@ -92,6 +104,9 @@ class ModelRecord:
     """Bytes of the output on disk (``output_file``), once the model has ended."""
     bytes_total: int | None = None
     """The whole output in UTF-8 bytes, as received, once the model has ended."""
+    withheld: list[dict[str, str]] = field(default_factory=list)
+    """The files of the package this model did not see (a reduced package under the egress
+    rules): ``path`` (hashed with ``FIEDLER_REDACT_FILENAMES=1``) and the deciding ``rule``."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
