@@ -39,6 +39,7 @@ def test_models_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
         "max_completion_tokens",
         "price_in",
         "price_out",
+        "price_tiers",
         "tokenizer",
         "count",
         "count_text",

@@ -12,6 +12,8 @@ can share the port and still be counted apart):
 
 - ``POST …/v1/chat/completions`` and ``GET …/v1/models`` (OpenAI and compatibles)
 - ``POST …/v1/messages`` (Anthropic)
+- ``GET …/v1/models`` with ``anthropic-version`` (Anthropic) and ``GET …/v1beta/models``
+  (Gemini), paged as those providers page them (see ``model_lists``)
 - ``POST …/v1beta/models/{model}:streamGenerateContent?alt=sse`` (Gemini)
 - the count endpoints: ``POST …/v1/messages/count_tokens``, ``POST …/v1beta/models/{model}:
   countTokens``, ``POST …/apply-template`` and ``POST …/tokenize`` (see ``count_endpoints``)
@@ -25,7 +27,7 @@ import asyncio
 import contextlib
 import re
 import ssl
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from types import TracebackType
 from typing import Any
@@ -37,6 +39,14 @@ from fiedler_tui.core.simulator.count_endpoints import (
 )
 from fiedler_tui.core.simulator.deliberation import deliberation_reply
 from fiedler_tui.core.simulator.http11 import BadRequest, HttpRequest, Responder, read_request
+from fiedler_tui.core.simulator.model_lists import (
+    LARGEST_PAGE,
+    ModelsEndpoint,
+    anthropic_page,
+    gemini_page,
+    openai_list,
+    refusal,
+)
 from fiedler_tui.core.simulator.prompt_cache import PromptCache
 from fiedler_tui.core.simulator.rate_limits import RateMeter, charge, limit_headers, too_large
 from fiedler_tui.core.simulator.recording import RecordedRequest, Recorder
@@ -87,10 +97,19 @@ class Simulator:
         port: int = 0,
         ssl_context: ssl.SSLContext | None = None,
         tokenize: str = "llama.cpp",
+        listed_models: Sequence[str] | None = None,
+        models_key: str | None = None,
+        models_page_limit: int = LARGEST_PAGE,
     ) -> None:
         """``ssl_context``: serve HTTPS with this (server) context instead of plain HTTP.
-        ``tokenize``: ``llama.cpp`` or ``vllm``, the local server whose count endpoints to play."""
+        ``tokenize``: ``llama.cpp`` or ``vllm``, the local server whose count endpoints to play.
+        ``listed_models``: the ids the models endpoints list (None: the scripts' names);
+        ``models_key``: the key they require (None: none); ``models_page_limit``: the largest
+        page they serve."""
         self.tokenize = tokenize
+        self.listed_models = None if listed_models is None else tuple(listed_models)
+        self.models_key = models_key
+        self.models_page_limit = models_page_limit
         self.scripts: dict[str, ModelScript] = dict(scripts)
         self.default_script = default_script
         self.host = host
@@ -215,9 +234,8 @@ class Simulator:
         path = request.path
         if request.method == "POST" and await self._count(request, responder):
             return
-        if request.method == "GET" and path.endswith("/v1/models"):
-            prefix = path.removesuffix("/v1/models")
-            await self._track(request, responder, prefix, _OPENAI, None, self._list(responder))
+        if request.method == "GET" and path.endswith(("/v1/models", "/v1beta/models")):
+            await self._list(request, responder)
             return
         if request.method == "POST" and path.endswith("/v1/chat/completions"):
             prefix = path.removesuffix("/v1/chat/completions")
@@ -277,12 +295,33 @@ class Simulator:
             return True
         return False
 
-    async def _list(self, responder: Responder) -> None:
-        data = [
-            {"id": name, "object": "model", "created": 1715367049, "owned_by": "simulator"}
-            for name in self.scripts
-        ]
-        await responder.send_json(200, {"object": "list", "data": data})
+    async def _list(self, request: HttpRequest, responder: Responder) -> None:
+        """A models endpoint in the request's dialect (see ``simulator.model_lists``)."""
+        path = request.path
+        endpoint = ModelsEndpoint(
+            ids=tuple(self.scripts) if self.listed_models is None else self.listed_models,
+            key=self.models_key,
+            page_limit=self.models_page_limit,
+        )
+        dialect: Dialect
+        if path.endswith("/v1beta/models"):
+            prefix, dialect = path.removesuffix("/v1beta/models"), _GEMINI
+        else:
+            prefix = path.removesuffix("/v1/models")
+            dialect = _ANTHROPIC if "anthropic-version" in request.headers else _OPENAI
+
+        async def answer() -> None:
+            refused = refusal(endpoint, request, dialect)
+            if refused is not None:
+                await _send_error(responder, refused)
+            elif dialect is _GEMINI:
+                await responder.send_json(200, gemini_page(endpoint, request))
+            elif dialect is _ANTHROPIC:
+                await responder.send_json(200, anthropic_page(endpoint, request))
+            else:
+                await responder.send_json(200, openai_list(endpoint))
+
+        await self._track(request, responder, prefix, dialect, None, answer(), attempt=False)
 
     async def _generate(
         self,
