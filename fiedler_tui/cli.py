@@ -122,6 +122,10 @@ def _main(argv: Sequence[str] | None) -> int:
         settings = Settings.load(tolerate_file_errors=args.command == "doctor")
         setup_logging(settings)
         ctx = CommandContext(settings=settings, config_path=args.config, demo=args.demo)
+        if getattr(args, "model", None):  # -m @NAME: a saved model set's models
+            from fiedler_tui.core.model_sets import expand_model_names
+
+            args.model = expand_model_names(args.model)
         handler = getattr(args, "handler", None)
         if handler is None:
             return run_app(ctx, demo=args.demo)

@@ -9,6 +9,7 @@ cancels every model, keeps what was received and saves the run as ``cancelled``.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -103,6 +104,18 @@ MaxCost = Annotated[
             "FIEDLER_MAX_COST_USD on the server applies as well."
         ),
         gt=0,
+    ),
+]
+
+Egress = Annotated[
+    Literal["refuse", "reduce"],
+    Field(
+        description=(
+            "What to do with a model the egress rules of models.yaml forbid files of the "
+            "package (see fiedler_get_config): 'refuse' (default) refuses the call naming the "
+            "files and rules; 'reduce' sends that model a package without them (its own size "
+            "and budget; the run records the files it did not see)."
+        )
     ),
 ]
 
@@ -255,9 +268,10 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
         secrets: Secrets = "refuse",
         max_completion_tokens: MaxCompletion = None,
         max_cost_usd: MaxCost = None,
+        egress: Egress = "refuse",
     ) -> Annotated[CallToolResult, dict[str, Any]]:
         args = _arguments(prompt, files, models, secrets, max_completion_tokens, max_cost_usd)
-        return data_result(await tools.dry_run(args))
+        return data_result(await tools.dry_run(dataclasses.replace(args, egress=egress)))
 
     @server.tool(
         description=(
@@ -282,8 +296,10 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
         secrets: Secrets = "refuse",
         max_completion_tokens: MaxCompletion = None,
         max_cost_usd: MaxCost = None,
+        egress: Egress = "refuse",
     ) -> Annotated[CallToolResult, RunResult]:
         args = _arguments(prompt, files, models, secrets, max_completion_tokens, max_cost_usd)
+        args = dataclasses.replace(args, egress=egress)
         return run_result(await _send_with_progress(tools, args, ctx))
 
     @server.tool(
@@ -298,7 +314,8 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
             "round and turn: status, verdict and confidence, usage, cost and error, and the "
             f"result inline up to {INLINE_CHARS:,} characters (longer: the beginning and the "
             "resource fiedler://runs/{run_id}/result). Progress is reported per round and "
-            "member; cancelling the call cancels every turn and keeps what arrived."
+            "member; cancelling the call cancels every turn and keeps what arrived, and "
+            "resume (that run's id) continues it later from its last complete round."
         ),
         annotations=ToolAnnotations(readOnlyHint=False, destructiveHint=False, openWorldHint=True),
     )
@@ -318,9 +335,9 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
             ),
         ] = None,
         paradigm: Annotated[
-            Literal["debate", "relay", "report", "memory"],
+            Literal["debate", "relay", "report", "memory"] | None,
             Field(description="how the members deliberate (default debate)"),
-        ] = "debate",
+        ] = None,
         rounds: Annotated[
             int | None,
             Field(
@@ -352,10 +369,29 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
         secrets: Secrets = "refuse",
         max_completion_tokens: MaxCompletion = None,
         max_cost_usd: MaxCost = None,
+        resume: Annotated[
+            str | None,
+            Field(
+                description=(
+                    "the run id of an interrupted or cancelled deliberation to continue from its "
+                    "last complete round, as `fiedler crosstalk --resume` does: give the same "
+                    "prompt, files and secrets; members, paradigm, rounds, chair, personas and "
+                    "max_completion_tokens come from that run (leave them out: different ones "
+                    "are refused). The complete rounds are not sent again; the deliberation is "
+                    "saved as a new run. Refused: an unknown id, a run that is not a "
+                    "deliberation or not interrupted/cancelled, a changed prompt or package"
+                ),
+                min_length=1,
+            ),
+        ] = None,
     ) -> Annotated[CallToolResult, DeliberationResult]:
         args = _arguments(prompt, files, models, secrets, max_completion_tokens, max_cost_usd)
         choices = CrosstalkChoices(
-            paradigm=paradigm, rounds=rounds, chair=chair, personas=dict(personas or {})
+            paradigm=paradigm,
+            rounds=rounds,
+            chair=chair,
+            personas=dict(personas or {}),
+            resume=resume,
         )
         return deliberation_result(await _crosstalk_with_progress(tools, args, choices, ctx))
 

@@ -129,6 +129,7 @@ def test_every_subcommand_names_a_handler_that_exists() -> None:
         return found
 
     names = handlers(build_parser())
-    assert len(names) == 12  # models, doctor, keys x3, dry-run, send, crosstalk, runs x3, mcp
+    # models, sets x3, doctor, keys x3, dry-run, send, crosstalk, runs x3, mcp, serve
+    assert len(names) == 16
     for name in names:
         assert callable(load_handler(name)), name

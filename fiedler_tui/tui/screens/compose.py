@@ -170,6 +170,14 @@ class ComposeScreen(Screen[None]):
             tooltip="Fan-out (every model answers alone) or crosstalk (the models deliberate)",
         ),
         Binding(
+            "ctrl+g",
+            "model_sets",
+            "Model sets",
+            show=False,
+            id="compose-model-set",
+            tooltip="Choose a saved set of models, or save the selected ones as a set (-m @NAME)",
+        ),
+        Binding(
             "f9",
             "crosstalk_options",
             "Crosstalk options",
@@ -651,6 +659,11 @@ class ComposeScreen(Screen[None]):
 
         cycle_mode(self)
 
+    def action_model_sets(self) -> None:
+        from fiedler_tui.tui.compose_model_sets import open_model_sets
+
+        open_model_sets(self)
+
     def action_crosstalk_options(self) -> None:
         from fiedler_tui.tui.compose_crosstalk import open_options
 
@@ -741,6 +754,11 @@ class ComposeScreen(Screen[None]):
             PaletteCommand("Compose: focus prompt", "Move to the prompt", self._focus("#prompt")),
             PaletteCommand("Compose: focus models", "Move to the models", self._focus("#models")),
             PaletteCommand("Compose: clear file selection", "Select no files", self._clear_files),
+            PaletteCommand(
+                "Compose: model sets",
+                "Choose a saved set of models, or save the selected ones (ctrl+g)",
+                self.action_model_sets,
+            ),
         ]
 
     def _focus(self, selector: str) -> Callable[[], object]:
