@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
-from fiedler_tui.core.config.loader import parse_config
+from fiedler_tui.core.config.loader import load_config, parse_config
 from fiedler_tui.core.config.prices import price_usage, prices_for
 from fiedler_tui.core.config.schema import Config, ModelSpec
 from fiedler_tui.core.errors import ConfigError
@@ -85,6 +85,17 @@ def test_usage_is_priced_part_by_part_in_its_tier() -> None:
     above = price_usage(model, 250_000, 2_000, cached_in=100_000, reasoning=500)
     assert above.total == pytest.approx((2.5 * 150_000 + 2.5 * 100_000 + 15.0 * 2_000) / 1e6)
     assert above.prices.above_input_tokens == 200_000
+
+
+def test_the_shipped_gemini_pro_bills_long_prompts_at_its_tier() -> None:
+    config = load_config(None)  # the packaged models.yaml
+    pro = config.resolve("gemini-2.5-pro")
+    assert prices_for(pro, 200_000).input == 1.25
+    above = price_usage(pro, 250_000, 10_000, cached_in=100_000)
+    assert above.total == pytest.approx((2.5 * 150_000 + 0.25 * 100_000 + 15.0 * 10_000) / 1e6)
+    # every shipped Gemini model now has a cache price (they were null: billed at price_in)
+    gemini = [m for m in config.models.values() if m.provider == "gemini"]
+    assert gemini and all(m.price_cached_in is not None for m in gemini)
 
 
 def dry_run(root: Path, model: ModelSpec) -> Any:
