@@ -28,6 +28,9 @@ class ToolArguments:
     max_completion_tokens: int | None = None
     max_cost_usd: float | None = None
     system: str | None = None
+    egress: str = "refuse"
+    """A model the egress rules forbid files of the package: ``refuse`` the call, or
+    ``reduce``: send it a package without those files."""
 
     def policy(self, allow_secrets: bool) -> SecretPolicy:
         """The secrets policy asked for; ``allow`` only when the server permits it."""
@@ -52,14 +55,19 @@ class ToolArguments:
         cap = self.max_cost_usd
         if cap is not None and (not math.isfinite(cap) or cap <= 0):
             raise ToolRefusal("bad-argument", "max_cost_usd must be a positive number")
+        if self.egress not in ("refuse", "reduce"):
+            problem = f"egress must be refuse or reduce, not {self.egress!r}"
+            raise ToolRefusal("bad-argument", problem)
 
 
 @dataclass(frozen=True)
 class CrosstalkChoices:
-    """What ``fiedler_crosstalk`` adds to a send's arguments; ``None`` leaves the paradigm's
-    default."""
+    """What ``fiedler_crosstalk`` adds to a send's arguments; ``None`` leaves the choice to the
+    paradigm's default (debate for the paradigm), or to the run resumed."""
 
-    paradigm: str = "debate"
+    paradigm: str | None = None
     rounds: int | None = None
     chair: str | None = None
     personas: Mapping[str, str] = field(default_factory=dict)
+    resume: str | None = None
+    """The run id of an interrupted or cancelled deliberation to continue."""
