@@ -14,7 +14,7 @@ import dataclasses
 import logging
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -31,6 +31,7 @@ from fiedler_tui.core.mcp_tools.crosstalk_result import (
 from fiedler_tui.core.mcp_tools.refusal import ToolRefusal
 from fiedler_tui.core.mcp_tools.results import INLINE_CHARS, RunResult, run_result
 from fiedler_tui.core.settings import Settings
+from fiedler_tui.core.store.run_summary import RunSummary
 
 if TYPE_CHECKING:  # imported by warm_up (or the first call that needs them)
     from fiedler_tui.core.budget import Blocker, DryRunEngine, DryRunResult
@@ -41,6 +42,7 @@ if TYPE_CHECKING:  # imported by warm_up (or the first call that needs them)
     from fiedler_tui.core.runner import RunEvent
     from fiedler_tui.core.send import SendSession
     from fiedler_tui.core.store.run_store import RunInfo, RunStore
+    from fiedler_tui.core.store.summary import ModelRecord
     from fiedler_tui.core.tokens.api_count import ProviderCounter
     from fiedler_tui.core.user_defaults import SavedDefaults
 
@@ -150,6 +152,7 @@ class FiedlerTools:
 
     def _models(self, names: tuple[str, ...]) -> list[ModelSpec]:
         config = self._config()
+        names = tuple(_expand_sets(names))
         if not names:
             models = config.default_models()
             if not models:
@@ -174,6 +177,7 @@ class FiedlerTools:
     def _build(self, args: ToolArguments) -> tuple[DryRunResult, dict[str, ResolvedKey]]:
         """The dry run for these arguments, judged as the CLI judges it, plus MCP's rules."""
         from fiedler_tui.core.budget import Blocker, BlockerKind, DryRunOptions
+        from fiedler_tui.core.egress.guard import policy_of
         from fiedler_tui.core.files.names import display_name
         from fiedler_tui.core.ratelimits import LearnedLimitsStore, token_limits
         from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
@@ -184,7 +188,10 @@ class FiedlerTools:
             raise ToolRefusal("roots-unset", ROOTS_UNSET)
         models = self._models(args.models)
         keys = self.sources.resolve_keys()
+        reduce = frozenset(m.name for m in models) if args.egress == "reduce" else frozenset()
         options = DryRunOptions(
+            egress=policy_of(self._config(), self.settings),
+            egress_reduce=reduce,
             prompt=args.prompt,
             system=DEFAULT_SYSTEM_PROMPT if args.system is None else args.system,
             max_completion_tokens=args.max_completion_tokens,
@@ -237,9 +244,17 @@ class FiedlerTools:
         return await asyncio.to_thread(self._prepare_send, args)
 
     def _prepare_send(self, args: ToolArguments) -> SendSession:
+        from fiedler_tui.core.budget import BlockerKind
         from fiedler_tui.core.send import SendSession
 
         result, resolved = self._build(args)
+        if any(b.kind is BlockerKind.EGRESS for b in result.blockers):
+            raise ToolRefusal(
+                "egress",
+                "nothing was sent: the egress rules forbid files of the package to a model "
+                "(egress='reduce' sends it a package without them)",
+                [_blocker_line(b, resolved) for b in result.blockers],
+            )
         if result.blockers:
             raise ToolRefusal(
                 "blocked",
@@ -278,7 +293,11 @@ class FiedlerTools:
     def session_result(self, session: SendSession) -> RunResult:
         texts = {alias: session.text(alias) for alias in session.aliases}
         return run_result(
-            session.summary(), session.run_id, session.run_path, texts, self.options.inline_chars
+            RunSummary.from_json(session.summary()),
+            session.run_id,
+            session.run_path,
+            texts,
+            self.options.inline_chars,
         )
 
     # fiedler_crosstalk
@@ -298,7 +317,7 @@ class FiedlerTools:
 
         args.check()
         saved = resumable(self._find(choices.resume)) if choices.resume else None
-        members = list(args.models)
+        members = _expand_sets(args.models)
         if not members and saved is None:
             members = [m.name for m in self._models(())]
         chosen = deliberation_choices(args, choices, members, saved)
@@ -358,7 +377,10 @@ class FiedlerTools:
         if session.recorder is None:
             return DeliberationResult(run_id=None, status=session.status, rounds=[])
         return deliberation_result(
-            session.summary(), session.run_id, session.run_path, self.options.inline_chars
+            RunSummary.from_json(session.summary()),
+            session.run_id,
+            session.run_path,
+            self.options.inline_chars,
         )
 
     # fiedler_list_models, fiedler_get_config, fiedler_list_keys
@@ -535,18 +557,14 @@ class FiedlerTools:
         infos = self.store.list_runs()
         rows = []
         for info in infos[: max(limit, 0)]:
-            models = info.summary.get("models")
+            run = info.run
             rows.append(
                 {
                     "run_id": info.run_id,
                     "status": info.status,
-                    "started_at": info.summary.get("started_at"),
-                    "cost_usd": info.summary.get("cost_usd"),
-                    "models": [
-                        {"model": m.get("alias"), "status": m.get("status")}
-                        for m in (models if isinstance(models, list) else [])
-                        if isinstance(m, dict)
-                    ],
+                    "started_at": run.started_at,
+                    "cost_usd": run.cost_usd,
+                    "models": [{"model": m.alias, "status": m.status} for m in run.models],
                     "problem": info.problem or None,
                 }
             )
@@ -565,17 +583,13 @@ class FiedlerTools:
 
     def _run(self, run_id: str) -> SavedRunResult:
         info = self._find(run_id)
-        models = info.summary.get("models")
-        texts = {
-            str(m.get("alias")): _output_text(info, m)
-            for m in (models if isinstance(models, list) else [])
-            if isinstance(m, dict)
-        }
-        result = run_result(info.summary, info.run_id, info.path, texts, self.options.inline_chars)
+        run = info.run
+        texts = {m.alias: _output_text(info, m) for m in run.models}
+        result = run_result(run, info.run_id, info.path, texts, self.options.inline_chars)
         deliberation = None
-        if info.summary.get("kind") == "crosstalk":
+        if run.is_deliberation:
             deliberation = deliberation_result(
-                info.summary, info.run_id, info.path, self.options.inline_chars
+                run, info.run_id, info.path, self.options.inline_chars
             )
         return SavedRunResult(**dict(result), deliberation=deliberation)
 
@@ -584,15 +598,15 @@ class FiedlerTools:
 
     def _output(self, run_id: str, model: str) -> str:
         info = self._find(run_id)
-        outcome = info.summary.get("result")
-        if model == RESULT_NAME and info.summary.get("kind") == "crosstalk":
-            if isinstance(outcome, dict) and isinstance(outcome.get("text"), str):
-                return str(outcome["text"])
+        run = info.run
+        if model == RESULT_NAME and run.deliberation is not None:
+            outcome = run.deliberation.result
+            if outcome is not None and outcome.text is not None:
+                return outcome.text
             raise ToolRefusal("no-result", f"deliberation {run_id} has no result")
-        models = info.summary.get("models")
-        for m in models if isinstance(models, list) else []:
-            if isinstance(m, dict) and m.get("alias") == model:
-                return _output_text(info, m)
+        record = run.model(model)
+        if record is not None:
+            return _output_text(info, record)
         raise ToolRefusal("unknown-model", f"run {run_id} has no model {model!r}")
 
 
@@ -627,15 +641,14 @@ def _blocker_line(blocker: Blocker, keys: Mapping[str, ResolvedKey]) -> str:
     return blocker.message
 
 
-def _output_text(info: RunInfo, model: Mapping[str, Any]) -> str:
+def _output_text(info: RunInfo, model: ModelRecord) -> str:
     """A model's saved answer (its ``.partial`` file when it never ended); '' when none."""
-    name = model.get("output_file")
+    name = model.output_file
     candidates: list[Path] = []
-    if isinstance(name, str) and Path(name).name == name:
+    if name and Path(name).name == name:
         candidates.append(info.path / name)
-    alias = model.get("alias")
-    if isinstance(alias, str):
-        candidates.extend(p for p in info.partial_files if p.name.startswith(f"{alias}."))
+    if model.alias:
+        candidates.extend(p for p in info.partial_files if p.name.startswith(f"{model.alias}."))
     for path in candidates:
         try:
             with path.open("rb") as handle:
@@ -644,3 +657,13 @@ def _output_text(info: RunInfo, model: Mapping[str, Any]) -> str:
             continue
         return data.decode("utf-8", errors="replace")
     return ""
+
+
+def _expand_sets(names: Sequence[str]) -> list[str]:
+    """``names`` with each ``@NAME`` replaced by its saved model set's models."""
+    from fiedler_tui.core.model_sets import ModelSetError, expand_model_names
+
+    try:
+        return expand_model_names(names)
+    except ModelSetError as exc:
+        raise ToolRefusal("unknown-model-set", exc.message) from None
