@@ -38,7 +38,6 @@ from fiedler_tui.core.errors import UsageError
 from fiedler_tui.core.files.ignore import Filters
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.reading import ReadRefusal, decode_text, read_bytes_bounded
-from fiedler_tui.core.providers.count_requests import COUNTABLE_KINDS
 from fiedler_tui.core.ratelimits import LearnedLimitsStore, token_limits
 from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
 from fiedler_tui.core.secrets.policy import SecretPolicy
@@ -93,6 +92,11 @@ def _models(args: argparse.Namespace, ctx: CommandContext) -> list[ModelSpec]:
 def count_api_choice(args: argparse.Namespace, ctx: CommandContext) -> frozenset[str]:
     """The providers ``--count-api`` opts in (``all`` kept as is); a bad name is a UsageError."""
     chosen = frozenset(getattr(args, "count_api", None) or ())
+    if not chosen:
+        return chosen
+    # imported here: the providers (and the HTTP client) load only when a count is asked for
+    from fiedler_tui.core.providers.count_requests import COUNTABLE_KINDS
+
     providers = ctx.config.providers
     countable = sorted(n for n, p in providers.items() if p.kind in COUNTABLE_KINDS)
     for name in sorted(chosen - {ALL_PROVIDERS}):

@@ -86,6 +86,9 @@ class FixedCounter:
     def __init__(self) -> None:
         self.requests: list[ReviewRequest] = []
 
+    def wants(self, model: ModelSpec) -> bool:
+        return model.tokenizer is None
+
     def count_many(
         self, models: Sequence[ModelSpec], request: ReviewRequest
     ) -> dict[str, int | str]:

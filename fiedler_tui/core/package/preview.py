@@ -83,8 +83,18 @@ class Preview:
 
     @cached_property
     def sha256(self) -> str:
-        """sha256 of ``text`` as UTF-8."""
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        """sha256 of ``text`` as UTF-8, hashed block by block: the dry run's JSON needs the
+        digest, not the text, and one joined str of a large package can take four bytes a
+        character (a single non-BMP character widens all of it)."""
+        if "text" in self.__dict__:
+            return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        digest = hashlib.sha256()
+        if self.blocks:
+            digest.update(preamble(len(self.blocks)).encode("utf-8"))
+        for block in self.blocks:
+            for piece in (block.header, block.content, block.footer):
+                digest.update(piece.encode("utf-8"))
+        return digest.hexdigest()
 
     @property
     def preamble(self) -> str:

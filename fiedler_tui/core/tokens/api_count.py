@@ -22,17 +22,18 @@ import hashlib
 import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from fiedler_tui.core.config.schema import Config, ModelSpec, ProviderKind
-from fiedler_tui.core.http import httpx, make_async_client
 from fiedler_tui.core.network.route import is_loopback
-from fiedler_tui.core.providers.count_requests import COUNTABLE_KINDS
-from fiedler_tui.core.providers.counting import count_input_tokens
-from fiedler_tui.core.providers.errors import ErrorCode, ProviderError
-from fiedler_tui.core.providers.profile import ModelProfile
 from fiedler_tui.core.request import ReviewRequest
 from fiedler_tui.core.terminal_text import escape_controls
+
+if TYPE_CHECKING:  # the HTTP client and the providers are imported when a count is asked for:
+    # a dry run whose models all count offline never loads them
+    from fiedler_tui.core.http import httpx
+    from fiedler_tui.core.providers.errors import ProviderError
 
 ALL_PROVIDERS = "all"
 """``--count-api all``: every provider with a count endpoint."""
@@ -56,14 +57,18 @@ def counts_by_api(config: Config, model: ModelSpec, opted_in: Collection[str] = 
     models.yaml's ``count: estimate``.
     """
     provider = config.provider_of(model)
-    if provider.kind not in COUNTABLE_KINDS:
-        return False
-    if ALL_PROVIDERS in opted_in or provider.name in opted_in:
-        return True
     chosen = model.count or provider.count
-    if chosen is not None:
-        return chosen == "api"
-    return is_local(config, model)
+    if ALL_PROVIDERS in opted_in or provider.name in opted_in:
+        asked = True
+    elif chosen is not None:
+        asked = chosen == "api"
+    else:
+        asked = is_local(config, model)
+    if not asked:
+        return False
+    from fiedler_tui.core.providers.count_requests import COUNTABLE_KINDS
+
+    return provider.kind in COUNTABLE_KINDS
 
 
 def conversation_digest(request: ReviewRequest) -> str:
@@ -82,6 +87,8 @@ def conversation_digest(request: ReviewRequest) -> str:
 
 def failure_reason(error: ProviderError) -> str:
     """``count endpoint failed: 401 <the provider's words>``, one escaped line."""
+    from fiedler_tui.core.providers.errors import ErrorCode
+
     info = error.info
     status = f"{info.http_status} " if info.http_status else ""
     if info.code is ErrorCode.TIMEOUT and not status:
@@ -113,9 +120,7 @@ class ProviderCounter:
         self.opted_in = frozenset(opted_in)
         self.timeout_s = timeout_s
         self.max_concurrency = max_concurrency
-        self._client_factory = client_factory or (
-            lambda: make_async_client(providers=self.config.providers.values())
-        )
+        self._client_factory = client_factory or self._default_client
         self._cache: dict[tuple[str, str, str, str], int] = {}
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -129,6 +134,11 @@ class ProviderCounter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _default_client(self) -> httpx.AsyncClient:
+        from fiedler_tui.core.http import make_async_client
+
+        return make_async_client(providers=self.config.providers.values())
 
     def wants(self, model: ModelSpec) -> bool:
         return counts_by_api(self.config, model, self.opted_in)
@@ -184,6 +194,10 @@ class ProviderCounter:
     async def _count_all(
         self, models: Sequence[ModelSpec], request: ReviewRequest
     ) -> dict[str, int | str]:
+        from fiedler_tui.core.providers.counting import count_input_tokens
+        from fiedler_tui.core.providers.errors import ProviderError
+        from fiedler_tui.core.providers.profile import ModelProfile
+
         if self._client is None:
             self._client = self._client_factory()
         client = self._client

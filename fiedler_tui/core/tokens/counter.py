@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
@@ -44,6 +44,7 @@ class TokenCounter:
         self._cache: dict[tuple[str, Hashable], int] = {}
         self._lock = threading.Lock()
         self._tokenizers: dict[str, tuple[Tokenizer, str | None]] = {}
+        self._loading: dict[str, threading.Lock] = {}
         self.hits = 0
         self.misses = 0
 
@@ -56,6 +57,16 @@ class TokenCounter:
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def preload(self, encodings: Iterable[str]) -> None:
+        """Start loading the tokenizers of ``encodings`` in the pool and return at once: reading,
+        verifying and parsing an encoding takes a few hundred milliseconds, which can overlap
+        other work (reading the files). :meth:`tokenizer` waits for a load under way."""
+        for encoding in set(encodings):
+            with self._lock:
+                if encoding in self._tokenizers:
+                    continue
+            self._pool.submit(self._tokenizer_and_notice, encoding)
+
     def tokenizer(self, encoding: str) -> Tokenizer:
         """The tokenizer for ``encoding`` (tiktoken when verified offline, else the heuristic)."""
         return self._tokenizer_and_notice(encoding)[0]
@@ -67,10 +78,16 @@ class TokenCounter:
     def _tokenizer_and_notice(self, encoding: str) -> tuple[Tokenizer, str | None]:
         with self._lock:
             found = self._tokenizers.get(encoding)
-        if found is None:
-            found = tokenizer_for(encoding, self.settings)
+            loading = self._loading.setdefault(encoding, threading.Lock())
+        if found is not None:
+            return found
+        with loading:  # one load per encoding; a second caller waits for it
             with self._lock:
-                self._tokenizers[encoding] = found
+                found = self._tokenizers.get(encoding)
+            if found is None:
+                found = tokenizer_for(encoding, self.settings)
+                with self._lock:
+                    self._tokenizers[encoding] = found
         return found
 
     def cached(self, encoding: str, key: Hashable) -> int | None:

@@ -93,6 +93,11 @@ class ApiTokenCounter(Protocol):
     """Extension point for provider count endpoints (``api`` counts), implemented by
     :class:`fiedler_tui.core.tokens.api_count.ProviderCounter`."""
 
+    def wants(self, model: ModelSpec) -> bool:
+        """Whether ``model`` is counted by ``api`` (the caller builds the request, which carries
+        the whole package text, only when a model is)."""
+        ...
+
     def count_many(
         self, models: Sequence[ModelSpec], request: ReviewRequest
     ) -> Mapping[str, int | str]:
