@@ -223,7 +223,8 @@ def _print_human(
             f"{m.context_window:,}",
             f"{100 * m.total_tokens / m.context_window:.1f}%",
             str(m.status),
-            f"${m.cost_usd_max:.4f}",
+            f"${m.cost_usd_max:.4f}"
+            + (f" (tier >{m.price_tier:,})" if m.price_tier is not None else ""),
             m.key or "?",
         ]
         for m in result.models

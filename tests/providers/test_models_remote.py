@@ -145,7 +145,7 @@ async def test_the_command_lists_pages_marks_models_and_reports_errors(tmp_path:
     assert "kept-anthropic" in out and "not configured: 4 of 5" in out
     assert "retired-anthropic (retired-0)" in out
 
-    for code, out, err in (refused, keyless, unknown, down):
+    for _code, out, err in (refused, keyless, unknown, down):
         assert "Traceback" not in out + err
     assert refused[0] == 1
     assert "cannot list sim-gemini's models: Authentication failed" in refused[2]

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from fiedler_tui.cli import main
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
 from fiedler_tui.core.config.loader import load_config, parse_config
 from fiedler_tui.core.config.prices import price_usage, prices_for
@@ -121,6 +122,35 @@ def test_the_dry_run_worst_case_uses_the_tier_its_input_falls_in(tmp_path: Path)
     assert over.price_tier == tokens - 1
     assert over.cost_usd_max == pytest.approx((3.0 * tokens + 30.0 * 10_000) / 1e6)
     assert over.to_json()["price_tier"] == tokens - 1
+
+
+def test_the_dry_run_command_names_the_tier_it_priced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "app.py").write_text("def main():\n    return 42\n" * 20)
+    tier = "    price_tiers:\n      - {above_input_tokens: %d, price_in: 2.5, price_out: 15}\n"
+    config = tmp_path / "models.yaml"
+    config.write_text(
+        YAML.split("models:")[0]
+        + "models:\n"
+        + "".join(
+            f"  {name}:\n    provider: p\n    context_window: 100000\n"
+            f"    max_completion_tokens: 1000\n    price_in: 1.25\n    price_out: 10\n"
+            + tier
+            % threshold
+            for name, threshold in (("short", 10), ("long", 90_000))
+        )
+    )
+    monkeypatch.chdir(tmp_path)
+    argv = ["--config", str(config), "dry-run", ".", "-m", "short", "-m", "long", "-p", "x"]
+    assert main(argv) == 0
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line}
+    assert "(tier >10)" in rows["short"] and "tier" not in rows["long"]
+    assert main([*argv, "--json"]) == 0
+    models = {m["alias"]: m for m in json.loads(capsys.readouterr().out)["models"]}
+    assert (models["short"]["price_tier"], models["long"]["price_tier"]) == (10, None)
+    tokens = models["short"]["input_tokens"]
+    assert models["short"]["cost_usd_max"] == round((2.5 * tokens + 15 * 1000) / 1e6, 6)
 
 
 async def send(config: Config, root: Path, tmp_path: Path, prompt: str) -> list[dict[str, Any]]:
