@@ -156,6 +156,16 @@ class FiedlerApp(App[None]):
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW_COLUMNS, "-narrow")
 
+    def on_app_focus(self, event: events.AppFocus) -> None:
+        """In a browser (``fiedler serve``) the app starts blurred, before the screen has
+        focused anything, so the first focus would find nothing to restore: the screen's own
+        first widget (Compose's prompt) takes it, as it does in a terminal."""
+        screen = self.screen
+        if screen.focused is None and isinstance(screen.AUTO_FOCUS, str):
+            targets = screen.query(screen.AUTO_FOCUS)
+            if targets:
+                targets.first().focus()
+
     def get_default_screen(self) -> Screen[Any]:
         """Compose is the base screen (pushed over a blank one, it would be styled twice)."""
         if self._start_screen:

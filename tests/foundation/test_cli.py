@@ -129,7 +129,7 @@ def test_every_subcommand_names_a_handler_that_exists() -> None:
         return found
 
     names = handlers(build_parser())
-    # models, sets x3, doctor, keys x3, dry-run, send, crosstalk, runs x3, mcp, serve
-    assert len(names) == 16
+    # models, sets x3, templates x2, doctor, keys x3, dry-run, send, crosstalk, runs x3, mcp, serve
+    assert len(names) == 18
     for name in names:
         assert callable(load_handler(name)), name

@@ -16,11 +16,16 @@ from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
 from fiedler_tui.core.config.loader import load_config, parse_config
 from fiedler_tui.core.config.prices import price_usage, prices_for
 from fiedler_tui.core.config.schema import Config, ModelSpec
+from fiedler_tui.core.crosstalk import build_plan
+from fiedler_tui.core.crosstalk.budget import deliberation_budget
 from fiedler_tui.core.errors import ConfigError
+from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.send import SendSession
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.simulator import ModelScript, SimulatedModel, Simulator
-from fiedler_tui.core.simulator.models_yaml import config_text
+from fiedler_tui.core.simulator.models_yaml import config_text, simulated_config
+from fiedler_tui.core.tokens.counter import TokenCounter
+from tests.crosstalk.support import KINDS, PACKAGE, QUESTION
 
 THRESHOLD = 1_000
 TIER = {
@@ -288,3 +293,46 @@ def test_bad_tiers_are_reported_with_file_line_and_field(edit: Any, expected: st
         parse_config(edit(YAML), "models.yaml")
     [problem] = caught.value.problems
     assert re.fullmatch(expected, problem), problem
+
+
+def test_a_deliberations_later_rounds_cross_into_the_tier(tmp_path: Path) -> None:
+    def budget(tiers: tuple[dict[str, Any], ...]) -> Any:
+        models = [
+            SimulatedModel(
+                name=name,
+                kind=kind,
+                max_completion_tokens=1000,
+                price_in=10.0,
+                price_out=20.0,
+                price_cached_in=1.0,
+                price_tiers=tiers,
+            )
+            for name, kind in KINDS.items()
+        ]
+        config = simulated_config(lambda kind, name: f"http://127.0.0.1:9/{name}", models)
+        plan = build_plan(
+            config,
+            paradigm="debate",
+            members=list(KINDS),
+            question=QUESTION,
+            package_text=PACKAGE,
+            roots=AllowedRoots.of([tmp_path]),
+            rounds=2,
+        )
+        with TokenCounter(Settings.from_env()) as counter:
+            return deliberation_budget(config, plan, counter, None)
+
+    flat = budget(())
+    first = max(t.input_tokens for t in flat.steps[0].turns)
+    assert min(t.input_tokens for t in flat.steps[1].turns) > first + 2_000
+    tier = {"above_input_tokens": first + 1_000, "price_in": 40.0, "price_out": 80.0}
+    tiered = budget((dict(tier, price_cached_in=4.0),))
+    for before, after in zip(flat.steps[0].turns, tiered.steps[0].turns, strict=True):
+        assert after.cost_usd_max == pytest.approx(before.cost_usd_max)  # below: base prices
+    for turn in tiered.steps[1].turns:  # above: the tier's, and its cache saving
+        assert turn.cost_usd_max == pytest.approx((turn.input_tokens * 40 + 1000 * 80) / 1e6)
+    saved = [
+        t.cache_discount_usd / f.cache_discount_usd
+        for t, f in zip(tiered.steps[1].turns, flat.steps[1].turns, strict=True)
+    ]
+    assert saved == pytest.approx([36 / 9] * 3)
