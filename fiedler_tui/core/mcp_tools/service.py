@@ -14,10 +14,11 @@ import dataclasses
 import logging
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from fiedler_tui.core.errors import FiedlerError
 from fiedler_tui.core.mcp_tools.arguments import CrosstalkChoices, ToolArguments
@@ -47,6 +48,8 @@ if TYPE_CHECKING:  # imported by warm_up (or the first call that needs them)
     from fiedler_tui.core.user_defaults import SavedDefaults
 
 log = logging.getLogger(__name__)
+E = TypeVar("E")
+E_co = TypeVar("E_co", covariant=True)
 
 ROOTS_UNSET = (
     "reading files is refused: FIEDLER_ALLOWED_FILE_ROOTS is not set for the MCP server. Set it "
@@ -255,12 +258,7 @@ class FiedlerTools:
                 "(egress='reduce' sends it a package without them)",
                 [_blocker_line(b, resolved) for b in result.blockers],
             )
-        if result.blockers:
-            raise ToolRefusal(
-                "blocked",
-                "nothing was sent: the dry run refuses this send",
-                [_blocker_line(b, resolved) for b in result.blockers],
-            )
+        _refuse_blockers(result.blockers, resolved, "send")
         if self.settings.retention_days:
             self.store.prune(self.settings.retention_days)
         session = SendSession(
@@ -271,10 +269,7 @@ class FiedlerTools:
             aliases=[m.alias for m in result.models],
             store=self.store,
         )
-        try:
-            session.preflight()
-        except FiedlerError as exc:
-            raise _refusal(exc, "blocked") from None
+        _preflight(session)
         return session
 
     async def run_session(
@@ -282,12 +277,7 @@ class FiedlerTools:
     ) -> RunResult:
         """Run a prepared session to its end (cancelling it cancels every model; what was
         received is kept and the run saved as cancelled)."""
-        try:
-            async with session:
-                async for event in session.events():
-                    on_event(event)
-        except FiedlerError as exc:  # the run could not start (its folder); nothing was sent
-            raise _refusal(exc, "not-started") from None
+        await _run_to_end(session, on_event)
         return self.session_result(session)
 
     def session_result(self, session: SendSession) -> RunResult:
@@ -333,12 +323,7 @@ class FiedlerTools:
         )
         result, resolved = self._build(dry)
         blockers = [b for b in result.blockers if b.kind is not BlockerKind.COST_CAP]
-        if blockers:
-            raise ToolRefusal(
-                "blocked",
-                "nothing was sent: the dry run refuses this deliberation",
-                [_blocker_line(b, resolved) for b in blockers],
-            )
+        _refuse_blockers(blockers, resolved, "deliberation")
         caps = [c for c in (args.max_cost_usd, self.settings.max_cost_usd) if c is not None]
         session = DeliberationSession(
             config=self._config(),
@@ -354,10 +339,7 @@ class FiedlerTools:
             session.prepare()
         except FiedlerError as exc:
             raise _refusal(exc, "bad-argument") from None
-        try:
-            session.preflight()
-        except FiedlerError as exc:
-            raise _refusal(exc, "blocked") from None
+        _preflight(session)
         return session
 
     async def run_deliberation(
@@ -365,12 +347,7 @@ class FiedlerTools:
     ) -> DeliberationResult:
         """Run a prepared deliberation to its end (cancelling it cancels every turn; what
         arrived is kept and the run saved as cancelled)."""
-        try:
-            async with session:
-                async for event in session.events():
-                    on_event(event)
-        except FiedlerError as exc:  # the run could not start (its folder); nothing was sent
-            raise _refusal(exc, "not-started") from None
+        await _run_to_end(session, on_event)
         return self.deliberation_result(session)
 
     def deliberation_result(self, session: DeliberationSession) -> DeliberationResult:
@@ -629,6 +606,53 @@ def _reloaded(config: Config) -> Config:
         return load_config(None if source == PACKAGED_LABEL else source)
     except FiedlerError:
         return config
+
+
+class _Session(Protocol[E_co]):
+    """What a send and a deliberation share: checked before anything is sent, then run."""
+
+    def preflight(self) -> None: ...
+
+    async def __aenter__(self) -> object: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def events(self) -> AsyncIterator[E_co]: ...
+
+
+def _refuse_blockers(
+    blockers: Sequence[Blocker], keys: Mapping[str, ResolvedKey], what: str
+) -> None:
+    if blockers:
+        raise ToolRefusal(
+            "blocked",
+            f"nothing was sent: the dry run refuses this {what}",
+            [_blocker_line(b, keys) for b in blockers],
+        )
+
+
+def _preflight(session: _Session[Any]) -> None:
+    """The session's own checks before anything is sent, as a ``blocked`` refusal."""
+    try:
+        session.preflight()
+    except FiedlerError as exc:
+        raise _refusal(exc, "blocked") from None
+
+
+async def _run_to_end(session: _Session[E], on_event: Callable[[E], None]) -> None:
+    """Enter the session and pass every event on; a run that could not start (its folder)
+    is a ``not-started`` refusal, nothing having been sent."""
+    try:
+        async with session:
+            async for event in session.events():
+                on_event(event)
+    except FiedlerError as exc:
+        raise _refusal(exc, "not-started") from None
 
 
 def _blocker_line(blocker: Blocker, keys: Mapping[str, ResolvedKey]) -> str:
