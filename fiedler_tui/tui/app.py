@@ -100,6 +100,11 @@ class FiedlerApp(App[None]):
         return self._config
 
     @property
+    def demo_keys(self) -> dict[str, str | None] | None:
+        """The demo's keys (None outside the demo: keys come from the key store)."""
+        return self._demo_env.keys if self._demo_env is not None else None
+
+    @property
     def config_ready(self) -> bool:
         return self._config is not None
 

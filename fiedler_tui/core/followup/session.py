@@ -65,11 +65,14 @@ class FollowUpSession(SendSession):
         return open_turn(self.plan.run.path, self.plan.run.run_id, self.plan.number)
 
     def _requests(self) -> Mapping[str, ReviewRequest]:
-        base = self.conversation_result.request(temperature=self._temperature)
+        sent = self.conversation_result.requests(self.aliases, temperature=self._temperature)
         return {
-            alias: dataclasses.replace(base, follow_up=self.plan.continued[alias])
+            alias: dataclasses.replace(
+                sent if isinstance(sent, ReviewRequest) else sent[alias],
+                follow_up=self.plan.continued[alias],
+            )
             for alias in self.aliases
-        }
+        }  # each model's own package (egress rules may withhold files from some) and thread
 
     def _index(self, status: str) -> None:
         recorder = self.recorder

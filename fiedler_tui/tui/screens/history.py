@@ -299,8 +299,12 @@ class HistoryScreen(Screen[None]):
     def _models_cell(
         info: RunInfo, models: list[Mapping[str, Any]], colours: Mapping[str, str]
     ) -> Text:
-        """The aliases; a deliberation's marked ``crosstalk:`` in the accent colour."""
+        """The aliases (and the turns, when the run was followed up); a deliberation's marked
+        ``crosstalk:`` in the accent colour."""
         names = plain(", ".join(str(m.get("alias", "?")) for m in models))
+        turns = info.summary.get("turns")
+        if isinstance(turns, list) and turns:
+            names.append(f" · {len(turns) + 1} turns")
         if info.summary.get("kind") != "crosstalk":
             return names
         return Text.assemble(("crosstalk: ", colours.get("accent", "")), names)

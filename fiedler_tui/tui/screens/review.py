@@ -182,6 +182,22 @@ class ReviewScreen(Screen[None]):
             id="review-export",
             tooltip="Write the run's report (Markdown or HTML) into its folder",
         ),
+        Binding(
+            "f",
+            "follow_up(False)",
+            "Follow up",
+            id="review-follow-up",
+            show=False,
+            tooltip="Ask this pane's model a follow-up (its own conversation goes on)",
+        ),
+        Binding(
+            "F",
+            "follow_up(True)",
+            "Follow up all",
+            id="review-follow-up-all",
+            show=False,
+            tooltip="Ask every model of the run a follow-up (each its own conversation)",
+        ),
     ]
     NARROW_FOOTER_HIDES: ClassVar[frozenset[str]] = frozenset(
         {"review-previous", "review-sync", "review-markdown", "review-copy-folder"}
@@ -198,9 +214,10 @@ class ReviewScreen(Screen[None]):
     class OutputsLoaded(Message):
         """The outputs were read from the run folder."""
 
-        def __init__(self, texts: dict[str, str]) -> None:
+        def __init__(self, texts: dict[str, str], turns: int = 1) -> None:
             super().__init__()
             self.texts = texts
+            self.turns = turns
 
     def __init__(
         self,
@@ -229,6 +246,9 @@ class ReviewScreen(Screen[None]):
         """The hidden right pane was not updated (rendering it would be wasted until shown)."""
         self._synced_views: weakref.WeakSet[Widget] = weakref.WeakSet()
         self._collector = CollectorTuning()
+        self.turns = 1
+        """Turns of the run (follow-ups: each model's text shows its thread)."""
+        self._reread_on_resume = False
 
     @classmethod
     def from_saved(cls, info: RunInfo) -> ReviewScreen:
@@ -280,7 +300,8 @@ class ReviewScreen(Screen[None]):
             f"{s.get('started_at', '?')} · ended {s.get('ended_at') or '–'} · cost " + money(cost),
             f"package: {_num(package.get('files'))} files, {_num(package.get('bytes'))} bytes, "
             f"{_num(package.get('lines'))} lines · prompt: {_num(prompt.get('chars'))} chars"
-            + (" (saved)" if "text" in prompt else " (not saved)"),
+            + (" (saved)" if "text" in prompt else " (not saved)")
+            + (f" · {self.turns} turns (f/F follow up)" if self.turns > 1 else ""),
             f"folder: {self.folder}" if self.folder else "folder: none (kept in memory only)",
         ]
         return plain("\n".join(lines))
@@ -319,13 +340,22 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="review-read", exit_on_error=False)
     def _read_outputs(self, folder: Path, records: list[Mapping[str, Any]]) -> None:
+        from fiedler_tui.tui.follow_up_launcher import KnownTexts
+        from fiedler_tui.tui.review_thread import thread_texts
+        from fiedler_tui.tui.screens.compose import prompt_memory
+
         taken: set[str] = {"summary.json"}
         texts = {str(r.get("alias", "?")): read_output(folder, r, taken) for r in records}
-        self.post_message(self.OutputsLoaded(texts))
+        known = KnownTexts(prompt_memory(self.app).get)
+        texts, turns = thread_texts(folder, self.summary, texts, known, read_output)
+        self.post_message(self.OutputsLoaded(texts, turns))
 
     @on(OutputsLoaded)
     async def _outputs_loaded(self, message: OutputsLoaded) -> None:
         self.texts.update(message.texts)
+        if message.turns != self.turns:
+            self.turns = message.turns
+            self.query_one("#review-header", Static).update(self._header())
         await self._show_panes()
 
     @on(Worker.StateChanged)
@@ -455,6 +485,43 @@ class ReviewScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_follow_up(self, to_all: bool) -> None:
+        """Ask the focused pane's model (or every model) a follow-up; the Run screen streams it
+        and, back here, each model's thread shows the new turn."""
+        from fiedler_tui.core.followup.session import FollowUpSession
+        from fiedler_tui.tui.screens.follow_up import FollowUpScreen
+
+        folder = self.folder
+        if folder is None:
+            self.notify(
+                "this run was not saved to disk (FIEDLER_NO_DISK=1): there is no conversation "
+                "to continue",
+                severity="warning",
+            )
+            return
+        alias = self._panes()[self._active()].alias
+        if not to_all and alias is None:
+            return
+        aliases = [] if to_all or alias is None else [alias]
+        run_id = str(self.summary.get("run_id") or folder.name)
+
+        def started(session: FollowUpSession | None) -> None:
+            if session is None:
+                return
+            from fiedler_tui.tui.screens.run import RunScreen
+
+            self._reread_on_resume = True
+            self.app.push_screen(RunScreen(session))
+
+        self.app.push_screen(FollowUpScreen(folder, run_id, aliases), started)
+
+    def on_screen_resume(self) -> None:
+        """Back from a follow-up's Run screen: read the run again, its new turn included."""
+        if self._reread_on_resume and self.folder is not None and self.app.screen is self:
+            self._reread_on_resume = False
+            self._load_from_disk = True
+            self._read_outputs(self.folder, self.records)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

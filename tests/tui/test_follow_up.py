@@ -1,0 +1,91 @@
+"""A follow-up from Review, driven by the pilot against the loopback simulator: the question,
+the run's prompt typed again (it was not saved), the preview of the whole conversation, the Run
+screen streaming the turn, then Review and History showing each model's thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Static
+
+from fiedler_tui.core.simulator.models_yaml import SimulatedModel
+from fiedler_tui.core.simulator.script import ModelScript
+from fiedler_tui.core.store.run_store import RunStore
+from fiedler_tui.tui.screens.follow_up import FollowUpScreen
+from fiedler_tui.tui.screens.history import HistoryScreen
+from fiedler_tui.tui.screens.review import ReviewScreen
+from fiedler_tui.tui.screens.run import RunScreen
+
+from .test_compose import settle
+from .test_run_screen_support import run_world, wait_until
+
+FAST = "All good. " * 20
+CLAUDE = "Looks fine. " * 15
+
+
+def models() -> list[SimulatedModel]:
+    return [
+        SimulatedModel(name="fast", script=ModelScript(reply=FAST)),
+        SimulatedModel(name="claude", kind="anthropic", script=ModelScript(reply=CLAUDE)),
+    ]
+
+
+async def test_follow_up_from_review_streams_and_shows_the_thread(tmp_path: Path) -> None:
+    async with run_world(tmp_path, models()) as world:
+        session = world.session(["fast", "claude"], no_disk=False)
+        app = world.app(session)
+        async with app.run_test(size=(150, 40)) as pilot:
+            first = RunScreen(session)
+            await app.push_screen(first)
+            await wait_until(pilot, lambda: first.finished)
+            assert session.run_id is not None
+            info = RunStore(world.output_dir).find(session.run_id)
+            review = ReviewScreen.from_saved(info)
+            await app.push_screen(review)
+            await settle(pilot)
+            assert review.texts["fast"] == FAST and review.turns == 1
+
+            await pilot.press("f")  # the left pane's model: fast
+            modal = app.screen
+            assert isinstance(modal, FollowUpScreen) and modal.aliases == ["fast"]
+            modal.query_one("#follow-up-question", Input).value = "why 42?"
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: modal.preview is not None)
+            assert modal.preview is not None and modal.preview.needs_prompt
+            field = modal.query_one("#follow-up-first-prompt", Input)
+            assert field.display and field.has_focus
+            field.value = "not the prompt"
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: not modal._busy)
+            assert modal.preview is not None and modal.preview.needs_prompt  # sha256 differs
+            field.value = "please review"
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: modal.preview is not None and modal.preview.sendable)
+            shown = str(modal.query_one("#follow-up-preview", Static).render())
+            assert "fast: " in shown and "(3 messages" in shown and "enter sends" in shown
+            assert len(world.sim.requests_for("fast")) == 1  # previewing sends nothing
+
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
+            turn = app.screen
+            assert isinstance(turn, RunScreen) and turn.session.aliases == ["fast"]
+            await wait_until(pilot, lambda: turn.finished)
+            body = world.sim.requests_for("fast")[-1].body["messages"]
+            assert [m["role"] for m in body] == ["system", "user", "assistant", "user"]
+            assert body[1]["content"].endswith("please review") and "def main" in body[1]["content"]
+            assert body[2]["content"] == FAST and body[3]["content"] == "why 42?"
+            assert len(world.sim.requests_for("claude")) == 1  # claude was not asked
+
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.screen is review and review.turns == 2)
+            thread = review.texts["fast"]
+            assert thread.startswith("**Turn 1**\n\n" + FAST)
+            assert "**Turn 2 · follow-up** (done)\n\n> why 42?\n\n" + FAST in thread
+            assert review.texts["claude"] == CLAUDE
+            header = str(review.query_one("#review-header", Static).render())
+            assert "2 turns" in header
+
+            await app.push_screen(HistoryScreen())
+            await settle(pilot)
+            table = app.screen.query_one(DataTable)
+            assert str(table.get_row_at(0)[2]) == "fast, claude · 2 turns"
