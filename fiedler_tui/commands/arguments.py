@@ -10,7 +10,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fiedler_tui.commands.preference_arguments import add_preference_commands
+from fiedler_tui.commands.preference_arguments import (
+    add_preference_commands,
+    add_template_argument,
+)
 from fiedler_tui.commands.reasoning_arguments import add_reasoning_arguments
 
 
@@ -296,6 +299,7 @@ def _package_arguments(
     prompt = parser.add_mutually_exclusive_group()
     prompt.add_argument("-p", "--prompt", default=None, metavar="TEXT", help="the prompt")
     prompt.add_argument("--prompt-file", default=None, metavar="F", help="read the prompt from F")
+    add_template_argument(prompt)
     if system:
         parser.add_argument("--system", default=None, metavar="TEXT", help="system prompt to use")
     parser.add_argument(

@@ -42,6 +42,8 @@ from fiedler_tui.core.ratelimits import LearnedLimitsStore, token_limits
 from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
 from fiedler_tui.core.secrets.policy import SecretPolicy
 from fiedler_tui.core.tokens.api_count import ALL_PROVIDERS, ProviderCounter
+from fiedler_tui.core.tokens.counter import TokenCounter
+from fiedler_tui.core.tokens.methods import encoding_of
 
 if TYPE_CHECKING:
     from fiedler_tui.core.keys import ResolvedKey
@@ -49,7 +51,12 @@ if TYPE_CHECKING:
 PROMPT_FILE_MAX_BYTES = 10_000_000
 
 
-def _prompt(args: argparse.Namespace) -> str:
+def _prompt(args: argparse.Namespace, ctx: CommandContext, models: list[ModelSpec]) -> str:
+    template = getattr(args, "template", None)
+    if template:
+        from fiedler_tui.commands.template_prompt import template_prompt
+
+        return template_prompt(template, args, ctx, models)
     if args.prompt_file is None:
         return str(args.prompt or "")
     got = read_bytes_bounded(args.prompt_file, PROMPT_FILE_MAX_BYTES)
@@ -115,16 +122,18 @@ def build_dry_run(
     args: argparse.Namespace,
     ctx: CommandContext,
     keys: Mapping[str, ResolvedKey] | None = None,
+    tokens: TokenCounter | None = None,
 ) -> DryRunResult:
     """The dry run the arguments ask for, judging each model's key (``keys``, resolved here
-    when not given); a refused path (outside the roots, missing) raises."""
+    when not given), counting with ``tokens`` (the caller's, e.g. with its tokenizers already
+    loading; default: the engine's own); a refused path (outside the roots, missing) raises."""
     models = _models(args, ctx)
     resolved = ctx.resolve_keys() if keys is None else keys
     reduce = getattr(args, "egress", "refuse") == "reduce"
     options = DryRunOptions(
         egress=policy_of(ctx.config, ctx.settings),
         egress_reduce=frozenset(m.name for m in models) if reduce else frozenset(),
-        prompt=_prompt(args),
+        prompt=_prompt(args, ctx, models),
         system=DEFAULT_SYSTEM_PROMPT if args.system is None else args.system,
         max_completion_tokens=args.max_completion_tokens,
         reasoning=ReasoningChoice(args.reasoning_effort, args.thinking_budget),
@@ -142,7 +151,7 @@ def build_dry_run(
         {name: key.value for name, key in resolved.items()},
         opted_in=count_api_choice(args, ctx),
     )
-    with counter, DryRunEngine(ctx.settings, api_counter=counter) as engine:
+    with counter, DryRunEngine(ctx.settings, tokens, api_counter=counter) as engine:
         result = engine.run(args.paths, models, options)
     result.selection.raise_for_refused()
     return result
@@ -174,8 +183,10 @@ def skipped_lines(result: DryRunResult) -> list[str]:
 
 
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
-    keys = ctx.resolve_keys()
-    result = build_dry_run(args, ctx, keys)
+    with TokenCounter(ctx.settings) as tokens:
+        tokens.preload(encoding_of(m) for m in _models(args, ctx))  # loads while keys resolve
+        keys = ctx.resolve_keys()
+        result = build_dry_run(args, ctx, keys, tokens)
     explained = explain_paths(args.explain, _models(args, ctx), ctx)
     if args.json:
         ctx.out(json.dumps({**result.to_json(), **explained_json(explained)}, indent=2))

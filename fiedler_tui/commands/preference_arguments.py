@@ -12,6 +12,7 @@ from typing import Any
 def add_preference_commands(subparsers: Any) -> None:
     """``fiedler sets`` and ``fiedler templates``."""
     _sets(subparsers)
+    _templates(subparsers)
 
 
 def add_template_argument(prompt: Any) -> None:

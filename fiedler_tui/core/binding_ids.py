@@ -19,6 +19,7 @@ BINDING_IDS: dict[str, str] = {
     "compose-count-api": "Compose: count by API on/off",
     "compose-mode": "Compose: fan-out or crosstalk",
     "compose-crosstalk-options": "Compose: crosstalk options",
+    "compose-template": "Compose: insert a prompt template",
     "compose-model-set": "Compose: choose a model set, or save the selected models as one",
     "pick-cancel": "a list to choose from (model sets, templates): cancel",
     "name-entry-cancel": "a name to enter (a model set's): cancel",

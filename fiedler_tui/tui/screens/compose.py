@@ -178,6 +178,14 @@ class ComposeScreen(Screen[None]):
             tooltip="Choose a saved set of models, or save the selected ones as a set (-m @NAME)",
         ),
         Binding(
+            "ctrl+t",
+            "templates",
+            "Templates",
+            show=False,
+            id="compose-template",
+            tooltip="Insert a prompt template, its placeholders filled with the files and models",
+        ),
+        Binding(
             "f9",
             "crosstalk_options",
             "Crosstalk options",
@@ -664,6 +672,11 @@ class ComposeScreen(Screen[None]):
 
         open_model_sets(self)
 
+    def action_templates(self) -> None:
+        from fiedler_tui.tui.compose_templates import open_templates
+
+        open_templates(self)
+
     def action_crosstalk_options(self) -> None:
         from fiedler_tui.tui.compose_crosstalk import open_options
 
@@ -754,6 +767,11 @@ class ComposeScreen(Screen[None]):
             PaletteCommand("Compose: focus prompt", "Move to the prompt", self._focus("#prompt")),
             PaletteCommand("Compose: focus models", "Move to the models", self._focus("#models")),
             PaletteCommand("Compose: clear file selection", "Select no files", self._clear_files),
+            PaletteCommand(
+                "Compose: prompt templates",
+                "Insert a prompt template, its placeholders filled (ctrl+t)",
+                self.action_templates,
+            ),
             PaletteCommand(
                 "Compose: model sets",
                 "Choose a saved set of models, or save the selected ones (ctrl+g)",
