@@ -18,6 +18,15 @@ from fiedler_tui.core.export.write import export_run
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX
 from fiedler_tui.core.store.run_store import RunInfo, RunStore
+from fiedler_tui.core.store.run_summary import (
+    DeliberationSummary,
+    ErrorSummary,
+    TurnSummary,
+    VerdictSummary,
+    model_error,
+    saved_output,
+)
+from fiedler_tui.core.store.summary import ModelRecord
 
 NOT_KNOWN = "–"
 
@@ -30,20 +39,16 @@ def _store(ctx: CommandContext) -> RunStore:
     return store
 
 
-def _models(info: RunInfo) -> list[dict[str, Any]]:
-    models = info.summary.get("models", [])
-    return [m for m in models if isinstance(m, dict)] if isinstance(models, list) else []
-
-
 def _row(info: RunInfo) -> dict[str, Any]:
+    run = info.run
     return {
         "id": info.run_id,
-        "kind": str(info.summary.get("kind", "send")),
-        "started_at": info.summary.get("started_at"),
+        "kind": run.kind,
+        "started_at": run.started_at,
         "status": info.status,
-        "models": [str(m.get("alias")) for m in _models(info)],
-        "cost_usd": info.summary.get("cost_usd"),
-        "outputs_saved": info.summary.get("outputs_saved"),
+        "models": run.aliases,
+        "cost_usd": run.cost_usd,
+        "outputs_saved": run.outputs_saved,
         "path": str(info.path),
         "problem": info.problem or None,
     }
@@ -77,79 +82,85 @@ def _money(value: Any) -> str:
     return "$" + _figure(value, ".4f", "") if isinstance(value, int | float) else NOT_KNOWN
 
 
-def _output_path(info: RunInfo, model: dict[str, Any]) -> Path | None:
-    """The model's output file that exists: the final one, else the ``.partial`` left behind."""
-    name = model.get("output_file")
-    if not isinstance(name, str) or not name or "/" in name or "\\" in name or name[0] == ".":
-        return None
-    for candidate in (name, name + PARTIAL_SUFFIX):
-        path = info.path / candidate
-        if path.is_file() and not path.is_symlink():
-            return path
-    return None
-
-
-def _model_line(model: dict[str, Any]) -> str:
-    """``gpt-5: done; 1,234 in / 567 out tokens; 12.3s, 46 tok/s; $0.0123`` and what failed."""
-    error = model.get("error")
-    detail = f" [{error.get('code')}] {error.get('message')}" if isinstance(error, dict) else ""
-    usage = (
-        f"{_count(model.get('usage_input'))} in / {_count(model.get('usage_output'))} out tokens"
-    )
-    timing = (
-        f"{_figure(model.get('total_s'), '.1f', 's')}, "
-        f"{_figure(model.get('tokens_per_s'), ',.0f', '')} tok/s"
-    )
+def _line(
+    alias: str,
+    status: str,
+    error: ErrorSummary | None,
+    usage: tuple[int | None, int | None],
+    timing: tuple[float | None, float | None],
+    cost_usd: float | None,
+) -> list[str]:
+    """``gpt-5: done; 1,234 in / 567 out tokens; 12.3s, 46 tok/s; $0.0123`` as parts."""
+    detail = f" [{error.code}] {error.message}" if error is not None else ""
     parts = [
-        f"{display_name(str(model.get('alias')))}: {model.get('status')}{detail}",
-        usage,
-        timing,
+        f"{display_name(alias)}: {status}{detail}",
+        f"{_count(usage[0])} in / {_count(usage[1])} out tokens",
+        f"{_figure(timing[0], '.1f', 's')}, {_figure(timing[1], ',.0f', '')} tok/s",
     ]
-    if model.get("cost_usd") is not None:
-        parts.append(_money(model.get("cost_usd")))
-    if model.get("saved") is False:
+    if cost_usd is not None:
+        parts.append(_money(cost_usd))
+    return parts
+
+
+def _model_line(model: ModelRecord) -> str:
+    """A model's line, and what could not be saved of its output."""
+    parts = _line(
+        model.alias,
+        model.status,
+        model_error(model),
+        (model.usage_input, model.usage_output),
+        (model.total_s, model.tokens_per_s),
+        model.cost_usd,
+    )
+    if model.usage_reasoning is not None:
+        parts[1] += f" (reasoning {_count(model.usage_reasoning)})"
+    if model.saved is False:
         parts.append(
-            f"output NOT SAVED: {_count(model.get('bytes_saved'))} of "
-            f"{_count(model.get('bytes_total'))} bytes on disk ({model.get('output_error')})"
+            f"output NOT SAVED: {_count(model.bytes_saved)} of "
+            f"{_count(model.bytes_total)} bytes on disk ({model.output_error})"
         )
     return "; ".join(parts)
 
 
+def _turn_line(turn: TurnSummary) -> str:
+    parts = _line(
+        turn.member,
+        turn.status,
+        turn.error,
+        (turn.usage_input, turn.usage_output),
+        (None, None),
+        turn.cost_usd,
+    )
+    line = "; ".join(parts)
+    verdict: VerdictSummary | None = turn.verdict
+    if verdict is not None:
+        line += f"; verdict {verdict.stance} {_count(verdict.confidence)}"
+    return line
+
+
 def show_deliberation(info: RunInfo, ctx: CommandContext) -> None:
     """A deliberation's rounds: each turn with status, usage, verdict and file; then result."""
-    summary = info.summary
-    ctx.out(f"crosstalk: {summary.get('paradigm')}, chair {summary.get('chair') or 'none'}")
-    rounds = summary.get("rounds")
-    for step in rounds if isinstance(rounds, list) else []:
-        if not isinstance(step, dict):
-            continue
-        ctx.out(f"round {step.get('round')} ({step.get('phase')}):")
-        turns = step.get("turns")
-        for turn in turns if isinstance(turns, list) else []:
-            if not isinstance(turn, dict):
-                continue
-            model = {**turn, "alias": turn.get("member")}
-            verdict = turn.get("verdict")
-            line = _model_line(model)
-            if isinstance(verdict, dict):
-                line += f"; verdict {verdict.get('stance')} {_count(verdict.get('confidence'))}"
-            ctx.out(f"  {line}")
-            path = _output_path(info, turn)
+    run = info.run
+    deliberation = run.deliberation or DeliberationSummary()
+    ctx.out(f"crosstalk: {deliberation.paradigm}, chair {deliberation.chair or 'none'}")
+    for step in deliberation.rounds:
+        ctx.out(f"round {step.round} ({step.phase}):")
+        for turn in step.turns:
+            ctx.out(f"  {_turn_line(turn)}")
+            path = saved_output(info.path, turn.output_file)
             if path is not None:
                 ctx.out(f"    {path}")
-    dropped = summary.get("dropped")
-    for drop in dropped if isinstance(dropped, list) else []:
-        if isinstance(drop, dict):
-            ctx.out(f"dropped out: {display_name(str(drop.get('member')))}: {drop.get('reason')}")
-    result = summary.get("result")
-    if isinstance(result, dict):
-        reason = f" ({result.get('reason')})" if result.get("reason") else ""
-        ctx.out(f"result: {result.get('kind')}, {result.get('status')}{reason}")
+    for drop in deliberation.dropped:
+        ctx.out(f"dropped out: {display_name(drop.member)}: {drop.reason}")
+    result = deliberation.result
+    if result is not None:
+        reason = f" ({result.reason})" if result.reason else ""
+        ctx.out(f"result: {result.kind}, {result.status}{reason}")
     transcript = info.path / "transcript.md"
     if transcript.is_file():
         ctx.out(f"transcript: {transcript}")
-    if summary.get("cost_usd") is not None:
-        ctx.out(f"cost: {_money(summary.get('cost_usd'))}")
+    if run.cost_usd is not None:
+        ctx.out(f"cost: {_money(run.cost_usd)}")
 
 
 def run_list(args: argparse.Namespace, ctx: CommandContext) -> int:
@@ -179,7 +190,8 @@ def run_list(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 def run_show(args: argparse.Namespace, ctx: CommandContext) -> int:
     info = _store(ctx).find(args.run_id)
-    paths = {str(m.get("alias")): _output_path(info, m) for m in _models(info)}
+    run = info.run
+    paths = {m.alias: saved_output(info.path, m.output_file) for m in run.models}
     outputs = {alias: str(path) for alias, path in paths.items() if path is not None}
     if args.json:
         ctx.out(json.dumps({**_row(info), "summary": info.summary, "outputs": outputs}, indent=2))
@@ -188,24 +200,27 @@ def run_show(args: argparse.Namespace, ctx: CommandContext) -> int:
     ctx.out(f"run {info.run_id}: {_status_cell(row)}  ({info.path})")
     if info.problem:
         ctx.out(f"  {info.problem}")
-    package = info.summary.get("package", {})
-    if isinstance(package, dict):
+    if not info.problem:
+        package = run.package
         ctx.out(
-            f"package: {_count(package.get('files'))} files, {_count(package.get('bytes'))} "
-            f"bytes, {_count(package.get('lines'))} lines, "
-            f"sha256 {str(package.get('sha256'))[:16]}…"
+            f"package: {_count(package.files)} files, {_count(package.bytes)} "
+            f"bytes, {_count(package.lines)} lines, "
+            f"sha256 {str(package.sha256)[:16]}…"
         )
     if row["kind"] == "crosstalk":
         show_deliberation(info, ctx)
         return 0
-    for model in _models(info):
+    for model in run.models:
         ctx.out(f"  {_model_line(model)}")
-        path = paths.get(str(model.get("alias")))
+        path = paths.get(model.alias)
         if path is not None:
             partial = " (partial)" if path.name.endswith(PARTIAL_SUFFIX) else ""
             ctx.out(f"    {path}{partial}")
-        elif model.get("output_file"):
+        elif model.output_file:
             ctx.out("    no output file on disk")
+        thinking = saved_output(info.path, model.thinking_file)
+        if thinking is not None:
+            ctx.out(f"    {thinking} (thinking)")
     listed = {path for path in paths.values() if path is not None}
     for partial_file in info.partial_files:
         if partial_file not in listed:

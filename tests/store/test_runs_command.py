@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from fiedler_tui.cli import main
 from fiedler_tui.core.store.run_store import RunStore
+
+from . import v1_runs
+from .v1_runs import copy_v1_runs
 
 
 @pytest.fixture
@@ -124,3 +130,52 @@ def test_runs_flag_outputs_that_were_not_saved(
         "output NOT SAVED: 4,096 of 15,912 bytes on disk (No space left on device"
         in capsys.readouterr().out
     )
+
+
+def run_cli(runs: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "FIEDLER_OUTPUT_DIR": str(runs)}
+    return subprocess.run(
+        [sys.executable, "-m", "fiedler_tui", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_runs_show_reads_version_1_runs(tmp_path: Path) -> None:
+    runs = copy_v1_runs(tmp_path / "runs")
+    shown = run_cli(runs, "runs", "show", v1_runs.FAILED)
+    assert shown.returncode == 0, shown.stderr
+    assert "package: 2 files, 185 bytes, 4 lines, sha256 4bbf376f67781b61…" in shown.stdout
+    assert "  fast: done; 92 in / 40 out tokens; 0.0s, – tok/s; $0.0000" in shown.stdout
+    assert (
+        "  broken: failed [network] connection lost: [Errno 104] Connection reset by peer; "
+        "92 in / 14 out tokens" in shown.stdout
+    )
+    talk = run_cli(runs, "runs", "show", v1_runs.DELIBERATION)
+    assert "crosstalk: report, chair demo-deliberate" in talk.stdout
+    assert "round 2 (review):\n  demo-swift: finished; 336 in / 37 out tokens" in talk.stdout
+    assert "result: report, complete" in talk.stdout and "cost: $0.0052" in talk.stdout
+    as_json = json.loads(run_cli(runs, "runs", "show", v1_runs.SEND, "--json").stdout)
+    saved = json.loads((runs / v1_runs.SEND / "summary.json").read_text("utf-8"))
+    assert as_json["summary"] == saved  # printed as saved, not as read
+    assert as_json["models"] == ["demo-swift", "demo-steady", "demo-busy"]
+    assert as_json["kind"] == "send" and as_json["cost_usd"] == saved["cost_usd"]
+    assert set(as_json["outputs"]) == {"demo-swift", "demo-steady", "demo-busy"}
+
+
+def test_a_malformed_summary_is_named_without_a_traceback(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    bad = runs / "20261201-100000-abcdef"
+    bad.mkdir(parents=True)
+    (bad / "summary.json").write_text(json.dumps({"status": "done", "models": "gpt-5"}))
+    listed = run_cli(runs, "runs")
+    assert listed.returncode == 0 and "unreadable" in listed.stdout
+    shown = run_cli(runs, "runs", "show", bad.name)
+    assert shown.returncode == 0 and "Traceback" not in shown.stderr + shown.stdout
+    assert f"run {bad.name}: unreadable" in shown.stdout
+    assert "malformed run summary: models: expected a list, found a string" in shown.stdout
+    row = json.loads(run_cli(runs, "runs", "--json").stdout)["runs"][0]
+    assert row["status"] == "unreadable" and row["problem"].startswith("malformed run summary")

@@ -28,7 +28,7 @@ from fiedler_tui.core.crosstalk.transcript import render_transcript
 from fiedler_tui.core.runner import Cancelled, Failed, Finished, TextDelta
 from fiedler_tui.core.store.private_files import atomic_write_bytes
 from fiedler_tui.core.store.run_store import ModelOutput, RunRecord, RunStore
-from fiedler_tui.core.store.summary import prompt_record, sha256_text
+from fiedler_tui.core.store.summary import SUMMARY_VERSION, prompt_record, sha256_text
 
 CROSSTALK_VERSION = 1
 """Version of the deliberation summary's layout (``crosstalk_version``)."""
@@ -60,6 +60,7 @@ class DeliberationRecorder:
         self.budget = budget
         self.started_at = datetime.now(UTC).isoformat(timespec="seconds")
         self._base: dict[str, Any] = {
+            "summary_version": SUMMARY_VERSION,
             "kind": "crosstalk",
             "crosstalk_version": CROSSTALK_VERSION,
             "app_version": app_version,

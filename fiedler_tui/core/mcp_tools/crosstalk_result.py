@@ -8,13 +8,24 @@ verdict and confidence, usage, cost and error.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, Field
 
-from fiedler_tui.core.mcp_tools.results import INLINE_CHARS, ModelError, RunResult, output_uri
+from fiedler_tui.core.mcp_tools.inline_text import cut
+from fiedler_tui.core.mcp_tools.results import (
+    INLINE_CHARS,
+    ModelError,
+    RunResult,
+    model_error_result,
+    output_uri,
+)
+from fiedler_tui.core.store.run_summary import (
+    DeliberationSummary,
+    ResultSummary,
+    RunSummary,
+    TurnSummary,
+)
 
 RESULT_NAME = "result"
 """The resource name of a deliberation's result: ``fiedler://runs/{run_id}/result``."""
@@ -69,96 +80,61 @@ class SavedRunResult(RunResult):
     )
 
 
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _float(value: Any) -> float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _dicts(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _turn(raw: Mapping[str, Any], run_path: Path | None) -> TurnResult:
-    error = raw.get("error")
-    verdict = raw.get("verdict")
-    output_file = _str(raw.get("output_file"))
+def _turn(turn: TurnSummary, run_path: Path | None) -> TurnResult:
+    verdict = turn.verdict
+    output_file = turn.output_file
     return TurnResult(
-        member=str(raw.get("member", "")),
-        letter=_str(raw.get("letter")),
-        role=str(raw.get("role", "member")),
-        status=str(raw.get("status", "unknown")),
-        verdict=_str(verdict.get("stance")) if isinstance(verdict, dict) else None,
-        confidence=_int(verdict.get("confidence")) if isinstance(verdict, dict) else None,
-        input_tokens=_int(raw.get("usage_input")),
-        output_tokens=_int(raw.get("usage_output")),
-        cost_usd=_float(raw.get("cost_usd")),
-        error=None
-        if not isinstance(error, dict)
-        else ModelError(
-            code=str(error.get("code", "unknown")),
-            message=str(error.get("message", "")),
-            provider=_str(error.get("provider")),
-            http_status=_int(error.get("http_status")),
-        ),
+        member=turn.member,
+        letter=turn.letter,
+        role=turn.role,
+        status=turn.status,
+        verdict=verdict.stance if verdict is not None else None,
+        confidence=verdict.confidence if verdict is not None else None,
+        input_tokens=turn.usage_input,
+        output_tokens=turn.usage_output,
+        cost_usd=turn.cost_usd,
+        error=model_error_result(turn.error, with_retries=False),
         output_file=str(run_path / output_file) if run_path and output_file else None,
     )
 
 
 def deliberation_result(
-    summary: Mapping[str, Any],
+    summary: RunSummary,
     run_id: str | None,
     run_path: Path | None,
     limit: int = INLINE_CHARS,
 ) -> DeliberationResult:
-    """The typed result of a deliberation from its summary mapping."""
-    raw_rounds = summary.get("rounds")
+    """The typed result of a deliberation from its summary."""
+    deliberation = summary.deliberation or DeliberationSummary()
     rounds = [
         RoundResult(
-            round=_int(r.get("round")) or 0,
-            phase=str(r.get("phase", "")),
-            turns=[_turn(t, run_path) for t in _dicts(r.get("turns"))],
+            round=step.round,
+            phase=step.phase,
+            turns=[_turn(t, run_path) for t in step.turns],
         )
-        for r in _dicts(raw_rounds)
+        for step in deliberation.rounds
     ]
-    outcome = summary.get("result")
-    outcome = outcome if isinstance(outcome, dict) else {}
-    text = _str(outcome.get("text")) or ""
+    outcome = deliberation.result or ResultSummary()
+    text = outcome.text or ""
     result = DeliberationResult(
         run_id=run_id,
-        status=str(summary.get("status", "unknown")),
+        status=summary.status,
         run_path=str(run_path) if run_path is not None else None,
-        paradigm=_str(summary.get("paradigm")),
-        chair=_str(summary.get("chair")),
-        result_kind=_str(outcome.get("kind")),
-        consensus=outcome.get("consensus") if isinstance(outcome.get("consensus"), bool) else None,
-        reason=_str(outcome.get("reason")) or "",
-        cost_usd=_float(summary.get("cost_usd")),
-        worst_case_usd=_float(summary.get("worst_case_usd")),
+        paradigm=deliberation.paradigm,
+        chair=deliberation.chair,
+        result_kind=outcome.kind,
+        consensus=outcome.consensus,
+        reason=outcome.reason or "",
+        cost_usd=summary.cost_usd,
+        worst_case_usd=deliberation.worst_case_usd,
         rounds=rounds,
         result=text[:limit],
         result_chars=len(text),
     )
-    if len(text) > limit:
-        result.truncated = True
-        if run_id is not None and run_path is not None:
-            result.resource = output_uri(run_id, RESULT_NAME)
-            result.note = (
-                f"the result has {len(text):,} characters; the first {limit:,} are here, "
-                f"read {result.resource} for the whole text"
-            )
-        else:
-            result.note = (
-                f"the result has {len(text):,} characters; only the first {limit:,} are here"
-            )
+    resource = (
+        output_uri(run_id, RESULT_NAME) if run_id is not None and run_path is not None else None
+    )
+    result.truncated, result.resource, result.note = cut(len(text), limit, "result", resource)
     return result
 
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, Field
+
+from fiedler_tui.core.mcp_tools.inline_text import cut
+from fiedler_tui.core.store.run_summary import ErrorSummary, RunSummary, model_error
+from fiedler_tui.core.store.summary import ModelRecord
 
 INLINE_CHARS = 20_000
 RESOURCE_PREFIX = "fiedler://runs/"
@@ -60,90 +63,63 @@ class RunResult(BaseModel):
     models: list[ModelResult]
 
 
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _float(value: Any) -> float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _error(raw: Any) -> ModelError | None:
-    if not isinstance(raw, dict):
+def model_error_result(error: ErrorSummary | None, with_retries: bool = True) -> ModelError | None:
+    """A saved error as the result reports it (a deliberation's turn has no retry count)."""
+    if error is None:
         return None
     return ModelError(
-        code=str(raw.get("code", "unknown")),
-        message=str(raw.get("message", "")),
-        provider=_str(raw.get("provider")),
-        http_status=_int(raw.get("http_status")),
-        retries=_int(raw.get("retry_count")) or 0,
+        code=error.code,
+        message=error.message,
+        provider=error.provider,
+        http_status=error.http_status,
+        retries=error.retry_count if with_retries else 0,
     )
 
 
 def model_result(
-    raw: Mapping[str, Any], run_id: str | None, run_path: Path | None, text: str, limit: int
+    record: ModelRecord, run_id: str | None, run_path: Path | None, text: str, limit: int
 ) -> ModelResult:
-    alias = str(raw.get("alias", ""))
-    retries = raw.get("retries")
-    output_file = _str(raw.get("output_file"))
+    alias = record.alias
+    output_file = record.output_file
     result = ModelResult(
         model=alias,
-        provider=str(raw.get("provider", "")),
-        model_id=str(raw.get("model", "")),
-        status=str(raw.get("status", "unknown")),
-        error=_error(raw.get("error")),
-        retries=len(retries) if isinstance(retries, list) else 0,
-        input_tokens=_int(raw.get("usage_input")),
-        estimated_input_tokens=_int(raw.get("estimate_input")),
-        count_method=_str(raw.get("count_method")),
-        output_tokens=_int(raw.get("usage_output")),
-        cost_usd=_float(raw.get("cost_usd")),
-        ttft_s=_float(raw.get("ttft_s")),
-        total_s=_float(raw.get("total_s")),
+        provider=record.provider,
+        model_id=record.model,
+        status=record.status,
+        error=model_error_result(model_error(record)),
+        retries=len(record.retries),
+        input_tokens=record.usage_input,
+        estimated_input_tokens=record.estimate_input,
+        count_method=record.count_method,
+        output_tokens=record.usage_output,
+        cost_usd=record.cost_usd,
+        ttft_s=record.ttft_s,
+        total_s=record.total_s,
         output_file=str(run_path / output_file) if run_path and output_file else None,
         text=text[:limit],
         text_chars=len(text),
     )
-    if len(text) > limit:
-        result.truncated = True
-        if run_id is not None and run_path is not None:
-            result.resource = output_uri(run_id, alias)
-            result.note = (
-                f"the answer has {len(text):,} characters; the first {limit:,} are here, "
-                f"read {result.resource} for the whole text"
-            )
-        else:
-            result.note = (
-                f"the answer has {len(text):,} characters; only the first {limit:,} are here"
-            )
+    resource = output_uri(run_id, alias) if run_id is not None and run_path is not None else None
+    result.truncated, result.resource, result.note = cut(len(text), limit, "answer", resource)
     return result
 
 
 def run_result(
-    summary: Mapping[str, Any],
+    summary: RunSummary,
     run_id: str | None,
     run_path: Path | None,
     texts: Mapping[str, str],
     limit: int = INLINE_CHARS,
 ) -> RunResult:
-    """The typed result of a run from its summary mapping and each model's text."""
-    models = summary.get("models")
-    rows = [m for m in models if isinstance(m, dict)] if isinstance(models, list) else []
+    """The typed result of a run from its summary and each model's text."""
     return RunResult(
         run_id=run_id,
-        status=str(summary.get("status", "unknown")),
+        status=summary.status,
         run_path=str(run_path) if run_path is not None else None,
-        cost_usd=_float(summary.get("cost_usd")),
+        cost_usd=summary.cost_usd,
         inline_chars=limit,
         models=[
-            model_result(m, run_id, run_path, texts.get(str(m.get("alias", "")), ""), limit)
-            for m in rows
+            model_result(m, run_id, run_path, texts.get(m.alias, ""), limit) for m in summary.models
         ],
     )
 

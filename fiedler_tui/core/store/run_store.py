@@ -28,8 +28,11 @@ from fiedler_tui.core.store.private_files import (
     make_private_dir,
     reserve_space,
 )
+from fiedler_tui.core.store.run_summary import RunSummary, SummaryError
 
 SUMMARY_NAME = "summary.json"
+THINKING_STEM = ".thinking"
+"""A model's reasoning text is saved as ``<stem>.thinking.md`` beside its ``<stem>.md``."""
 RESERVE_NAME = ".summary-reserve"
 RESERVE_MIN_BYTES = 64 * 1024
 """Space set aside in each run folder so the last summary can be written on a full disk."""
@@ -67,6 +70,10 @@ class RunRecord(Protocol):
 
     def output(self, alias: str) -> ModelOutput: ...
 
+    def thinking_output(self, alias: str) -> ModelOutput:
+        """The model's reasoning text, beside its answer (after :meth:`output`)."""
+        ...
+
     def write_summary(self, summary: Mapping[str, Any], *, last: bool = False) -> None:
         """Replace the summary; ``last`` for the run's final one (which may use set-aside space)."""
 
@@ -103,9 +110,13 @@ class MemoryRun:
     path: Path | None = None
     outputs: dict[str, MemoryOutput] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
+    thinking: dict[str, MemoryOutput] = field(default_factory=dict)
 
     def output(self, alias: str) -> MemoryOutput:
         return self.outputs.setdefault(alias, MemoryOutput())
+
+    def thinking_output(self, alias: str) -> MemoryOutput:
+        return self.thinking.setdefault(alias, MemoryOutput())
 
     def write_summary(self, summary: Mapping[str, Any], *, last: bool = False) -> None:
         self.summary = {**summary, **self.identity}
@@ -130,10 +141,18 @@ class DiskRun:
         self._reserved = 0
 
     def output(self, alias: str) -> OutputFile:
-        stem = safe_file_stem(alias, self._taken)
+        # an alias ending in .thinking would take the name of another model's reasoning file
+        thinking_like = alias.lower().endswith(THINKING_STEM)
+        named = alias[: -len(THINKING_STEM)] + "_thinking" if thinking_like else alias
+        stem = safe_file_stem(named, self._taken)
         name = f"{stem}.md"
         self.file_names[alias] = name
         return OutputFile(self._dir / name)
+
+    def thinking_output(self, alias: str) -> OutputFile:
+        """``<stem>.thinking.md`` beside the model's ``<stem>.md``, written the same way."""
+        stem = self.file_names[alias].removesuffix(".md")
+        return OutputFile(self._dir / f"{stem}{THINKING_STEM}.md")
 
     @property
     def summary_path(self) -> Path:
@@ -174,16 +193,33 @@ class DiskRun:
 
 @dataclass(frozen=True)
 class RunInfo:
-    """A saved run as history shows it."""
+    """A saved run as history shows it: its summary as saved (``summary``, the mapping that
+    ``fiedler runs show --json`` prints) and read (``run``); ``problem`` says why a summary
+    could not be read (``run`` is then an empty one, ``status`` ``unreadable``)."""
 
     run_id: str
     path: Path
     summary: dict[str, Any]
     problem: str = ""
+    _run: RunSummary | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def run(self) -> RunSummary:
+        """The typed summary (read from ``summary`` once, when not given)."""
+        if self._run is None:
+            try:
+                parsed = RunSummary.from_json(self.summary)
+            except SummaryError:
+                parsed = RunSummary.empty("unreadable" if self.problem else "unknown")
+            object.__setattr__(self, "_run", parsed)
+            return parsed
+        return self._run
 
     @property
     def status(self) -> str:
-        return str(self.summary.get("status", "unreadable" if self.problem else "unknown"))
+        if self.problem:
+            return "unreadable"
+        return self.run.status
 
     @property
     def partial_files(self) -> list[Path]:
@@ -283,7 +319,11 @@ class RunStore:
                 raise ValueError("not a JSON object")
         except (OSError, ValueError) as exc:
             return RunInfo(path.name, path, {}, problem=f"unreadable summary: {exc}")
-        info = RunInfo(path.name, path, summary)
+        try:
+            run = RunSummary.from_json(summary)
+        except SummaryError as exc:
+            return RunInfo(path.name, path, {}, problem=str(exc))
+        info = RunInfo(path.name, path, summary, _run=run)
         pid = summary.get("pid")
         owner_alive = (
             isinstance(pid, int)
@@ -340,8 +380,8 @@ class RunStore:
 
 
 def _started_at(info: RunInfo) -> float | None:
-    raw = info.summary.get("started_at")
-    if isinstance(raw, str):
+    raw = info.run.started_at
+    if raw is not None:
         try:
             return datetime.fromisoformat(raw).timestamp()
         except ValueError:
