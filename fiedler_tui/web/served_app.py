@@ -18,7 +18,6 @@ from fiedler_tui.core.logs import LOGGER_NAME
 from fiedler_tui.core.network.route import is_loopback
 from fiedler_tui.web.access_guard import access_guard, loopback_hosts
 
-
 SHUTDOWN_S = 3.0
 """On Ctrl+C, how long open tabs get before their apps are stopped."""
 
