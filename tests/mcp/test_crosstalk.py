@@ -208,6 +208,10 @@ async def test_a_report_longer_than_the_inline_size_is_read_through_its_resource
         assert result["truncated"] and result["result_chars"] == len(REPORT)
         assert result["result"] == REPORT[:20_000]
         assert result["resource"] == f"fiedler://runs/{result['run_id']}/result"
+        assert result["note"] == (
+            f"the result has {len(REPORT):,} characters; the first 20,000 are here, "
+            f"read {result['resource']} for the whole text"
+        )
         read = await client.read_resource(result["resource"])
         whole = read.contents[0]
         assert isinstance(whole, TextResourceContents) and whole.text == REPORT

@@ -88,6 +88,10 @@ async def test_every_tool_over_stdio(mcp_world: McpWorld) -> None:
         assert wordy["truncated"] and wordy["text_chars"] == len(LONG_REPLY)
         assert wordy["text"] == LONG_REPLY[:20_000]
         assert wordy["resource"] == f"fiedler://runs/{result['run_id']}/wordy"
+        assert wordy["note"] == (
+            f"the answer has {len(LONG_REPLY):,} characters; the first 20,000 are here, "
+            f"read {wordy['resource']} for the whole text"
+        )
         assert "Quick answer." in sent.content[0].text  # the same result as text
         assert progress, "no progress notification arrived"
         assert [value for value, _ in progress] == sorted({value for value, _ in progress})
