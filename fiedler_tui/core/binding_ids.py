@@ -80,6 +80,9 @@ BINDING_IDS: dict[str, str] = {
     # History
     "history-open": "History: open in Review",
     "history-rerun": "History: re-run",
+    "history-rerun-models": "History: re-run on models chosen first",
+    "choose-models-apply": "History, models to re-run on: go to Compose",
+    "choose-models-cancel": "History, models to re-run on: cancel",
     "history-filter": "History: filter",
     "history-filter-clear": "History: clear the filter",
     "history-refresh": "History: refresh",

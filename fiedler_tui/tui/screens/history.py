@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
@@ -30,6 +30,7 @@ from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.store.run_store import STATUS_INTERRUPTED, RunInfo, RunStore
 from fiedler_tui.tui.history_filter import RunFacts, RunFilter, parse_filter
 from fiedler_tui.tui.safe_text import plain, visible
+from fiedler_tui.tui.screens.choose_models import ChooseModelsScreen
 from fiedler_tui.tui.screens.compose import ComposeScreen, prompt_memory
 from fiedler_tui.tui.screens.review import ReviewScreen, model_records, money, section
 from fiedler_tui.tui.widgets.errors import notify_error
@@ -117,6 +118,14 @@ class HistoryScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open in Review", id="history-open"),
         Binding("r", "rerun", "Re-run", id="history-rerun", tooltip="Same files and prompt"),
+        Binding(
+            "R",
+            "rerun_on_models",
+            "Re-run on…",
+            id="history-rerun-models",
+            show=False,
+            tooltip="Same files and prompt on models you choose first (other or extra ones)",
+        ),
         Binding(
             "slash,f",
             "filter",
@@ -338,8 +347,30 @@ class HistoryScreen(Screen[None]):
 
     def action_rerun(self) -> None:
         info = self.selected_run()
+        if info is not None:
+            self._open_compose(self._rerun_of(info))
+
+    def action_rerun_on_models(self) -> None:
+        """Choose the models first (the run's own ticked), then Compose as for ``r``."""
+        info = self.selected_run()
         if info is None:
             return
+        if not self.host.config_ready:
+            self.notify(self.host.no_config_reason, severity="warning")
+            return
+        rerun = self._rerun_of(info)
+        names = list(self.host.config.models)
+
+        def chosen(models: list[str] | None) -> None:
+            if models:
+                note = f"{rerun.note}\nre-run on: {', '.join(models)}".strip()
+                self._open_compose(replace(rerun, models=models, note=note))
+
+        self.app.push_screen(
+            ChooseModelsScreen(f"Re-run {info.run_id} on:", names, rerun.models), chosen
+        )
+
+    def _rerun_of(self, info: RunInfo) -> Rerun:
         summary = info.summary
         package = section(summary, "package")
         paths: list[str] = []
@@ -376,8 +407,7 @@ class HistoryScreen(Screen[None]):
         files_lost = ""
         if not paths and isinstance(had, int) and had > 0:
             files_lost = f"none of the {had} file(s) of run {info.run_id} could be loaded"
-        rerun = Rerun(paths, prompt, "\n".join(notes), expected, models, files_lost)
-        self._open_compose(rerun)
+        return Rerun(paths, prompt, "\n".join(notes), expected, models, files_lost)
 
     def _open_compose(self, rerun: Rerun) -> None:
         stack = self.app.screen_stack
