@@ -106,6 +106,9 @@ async def test_each_model_continues_its_own_conversation_saved_as_the_next_turns
     listed = json.loads((info.path / "summary.json").read_text())["turns"]
     assert [(t["turn"], t["status"], t["models"]) for t in listed] == [(2, "done", ["fast"])]
 
+    turn_folder = RunStore(folder.parent).load(folder)
+    with pytest.raises(FollowUpRefused, match=r"is turn 2 of run .*: follow up the run"):
+        plan_follow_up(turn_folder, "not from a turn's folder")
     info = RunStore(info.path.parent).find(info.run_id)
     plan3 = plan_follow_up(info, "canary-question-3: anything else?")
     assert plan3.number == 3 and plan3.aliases == ["fast", "claude"]

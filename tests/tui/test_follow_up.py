@@ -75,6 +75,14 @@ async def test_follow_up_from_review_streams_and_shows_the_thread(tmp_path: Path
             assert body[1]["content"].endswith("please review") and "def main" in body[1]["content"]
             assert body[2]["content"] == FAST and body[3]["content"] == "why 42?"
             assert len(world.sim.requests_for("claude")) == 1  # claude was not asked
+            await pilot.press("r")  # the turn's Review: a follow-up from there continues the run
+            await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+            assert app.screen is not review
+            await pilot.press("f")
+            await wait_until(pilot, lambda: isinstance(app.screen, FollowUpScreen))
+            assert isinstance(app.screen, FollowUpScreen) and app.screen.folder == info.path
+            await pilot.press("escape", "escape")
+            await wait_until(pilot, lambda: app.screen is turn)
 
             await pilot.press("escape")
             await wait_until(pilot, lambda: app.screen is review and review.turns == 2)

@@ -94,6 +94,10 @@ def plan_follow_up(
     run_id = info.run_id
     if info.problem:
         raise FollowUpRefused(f"run {run_id}: {info.problem}")
+    if "turn" in info.summary:
+        raise FollowUpRefused(
+            f"{info.path} is turn {info.summary['turn']} of run {run_id}: follow up the run"
+        )
     if info.summary.get("kind") == "crosstalk":
         raise FollowUpRefused(
             f"run {run_id} is a deliberation: a follow-up continues a send "

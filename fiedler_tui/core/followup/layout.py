@@ -30,6 +30,13 @@ def turn_folder(run_path: Path, number: int) -> Path:
     return run_path / TURNS_DIR / str(number)
 
 
+def run_folder_of(folder: Path) -> Path:
+    """The run a folder belongs to: the run itself, or the run of a turn folder ``turns/<n>``."""
+    if folder.parent.name == TURNS_DIR and folder.name.isdigit():
+        return folder.parent.parent
+    return folder
+
+
 def turn_numbers(run_path: Path) -> list[int]:
     """The follow-up turns saved in ``run_path`` (``turns/<n>`` holding a summary), in order."""
     base = run_path / TURNS_DIR

@@ -489,6 +489,7 @@ class ReviewScreen(Screen[None]):
     def action_follow_up(self, to_all: bool) -> None:
         """Ask the focused pane's model (or every model) a follow-up; the Run screen streams it
         and, back here, each model's thread shows the new turn."""
+        from fiedler_tui.core.followup.layout import run_folder_of
         from fiedler_tui.core.followup.session import FollowUpSession
         from fiedler_tui.tui.screens.follow_up import FollowUpScreen
 
@@ -504,7 +505,10 @@ class ReviewScreen(Screen[None]):
         if not to_all and alias is None:
             return
         aliases = [] if to_all or alias is None else [alias]
-        run_id = str(self.summary.get("run_id") or folder.name)
+        folder = run_folder_of(folder)  # reviewing a follow-up's turn: the run goes on
+        run_id = (
+            folder.name if folder != self.folder else str(self.summary.get("run_id") or folder.name)
+        )
 
         def started(session: FollowUpSession | None) -> None:
             if session is None:
