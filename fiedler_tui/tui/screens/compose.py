@@ -120,6 +120,12 @@ class RunStarter(Protocol):
     def start_run(self, result: DryRunResult, aliases: Sequence[str]) -> None: ...
 
 
+REDUCE_ON = (
+    "egress: a model the rules forbid files gets a reduced package without them (f7: refuse)"
+)
+REDUCE_OFF = "egress: a model the rules forbid files is refused (f7: send it a reduced package)"
+
+
 @dataclass(frozen=True)
 class PreviewKey:
     """Everything a preview depends on; a preview is only sent for the key it was made for."""
@@ -132,6 +138,8 @@ class PreviewKey:
     """The paths a folder selection brought in (skipped with a reason, never blocking)."""
     count_api: bool = False
     """Hosted providers' count endpoints are asked (f6)."""
+    egress_reduce: bool = False
+    """f7: a model the egress rules forbid files gets a package without them (not refused)."""
 
 
 class ComposeScreen(Screen[None]):
@@ -162,6 +170,15 @@ class ComposeScreen(Screen[None]):
             "package before you send)",
         ),
         Binding(
+            "f7",
+            "toggle_egress_reduce",
+            "Egress: reduce",
+            id="compose-egress",
+            show=False,
+            tooltip="A model the egress rules forbid files of the package: refuse to send, or "
+            "send it a reduced package without them",
+        ),
+        Binding(
             "f8",
             "cycle_mode",
             "Mode",
@@ -176,6 +193,15 @@ class ComposeScreen(Screen[None]):
             show=False,
             id="compose-model-set",
             tooltip="Choose a saved set of models, or save the selected ones as a set (-m @NAME)",
+        ),
+        Binding(
+            "ctrl+e",
+            "edit_prompt",
+            "Edit in $EDITOR",
+            show=False,
+            priority=True,  # the prompt's own ctrl+e (line end) gives way; end does that too
+            id="compose-editor",
+            tooltip="Open the prompt in $VISUAL or $EDITOR and take the result back",
         ),
         Binding(
             "ctrl+t",
@@ -258,6 +284,8 @@ class ComposeScreen(Screen[None]):
         self._rate_limits: dict[str, tuple[TokenLimit, ...]] = {}
         self.count_api = False
         """f6: hosted providers' count endpoints are asked in previews."""
+        self.egress_reduce = False
+        """f7: models the egress rules forbid files get a reduced package instead of a refusal."""
         self._key_values: dict[str, str | None] = {}
         self.crosstalk = CrosstalkSettings()
         """Fan-out or crosstalk (f8), and the deliberation's choices (f9)."""
@@ -397,7 +425,15 @@ class ComposeScreen(Screen[None]):
         picker = self.query_one(FilePicker)
         paths = tuple(sorted(picker.selected))
         via_folder = tuple(sorted(picker.via_folder & picker.selected))
-        return PreviewKey(paths, self.aliases, self.prompt, self.policy, via_folder, self.count_api)
+        return PreviewKey(
+            paths,
+            self.aliases,
+            self.prompt,
+            self.policy,
+            via_folder,
+            self.count_api,
+            self.egress_reduce,
+        )
 
     @property
     def fresh(self) -> bool:
@@ -472,6 +508,7 @@ class ComposeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="dry-run", exit_on_error=False)
     def _preview(self, key: PreviewKey, models: list[ModelSpec]) -> None:
         from fiedler_tui.core.budget.dry_run import DryRunEngine, DryRunOptions
+        from fiedler_tui.core.egress.guard import policy_of
         from fiedler_tui.core.ratelimits import LearnedLimitsStore, token_limits
 
         worker = get_current_worker()
@@ -492,6 +529,8 @@ class ComposeScreen(Screen[None]):
             key_status=key_status,
             rate_limits=self._rate_limits,
             from_folders=frozenset(key.via_folder),
+            egress=policy_of(self.host.config, self.host.settings),
+            egress_reduce=frozenset(m.name for m in models) if key.egress_reduce else frozenset(),
         )
         with self._engine_lock:
             if self._engine is None and not self._engine_closed:
@@ -672,6 +711,11 @@ class ComposeScreen(Screen[None]):
 
         open_model_sets(self)
 
+    def action_edit_prompt(self) -> None:
+        from fiedler_tui.tui.compose_editor import edit_prompt
+
+        edit_prompt(self)
+
     def action_templates(self) -> None:
         from fiedler_tui.tui.compose_templates import open_templates
 
@@ -707,6 +751,11 @@ class ComposeScreen(Screen[None]):
     def action_toggle_count_api(self) -> None:
         self.count_api = not self.count_api
         self.notify(ON_TEXT if self.count_api else OFF_TEXT, markup=False)
+        self.preview_now()
+
+    def action_toggle_egress_reduce(self) -> None:
+        self.egress_reduce = not self.egress_reduce
+        self.notify(REDUCE_ON if self.egress_reduce else REDUCE_OFF, markup=False)
         self.preview_now()
 
     def action_refresh(self) -> None:
@@ -767,6 +816,11 @@ class ComposeScreen(Screen[None]):
             PaletteCommand("Compose: focus prompt", "Move to the prompt", self._focus("#prompt")),
             PaletteCommand("Compose: focus models", "Move to the models", self._focus("#models")),
             PaletteCommand("Compose: clear file selection", "Select no files", self._clear_files),
+            PaletteCommand(
+                "Compose: edit the prompt in $EDITOR",
+                "Open the prompt in $VISUAL or $EDITOR (ctrl+e)",
+                self.action_edit_prompt,
+            ),
             PaletteCommand(
                 "Compose: prompt templates",
                 "Insert a prompt template, its placeholders filled (ctrl+t)",
