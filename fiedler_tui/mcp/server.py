@@ -112,10 +112,33 @@ Egress = Annotated[
     Field(
         description=(
             "What to do with a model the egress rules of models.yaml forbid files of the "
-            "package (see fiedler_get_config): 'refuse' (default) refuses the call naming the "
+            "package: 'refuse' (default) refuses the call naming the "
             "files and rules; 'reduce' sends that model a package without them (its own size "
             "and budget; the run records the files it did not see)."
         )
+    ),
+]
+
+ReasoningEffortArg = Annotated[
+    Literal["minimal", "low", "medium", "high"] | None,
+    Field(
+        description=(
+            "Reasoning effort for the models that take one (OpenAI reasoning models; see "
+            "reasoning_efforts in fiedler_list_models), instead of each model's own; left out "
+            "for the others. A value a model does not accept is refused."
+        )
+    ),
+]
+ThinkingBudgetArg = Annotated[
+    int | None,
+    Field(
+        description=(
+            "Thinking tokens for the models that take a budget (Claude, Gemini: "
+            "thinking_budget_range in fiedler_list_models), instead of each model's own; it is "
+            "part of the completion reserve and must be smaller than it. 0 turns thinking off "
+            "where a model allows it."
+        ),
+        ge=0,
     ),
 ]
 
@@ -269,9 +292,14 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
         max_completion_tokens: MaxCompletion = None,
         max_cost_usd: MaxCost = None,
         egress: Egress = "refuse",
+        reasoning_effort: ReasoningEffortArg = None,
+        thinking_budget: ThinkingBudgetArg = None,
     ) -> Annotated[CallToolResult, dict[str, Any]]:
         args = _arguments(prompt, files, models, secrets, max_completion_tokens, max_cost_usd)
-        return data_result(await tools.dry_run(dataclasses.replace(args, egress=egress)))
+        args = dataclasses.replace(
+            args, egress=egress, reasoning_effort=reasoning_effort, thinking_budget=thinking_budget
+        )
+        return data_result(await tools.dry_run(args))
 
     @server.tool(
         description=(
@@ -297,9 +325,13 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
         max_completion_tokens: MaxCompletion = None,
         max_cost_usd: MaxCost = None,
         egress: Egress = "refuse",
+        reasoning_effort: ReasoningEffortArg = None,
+        thinking_budget: ThinkingBudgetArg = None,
     ) -> Annotated[CallToolResult, RunResult]:
         args = _arguments(prompt, files, models, secrets, max_completion_tokens, max_cost_usd)
-        args = dataclasses.replace(args, egress=egress)
+        args = dataclasses.replace(
+            args, egress=egress, reasoning_effort=reasoning_effort, thinking_budget=thinking_budget
+        )
         return run_result(await _send_with_progress(tools, args, ctx))
 
     @server.tool(
@@ -384,8 +416,13 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
                 min_length=1,
             ),
         ] = None,
+        reasoning_effort: ReasoningEffortArg = None,
+        thinking_budget: ThinkingBudgetArg = None,
     ) -> Annotated[CallToolResult, DeliberationResult]:
         args = _arguments(prompt, files, models, secrets, max_completion_tokens, max_cost_usd)
+        args = dataclasses.replace(
+            args, reasoning_effort=reasoning_effort, thinking_budget=thinking_budget
+        )
         choices = CrosstalkChoices(
             paradigm=paradigm,
             rounds=rounds,

@@ -94,3 +94,20 @@ async def test_a_deliberation_refuses_reduced_members_every_round(tmp_path: Path
             async with session:
                 pass
         assert sim.requests == []
+
+
+def test_a_model_the_rules_leave_no_file_is_refused_even_when_reduced(tmp_path: Path) -> None:
+    config = parse_config(
+        config_text(lambda *_: "http://127.0.0.1:9/v1", egress_models()) + EGRESS, "models.yaml"
+    )
+    root = tmp_path / "project"
+    (root / "clients" / "acme").mkdir(parents=True)
+    (root / "clients" / "acme" / "deal.py").write_text(f'TERMS = "{ACME_MARKER}"\n')
+    settings = Settings(allowed_roots=(root,), output_dir=tmp_path / "runs")
+    policy = policy_of(config, settings)
+    names = ["hosted-gpt", "llama"]
+    result = dry_run(config, settings, root, names, policy, frozenset(names))
+    [blocker] = result.blockers
+    assert blocker.kind is BlockerKind.EGRESS
+    assert blocker.message.startswith("hosted-gpt: the egress rules leave it no file")
+    assert "llama" not in result.withheld
