@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import sys
 from pathlib import Path
 
@@ -73,6 +74,10 @@ def single_input(model: str) -> int:
 
 def read(path: Path) -> str:
     return path.read_text()
+
+
+def write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data))
 
 
 def last_body(world: SendWorld, model: str) -> str:
@@ -210,7 +215,9 @@ async def test_send_continue_as_a_process(world: SendWorld) -> None:
     )  # fmt: skip
     assert code == 0, err
     assert f"follow-up: turn 2 of run {info.run_id}" in err and "claude:" in err
-    assert json.loads(out)["models"][0]["status"] == "done"
+    printed = json.loads(out)
+    assert printed["turn"] == 2 and printed["run_id"] == info.run_id
+    assert printed["models"][0]["status"] == "done"
     body = last_body(world, "claude")
     assert "canary-q: more?" in body and CLAUDE_REPLY in body and FAST_REPLY not in body
     assert read(info.path / "turns" / "2" / "claude.md") == CLAUDE_REPLY * 15
@@ -218,3 +225,43 @@ async def test_send_continue_as_a_process(world: SendWorld) -> None:
     assert "text" not in saved["prompt"] and saved["prompt"]["sha256"] == sha256_text(
         "canary-q: more?"
     )
+
+
+async def test_an_interrupted_turn_is_left_out_and_a_running_one_refuses(
+    world: SendWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIEDLER_SAVE_PROMPT", "1")
+    info = await first_run(world, ["fast"])
+    folder = info.path / "turns" / "2"
+    folder.mkdir(parents=True)
+    (folder / "fast.md.partial").write_text("half an answer")
+    dead = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+    await dead.wait()
+    turn = {
+        "status": "running",
+        "prompt": {"sha256": sha256_text("q2"), "chars": 2, "text": "q2"},
+        "models": [{"alias": "fast", "status": "streaming", "output_file": "fast.md"}],
+        "run_id": info.run_id,
+        "turn": 2,
+        "host": socket.gethostname(),
+    }
+    write_json(folder / "summary.json", {**turn, "pid": dead.pid})
+    plan = plan_follow_up(info, "q3")  # the process that ran turn 2 is gone: interrupted
+    assert [t.status for t in plan.turns] == ["done", "interrupted"]
+    assert plan.number == 3 and [t.role for t in plan.continued["fast"]] == ["assistant", "user"]
+    assert "half an answer" not in json.dumps([t.text for t in plan.continued["fast"]])
+    alive = await asyncio.create_subprocess_exec(  # "fiedler" in its command line, as a run's
+        sys.executable,
+        "-c",
+        "import sys; sys.stdin.read()",
+        "fiedler",
+        stdin=asyncio.subprocess.PIPE,
+    )
+    try:
+        write_json(folder / "summary.json", {**turn, "pid": alive.pid})
+        with pytest.raises(FollowUpRefused, match=r"turn 2 of run .* is still running"):
+            plan_follow_up(info, "q3")
+    finally:
+        assert alive.stdin is not None
+        alive.stdin.close()
+        await alive.wait()

@@ -74,6 +74,10 @@ class FollowUpSession(SendSession):
             for alias in self.aliases
         }  # each model's own package (egress rules may withhold files from some) and thread
 
+    def summary(self) -> dict[str, object]:
+        """The turn's summary, with the turn's number (``run_id`` is the run's)."""
+        return {**super().summary(), "turn": self.plan.number}
+
     def _index(self, status: str) -> None:
         recorder = self.recorder
         index_turn(
