@@ -1,7 +1,8 @@
 """fiedler_crosstalk's resume over stdio with the SDK's client: a deliberation cancelled in its
 second round is continued from its last complete round (the first is not sent again) and
 finishes with every round; the refusals (unknown id, a run that cannot be resumed, choices or a
-prompt that differ, files without roots) are structured errors and send nothing."""
+prompt that differ, files without roots) are structured errors and send nothing. One test, so
+the deliberation is cancelled once."""
 
 from __future__ import annotations
 
@@ -89,39 +90,21 @@ def _error(called: Any) -> dict[str, Any]:
     return error
 
 
-async def test_a_cancelled_deliberation_is_resumed_and_finishes_with_every_round(
+async def test_a_cancelled_deliberation_resumes_to_every_round_and_bad_resumes_are_refused(
     world: McpWorld,
 ) -> None:
     async with world.client() as client:
         tool = {t.name: t for t in (await client.list_tools()).tools}["fiedler_crosstalk"]
         assert "resume" in tool.input_schema["properties"]
+        send = await client.call_tool("fiedler_send", {"prompt": "hello", "models": ["alpha"]})
+        send_id = (send.structured_content or {})["run_id"]
         run_id = await _cancel_in_round_two(client)
         folder = world.output_dir / run_id
         cancelled = json.loads((folder / "summary.json").read_text())
         assert [t["status"] for t in cancelled["rounds"][0]["turns"]] == ["finished", "finished"]
 
+        # What cannot go on is refused, with nothing sent.
         before = len(world.sim.requests)
-        resumed = await client.call_tool("fiedler_crosstalk", {**ASK, "resume": run_id})
-        assert not resumed.is_error, resumed.content
-        result: dict[str, Any] = resumed.structured_content or {}
-        assert result["status"] == "complete" and result["run_id"] != run_id
-        assert [(r["round"], r["phase"]) for r in result["rounds"]] == [
-            (1, "answer"),
-            (2, "answer"),
-        ]
-        assert all(t["status"] == "finished" for r in result["rounds"] for t in r["turns"])
-        assert len(world.sim.requests) - before == 2  # round 2 only: round 1 was replayed
-        summary = json.loads((Path(result["run_path"]) / "summary.json").read_text())
-        assert summary["resumed_from"] == run_id and summary["members"][1]["alias"] == "patient"
-
-
-async def test_a_resume_that_cannot_go_on_is_refused_and_sends_nothing(world: McpWorld) -> None:
-    async with world.client() as client:
-        send = await client.call_tool("fiedler_send", {"prompt": "hello", "models": ["alpha"]})
-        send_id = (send.structured_content or {})["run_id"]
-        run_id = await _cancel_in_round_two(client)
-        before = len(world.sim.requests)
-
         unknown = _error(await client.call_tool("fiedler_crosstalk", {**ASK, "resume": "nope"}))
         assert unknown["code"] == "unknown-run" and "nope" in unknown["message"]
         a_send = _error(await client.call_tool("fiedler_crosstalk", {**ASK, "resume": send_id}))
@@ -136,7 +119,21 @@ async def test_a_resume_that_cannot_go_on_is_refused_and_sends_nothing(world: Mc
             )
         )
         assert changed["code"] == "bad-argument" and "prompt differs" in changed["message"]
+        assert len(world.sim.requests) == before
+
+        resumed = await client.call_tool("fiedler_crosstalk", {**ASK, "resume": run_id})
+        assert not resumed.is_error, resumed.content
+        result: dict[str, Any] = resumed.structured_content or {}
+        assert result["status"] == "complete" and result["run_id"] != run_id
+        assert [(r["round"], r["phase"]) for r in result["rounds"]] == [
+            (1, "answer"),
+            (2, "answer"),
+        ]
+        assert all(t["status"] == "finished" for r in result["rounds"] for t in r["turns"])
+        assert len(world.sim.requests) - before == 2  # round 2 only: round 1 was replayed
+        summary = json.loads((Path(result["run_path"]) / "summary.json").read_text())
+        assert summary["resumed_from"] == run_id and summary["members"][1]["alias"] == "patient"
     async with world.client(roots=False) as client:
         unrooted = _error(await client.call_tool("fiedler_crosstalk", {**ASK, "resume": run_id}))
         assert unrooted["code"] == "roots-unset"
-    assert len(world.sim.requests) == before
+    assert len(world.sim.requests) - before == 2
