@@ -8,6 +8,7 @@ entry point imports that module only when the subcommand runs, so opening the ap
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import Any
 
 from fiedler_tui.commands.preference_arguments import (
@@ -38,6 +39,7 @@ def add_commands(subparsers: Any) -> None:
     _send(subparsers)
     _crosstalk(subparsers)
     _runs(subparsers)
+    _scores(subparsers)
     _mcp(subparsers)
     _serve(subparsers)
 
@@ -231,6 +233,29 @@ def _runs(subparsers: Any) -> None:
     export.add_argument("--output", metavar="PATH", help="write here (a folder: ID.md or ID.html)")
     export.set_defaults(handler="runs:run_export")
     parser.set_defaults(handler="runs:run_list")
+
+
+def iso_day(raw: str) -> date:
+    """An argparse type: a day as ``YYYY-MM-DD``."""
+    try:
+        if len(raw) == 10:
+            return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {raw!r}")
+
+
+def _scores(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "scores",
+        help="per model: runs rated, wins, mean rating, cost per win (Review's blind ratings)",
+        description="The scoreboard of the rated runs (rated in Review's blind mode) started "
+        "in the period (both dates inclusive, UTC), served by the runs index in the state dir.",
+    )
+    parser.add_argument("--since", type=iso_day, metavar="DATE", help="from this day (YYYY-MM-DD)")
+    parser.add_argument("--until", type=iso_day, metavar="DATE", help="to this day (YYYY-MM-DD)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(handler="scores:run")
 
 
 def _mcp(subparsers: Any) -> None:

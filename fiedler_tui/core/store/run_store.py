@@ -167,6 +167,10 @@ class DiskRun:
                 self._drop_reserve()
         if not last:
             self._keep_reserve(2 * size)
+            return
+        from fiedler_tui.core.scores.index import index_run_quietly  # the run ended
+
+        index_run_quietly(self._dir)
 
     def _write_summary(self, data: Mapping[str, Any], *, use_reserve: bool) -> int:
         try:
