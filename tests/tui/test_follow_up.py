@@ -69,6 +69,8 @@ async def test_follow_up_from_review_streams_and_shows_the_thread(tmp_path: Path
             await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
             turn = app.screen
             assert isinstance(turn, RunScreen) and turn.session.aliases == ["fast"]
+            title = str(turn.query_one("#run-title", Static).render())
+            assert title == f"Follow-up, turn 2 of run {info.run_id}: 1 model, 1 file"
             await wait_until(pilot, lambda: turn.finished)
             body = world.sim.requests_for("fast")[-1].body["messages"]
             assert [m["role"] for m in body] == ["system", "user", "assistant", "user"]

@@ -29,6 +29,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from fiedler_tui.core.errors import FiedlerError
+from fiedler_tui.core.followup.session import FollowUpSession
 from fiedler_tui.core.runner import Failed, RunEvent, TextDelta
 from fiedler_tui.core.send import SendSession
 from fiedler_tui.core.store.save_elsewhere import SavedElsewhere, held_files, save_elsewhere
@@ -187,7 +188,10 @@ class RunScreen(Screen[None]):
         count = len(self.session.aliases)
         files = len(self.session.result.preview.files)
         models = f"{count} model{'s' if count != 1 else ''}"
-        return f"Run: {models}, {files} file{'s' if files != 1 else ''}"
+        what = "Run"
+        if isinstance(self.session, FollowUpSession):  # the run's next turn
+            what = f"Follow-up, turn {self.session.turn} of run {self.session.plan.run.run_id}"
+        return f"{what}: {models}, {files} file{'s' if files != 1 else ''}"
 
     def on_mount(self) -> None:
         grid = self.query_one("#run-grid", Grid)
