@@ -12,8 +12,10 @@ strings, so the preview and the wire can never disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
+
+from fiedler_tui.core.config.reasoning import ReasoningChoice
 
 DEFAULT_SYSTEM_PROMPT = (
     "You are a careful reviewer. The user sends a package of files, each delimited by a header "
@@ -90,6 +92,8 @@ class ReviewRequest:
     """Sent only to models that accept a temperature (see ``ModelSpec.accepts_temperature``)."""
     follow_up: tuple[Turn, ...] = ()
     """Turns after the first user turn: assistant, user, assistant, ..., ending with user."""
+    reasoning: ReasoningChoice = field(default_factory=ReasoningChoice)
+    """Overrides each model's reasoning effort and thinking budget where it takes them."""
 
     def __post_init__(self) -> None:
         self.conversation  # noqa: B018 - validates the turn order at construction

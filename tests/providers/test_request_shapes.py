@@ -71,8 +71,12 @@ def openai_body(model: str, **limits: Any) -> dict[str, Any]:
 
 async def test_openai_family_bodies_follow_the_model_data() -> None:
     got = await sent()
-    assert got["gpt-5"].body == openai_body("gpt-5", max_completion_tokens=32000)
-    assert got["o3"].body == openai_body("o3", max_completion_tokens=32000)
+    assert got["gpt-5"].body == openai_body(
+        "gpt-5", max_completion_tokens=32000, reasoning_effort="medium"
+    )
+    assert got["o3"].body == openai_body(
+        "o3", max_completion_tokens=32000, reasoning_effort="medium"
+    )
     assert got["gpt-4.1"].body == openai_body(
         "gpt-4.1", max_completion_tokens=16384, temperature=0.3
     )
@@ -130,7 +134,11 @@ async def test_gemini_request() -> None:
         "contents": [
             {"role": "user", "parts": [{"text": "=== a.py ===\nx = 1\nREQUEST\nFind bugs."}]}
         ],
-        "generationConfig": {"maxOutputTokens": 32768, "temperature": 0.3},
+        "generationConfig": {
+            "maxOutputTokens": 32768,
+            "temperature": 0.3,
+            "thinkingConfig": {"thinkingBudget": 8192, "includeThoughts": True},
+        },
     }
 
 
@@ -142,7 +150,8 @@ async def test_completion_budget_override_and_no_temperature_when_unset() -> Non
     assert "temperature" not in got["grok-4"].body
     assert got["claude-sonnet"].body["max_tokens"] == 500
     assert "temperature" not in got["claude-sonnet"].body
-    assert got["gemini-2.5-pro"].body["generationConfig"] == {"maxOutputTokens": 500}
+    assert got["gemini-2.5-pro"].body["generationConfig"]["maxOutputTokens"] == 500
+    assert "temperature" not in got["gemini-2.5-pro"].body["generationConfig"]
 
 
 async def test_usage_is_parsed_from_every_dialect() -> None:

@@ -49,7 +49,7 @@ def test_gemini_reports_usage_once_per_change() -> None:
     final = {"promptTokenCount": 10, "candidatesTokenCount": 2, "thoughtsTokenCount": 3}
     assert parser.feed(_gemini("", final, "STOP")) == [
         StreamPart(finish_reason="stop", raw_finish_reason="STOP"),
-        StreamPart(input_tokens=10, output_tokens=5),
+        StreamPart(input_tokens=10, output_tokens=5, reasoning_tokens=3),
     ]
     parser.close()
 

@@ -74,9 +74,24 @@ class ModelBudget:
     input is compared with, so corrections never compound)."""
     count_note: str | None = None
     """A plain warning about the figure, e.g. that it may be far off."""
+    thinking_budget: int | None = None
+    """Thinking tokens sent (a part of ``completion_reserve``, the rest is for the answer)."""
+    reasoning_effort: str | None = None
+    """The reasoning effort sent (its reasoning tokens come out of ``completion_reserve``)."""
     price_tier: int | None = None
     """The prompt-token threshold of the long-context price tier ``cost_usd_max`` is priced at
     (None: the model's base prices)."""
+
+    @property
+    def reserve_label(self) -> str:
+        """``16,000`` or ``16,000 (thinking 8,000 + answer 8,000)``."""
+        label = f"{self.completion_reserve:,}"
+        if self.thinking_budget:
+            answer = self.completion_reserve - self.thinking_budget
+            label += f" (thinking {self.thinking_budget:,} + answer {answer:,})"
+        elif self.reasoning_effort:
+            label += f" (reasoning {self.reasoning_effort} + answer)"
+        return label
 
     @property
     def count_label(self) -> str:
@@ -123,4 +138,6 @@ class ModelBudget:
             "estimate_base": self.estimate_base,
             "count_note": self.count_note,
             "count_label": self.count_label,
+            "thinking_budget": self.thinking_budget,
+            "reasoning_effort": self.reasoning_effort,
         }

@@ -6,9 +6,10 @@ Built once from the user's choices and checked before anything is sent.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
+from fiedler_tui.core.config.reasoning import ReasoningChoice
 from fiedler_tui.core.config.schema import Config, ModelSpec
 from fiedler_tui.core.crosstalk.errors import CrosstalkInputError
 from fiedler_tui.core.crosstalk.personas import persona_system
@@ -62,6 +63,8 @@ class Plan:
     chair: str | None = None
     chair_system: str = CHAIR_SYSTEM
     max_completion_tokens: int | None = None
+    reasoning: ReasoningChoice = field(default_factory=ReasoningChoice)
+    """Every turn's reasoning effort and thinking budget overrides (``config.reasoning``)."""
 
     @property
     def chair_is_member(self) -> bool:

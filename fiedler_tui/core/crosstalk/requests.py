@@ -14,6 +14,7 @@ def first_turn(plan: Plan, member: Member, prompt: str | None = None) -> ReviewR
         package_text=plan.package_text,
         system=member.system,
         max_completion_tokens=plan.max_completion_tokens,
+        reasoning=plan.reasoning,
     )
 
 
@@ -24,6 +25,7 @@ def follow_up(plan: Plan, member: Member, own_answer: str, message: str) -> Revi
         package_text=plan.package_text,
         system=member.system,
         max_completion_tokens=plan.max_completion_tokens,
+        reasoning=plan.reasoning,
         follow_up=(Turn("assistant", own_answer), Turn("user", message)),
     )
 
@@ -35,4 +37,5 @@ def chair_turn(plan: Plan, prompt: str) -> ReviewRequest:
         package_text=plan.package_text,
         system=plan.chair_system,
         max_completion_tokens=plan.max_completion_tokens,
+        reasoning=plan.reasoning,
     )

@@ -19,6 +19,7 @@ with an event loop call it (and ``preflight``) off that loop.
 
 from __future__ import annotations
 
+import dataclasses
 from asyncio import CancelledError
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -208,6 +209,7 @@ class DeliberationSession:
             )
         except CrosstalkInputError as exc:
             raise UsageError(str(exc)) from None
+        plan = dataclasses.replace(plan, reasoning=self.result.reasoning)
         saved = self.saved
         if saved is not None:
             if sha256_text(plan.question) != saved.prompt_sha256:

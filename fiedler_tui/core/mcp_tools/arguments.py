@@ -6,6 +6,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from fiedler_tui.core.config.reasoning import ReasoningChoice
+from fiedler_tui.core.config.schema import REASONING_EFFORTS
 from fiedler_tui.core.mcp_tools.refusal import ToolRefusal
 from fiedler_tui.core.secrets.policy import SecretPolicy
 
@@ -31,6 +33,22 @@ class ToolArguments:
     egress: str = "refuse"
     """A model the egress rules forbid files of the package: ``refuse`` the call, or
     ``reduce``: send it a package without those files."""
+    reasoning_effort: str | None = None
+    thinking_budget: int | None = None
+    """Overrides of each model's reasoning effort and thinking budget (``config.reasoning``)."""
+
+    def reasoning(self) -> ReasoningChoice:
+        """The reasoning overrides asked for; a value no model could take is refused."""
+        effort = next((e for e in REASONING_EFFORTS if e == self.reasoning_effort), None)
+        if self.reasoning_effort is not None and effort is None:
+            raise ToolRefusal(
+                "bad-argument",
+                f"reasoning_effort must be one of {', '.join(REASONING_EFFORTS)}, "
+                f"not {self.reasoning_effort!r}",
+            )
+        if self.thinking_budget is not None and self.thinking_budget < 0:
+            raise ToolRefusal("bad-argument", "thinking_budget must be 0 or more")
+        return ReasoningChoice(effort, self.thinking_budget)
 
     def policy(self, allow_secrets: bool) -> SecretPolicy:
         """The secrets policy asked for; ``allow`` only when the server permits it."""
@@ -55,6 +73,7 @@ class ToolArguments:
         cap = self.max_cost_usd
         if cap is not None and (not math.isfinite(cap) or cap <= 0):
             raise ToolRefusal("bad-argument", "max_cost_usd must be a positive number")
+        self.reasoning()
         if self.egress not in ("refuse", "reduce"):
             problem = f"egress must be refuse or reduce, not {self.egress!r}"
             raise ToolRefusal("bad-argument", problem)

@@ -198,6 +198,7 @@ class FiedlerTools:
             prompt=args.prompt,
             system=DEFAULT_SYSTEM_PROMPT if args.system is None else args.system,
             max_completion_tokens=args.max_completion_tokens,
+            reasoning=args.reasoning(),
             secret_policy=policy,
             key_status={name: str(key.source) for name, key in keys.items()},
             rate_limits=token_limits(
@@ -384,6 +385,12 @@ class FiedlerTools:
                     "price_in_usd_per_million": model.price_in,
                     "price_out_usd_per_million": model.price_out,
                     "tokenizer": model.tokenizer,
+                    "reasoning_efforts": list(model.reasoning_efforts),
+                    "reasoning_effort": model.reasoning_effort,
+                    "thinking_budget_range": (
+                        list(model.thinking_budget_range) if model.thinking_budget_range else None
+                    ),
+                    "thinking_budget": model.thinking_budget,
                     "read_timeout_s": provider.read_timeout_s,
                     "total_timeout_s": provider.total_timeout_s,
                     "max_retries": provider.max_retries,

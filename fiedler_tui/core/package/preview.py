@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from fiedler_tui.core.config.reasoning import ReasoningChoice
 from fiedler_tui.core.files.reading import count_lines
 from fiedler_tui.core.files.selected import SelectedFile
 from fiedler_tui.core.package.format import file_footer, file_header, preamble
@@ -106,6 +107,8 @@ class Preview:
         system: str,
         max_completion_tokens: int | None = None,
         temperature: float | None = None,
+        *,
+        reasoning: ReasoningChoice | None = None,
     ) -> ReviewRequest:
         """The request carrying this package."""
         return ReviewRequest(
@@ -114,6 +117,7 @@ class Preview:
             system=system,
             max_completion_tokens=max_completion_tokens,
             temperature=temperature,
+            reasoning=reasoning or ReasoningChoice(),
         )
 
 

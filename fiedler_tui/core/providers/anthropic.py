@@ -57,8 +57,17 @@ class AnthropicParser(StreamParser):
         kind = payload.get("type") or event.event
         if kind == "content_block_delta":
             delta = payload.get("delta") or {}
-            text = delta.get("text") if delta.get("type") == "text_delta" else None
-            return [StreamPart(text=text)] if isinstance(text, str) and text else []
+            kind = delta.get("type")
+            if kind == "text_delta":
+                text = delta.get("text")
+                return [StreamPart(text=text)] if isinstance(text, str) and text else []
+            if kind == "thinking_delta":
+                thinking = delta.get("thinking")
+                if isinstance(thinking, str) and thinking:
+                    return [StreamPart(thinking=thinking)]
+            # signature_delta: the thinking block's integrity signature, needed only to hand
+            # the block back with tool use (never sent back here), so not kept
+            return []
         if kind == "message_start":
             usage = (payload.get("message") or {}).get("usage") or {}
             return [self._usage(usage, final=False)]
@@ -159,8 +168,12 @@ class AnthropicAdapter(Adapter):
         }
         if not request.system:
             del body["system"]
+        reasoning = profile.reasoning_for(request)
         temperature = profile.temperature_for(request)
-        if temperature is not None:
+        if reasoning.thinks:
+            # budget_tokens counts toward max_tokens; any temperature but 1 is refused
+            body["thinking"] = {"type": "enabled", "budget_tokens": reasoning.thinking_budget}
+        elif temperature is not None:
             body["temperature"] = temperature
         headers = base_headers(profile)
         headers["anthropic-version"] = ANTHROPIC_VERSION

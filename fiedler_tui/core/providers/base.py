@@ -50,6 +50,10 @@ class StreamPart(NamedTuple):
     cache_write_tokens: int | None = None
     """Input tokens written to the prompt cache (part of ``input_tokens``; Anthropic bills them
     at its cache write price)."""
+    thinking: str = ""
+    """Reasoning text streamed apart from the answer (never part of ``text``)."""
+    reasoning_tokens: int | None = None
+    """The part of ``output_tokens`` spent thinking, where the provider reports it."""
 
 
 class StreamParser(ABC):

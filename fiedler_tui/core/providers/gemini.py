@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from fiedler_tui.core.config.reasoning import ReasoningSettings
 from fiedler_tui.core.config.schema import ProviderKind
 from fiedler_tui.core.providers.base import (
     Adapter,
@@ -47,7 +48,7 @@ class GeminiParser(StreamParser):
     def __init__(self, provider: str, request_id: str | None, secrets: tuple[str, ...]) -> None:
         super().__init__(provider, request_id, secrets)
         self._finished = False
-        self._usage: tuple[int | None, int | None, int | None] | None = None
+        self._usage: tuple[int | None, int | None, int | None, int | None] | None = None
         """The last usage counts reported: every event repeats them, one part per change."""
 
     def feed(self, event: ServerSentEvent) -> list[StreamPart]:
@@ -67,10 +68,12 @@ class GeminiParser(StreamParser):
         candidates = payload.get("candidates") or []
         first = candidates[0] if candidates and isinstance(candidates[0], dict) else {}
         for part in (first.get("content") or {}).get("parts") or ():
-            if isinstance(part, dict) and not part.get("thought"):
+            if isinstance(part, dict):
                 text = part.get("text")
-                if isinstance(text, str) and text:
-                    parts.append(StreamPart(text=text))
+                if isinstance(text, str) and text:  # a thought summary is kept apart
+                    parts.append(
+                        StreamPart(thinking=text) if part.get("thought") else StreamPart(text=text)
+                    )
         raw = first.get("finishReason")
         blocked = (payload.get("promptFeedback") or {}).get("blockReason")
         if isinstance(blocked, str) and not raw:
@@ -91,12 +94,15 @@ class GeminiParser(StreamParser):
                 output = candidates_count + (thoughts_count or 0)
             prompt = int_or_none(usage.get("promptTokenCount"))
             cached = int_or_none(usage.get("cachedContentTokenCount"))
-            counts = (prompt, output, cached)
+            counts = (prompt, output, cached, thoughts_count)
             if counts != self._usage:
                 self._usage = counts
                 parts.append(
                     StreamPart(
-                        input_tokens=prompt, output_tokens=output, cached_input_tokens=cached
+                        input_tokens=prompt,
+                        output_tokens=output,
+                        cached_input_tokens=cached,
+                        reasoning_tokens=thoughts_count,
                     )
                 )
         return parts
@@ -121,6 +127,17 @@ def gemini_contents(conversation: Conversation) -> list[dict[str, Any]]:
     ]
 
 
+def thinking_config(reasoning: ReasoningSettings) -> dict[str, Any]:
+    """``generationConfig.thinkingConfig``: the budget when one is set (0: off) and
+    ``includeThoughts`` when summaries are asked for; empty: the model's own defaults."""
+    config: dict[str, Any] = {}
+    if reasoning.thinking_budget is not None:
+        config["thinkingBudget"] = reasoning.thinking_budget
+    if reasoning.include_thoughts and reasoning.thinking_budget != 0:
+        config["includeThoughts"] = True
+    return config
+
+
 class GeminiAdapter(Adapter):
     """``POST {base}/models/{id}:streamGenerateContent?alt=sse``."""
 
@@ -132,6 +149,9 @@ class GeminiAdapter(Adapter):
         temperature = profile.temperature_for(request)
         if temperature is not None:
             config["temperature"] = temperature
+        thinking = thinking_config(profile.reasoning_for(request))
+        if thinking:
+            config["thinkingConfig"] = thinking
         body: dict[str, Any] = {}
         if request.system:
             body["systemInstruction"] = {"parts": [{"text": request.system}]}

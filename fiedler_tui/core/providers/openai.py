@@ -57,6 +57,9 @@ class OpenAIChatParser(StreamParser):
                 continue
             delta = choice.get("delta") or {}
             text = delta.get("content") or delta.get("refusal") or ""
+            thinking = delta.get("reasoning_content") or delta.get("reasoning")
+            if thinking and type(thinking) is str:  # llama.cpp, vLLM, DeepSeek / Ollama, xAI
+                parts.append(StreamPart(thinking=thinking))
             raw = choice.get("finish_reason")
             if raw is None:
                 if text:  # the usual chunk: text only
@@ -74,12 +77,16 @@ class OpenAIChatParser(StreamParser):
             details = usage.get("prompt_tokens_details")
             if not isinstance(details, dict):
                 details = {}
+            completion = usage.get("completion_tokens_details")
+            if not isinstance(completion, dict):
+                completion = {}
             parts.append(
                 StreamPart(
                     input_tokens=int_or_none(usage.get("prompt_tokens")),
                     output_tokens=int_or_none(usage.get("completion_tokens")),
                     cached_input_tokens=int_or_none(details.get("cached_tokens")),
                     cache_write_tokens=int_or_none(details.get("cache_write_tokens")),
+                    reasoning_tokens=int_or_none(completion.get("reasoning_tokens")),
                 )
             )
         return parts
@@ -121,6 +128,9 @@ class OpenAIChatAdapter(Adapter):
         temperature = profile.temperature_for(request)
         if temperature is not None:
             body["temperature"] = temperature
+        effort = profile.reasoning_for(request).effort
+        if effort is not None:
+            body["reasoning_effort"] = effort
         headers = base_headers(profile)
         if key:
             headers["authorization"] = f"Bearer {key}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fiedler_tui.core.config.reasoning import ReasoningSettings, settings_for
 from fiedler_tui.core.config.schema import CompletionParam, Config, ModelSpec, ProviderSpec
 from fiedler_tui.core.request import ReviewRequest
 
@@ -25,6 +26,8 @@ class ModelProfile:
     max_completion_tokens: int
     accepts_temperature: bool
     temperature: float | None = None
+    model: ModelSpec | None = None
+    """The models.yaml entry (its reasoning controls); None: the model takes none."""
 
     @classmethod
     def from_config(
@@ -38,11 +41,19 @@ class ModelProfile:
             max_completion_tokens=model.max_completion_tokens,
             accepts_temperature=model.accepts_temperature,
             temperature=model.temperature,
+            model=model,
         )
 
     def completion_budget(self, request: ReviewRequest) -> int:
         """The completion limit to send: the request's override, else the model's own."""
         return request.max_completion_tokens or self.max_completion_tokens
+
+    def reasoning_for(self, request: ReviewRequest) -> ReasoningSettings:
+        """The reasoning effort, thinking budget and thought summaries to send: the model's
+        defaults with the request's overrides where the model takes them."""
+        if self.model is None:
+            return ReasoningSettings()
+        return settings_for(self.model, request.reasoning)
 
     def temperature_for(self, request: ReviewRequest) -> float | None:
         """The temperature to send, or None to omit it (models that only accept the default)."""

@@ -1,7 +1,8 @@
 """The typed events a fan-out run emits, each tagged with the model alias it concerns.
 
 Per model the order is ``Queued``, then ``Started`` (once per attempt, with ``Retrying`` between
-attempts), ``FirstToken``, ``TextDelta``/``Usage`` as they arrive, and exactly one terminal event:
+attempts), ``FirstToken``, ``TextDelta``/``ThinkingDelta``/``Usage`` as they arrive, and exactly one
+terminal event:
 ``Finished``, ``Failed`` or ``Cancelled``.
 """
 
@@ -29,6 +30,9 @@ class TokenCounts:
     cached_input_tokens: int | None = None
     cache_write_tokens: int | None = None
     output_estimated: bool = False
+    reasoning_tokens: int | None = None
+    """The part of ``output_tokens`` spent thinking, where the provider reports it (OpenAI,
+    Gemini; Anthropic counts thinking in ``output_tokens`` without saying how much)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -84,12 +88,22 @@ class TextDelta:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ThinkingDelta:
+    """Reasoning text, streamed apart from the answer (Anthropic thinking, Gemini thought
+    summaries, ``reasoning_content`` of OpenAI-compatible servers)."""
+
+    model: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Usage:
     model: str
     input_tokens: int | None
     output_tokens: int | None
     cached_input_tokens: int | None = None
     cache_write_tokens: int | None = None
+    reasoning_tokens: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -101,6 +115,8 @@ class Finished:
     usage: TokenCounts
     timings: Timings
     retry_count: int
+    thinking: str = ""
+    """The whole reasoning text streamed apart from the answer."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -111,6 +127,7 @@ class Failed:
     """Whatever text arrived before the failure (kept, never retried over)."""
     usage: TokenCounts
     timings: Timings
+    thinking: str = ""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -119,10 +136,20 @@ class Cancelled:
     partial_text: str
     timings: Timings
     usage: TokenCounts = TokenCounts()
+    thinking: str = ""
 
 
 RunEvent = (
-    Queued | Started | Retrying | FirstToken | TextDelta | Usage | Finished | Failed | Cancelled
+    Queued
+    | Started
+    | Retrying
+    | FirstToken
+    | TextDelta
+    | ThinkingDelta
+    | Usage
+    | Finished
+    | Failed
+    | Cancelled
 )
 TerminalEvent = Finished | Failed | Cancelled
 TERMINAL_EVENTS = (Finished, Failed, Cancelled)

@@ -35,6 +35,7 @@ from fiedler_tui.core.runner.events import (
     RunEvent,
     Started,
     TextDelta,
+    ThinkingDelta,
     TokenCounts,
     Usage,
 )
@@ -89,6 +90,8 @@ class ModelRun:
             max_retry_after_s=context.retry_policy.max_retry_after_s,
         )
         self.text_buffer = TextBuffer()
+        self.thinking_buffer = TextBuffer()
+        self.reasoning_tokens: int | None = None
         self.input_tokens: int | None = None
         self.output_tokens: int | None = None
         self.cached_input_tokens: int | None = None
@@ -133,6 +136,7 @@ class ModelRun:
                     partial_text=self.text,
                     timings=self.stopwatch.timings(self.output_tokens),
                     usage=self._counts(),
+                    thinking=self.thinking_buffer.text(),
                 )
             )
             raise
@@ -150,7 +154,7 @@ class ModelRun:
                 decision = self.policy.decide(
                     error,
                     retries_taken=self.retries,
-                    output_started=bool(self.text_buffer),
+                    output_started=bool(self.text_buffer) or bool(self.thinking_buffer),
                     rand=self.context.random(),
                 )
                 if not decision.retry:
@@ -262,6 +266,7 @@ class ModelRun:
 
     def _apply(self, parts: list[StreamPart]) -> None:
         texts: list[str] = []
+        thoughts: list[str] = []
         changed = False
         for (
             text,
@@ -271,9 +276,16 @@ class ModelRun:
             raw_finish_reason,
             read,
             written,
+            thinking,
+            reasoning,
         ) in parts:
             if text:
                 texts.append(text)
+            if thinking:
+                thoughts.append(thinking)
+            if reasoning is not None and reasoning != self.reasoning_tokens:
+                self.reasoning_tokens = reasoning
+                changed = True
             if input_tokens is not None and input_tokens != self.input_tokens:
                 self.input_tokens = input_tokens
                 changed = True
@@ -289,6 +301,10 @@ class ModelRun:
             if finish_reason is not None:
                 self.finish_reason = finish_reason
                 self.raw_finish_reason = raw_finish_reason
+        if thoughts:
+            thought = "".join(thoughts)
+            self.thinking_buffer.append(thought)
+            self.emit(ThinkingDelta(model=self.alias, text=thought))
         if texts:
             text = texts[0] if len(texts) == 1 else "".join(texts)
             ttft = self.stopwatch.mark_token()
@@ -304,6 +320,7 @@ class ModelRun:
                     output_tokens=self.output_tokens,
                     cached_input_tokens=self.cached_input_tokens,
                     cache_write_tokens=self.cache_write_tokens,
+                    reasoning_tokens=self.reasoning_tokens,
                 )
             )
 
@@ -319,6 +336,7 @@ class ModelRun:
             cached_input_tokens=self.cached_input_tokens,
             cache_write_tokens=self.cache_write_tokens,
             output_estimated=estimated,
+            reasoning_tokens=self.reasoning_tokens,
         )
 
     def _finish(self) -> None:
@@ -331,6 +349,7 @@ class ModelRun:
                 usage=self._counts(),
                 timings=self.stopwatch.timings(self.output_tokens),
                 retry_count=self.retries,
+                thinking=self.thinking_buffer.text(),
             )
         )
 
@@ -342,6 +361,7 @@ class ModelRun:
                 partial_text=self.text,
                 usage=self._counts(),
                 timings=self.stopwatch.timings(self.output_tokens),
+                thinking=self.thinking_buffer.text(),
             )
         )
 

@@ -57,6 +57,12 @@ DEMO_REQUESTS_PER_MINUTE = 500
 """The limits demo-swift and demo-steady announce in their headers (doctor and Keys show them)."""
 
 
+_STEADY_THINKING = (
+    "The question is about the retry loop. Check where text is appended before a retry "
+    "decision, then whether each timeout message names its limit."
+)
+
+
 def demo_models() -> tuple[SimulatedModel, ...]:
     """Five demo models: fast, steady, slow-and-thoughtful, rate-limited-once, and local."""
     return (
@@ -75,6 +81,10 @@ def demo_models() -> tuple[SimulatedModel, ...]:
             ),
             price_in=0.5,
             price_out=2.0,
+            reasoning={
+                "reasoning_efforts": ["minimal", "low", "medium", "high"],
+                "reasoning_effort": "low",
+            },
         ),
         SimulatedModel(
             name="demo-steady",
@@ -88,9 +98,11 @@ def demo_models() -> tuple[SimulatedModel, ...]:
                 tokens_per_s=45,
                 tokens_per_minute=DEMO_TOKENS_PER_MINUTE,
                 requests_per_minute=DEMO_REQUESTS_PER_MINUTE,
+                thoughts=_STEADY_THINKING,
             ),
             price_in=3.0,
             price_out=15.0,
+            reasoning={"thinking_budget_range": [1024, 32000], "thinking_budget": 2048},
         ),
         SimulatedModel(
             name="demo-deliberate",
@@ -106,6 +118,7 @@ def demo_models() -> tuple[SimulatedModel, ...]:
             ),
             price_in=1.25,
             price_out=10.0,
+            reasoning={"thinking_budget_range": [128, 32768], "include_thoughts": True},
         ),
         SimulatedModel(
             name="demo-busy",

@@ -38,6 +38,8 @@ class SimulatedModel:
     price_cache_write: float | None = None
     price_tiers: tuple[Mapping[str, Any], ...] = ()
     """models.yaml ``price_tiers`` entries, e.g. ``{"above_input_tokens": 1000, ...}``."""
+    reasoning: Mapping[str, Any] = field(default_factory=dict)
+    """models.yaml reasoning keys, e.g. ``{"thinking_budget_range": [1024, 32000]}``."""
     default: bool = True
 
     @property
@@ -105,6 +107,7 @@ def config_text(
             entry["aliases"] = list(model.aliases)
         if model.completion_param:
             entry["completion_param"] = model.completion_param
+        entry.update(model.reasoning)
         entries[model.name] = entry
     document = {"version": 1, "providers": providers, "models": entries}
     return header + yaml.safe_dump(document, sort_keys=False)

@@ -445,12 +445,16 @@ async def _stream(
 ) -> None:
     loop = asyncio.get_running_loop()
     await responder.start_stream(stream.content_type, stream.headers() + stream.extra_headers)
+    thoughts = ModelScript(reply=script.thoughts).tokens() if script.thoughts else []
+    shown = bool(thoughts) and stream.streams_thoughts()
+    stream.thinking = shown
     await responder.chunk(stream.opening())
     if not await responder.pause(script.ttft_s):
         return
-    thoughts = ModelScript(reply=script.thoughts).tokens() if script.thoughts else []
-    for piece in thoughts:
-        await responder.chunk(stream.thought(piece))
+    if shown:
+        for piece in thoughts:
+            await responder.chunk(stream.thought(piece))
+        await responder.chunk(stream.thoughts_done())
     tokens = script.tokens()
     began = loop.time()
     index = 0

@@ -46,6 +46,9 @@ class WireStream(ABC):
         """The part of ``input_tokens`` read from and written to the simulated prompt cache."""
         self.extra_headers: tuple[tuple[str, str], ...] = ()
         """Sent after :meth:`headers` (the simulated rate-limit headers)."""
+        self.thinking = False
+        """True when reasoning fragments are streamed before the reply (set before
+        :meth:`opening`)."""
 
     def headers(self) -> tuple[tuple[str, str], ...]:
         return ()
@@ -54,8 +57,16 @@ class WireStream(ABC):
     def opening(self) -> bytes:
         """Events sent before the first token."""
 
+    def streams_thoughts(self) -> bool:
+        """Whether the request asked for thinking to be streamed (each dialect's own switch)."""
+        return True
+
     def thought(self, text: str) -> bytes:
-        """A reasoning fragment (only Gemini streams them as parts)."""
+        """A reasoning fragment, streamed apart from the reply text."""
+        return b""
+
+    def thoughts_done(self) -> bytes:
+        """Sent after the last reasoning fragment, before the first token of the reply."""
         return b""
 
     @abstractmethod
@@ -64,7 +75,8 @@ class WireStream(ABC):
 
     @abstractmethod
     def closing(self, *, finish: str, output_tokens: int, thought_tokens: int) -> bytes:
-        """Finish reason, usage and the terminator."""
+        """Finish reason, usage and the terminator; ``output_tokens`` counts the reply only,
+        ``thought_tokens`` the reasoning (each dialect reports them its own way)."""
 
     @abstractmethod
     def error_event(self) -> bytes:

@@ -14,6 +14,13 @@ def _event(name: str, payload: Any) -> bytes:
     return f"event: {name}\ndata: {dumps(payload)}\n\n".encode()
 
 
+def _block_start(index: int, block: dict[str, Any]) -> bytes:
+    return _event(
+        "content_block_start",
+        {"type": "content_block_start", "index": index, "content_block": block},
+    )
+
+
 class AnthropicStream(WireStream):
     content_type = "text/event-stream; charset=utf-8"
 
@@ -41,32 +48,62 @@ class AnthropicStream(WireStream):
                 "output_tokens": 1,
             },
         }
-        block = {"type": "text", "text": ""}
+        block = (
+            {"type": "thinking", "thinking": "", "signature": ""}
+            if self.thinking
+            else {"type": "text", "text": ""}
+        )
         return (
             _event("message_start", {"type": "message_start", "message": message})
-            + _event(
-                "content_block_start",
-                {"type": "content_block_start", "index": 0, "content_block": block},
-            )
+            + _block_start(0, block)
             + b'event: ping\ndata: {"type": "ping"}\n\n'
+        )
+
+    @property
+    def text_index(self) -> int:
+        """The text block follows the thinking block when there is one."""
+        return 1 if self.thinking else 0
+
+    def streams_thoughts(self) -> bool:
+        thinking = self.body.get("thinking") if isinstance(self.body, dict) else None
+        return isinstance(thinking, dict) and thinking.get("type") == "enabled"
+
+    def thought(self, text: str) -> bytes:
+        delta = {"type": "thinking_delta", "thinking": text}
+        return _event(
+            "content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}
+        )
+
+    def thoughts_done(self) -> bytes:
+        signature = {"type": "signature_delta", "signature": "EqQBCgIYAh" + random_id(40)}
+        return (
+            _event(
+                "content_block_delta",
+                {"type": "content_block_delta", "index": 0, "delta": signature},
+            )
+            + _event("content_block_stop", {"type": "content_block_stop", "index": 0})
+            + _block_start(1, {"type": "text", "text": ""})
         )
 
     def token(self, text: str) -> bytes:
         delta = {"type": "text_delta", "text": text}
         return _event(
-            "content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}
+            "content_block_delta",
+            {"type": "content_block_delta", "index": self.text_index, "delta": delta},
         )
 
     def closing(self, *, finish: str, output_tokens: int, thought_tokens: int) -> bytes:
         delta = {"stop_reason": _FINISH.get(finish, finish), "stop_sequence": None}
+        stop = {"type": "content_block_stop", "index": self.text_index}
+        output = output_tokens + (thought_tokens if self.thinking else 0)  # thinking included
         return (
-            _event("content_block_stop", {"type": "content_block_stop", "index": 0})
+            _event("content_block_stop", stop)
             + _event(
                 "message_delta",
                 {
                     "type": "message_delta",
                     "delta": delta,
-                    "usage": {"output_tokens": output_tokens},
+                    "usage": {"output_tokens": output},
                 },
             )
             + _event("message_stop", {"type": "message_stop"})

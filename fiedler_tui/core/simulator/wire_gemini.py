@@ -46,6 +46,13 @@ class GeminiStream(WireStream):
     def opening(self) -> bytes:
         return b""
 
+    def streams_thoughts(self) -> bool:
+        """Thought summaries come only with ``thinkingConfig.includeThoughts`` (the thinking
+        itself happens, and is counted, either way)."""
+        config = self.body.get("generationConfig") if isinstance(self.body, dict) else None
+        thinking = config.get("thinkingConfig") if isinstance(config, dict) else None
+        return isinstance(thinking, dict) and thinking.get("includeThoughts") is True
+
     def thought(self, text: str) -> bytes:
         return self._chunk([{"text": text, "thought": True}], self._prompt_usage())
 

@@ -39,6 +39,11 @@ class OpenAIStream(WireStream):
         delta = {"role": "assistant", "content": "", "refusal": None}
         return self._chunk([{"index": 0, "delta": delta, "logprobs": None, "finish_reason": None}])
 
+    def thought(self, text: str) -> bytes:
+        """``delta.reasoning_content``, as llama.cpp, vLLM and DeepSeek stream reasoning."""
+        delta = {"content": None, "reasoning_content": text}
+        return self._chunk([{"index": 0, "delta": delta, "logprobs": None, "finish_reason": None}])
+
     def token(self, text: str) -> bytes:
         delta = {"content": text}
         return self._chunk([{"index": 0, "delta": delta, "logprobs": None, "finish_reason": None}])
@@ -47,12 +52,13 @@ class OpenAIStream(WireStream):
         reason = _FINISH.get(finish, finish)
         out = self._chunk([{"index": 0, "delta": {}, "logprobs": None, "finish_reason": reason}])
         if self.include_usage:
+            completion = output_tokens + thought_tokens  # reasoning is part of completion
             usage = {
                 "prompt_tokens": self.input_tokens,
-                "completion_tokens": output_tokens,
-                "total_tokens": self.input_tokens + output_tokens,
+                "completion_tokens": completion,
+                "total_tokens": self.input_tokens + completion,
                 "prompt_tokens_details": {"cached_tokens": self.cache.read, "audio_tokens": 0},
-                "completion_tokens_details": {"reasoning_tokens": 0},
+                "completion_tokens_details": {"reasoning_tokens": thought_tokens},
             }
             out += self._chunk([], usage=usage)
         return out + b"data: [DONE]\n\n"

@@ -1,0 +1,62 @@
+"""`fiedler crosstalk --reasoning-effort/--thinking-budget`: every turn carries them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from fiedler_tui.core.simulator import ModelScript, SimulatedModel, Simulator
+from fiedler_tui.core.simulator.models_yaml import config_text, scripts_for
+
+
+async def test_every_turn_of_a_deliberation_sends_the_reasoning_flags(tmp_path: Path) -> None:
+    members = [
+        SimulatedModel(
+            name="thinker",
+            kind="anthropic",
+            script=ModelScript(reply="thinker: fine.", deliberates=True, thoughts="hm hm"),
+            reasoning={"thinking_budget_range": [1024, 32000], "thinking_optional": True},
+        ),
+        SimulatedModel(
+            name="reasoner",
+            kind="openai",
+            script=ModelScript(reply="reasoner: fine.", deliberates=True),
+            reasoning={"reasoning_efforts": ["low", "high"], "reasoning_effort": "low"},
+        ),
+    ]
+    async with Simulator(scripts_for(members)) as sim:
+        config = tmp_path / "models.yaml"
+        config.write_text(config_text(sim.base_url, members))
+        project = tmp_path / "project"
+        project.mkdir()
+        (project / "a.py").write_text("x = 1\n")
+        env = {
+            **os.environ,
+            "FIEDLER_CONFIG": str(config),
+            "FIEDLER_ALLOWED_FILE_ROOTS": str(project),
+            "FIEDLER_OUTPUT_DIR": str(tmp_path / "runs"),
+        }
+        args = ["crosstalk", str(project), "-m", "thinker", "-m", "reasoner", "-p", "review"]
+        args += ["--rounds", "2", "--thinking-budget", "2048", "--reasoning-effort", "high"]
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "fiedler_tui",
+            *args,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+        )
+        _, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+        assert proc.returncode == 0, err.decode()
+        thinker = sim.requests_for("thinker")
+        reasoner = sim.requests_for("reasoner")
+    assert len(thinker) == 2 and len(reasoner) == 2
+    for request in thinker:
+        assert request.body["thinking"] == {"type": "enabled", "budget_tokens": 2048}
+    for request in reasoner:
+        assert request.body["reasoning_effort"] == "high"
+    [run] = list((tmp_path / "runs").iterdir())
+    assert list(run.rglob("*.md"))  # the turns were saved
