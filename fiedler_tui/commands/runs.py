@@ -16,6 +16,7 @@ from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.table import render_table
 from fiedler_tui.core.export.write import export_run
 from fiedler_tui.core.files.names import display_name
+from fiedler_tui.core.followup.thread import SavedTurn, saved_turns
 from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX
 from fiedler_tui.core.store.run_store import RunInfo, RunStore
 from fiedler_tui.core.store.run_summary import (
@@ -24,6 +25,7 @@ from fiedler_tui.core.store.run_summary import (
     TurnSummary,
     VerdictSummary,
     model_error,
+    model_record,
     saved_output,
 )
 from fiedler_tui.core.store.summary import ModelRecord
@@ -188,13 +190,32 @@ def run_list(args: argparse.Namespace, ctx: CommandContext) -> int:
     return 0
 
 
+def _turn_json(turn: SavedTurn) -> dict[str, Any]:
+    """A follow-up turn as ``runs show --json`` prints it: its folder, summary and outputs."""
+    outputs = {}
+    for record in turn.records:
+        model = model_record(record)
+        path = saved_output(turn.folder, model.output_file)
+        if path is not None:
+            outputs[model.alias] = str(path)
+    return {
+        "turn": turn.number,
+        "folder": str(turn.folder),
+        "summary": turn.summary,
+        "outputs": outputs,
+    }
+
+
 def run_show(args: argparse.Namespace, ctx: CommandContext) -> int:
     info = _store(ctx).find(args.run_id)
     run = info.run
     paths = {m.alias: saved_output(info.path, m.output_file) for m in run.models}
     outputs = {alias: str(path) for alias, path in paths.items() if path is not None}
+    turns = saved_turns(info)[1:]  # follow-ups: turns/<n>/ of the run's folder
     if args.json:
-        ctx.out(json.dumps({**_row(info), "summary": info.summary, "outputs": outputs}, indent=2))
+        shown = {**_row(info), "summary": info.summary, "outputs": outputs}
+        shown["turns"] = [_turn_json(turn) for turn in turns]
+        ctx.out(json.dumps(shown, indent=2))
         return 0
     row = _row(info)
     ctx.out(f"run {info.run_id}: {_status_cell(row)}  ({info.path})")
@@ -221,6 +242,16 @@ def run_show(args: argparse.Namespace, ctx: CommandContext) -> int:
         thinking = saved_output(info.path, model.thinking_file)
         if thinking is not None:
             ctx.out(f"    {thinking} (thinking)")
+    for turn in turns:
+        ctx.out(f"turn {turn.number} (follow-up): {turn.status}  ({turn.folder})")
+        for record in turn.records:
+            model = model_record(record)
+            ctx.out(f"  {_model_line(model)}")
+            path = saved_output(turn.folder, model.output_file)
+            if path is not None:
+                ctx.out(
+                    f"    {path}" + (" (partial)" if path.name.endswith(PARTIAL_SUFFIX) else "")
+                )
     listed = {path for path in paths.values() if path is not None}
     for partial_file in info.partial_files:
         if partial_file not in listed:

@@ -176,12 +176,14 @@ async def test_refusals_say_why_and_nothing_is_sent(world: SendWorld) -> None:
     assert not (info.path / "turns").exists()
 
 
-async def cli(world: SendWorld, *args: str, **env: str) -> tuple[int, str, str]:
+async def cli(
+    world: SendWorld, *args: str, command: str = "send", **env: str
+) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "fiedler_tui",
-        "send",
+        command,
         *args,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -221,6 +223,12 @@ async def test_send_continue_as_a_process(world: SendWorld) -> None:
     body = last_body(world, "claude")
     assert "canary-q: more?" in body and CLAUDE_REPLY in body and FAST_REPLY not in body
     assert read(info.path / "turns" / "2" / "claude.md") == CLAUDE_REPLY * 15
+    code, out, _ = await cli(world, "show", info.run_id, command="runs")
+    assert code == 0 and "turn 2 (follow-up): done" in out
+    assert str(info.path / "turns" / "2" / "claude.md") in out
+    code, out, _ = await cli(world, "show", info.run_id, "--json", command="runs")
+    [turn] = json.loads(out)["turns"]
+    assert turn["turn"] == 2 and turn["summary"]["models"][0]["alias"] == "claude"
     saved = json.loads(read(info.path / "turns" / "2" / "summary.json"))
     assert "text" not in saved["prompt"] and saved["prompt"]["sha256"] == sha256_text(
         "canary-q: more?"
