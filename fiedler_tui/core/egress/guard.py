@@ -19,10 +19,22 @@ from fiedler_tui.core.egress.policy import EgressPolicy
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.settings import Settings
 
+_POLICIES: dict[tuple[int, tuple[str, ...]], tuple[Config, EgressPolicy]] = {}
+"""Policies compiled, by config and roots: each keeps its verdicts across previews."""
+
 
 def policy_of(config: Config, settings: Settings) -> EgressPolicy:
     """The egress rules of ``config``, relative rules matched inside ``settings``' roots."""
-    return EgressPolicy.of(config, AllowedRoots.from_settings(settings).roots)
+    roots = AllowedRoots.from_settings(settings).roots
+    key = (id(config), roots)
+    held = _POLICIES.get(key)
+    if held is not None and held[0] is config:
+        return held[1]
+    policy = EgressPolicy.of(config, roots)
+    if len(_POLICIES) >= 8:
+        _POLICIES.clear()
+    _POLICIES[key] = (config, policy)
+    return policy
 
 
 def ensure_egress_allowed(

@@ -41,22 +41,21 @@ class Pattern:
     """The part before the first glob character (a folder's path ends with ``/``); its length
     measures how specific the rule is."""
     glob: re.Pattern[str] | None
-    """None for a folder or file path."""
+    """None for a folder or file path; else the glob, followed by any path under what it
+    matched (a glob matching a folder covers its files)."""
+    floating: bool = False
+    """True for a glob starting with ``**/`` at its root: ``glob`` is then searched for at any
+    folder boundary (the same paths as a full match, without the backtracking)."""
 
     def matches(self, path: str) -> bool:
         """Whether ``path`` (``/``-separated; absolute or root-relative as the rule is) is
         under this folder, is this file, or matches this glob (itself or a folder above it)."""
         if self.glob is None:
-            folder = self.literal.rstrip("/")
-            return not folder or path == folder or path.startswith(folder + "/")
-        if self.glob.fullmatch(path):
-            return True
-        cut = path.rfind("/")
-        while cut > 0:
-            if self.glob.fullmatch(path[:cut]):
-                return True
-            cut = path.rfind("/", 0, cut)
-        return False
+            folder = self.literal  # ends with / (or is empty: the whole root)
+            return not folder or path.startswith(folder) or path == folder[:-1]
+        if self.floating:
+            return self.glob.search(path) is not None
+        return self.glob.fullmatch(path) is not None
 
 
 def parse_pattern(text: str, home: str | None = None) -> Pattern:
@@ -103,7 +102,11 @@ def _glob(text: str, raw: str, absolute: bool, first_glob: int) -> Pattern:
             tail = "**/" + tail  # *.pem: at any depth
     body = tail.rstrip("/") or tail
     literal = head if body.startswith("**") else head + body[: _first_glob(body)]
-    return Pattern(text, absolute, literal, re.compile(re.escape(head) + _translate(body)))
+    if not head and body.startswith("**/"):
+        expression = "(?:^|/)" + _translate(body[3:]) + "(?:/|$)"
+        return Pattern(text, absolute, literal, re.compile(expression), floating=True)
+    expression = re.escape(head) + _translate(body) + "(?:/.*)?"
+    return Pattern(text, absolute, literal, re.compile(expression, re.DOTALL))
 
 
 def _first_glob(text: str) -> int:
