@@ -21,6 +21,8 @@ BINDING_IDS: dict[str, str] = {
     "compose-mode": "Compose: fan-out or crosstalk",
     "compose-crosstalk-options": "Compose: crosstalk options",
     "compose-editor": "Compose: edit the prompt in $VISUAL/$EDITOR",
+    "compose-history-previous": "Compose: the prompt sent before (prompt history)",
+    "compose-history-next": "Compose: the prompt sent after (prompt history)",
     "compose-template": "Compose: insert a prompt template",
     "compose-model-set": "Compose: choose a model set, or save the selected models as one",
     "pick-cancel": "a list to choose from (model sets, templates): cancel",

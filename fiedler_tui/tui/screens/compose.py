@@ -41,6 +41,8 @@ from fiedler_tui.tui.compose_count_api import (
     close_counter,
     make_counter,
 )
+from fiedler_tui.tui.compose_history import PromptRecall
+from fiedler_tui.tui.compose_history import record as record_prompt
 from fiedler_tui.tui.policy_words import CHOOSE_POLICY, POLICY_LABELS
 from fiedler_tui.tui.safe_text import plain
 from fiedler_tui.tui.widgets.budget_table import (
@@ -204,6 +206,22 @@ class ComposeScreen(Screen[None]):
             tooltip="Open the prompt in $VISUAL or $EDITOR and take the result back",
         ),
         Binding(
+            "ctrl+up",
+            "recall(1)",
+            "Older prompt",
+            show=False,
+            id="compose-history-previous",
+            tooltip="The prompt sent before the one shown (only with save_prompt on)",
+        ),
+        Binding(
+            "ctrl+down",
+            "recall(-1)",
+            "Newer prompt",
+            show=False,
+            id="compose-history-next",
+            tooltip="The prompt sent after the one shown, then the one being written",
+        ),
+        Binding(
             "ctrl+t",
             "templates",
             "Templates",
@@ -290,6 +308,8 @@ class ComposeScreen(Screen[None]):
         self.crosstalk = CrosstalkSettings()
         """Fan-out or crosstalk (f8), and the deliberation's choices (f9)."""
         """Provider -> its tokens-per-minute limits for the key in use, looked up with the keys."""
+        self.prompt_recall = PromptRecall()
+        """Where ctrl+up/ctrl+down are in the prompt history."""
 
     # ---- layout ------------------------------------------------------------------------------
 
@@ -675,6 +695,7 @@ class ComposeScreen(Screen[None]):
             self.notify("this build cannot send yet", severity="error", markup=False)
             return
         prompt_memory(self.app).remember(result.prompt)
+        record_prompt(self, result.prompt)  # kept for recall only with save_prompt on
         if self.crosstalk.crosstalk:
             from fiedler_tui.tui.compose_crosstalk import start_deliberation
 
@@ -710,6 +731,11 @@ class ComposeScreen(Screen[None]):
         from fiedler_tui.tui.compose_model_sets import open_model_sets
 
         open_model_sets(self)
+
+    def action_recall(self, step: int) -> None:
+        from fiedler_tui.tui.compose_history import recall
+
+        recall(self, step)
 
     def action_edit_prompt(self) -> None:
         from fiedler_tui.tui.compose_editor import edit_prompt
