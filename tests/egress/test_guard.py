@@ -111,3 +111,25 @@ def test_a_model_the_rules_leave_no_file_is_refused_even_when_reduced(tmp_path: 
     assert blocker.kind is BlockerKind.EGRESS
     assert blocker.message.startswith("hosted-gpt: the egress rules leave it no file")
     assert "llama" not in result.withheld
+
+
+async def test_a_persona_file_is_judged_for_every_member(tmp_path: Path) -> None:
+    async with Simulator(scripts_for(egress_models())) as sim:
+        config, settings, root = world(tmp_path, sim)
+        persona = root / "clients" / "acme" / "voice.md"
+        persona.write_text(f"Speak as the acme reviewer ({ACME_MARKER}).\n")
+        result = dry_run(config, settings, root / "app.py", ["llama", "hosted-gpt"])
+        session = DeliberationSession(
+            config=config,
+            settings=settings,
+            keys={},
+            result=result,
+            choices=DeliberationChoices(
+                members=("llama", "hosted-gpt"), rounds=2, personas={"llama": str(persona)}
+            ),
+        )
+        with pytest.raises(SendBlockedError) as caught:
+            session.preflight()
+        assert "hosted-gpt may not receive 1 file(s)" in caught.value.problems[0]
+        assert str(persona) in caught.value.problems[0]
+        assert sim.requests == []

@@ -20,6 +20,7 @@ with an event loop call it (and ``preflight``) off that loop.
 from __future__ import annotations
 
 import dataclasses
+import os
 from asyncio import CancelledError
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,8 +37,10 @@ from fiedler_tui.core.crosstalk.engine import Deliberation
 from fiedler_tui.core.crosstalk.errors import CrosstalkInputError
 from fiedler_tui.core.crosstalk.events import CrosstalkEvent, Outcome
 from fiedler_tui.core.crosstalk.plan import Plan, build_plan
+from fiedler_tui.core.crosstalk.prompts import BUILTIN_ROLES
 from fiedler_tui.core.crosstalk.record import DeliberationRecorder
 from fiedler_tui.core.crosstalk.resume import SavedDeliberation, load_saved
+from fiedler_tui.core.egress.decisions import NamedFile, PackagedPath
 from fiedler_tui.core.egress.guard import ensure_egress_allowed
 from fiedler_tui.core.errors import UsageError
 from fiedler_tui.core.files.roots import AllowedRoots
@@ -263,7 +266,7 @@ class DeliberationSession:
         """Refuse unless every member and the chair may receive every file of the package
         under the egress rules: each round sends each of them the whole package, and answers
         pass between members, so a reduced package cannot keep a file from one of them."""
-        files = self.result.preview.files
+        files: list[PackagedPath] = [*self.result.preview.files, *self._persona_files()]
         try:
             ensure_egress_allowed(
                 self.config, self.settings, [(name, files) for name in self._dry_run_names()]
@@ -276,6 +279,15 @@ class DeliberationSession:
                     "round and passes answers between them: no reduced package applies",
                 ]
             ) from None
+
+    def _persona_files(self) -> list[NamedFile]:
+        """The persona files given: each becomes a member's system prompt, and what a member
+        reads can reach the others in its answers, so every member and the chair are judged."""
+        return [
+            NamedFile(value, os.path.realpath(os.path.abspath(os.path.expanduser(value))))
+            for value in self.choices.personas.values()
+            if value.strip().lower() not in BUILTIN_ROLES
+        ]
 
     def _dry_run_names(self) -> list[str]:
         """The members and the chair as the dry run names them (their entry names)."""

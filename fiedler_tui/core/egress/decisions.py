@@ -21,6 +21,16 @@ class PackagedPath(Protocol):
 
 
 @dataclass(frozen=True)
+class NamedFile:
+    """A file sent outside the package (a persona file), as the rules judge it."""
+
+    path: str
+    """As the user named it."""
+    real: str
+    """Resolved."""
+
+
+@dataclass(frozen=True)
 class Withheld:
     """A file one model may not receive, and why."""
 
