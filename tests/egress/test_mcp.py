@@ -66,6 +66,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[McpEgressWorld]:
 async def test_mcp_tools_never_send_a_forbidden_file(world: McpEgressWorld) -> None:
     ask: dict[str, Any] = {"prompt": "review", "files": ["."], "models": ["hosted-gpt", "llama"]}
     async with world.client() as client:
+        config = (await client.call_tool("fiedler_get_config", {})).structured_content or {}
+        assert any("'**/*.pem' to nobody" in rule for rule in config["egress_rules"])
         preview = await client.call_tool("fiedler_dry_run", ask)
         data = preview.structured_content or {}
         assert data["egress"]["models"]["hosted-gpt"]["action"] == "refused"
@@ -95,6 +97,11 @@ async def test_mcp_tools_never_send_a_forbidden_file(world: McpEgressWorld) -> N
         assert {m["model"]: m["status"] for m in result["models"]} == {
             "hosted-gpt": "done",
             "llama": "done",
+        }
+        withheld = {m["model"]: [w["path"] for w in m["withheld"]] for m in result["models"]}
+        assert withheld == {
+            "hosted-gpt": ["certs/server.pem", "clients/acme/deal.py"],
+            "llama": ["certs/server.pem"],
         }
     assert world.received(ACME_MARKER) == {"llama"}
     assert world.received(PEM_MARKER) == set()

@@ -52,6 +52,11 @@ class ModelResult(BaseModel):
     truncated: bool = Field(False, description="text holds only the beginning of the answer")
     resource: str | None = Field(None, description="read it for the whole answer when truncated")
     note: str | None = None
+    withheld: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="files of the package this model did not see (a reduced package under the "
+        "egress rules): path and the deciding rule",
+    )
 
 
 class RunResult(BaseModel):
@@ -95,6 +100,7 @@ def model_result(
         cost_usd=record.cost_usd,
         ttft_s=record.ttft_s,
         total_s=record.total_s,
+        withheld=[dict(w) for w in record.withheld],
         output_file=str(run_path / output_file) if run_path and output_file else None,
         text=text[:limit],
         text_chars=len(text),

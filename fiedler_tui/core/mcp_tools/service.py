@@ -403,6 +403,8 @@ class FiedlerTools:
         return await asyncio.to_thread(self._get_config)
 
     def _get_config(self) -> dict[str, Any]:
+        from fiedler_tui.core.egress.guard import policy_of
+
         config = self._config()
         s = self.settings
         roots = [str(r) for r in s.allowed_roots] if self.options.roots_set else []
@@ -424,6 +426,7 @@ class FiedlerTools:
             "inline_chars": self.options.inline_chars,
             "save_prompt": s.save_prompt,
             "saved_defaults": _saved_defaults(),
+            "egress_rules": policy_of(config, s).describe(),
         }
 
     async def list_keys(self) -> dict[str, Any]:
