@@ -243,7 +243,9 @@ def run_show(args: argparse.Namespace, ctx: CommandContext) -> int:
         if thinking is not None:
             ctx.out(f"    {thinking} (thinking)")
     for turn in turns:
-        ctx.out(f"turn {turn.number} (follow-up): {turn.status}  ({turn.folder})")
+        cost = turn.summary.get("cost_usd")
+        spent = f", {_money(cost)}" if isinstance(cost, int | float) else ""
+        ctx.out(f"turn {turn.number} (follow-up): {turn.status}{spent}  ({turn.folder})")
         for record in turn.records:
             model = model_record(record)
             ctx.out(f"  {_model_line(model)}")

@@ -110,6 +110,7 @@ async def test_each_model_continues_its_own_conversation_saved_as_the_next_turns
     assert (folder.stat().st_mode & 0o777) == 0o700
     listed = json.loads((info.path / "summary.json").read_text())["turns"]
     assert [(t["turn"], t["status"], t["models"]) for t in listed] == [(2, "done", ["fast"])]
+    assert listed[0]["cost_usd"] == saved["cost_usd"]
 
     turn_folder = RunStore(folder.parent).load(folder)
     with pytest.raises(FollowUpRefused, match=r"is turn 2 of run .*: follow up the run"):
@@ -224,7 +225,7 @@ async def test_send_continue_as_a_process(world: SendWorld) -> None:
     assert "canary-q: more?" in body and CLAUDE_REPLY in body and FAST_REPLY not in body
     assert read(info.path / "turns" / "2" / "claude.md") == CLAUDE_REPLY * 15
     code, out, _ = await cli(world, "show", info.run_id, command="runs")
-    assert code == 0 and "turn 2 (follow-up): done" in out
+    assert code == 0 and "turn 2 (follow-up): done, $0.0000" in out
     assert str(info.path / "turns" / "2" / "claude.md") in out
     code, out, _ = await cli(world, "show", info.run_id, "--json", command="runs")
     [turn] = json.loads(out)["turns"]

@@ -89,6 +89,7 @@ class FollowUpSession(SendSession):
                 "models": list(self.aliases),
                 "started_at": recorder.started_at if recorder is not None else None,
                 "question": prompt_record(self.plan.question, self.settings.save_prompt),
+                "cost_usd": self.summary().get("cost_usd") if recorder is not None else None,
             },
         )
 
