@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from textual.widgets import Static
+
 from fiedler_tui.core.config.loader import parse_config
 from fiedler_tui.core.keys import KeyStore
 from fiedler_tui.core.send import SendSession
@@ -61,6 +63,9 @@ async def test_compose_refuses_then_reduces_and_the_file_never_reaches_the_model
             await pilot.press("f7")
             await settle(pilot)
             assert screen.egress_reduce and "may not receive" not in blockers(screen)
+            notices = str(screen.query_one("#notices", Static).render())
+            assert "egress: claude gets a reduced package: 1 file(s)" in notices
+            assert "without clients/acme/deal.py" in notices
             await pilot.press("ctrl+s")
             await settle(pilot)
             [(result, aliases)] = app.started

@@ -145,4 +145,10 @@ def notices_text(result: DryRunResult) -> Text:
     """The dry run's notices, then why each failed count fell back to the estimate."""
     notes = [*result.notices]
     notes.extend(f"{m.alias}: {m.count_label}" for m in result.models if m.count_fallback)
+    for name, package in result.packages.items():  # reduced by the egress rules
+        left_out = ", ".join(w.path for w in result.withheld.get(name, ()))
+        notes.append(
+            f"egress: {name} gets a reduced package: {len(package.files)} file(s), "
+            f"{package.bytes:,} bytes, without {left_out}"
+        )
     return plain("\n".join(f"note: {n}" for n in notes))
