@@ -12,7 +12,6 @@ for in the run id, models, status, file paths and saved prompt.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,26 +38,17 @@ class RunFacts:
 
     @classmethod
     def of(cls, info: RunInfo) -> RunFacts:
-        s = info.summary
-        models = [m for m in s.get("models") or [] if isinstance(m, Mapping)]
-        package = s.get("package") if isinstance(s.get("package"), Mapping) else None
-        files = package.get("file_list") if package is not None else None
-        paths = [
-            str(f.get("path")).lower()
-            for f in (files if isinstance(files, list) else [])
-            if isinstance(f, Mapping) and isinstance(f.get("path"), str)
-        ]
-        prompt = s.get("prompt") if isinstance(s.get("prompt"), Mapping) else None
-        text = prompt.get("text") if prompt is not None else None
+        run = info.run
+        text = run.prompt.text
         return cls(
             run_id=info.run_id.lower(),
-            day=str(s.get("started_at") or "")[:10],
-            kind="crosstalk" if s.get("kind") == "crosstalk" else "send",
-            statuses=(info.status.lower(), *(str(m.get("status", "")).lower() for m in models)),
-            models=tuple(str(m.get("alias", "")).lower() for m in models),
-            files=tuple(paths),
-            prompt=text.lower() if isinstance(text, str) else "",
-            unsaved=s.get("outputs_saved") is False,
+            day=(run.started_at or "")[:10],
+            kind="crosstalk" if run.is_deliberation else "send",
+            statuses=(info.status.lower(), *(m.status.lower() for m in run.models)),
+            models=tuple(m.alias.lower() for m in run.models),
+            files=tuple(f.path.lower() for f in run.package.file_list if f.path is not None),
+            prompt=text.lower() if text is not None else "",
+            unsaved=run.outputs_saved is False,
         )
 
 

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static, TextArea
 
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.store.run_store import RunStore
+from fiedler_tui.core.store.run_summary import RunSummary
 from fiedler_tui.core.store.summary import (
     ModelRecord,
     PackagedFile,
@@ -249,7 +250,7 @@ def test_saved_paths_stay_inside_the_roots(tmp_path: Path) -> None:
     (beta / "b.py").write_text("b")
     (tmp_path / "outside.py").write_text("no")
     listed = ["alpha/src/a.py", "beta/b.py", "src/a.py", "../outside.py", "beta/../../outside.py"]
-    summary = {"package": {"file_list": [{"path": p} for p in listed]}}
-    found, missing = saved_paths(summary, AllowedRoots.of([alpha, beta]))
+    summary = {"status": "done", "package": {"file_list": [{"path": p} for p in listed]}}
+    found, missing = saved_paths(RunSummary.from_json(summary), AllowedRoots.of([alpha, beta]))
     assert found == [str(alpha / "src/a.py"), str(beta / "b.py"), str(alpha / "src/a.py")]
     assert missing == ["../outside.py", "beta/../../outside.py"]

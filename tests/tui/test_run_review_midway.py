@@ -27,7 +27,7 @@ async def test_review_shows_the_models_that_have_ended_while_one_streams(tmp_pat
             review = app.screen
             assert isinstance(review, ReviewScreen)
             assert review.aliases == ["fast"] and review.texts == {"fast": REPLY}
-            assert [r.get("alias") for r in review.records] == ["fast"]
+            assert [r.alias for r in review.records] == ["fast"]
             assert any("1 still running" in m for m in notifications(screen))
             await pilot.press("escape")  # back to the run, still going
             await pilot.pause()

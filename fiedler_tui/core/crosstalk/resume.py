@@ -8,21 +8,24 @@ cancelled turns: that step is run again). Steps after the first incomplete one a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import get_args
 
 from fiedler_tui.core.crosstalk.errors import CrosstalkInputError
-from fiedler_tui.core.crosstalk.events import TurnRecord
+from fiedler_tui.core.crosstalk.events import Role, TurnRecord, TurnStatus
 from fiedler_tui.core.crosstalk.record import CROSSTALK_VERSION
 from fiedler_tui.core.crosstalk.verdict import Verdict
 from fiedler_tui.core.providers.errors import ErrorCode, ErrorInfo
 from fiedler_tui.core.runner import TokenCounts
-from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX
 from fiedler_tui.core.store.run_store import RunInfo
+from fiedler_tui.core.store.run_summary import RoundSummary, TurnSummary, saved_output
 
 RESUMABLE = frozenset({"interrupted", "cancelled"})
 _PHASES = frozenset({"answer", "relay", "review", "ledger", "synthesis", "report"})
+_ROLES = frozenset(get_args(Role))
+_STATUSES = frozenset(get_args(TurnStatus))
 
 
 @dataclass(frozen=True)
@@ -41,95 +44,112 @@ class SavedDeliberation:
 
 def load_saved(info: RunInfo) -> SavedDeliberation:
     """The deliberation saved in ``info``; :class:`CrosstalkInputError` says why not."""
-    summary = info.summary
     if info.problem:
         raise CrosstalkInputError(f"run {info.run_id}: {info.problem}")
-    if summary.get("kind") != "crosstalk":
+    run = info.run
+    talk = run.deliberation
+    if talk is None:
         raise CrosstalkInputError(f"run {info.run_id} is a send, not a deliberation")
-    if summary.get("crosstalk_version") != CROSSTALK_VERSION:
+    if talk.crosstalk_version != CROSSTALK_VERSION:
         raise CrosstalkInputError(
             f"run {info.run_id} was saved in deliberation format "
-            f"{summary.get('crosstalk_version')!r}; this version resumes {CROSSTALK_VERSION}"
+            f"{talk.crosstalk_version!r}; this version resumes {CROSSTALK_VERSION}"
         )
     if info.status not in RESUMABLE:
         raise CrosstalkInputError(
             f"run {info.run_id} is {info.status}; only an interrupted or cancelled "
             "deliberation can be resumed"
         )
-    try:
-        members = [m for m in summary["members"] if isinstance(m, dict)]
-        return SavedDeliberation(
-            run_id=info.run_id,
-            paradigm=str(summary["paradigm"]),
-            members=tuple(str(m["alias"]) for m in members),
-            personas={str(m["alias"]): str(m["persona"]) for m in members if m.get("persona")},
-            chair=None if summary.get("chair") is None else str(summary["chair"]),
-            rounds=int(summary["rounds_planned"]),
-            max_completion_tokens=summary.get("max_completion_tokens"),
-            prompt_sha256=str(summary["prompt"]["sha256"]),
-            package_sha256=str(summary["package_text_sha256"]),
-            turns=tuple(_complete_turns(info.path, summary.get("rounds") or [])),
+    missing = [
+        name
+        for name, value in (
+            ("paradigm", talk.paradigm),
+            ("rounds_planned", talk.rounds_planned),
+            ("prompt.sha256", run.prompt.sha256),
+            ("package_text_sha256", talk.package_text_sha256),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+        if value is None
+    ]
+    if not talk.members or any(not m.alias for m in talk.members):
+        missing.append("members")
+    if missing:
         raise CrosstalkInputError(
-            f"run {info.run_id}: its summary cannot be read back ({type(exc).__name__}: {exc})"
+            f"run {info.run_id}: its summary cannot be read back (no {', '.join(missing)})"
+        )
+    try:
+        turns = tuple(_complete_turns(info.path, talk.rounds))
+    except ValueError as exc:
+        raise CrosstalkInputError(
+            f"run {info.run_id}: its summary cannot be read back ({exc})"
         ) from None
+    return SavedDeliberation(
+        run_id=info.run_id,
+        paradigm=str(talk.paradigm),
+        members=tuple(m.alias for m in talk.members),
+        personas={m.alias: m.persona for m in talk.members if m.persona},
+        chair=talk.chair,
+        rounds=int(talk.rounds_planned or 0),
+        max_completion_tokens=talk.max_completion_tokens,
+        prompt_sha256=str(run.prompt.sha256),
+        package_sha256=str(talk.package_text_sha256),
+        turns=turns,
+    )
 
 
-def _complete_turns(folder: Path, rounds: list[Any]) -> list[TurnRecord]:
+def _complete_turns(folder: Path, rounds: Sequence[RoundSummary]) -> list[TurnRecord]:
     turns: list[TurnRecord] = []
     for step in rounds:
-        number, phase = int(step["round"]), str(step["phase"])
-        if phase not in _PHASES:
+        if step.phase not in _PHASES:
             break
-        records = [_turn(folder, number, phase, raw) for raw in step["turns"]]
+        records = [_turn(folder, step.round, step.phase, turn) for turn in step.turns]
         if not records or any(r is None or r.status == "cancelled" for r in records):
             break
         turns.extend(r for r in records if r is not None)
     return turns
 
 
-def _turn(folder: Path, number: int, phase: str, raw: dict[str, Any]) -> TurnRecord | None:
-    """One saved turn, or None when its text is not on disk (the step is run again)."""
+def _turn(folder: Path, number: int, phase: str, turn: TurnSummary) -> TurnRecord | None:
+    """One saved turn, or None when its text is not on disk (the step is run again).
+
+    ``ValueError`` names what a turn holds that cannot be a turn (role, status, error code)."""
     text = ""
-    name = raw.get("output_file")
-    if isinstance(name, str) and name and "/" not in name and not name.startswith("."):
-        for candidate in (folder / name, folder / (name + PARTIAL_SUFFIX)):
-            if candidate.is_file() and not candidate.is_symlink():
-                text = candidate.read_text("utf-8")
-                break
-        else:
+    if turn.output_file:
+        path = saved_output(folder, turn.output_file)
+        if path is None:
             return None
-    elif raw["status"] == "finished":
+        text = path.read_text("utf-8")
+    elif turn.status == "finished":
         return None
-    error = raw.get("error")
-    verdict = raw.get("verdict")
+    if turn.role not in _ROLES or turn.status not in _STATUSES:
+        raise ValueError(f"a turn of round {number} has role {turn.role!r}, status {turn.status!r}")
+    error = turn.error
+    verdict = turn.verdict
     return TurnRecord(
         round=number,
         phase=phase,  # type: ignore[arg-type]
-        member=str(raw["member"]),
-        letter=raw.get("letter"),
-        role=raw["role"],
-        status=raw["status"],
+        member=turn.member,
+        letter=turn.letter,
+        role=turn.role,  # type: ignore[arg-type]
+        status=turn.status,  # type: ignore[arg-type]
         text=text,
         usage=TokenCounts(
-            input_tokens=raw.get("usage_input"),
-            output_tokens=raw.get("usage_output"),
-            cached_input_tokens=raw.get("usage_cached_input"),
-            cache_write_tokens=raw.get("usage_cache_write"),
-            output_estimated=bool(raw.get("output_estimated")),
+            input_tokens=turn.usage_input,
+            output_tokens=turn.usage_output,
+            cached_input_tokens=turn.usage_cached_input,
+            cache_write_tokens=turn.usage_cache_write,
+            output_estimated=turn.output_estimated,
         ),
-        cost_usd=float(raw.get("cost_usd") or 0.0),
+        cost_usd=turn.cost_usd or 0.0,
         error=None
-        if not isinstance(error, dict)
+        if error is None
         else ErrorInfo(
-            code=ErrorCode(error["code"]),
-            message=str(error.get("message", "")),
-            provider=str(error.get("provider", "")),
-            http_status=error.get("http_status"),
+            code=ErrorCode(error.code),
+            message=error.message,
+            provider=error.provider or "",
+            http_status=error.http_status,
         ),
         verdict=None
-        if not isinstance(verdict, dict)
-        else Verdict(verdict["stance"], verdict.get("confidence")),
-        ranking=tuple(str(letter) for letter in raw.get("ranking") or ()),
+        if verdict is None or verdict.stance is None
+        else Verdict(verdict.stance, verdict.confidence),  # type: ignore[arg-type]
+        ranking=turn.ranking,
     )

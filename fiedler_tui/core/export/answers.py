@@ -3,53 +3,87 @@ deliberation), with the figures of its summary row and the text read from its ou
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX
 from fiedler_tui.core.store.run_store import RunInfo
+from fiedler_tui.core.store.run_summary import ErrorSummary, RunSummary, TurnSummary, model_error
+from fiedler_tui.core.store.summary import ModelRecord
 
 MAX_ANSWER_BYTES = 8_000_000
 """Longest answer put in a report; the rest stays in the output file (and the report says so)."""
 
 
 @dataclass(frozen=True)
+class AnswerFigures:
+    """What a report's row shows of one model's (or one turn's) summary entry."""
+
+    alias: str
+    status: str
+    usage_input: int | None = None
+    usage_output: int | None = None
+    total_s: float | None = None
+    tokens_per_s: float | None = None
+    cost_usd: float | None = None
+    saved: bool | None = None
+    error: ErrorSummary | None = None
+    output_file: str | None = None
+
+    @classmethod
+    def of_model(cls, model: ModelRecord) -> AnswerFigures:
+        return cls(
+            alias=model.alias,
+            status=model.status,
+            usage_input=model.usage_input,
+            usage_output=model.usage_output,
+            total_s=model.total_s,
+            tokens_per_s=model.tokens_per_s,
+            cost_usd=model.cost_usd,
+            saved=model.saved,
+            error=model_error(model),
+            output_file=model.output_file,
+        )
+
+    @classmethod
+    def of_turn(cls, turn: TurnSummary) -> AnswerFigures:
+        return cls(
+            alias=turn.member,
+            status=turn.status,
+            usage_input=turn.usage_input,
+            usage_output=turn.usage_output,
+            cost_usd=turn.cost_usd,
+            error=turn.error,
+            output_file=turn.output_file,
+        )
+
+
+@dataclass(frozen=True)
 class Answer:
-    """One answer of a run: who gave it, its summary record, its text."""
+    """One answer of a run: who gave it, its summary figures, its text."""
 
     title: str
-    record: Mapping[str, Any]
+    record: AnswerFigures
     text: str
     note: str = ""
     """Why the text is incomplete or missing (partial file, cut, no file), or empty."""
 
 
-def _records(summary: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
-    """(title, record) for each model, or each turn of a deliberation."""
-    if summary.get("kind") == "crosstalk":
-        found: list[tuple[str, Mapping[str, Any]]] = []
-        rounds = summary.get("rounds")
-        for step in rounds if isinstance(rounds, list) else []:
-            turns = step.get("turns") if isinstance(step, Mapping) else None
-            for turn in turns if isinstance(turns, list) else []:
-                if isinstance(turn, Mapping):
-                    title = f"round {step.get('round')} ({step.get('phase')}): {turn.get('member')}"
-                    found.append((title, {**turn, "alias": turn.get("member")}))
-        return found
-    models = summary.get("models")
-    return [
-        (str(m.get("alias", "?")), m)
-        for m in (models if isinstance(models, list) else [])
-        if isinstance(m, Mapping)
-    ]
+def _records(summary: RunSummary) -> list[tuple[str, AnswerFigures]]:
+    """(title, figures) for each model, or each turn of a deliberation."""
+    if summary.deliberation is not None:
+        return [
+            (f"round {step.round} ({step.phase}): {turn.member}", AnswerFigures.of_turn(turn))
+            for step in summary.deliberation.rounds
+            for turn in step.turns
+        ]
+    return [(m.alias or "?", AnswerFigures.of_model(m)) for m in summary.models]
 
 
-def _read(folder: Path, record: Mapping[str, Any]) -> tuple[str, str]:
+def _read(folder: Path, record: AnswerFigures) -> tuple[str, str]:
     """(text, note) from the record's output file: the final one, else the ``.partial`` one."""
-    name = record.get("output_file")
-    if not isinstance(name, str) or not name or "/" in name or "\\" in name or name[0] == ".":
+    name = record.output_file
+    if not name or "/" in name or "\\" in name or name[0] == ".":
         return "", "no output file"
     for path in (folder / name, folder / (name + PARTIAL_SUFFIX)):
         if path.is_file() and not path.is_symlink():
@@ -68,7 +102,7 @@ def _read(folder: Path, record: Mapping[str, Any]) -> tuple[str, str]:
 def run_answers(info: RunInfo) -> list[Answer]:
     """Every answer of the run, in the summary's order."""
     answers = []
-    for title, record in _records(info.summary):
+    for title, record in _records(info.run):
         text, note = _read(info.path, record)
         answers.append(Answer(title, record, text, note))
     return answers

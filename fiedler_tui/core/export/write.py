@@ -37,10 +37,10 @@ def _run_files(answers: list[Answer]) -> set[str]:
     taken = {SUMMARY_NAME.lower(), RESERVE_NAME.lower()}
     names = set(taken)
     for answer in answers:
-        name = answer.record.get("output_file")
-        if isinstance(name, str):
+        name = answer.record.output_file
+        if name is not None:
             names.add(name.lower())
-        names.add(f"{safe_file_stem(str(answer.record.get('alias', '')), taken)}.md")
+        names.add(f"{safe_file_stem(answer.record.alias, taken)}.md")
     return names | {name + PARTIAL_SUFFIX for name in names}
 
 

@@ -52,6 +52,15 @@ def model_error(model: ModelRecord) -> ErrorSummary | None:
     return ErrorSummary.from_json(model.error)
 
 
+def model_record(raw: object) -> ModelRecord:
+    """One model's entry read on its own (a follow-up turn's, say); :class:`SummaryError` when
+    it is not an object."""
+    try:
+        return read_dataclass(ModelRecord, raw, "model")
+    except SummaryShapeError as exc:
+        raise SummaryError(f"malformed model record: {exc}") from None
+
+
 @dataclass(frozen=True)
 class PromptSummary:
     """The prompt as saved: its hash and length, and its text only when the user opted in."""

@@ -25,6 +25,12 @@ from textual.widgets.option_list import Option
 from fiedler_tui.core.crosstalk.events import TurnRecord
 from fiedler_tui.core.crosstalk.record import turn_key
 from fiedler_tui.core.store.run_store import RunInfo
+from fiedler_tui.core.store.run_summary import (
+    DeliberationSummary,
+    RunSummary,
+    SummaryError,
+    VerdictSummary,
+)
 from fiedler_tui.tui.safe_text import plain
 from fiedler_tui.tui.widgets.deliberation_lines import RESULT_TITLES, turn_who
 from fiedler_tui.tui.widgets.output_pane import OutputPane
@@ -40,76 +46,64 @@ class Entry:
     is_result: bool = False
 
 
-def _verdict(raw: Any) -> str:
-    if not isinstance(raw, dict) or not raw.get("stance"):
+def _verdict(verdict: VerdictSummary | None) -> str:
+    if verdict is None or not verdict.stance:
         return ""
-    confidence = raw.get("confidence")
-    return f"verdict {raw['stance']}" + ("" if confidence is None else f" {confidence}%")
+    confidence = verdict.confidence
+    return f"verdict {verdict.stance}" + ("" if confidence is None else f" {confidence}%")
 
 
-def entries_of(summary: Mapping[str, Any], texts: Mapping[str, str]) -> list[Entry]:
+def entries_of(run: RunSummary, texts: Mapping[str, str]) -> list[Entry]:
     """The result first, then every turn in reading order (``texts``: ``turn_key`` -> text)."""
     entries: list[Entry] = []
-    result = summary.get("result")
-    if isinstance(result, dict):
-        kind = str(result.get("kind") or "none")
+    talk = run.deliberation or DeliberationSummary()
+    result = talk.result
+    if result is not None:
+        kind = result.kind or "none"
         title = RESULT_TITLES.get(kind, kind)
-        reason = str(result.get("reason") or "")
-        detail = f"{result.get('status', '')}" + (f": {reason}" if reason else "")
-        text = str(result.get("text") or "")
+        reason = result.reason or ""
+        detail = result.status + (f": {reason}" if reason else "")
+        text = result.text or ""
         if text and kind in ("consensus", "no consensus"):
             title += " (the chair's synthesis)"
         elif not text and kind in ("consensus", "no consensus"):
             title += " (each member's last answer)"
-            text = _last_answers(summary, texts)
+            text = _last_answers(talk, texts)
         text = text or f"(no result: {reason or 'none was produced'})"
         entries.append(Entry(f"Result: {title}", detail, text, is_result=True))
     else:
-        entries.append(
-            Entry("Result: none yet", str(summary.get("status", "")), "(no result)", True)
-        )
-    for step in summary.get("rounds") or []:
-        if not isinstance(step, dict):
-            continue
-        number, phase = step.get("round"), str(step.get("phase", ""))
-        for turn in step.get("turns") or []:
-            if not isinstance(turn, dict):
-                continue
-            member = str(turn.get("member", "?"))
-            who = turn_who(member, turn.get("letter"), str(turn.get("role", "member")))
-            parts = [str(turn.get("status", ""))]
-            verdict = _verdict(turn.get("verdict"))
+        entries.append(Entry("Result: none yet", run.status, "(no result)", True))
+    for step in talk.rounds:
+        number, phase = step.round, step.phase
+        for turn in step.turns:
+            member = turn.member or "?"
+            who = turn_who(member, turn.letter, turn.role)
+            parts = [turn.status]
+            verdict = _verdict(turn.verdict)
             if verdict:
                 parts.append(verdict)
-            if turn.get("ranking"):
-                parts.append("ranks " + " > ".join(str(r) for r in turn["ranking"]))
-            cost = turn.get("cost_usd")
-            if isinstance(cost, int | float):
-                parts.append(f"${cost:.4f}")
-            error = turn.get("error")
-            if isinstance(error, dict):
-                parts.append(f"{error.get('code')}: {error.get('message', '')}")
-            key = turn_key(int(number or 0), phase, member)
-            text = texts.get(key, "")
+            if turn.ranking:
+                parts.append("ranks " + " > ".join(turn.ranking))
+            if turn.cost_usd is not None:
+                parts.append(f"${turn.cost_usd:.4f}")
+            if turn.error is not None:
+                parts.append(f"{turn.error.code}: {turn.error.message}")
+            text = texts.get(turn_key(number, phase, member), "")
             entries.append(
                 Entry(f"R{number} {phase} · {who}", " · ".join(parts), text or "(no text saved)")
             )
     return entries
 
 
-def _last_answers(summary: Mapping[str, Any], texts: Mapping[str, str]) -> str:
+def _last_answers(talk: DeliberationSummary, texts: Mapping[str, str]) -> str:
     """Without a chair, a debate's result is every member's last finished answer."""
     last: dict[str, str] = {}
-    for step in summary.get("rounds") or []:
-        if not isinstance(step, dict):
-            continue
-        for turn in step.get("turns") or []:
-            if not isinstance(turn, dict) or turn.get("role") != "member":
-                continue
-            if turn.get("status") == "finished":
-                member = str(turn.get("member", "?"))
-                key = turn_key(int(step.get("round") or 0), str(step.get("phase")), member)
-                who = turn_who(member, turn.get("letter"), "member")
+    for step in talk.rounds:
+        for turn in step.turns:
+            if turn.role == "member" and turn.status == "finished":
+                member = turn.member or "?"
+                key = turn_key(step.round, step.phase, member)
+                who = turn_who(member, turn.letter, "member")
                 last[member] = f"## {who}\n\n{texts.get(key, '(no text saved)')}"
     return "\n\n".join(last.values())
 
@@ -140,8 +134,9 @@ class DeliberationReviewScreen(Screen[None]):
         """``texts``: ``turn_key`` -> text; None reads them from ``folder`` in a thread."""
         super().__init__()
         self.summary = dict(summary)
-        self.title_line = title_of(summary)
-        self.entries = entries_of(summary, texts or {})
+        self.run = _typed(self.summary)
+        self.title_line = title_of(self.run)
+        self.entries = entries_of(self.run, texts or {})
         self.loading = texts is None
         self._folder = folder
         self.current = 0
@@ -186,11 +181,11 @@ class DeliberationReviewScreen(Screen[None]):
     def _read_texts(self) -> None:
         from fiedler_tui.core.crosstalk.saved_texts import saved_turn_texts
 
-        texts = saved_turn_texts(self._folder, self.summary)
+        texts = saved_turn_texts(self._folder, self.run)
         self.app.call_from_thread(self._texts_read, texts)
 
     def _texts_read(self, texts: Mapping[str, str]) -> None:
-        self.entries = entries_of(self.summary, texts)
+        self.entries = entries_of(self.run, texts)
         self.loading = False
         self.run_worker(self._show(self.current), exclusive=True, group="dreview-show")
 
@@ -222,26 +217,31 @@ class DeliberationReviewScreen(Screen[None]):
         self.app.pop_screen()
 
 
-def title_of(summary: Mapping[str, Any]) -> str:
-    members = [m for m in summary.get("members") or [] if isinstance(m, dict)]
-    names = ", ".join(f"{m.get('letter')}={m.get('alias')}" for m in members)
-    chair = summary.get("chair")
-    run_id = summary.get("run_id") or ""
+def _typed(summary: Mapping[str, Any]) -> RunSummary:
+    """The summary read (an unreadable one as an empty one; a status-less one shows ``?``)."""
+    try:
+        return RunSummary.from_json({"status": "?", **summary})
+    except SummaryError:
+        return RunSummary.empty("?")
+
+
+def title_of(run: RunSummary) -> str:
+    talk = run.deliberation or DeliberationSummary()
+    names = ", ".join(f"{m.letter}={m.alias}" for m in talk.members)
+    chair = talk.chair
     parts = [
-        f"Deliberation {run_id}".strip(),
-        f"{summary.get('paradigm', '?')}",
-        f"{summary.get('status', '?')}",
+        f"Deliberation {run.run_id or ''}".strip(),
+        talk.paradigm or "?",
+        run.status,
         names,
     ]
     if chair:
-        parts.append(
-            f"chair {chair}" + (" (also a member)" if summary.get("chair_is_member") else "")
-        )
-    cost = summary.get("cost_usd")
-    if isinstance(cost, int | float):
-        worst = summary.get("worst_case_usd")
+        parts.append(f"chair {chair}" + (" (also a member)" if talk.chair_is_member else ""))
+    cost = run.cost_usd
+    if cost is not None:
+        worst = talk.worst_case_usd
         spend = f"${cost:.4f}"
-        if isinstance(worst, int | float):
+        if worst is not None:
             spend += f" of worst case ${worst:.4f}"
         parts.append(spend)
     return " · ".join(p for p in parts if p)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
@@ -28,11 +28,12 @@ from textual.worker import Worker, WorkerState
 
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.store.run_store import STATUS_INTERRUPTED, RunInfo, RunStore
+from fiedler_tui.core.store.run_summary import RunSummary
 from fiedler_tui.tui.history_filter import RunFacts, RunFilter, parse_filter
 from fiedler_tui.tui.safe_text import plain, visible
 from fiedler_tui.tui.screens.choose_models import ChooseModelsScreen
 from fiedler_tui.tui.screens.compose import ComposeScreen, prompt_memory
-from fiedler_tui.tui.screens.review import ReviewScreen, model_records, money, section
+from fiedler_tui.tui.screens.review import ReviewScreen, money
 from fiedler_tui.tui.widgets.errors import notify_error
 from fiedler_tui.tui.widgets.palette import ScreenCommands
 
@@ -41,17 +42,14 @@ if TYPE_CHECKING:
     from fiedler_tui.tui.app import FiedlerApp
 
 
-def saved_paths(summary: Mapping[str, Any], roots: AllowedRoots) -> tuple[list[str], list[str]]:
+def saved_paths(summary: RunSummary, roots: AllowedRoots) -> tuple[list[str], list[str]]:
     """(absolute paths found under the roots, saved paths not found) for a run's file list."""
-    files = section(summary, "package").get("file_list")
-    if not isinstance(files, list):
-        return [], []
     labels = [os.path.basename(r.rstrip(os.sep)) or "root" for r in roots.roots]
     found: list[str] = []
     missing: list[str] = []
-    for item in files:
-        path = item.get("path") if isinstance(item, Mapping) else None
-        if not isinstance(path, str) or not path:
+    for item in summary.package.file_list:
+        path = item.path
+        if not path:
             continue
         candidates = [os.path.join(root, path) for root in roots.roots]
         head, _, rest = path.partition("/")
@@ -270,11 +268,10 @@ class HistoryScreen(Screen[None]):
             notify_error(self, event.worker.error, "Cannot list the runs")
 
     def _row(self, info: RunInfo, colours: Mapping[str, str]) -> list[Text]:
-        s = info.summary
-        models = model_records(s)
-        package, prompt = section(s, "package"), section(s, "prompt")
+        run = info.run
+        prompt = run.prompt
         status = info.status
-        unsaved = ", not all saved" if s.get("outputs_saved") is False else ""
+        unsaved = ", not all saved" if run.outputs_saved is False else ""
         if status == STATUS_INTERRUPTED:
             partial = self.partial.get(info.run_id, 0)
             label = "⚠ interrupted" + (f" ({partial} partial)" if partial else "")
@@ -286,35 +283,32 @@ class HistoryScreen(Screen[None]):
             status_text = Text(visible(status + unsaved), style=colours.get("warning", ""))
         else:
             status_text = plain(status)
-        if "text" in prompt:
+        if prompt.text is not None:
             prompt_state = "saved"
-        elif isinstance(prompt.get("sha256"), str) and prompt_memory(self.app).get(
-            prompt["sha256"]
-        ):
+        elif prompt.sha256 is not None and prompt_memory(self.app).get(prompt.sha256):
             prompt_state = "in memory"
         else:
             prompt_state = "not saved"
+        files = run.package.files
         return [
-            plain(str(s.get("started_at", "?"))[:19].replace("T", " ")),
+            plain((run.started_at or "?")[:19].replace("T", " ")),
             status_text,
-            self._models_cell(info, models, colours),
-            plain(str(package.get("files", "–"))),
-            plain(money(s.get("cost_usd"))),
+            self._models_cell(info, colours),
+            plain("–" if files is None else str(files)),
+            plain(money(run.cost_usd)),
             plain(prompt_state),
             plain(info.run_id),
         ]
 
     @staticmethod
-    def _models_cell(
-        info: RunInfo, models: list[Mapping[str, Any]], colours: Mapping[str, str]
-    ) -> Text:
+    def _models_cell(info: RunInfo, colours: Mapping[str, str]) -> Text:
         """The aliases (and the turns, when the run was followed up); a deliberation's marked
         ``crosstalk:`` in the accent colour."""
-        names = plain(", ".join(str(m.get("alias", "?")) for m in models))
+        names = plain(", ".join(m.alias or "?" for m in info.run.models))
         turns = info.summary.get("turns")
         if isinstance(turns, list) and turns:
             names.append(f" · {len(turns) + 1} turns")
-        if info.summary.get("kind") != "crosstalk":
+        if not info.run.is_deliberation:
             return names
         return Text.assemble(("crosstalk: ", colours.get("accent", "")), names)
 
@@ -338,7 +332,7 @@ class HistoryScreen(Screen[None]):
         if info.problem:
             self.notify(info.problem, title="Cannot open this run", severity="error", markup=False)
             return
-        if info.summary.get("kind") == "crosstalk":
+        if info.run.is_deliberation:
             from fiedler_tui.tui.screens.deliberation_review import DeliberationReviewScreen
 
             self.app.push_screen(DeliberationReviewScreen.from_saved(info))
@@ -371,11 +365,11 @@ class HistoryScreen(Screen[None]):
         )
 
     def _rerun_of(self, info: RunInfo) -> Rerun:
-        summary = info.summary
-        package = section(summary, "package")
+        summary = info.run
+        package = summary.package
         paths: list[str] = []
         notes: list[str] = []
-        if package.get("paths_redacted"):
+        if package.paths_redacted:
             notes.append("file names of this run were saved as hashes: select the files again")
         else:
             roots = AllowedRoots.from_settings(self.host.settings)
@@ -383,29 +377,28 @@ class HistoryScreen(Screen[None]):
             if missing:
                 shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
                 notes.append(f"{len(missing)} file(s) no longer under the allowed roots: {shown}")
-        prompt_info = section(summary, "prompt")
-        prompt = prompt_info.get("text")
-        digest = prompt_info.get("sha256")
-        if not isinstance(prompt, str) and isinstance(digest, str):
+        prompt_info = summary.prompt
+        prompt = prompt_info.text
+        digest = prompt_info.sha256
+        if prompt is None and digest is not None:
             prompt = prompt_memory(self.app).get(digest)
         expected: str | None = None
-        if not isinstance(prompt, str):
-            prompt = None
-            expected = digest if isinstance(digest, str) else None
+        if prompt is None:
+            expected = digest
+            chars = "?" if prompt_info.chars is None else prompt_info.chars
             notes.append(
-                f"the prompt of run {info.run_id} was not saved "
-                f"({prompt_info.get('chars', '?')} chars): type it again"
+                f"the prompt of run {info.run_id} was not saved ({chars} chars): type it again"
             )
-        models = [str(m.get("alias")) for m in model_records(summary) if m.get("alias")]
+        models = [m.alias for m in summary.models if m.alias]
         config = self.host.config if self.host.config_ready else None
         if models:
             notes.append(f"run {info.run_id} went to: {', '.join(models)}")
         gone = [m for m in models if config is not None and not _known(config, m)]
         if gone:
             notes.append(f"no longer in models.yaml: {', '.join(gone)}")
-        had = package.get("files")
+        had = package.files
         files_lost = ""
-        if not paths and isinstance(had, int) and had > 0:
+        if not paths and had is not None and had > 0:
             files_lost = f"none of the {had} file(s) of run {info.run_id} could be loaded"
         return Rerun(paths, prompt, "\n".join(notes), expected, models, files_lost)
 

@@ -36,6 +36,8 @@ from fiedler_tui.core.export.write import ExportFormat, export_run
 from fiedler_tui.core.store.names import safe_file_stem
 from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX
 from fiedler_tui.core.store.run_store import RunInfo, RunStore
+from fiedler_tui.core.store.run_summary import RunSummary, SummaryError, model_error, model_record
+from fiedler_tui.core.store.summary import ModelRecord
 from fiedler_tui.tui.clipboard import send_to_clipboard
 from fiedler_tui.tui.collector_tuning import CollectorTuning
 from fiedler_tui.tui.safe_text import plain
@@ -51,11 +53,12 @@ MAX_OUTPUT_BYTES = 8_000_000
 """Longest output read for display; the rest is left in the file."""
 
 
-def read_output(folder: Path, record: Mapping[str, Any], taken: set[str]) -> str:
+def read_output(folder: Path, record: ModelRecord | Mapping[str, Any], taken: set[str]) -> str:
     """A model's saved output (final file, else the ``.partial`` left by an interrupted run)."""
-    name = record.get("output_file")
-    stem = safe_file_stem(str(record.get("alias", "")), taken)
-    names = [str(name)] if isinstance(name, str) and name else []
+    record = record if isinstance(record, ModelRecord) else model_record(record)
+    name = record.output_file
+    stem = safe_file_stem(record.alias, taken)
+    names = [name] if name else []
     names.append(f"{stem}.md")
     for candidate in dict.fromkeys(names):
         if "/" in candidate or os.sep in candidate or candidate.startswith(".."):
@@ -73,20 +76,6 @@ def read_output(folder: Path, record: Mapping[str, Any], taken: set[str]) -> str
     return ""
 
 
-def section(summary: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    """``summary[key]`` when it is a mapping, else an empty one (summaries are read from disk)."""
-    value = summary.get(key)
-    return value if isinstance(value, Mapping) else {}
-
-
-def model_records(summary: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The summary's model records that are mappings."""
-    models = summary.get("models")
-    if not isinstance(models, list):
-        return []
-    return [m for m in models if isinstance(m, Mapping)]
-
-
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -100,41 +89,48 @@ def _num(value: Any, fmt: str = ",") -> str:
     return format(value, fmt) if _is_number(value) else "–"
 
 
-def usage_vs_estimate(record: Mapping[str, Any]) -> str:
+def usage_vs_estimate(record: ModelRecord | Mapping[str, Any]) -> str:
     """``used / estimated (method) ±x%``, then how many input tokens were cached."""
-    used = record.get("usage_input")
-    estimate = record.get("estimate_input")
-    method = record.get("count_method") or "?"
-    text = f"{_num(used)} / {_num(estimate)} ({method})"
-    if isinstance(used, int) and isinstance(estimate, int) and estimate > 0:
+    record = record if isinstance(record, ModelRecord) else model_record(record)
+    used, estimate = record.usage_input, record.estimate_input
+    text = f"{_num(used)} / {_num(estimate)} ({record.count_method or '?'})"
+    if used is not None and estimate is not None and estimate > 0:
         text += f" {100 * (used - estimate) / estimate:+.0f}%"
-    cached = record.get("usage_cached_input")
-    if isinstance(cached, int) and not isinstance(cached, bool) and cached > 0:
+    cached = record.usage_cached_input
+    if cached is not None and cached > 0:
         text += f", {cached:,} cached"
     return text
 
 
-def _error_code(record: Mapping[str, Any]) -> str:
-    error = record.get("error")
-    return str(error.get("code", "error")) if isinstance(error, Mapping) else ""
+def _error_code(record: ModelRecord) -> str:
+    error = model_error(record)
+    return error.code if error is not None else ""
 
 
-def error_text(record: Mapping[str, Any]) -> str:
+def error_text(record: ModelRecord) -> str:
     """``code: message (HTTP n, provider, n retries, request id)`` or empty."""
-    error = record.get("error")
-    if not isinstance(error, Mapping):
+    error = model_error(record)
+    if error is None:
         return ""
     details = []
-    if error.get("http_status"):
-        details.append(f"HTTP {error['http_status']}")
-    if error.get("provider"):
-        details.append(str(error["provider"]))
-    if error.get("retry_count"):
-        details.append(f"{error['retry_count']} retries")
-    if error.get("request_id"):
-        details.append(f"request {error['request_id']}")
+    if error.http_status:
+        details.append(f"HTTP {error.http_status}")
+    if error.provider:
+        details.append(error.provider)
+    if error.retry_count:
+        details.append(f"{error.retry_count} retries")
+    if error.request_id:
+        details.append(f"request {error.request_id}")
     extra = f" ({', '.join(details)})" if details else ""
-    return f"{error.get('code', 'error')}: {error.get('message', '')}{extra}"
+    return f"{error.code}: {error.message}{extra}"
+
+
+def _typed(summary: Mapping[str, Any]) -> RunSummary:
+    """The summary read (an unreadable one as an empty one; a status-less one shows ``?``)."""
+    try:
+        return RunSummary.from_json({"status": "?", **summary})
+    except SummaryError:
+        return RunSummary.empty()
 
 
 def _fraction(view: Widget) -> float:
@@ -228,9 +224,10 @@ class ReviewScreen(Screen[None]):
         """``texts`` maps alias -> output; when None they are read from ``folder``."""
         super().__init__()
         self.summary = dict(summary)
+        self.run = _typed(self.summary)
         self.folder = folder
-        self.records = model_records(self.summary)
-        self.aliases: list[str] = [str(m.get("alias", "?")) for m in self.records]
+        self.records: list[ModelRecord] = list(self.run.models)
+        self.aliases: list[str] = [m.alias or "?" for m in self.records]
         self.texts: dict[str, str] = dict(texts or {})
         for alias in self.texts:
             if alias not in self.aliases:
@@ -292,60 +289,57 @@ class ReviewScreen(Screen[None]):
     # ---- text ------------------------------------------------------------------------------
 
     def _header(self) -> Text:
-        s = self.summary
-        package, prompt = section(s, "package"), section(s, "prompt")
-        cost = s.get("cost_usd")
+        run = self.run
+        package, prompt = run.package, run.prompt
         lines = [
-            f"run {s.get('run_id', '(live)')} · {s.get('status', '?')} · started "
-            f"{s.get('started_at', '?')} · ended {s.get('ended_at') or '–'} · cost " + money(cost),
-            f"package: {_num(package.get('files'))} files, {_num(package.get('bytes'))} bytes, "
-            f"{_num(package.get('lines'))} lines · prompt: {_num(prompt.get('chars'))} chars"
-            + (" (saved)" if "text" in prompt else " (not saved)")
+            f"run {run.run_id or '(live)'} · {run.status} · started "
+            f"{run.started_at or '?'} · ended {run.ended_at or '–'} · cost " + money(run.cost_usd),
+            f"package: {_num(package.files)} files, {_num(package.bytes)} bytes, "
+            f"{_num(package.lines)} lines · prompt: {_num(prompt.chars)} chars"
+            + (" (saved)" if prompt.text is not None else " (not saved)")
             + (f" · {self.turns} turns (f/F follow up)" if self.turns > 1 else ""),
             f"folder: {self.folder}" if self.folder else "folder: none (kept in memory only)",
         ]
         return plain("\n".join(lines))
 
-    def _row(self, r: Mapping[str, Any]) -> list[Text]:
-        def seconds(key: str) -> str:
-            value = r.get(key)
-            return f"{value:.2f}s" if _is_number(value) else "–"
+    def _row(self, r: ModelRecord) -> list[Text]:
+        def seconds(value: float | None) -> str:
+            return f"{value:.2f}s" if value is not None else "–"
 
-        cost = r.get("cost_usd")
-        tps = r.get("tokens_per_s")
+        tps = r.tokens_per_s
         return [
-            plain(str(r.get("alias", "?"))),
-            plain(str(r.get("status", "?"))),
+            plain(r.alias or "?"),
+            plain(r.status or "?"),
             plain(usage_vs_estimate(r)),
-            plain(_num(r.get("usage_output"))),
-            plain(str(r.get("finish_reason") or "–")),
-            plain(seconds("ttft_s")),
-            plain(seconds("total_s")),
-            plain(f"{tps:.1f}" if _is_number(tps) else "–"),
-            plain(money(cost)),
+            plain(_num(r.usage_output)),
+            plain(r.finish_reason or "–"),
+            plain(seconds(r.ttft_s)),
+            plain(seconds(r.total_s)),
+            plain(f"{tps:.1f}" if tps is not None else "–"),
+            plain(money(r.cost_usd)),
             plain(_error_code(r)),
         ]
 
     def _errors(self) -> Text:
-        lines = [f"{r.get('alias', '?')}: {error_text(r)}" for r in self.records if error_text(r)]
+        lines = [f"{r.alias or '?'}: {error_text(r)}" for r in self.records if error_text(r)]
         return plain("\n".join(lines))
 
     def _status(self, alias: str) -> str:
         for record in self.records:
-            if record.get("alias") == alias:
-                return str(record.get("status", ""))
+            if record.alias == alias:
+                return record.status
         return ""
 
     # ---- loading ---------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="review-read", exit_on_error=False)
-    def _read_outputs(self, folder: Path, records: list[Mapping[str, Any]]) -> None:
+    def _read_outputs(self, folder: Path, records: list[ModelRecord]) -> None:
         from fiedler_tui.tui.follow_up_launcher import KnownTexts
         from fiedler_tui.tui.review_thread import thread_texts
         from fiedler_tui.tui.screens.compose import prompt_memory
 
         taken: set[str] = {"summary.json"}
-        texts = {str(r.get("alias", "?")): read_output(folder, r, taken) for r in records}
+        texts = {r.alias or "?": read_output(folder, r, taken) for r in records}
         known = KnownTexts(prompt_memory(self.app).get)
         texts, turns = thread_texts(folder, self.summary, texts, known, read_output)
         self.post_message(self.OutputsLoaded(texts, turns))
@@ -506,9 +500,7 @@ class ReviewScreen(Screen[None]):
             return
         aliases = [] if to_all or alias is None else [alias]
         folder = run_folder_of(folder)  # reviewing a follow-up's turn: the run goes on
-        run_id = (
-            folder.name if folder != self.folder else str(self.summary.get("run_id") or folder.name)
-        )
+        run_id = folder.name if folder != self.folder else self.run.run_id or folder.name
 
         def started(session: FollowUpSession | None) -> None:
             if session is None:
