@@ -1,11 +1,13 @@
-"""``fiedler doctor``'s look at settings.toml: syntax, types, values, unknown entries and ids."""
+"""``fiedler doctor``'s look at settings.toml: syntax, types, values, unknown entries, and
+``[keymap]`` ids that no key of the app has."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from fiedler_tui.core.settings_file import read_settings_file
+from fiedler_tui.commands.binding_catalog import binding_catalog
+from fiedler_tui.core.settings_file import close_name, read_settings_file
 
 if TYPE_CHECKING:
     from fiedler_tui.commands.context import CommandContext
@@ -14,7 +16,8 @@ if TYPE_CHECKING:
 
 def check_settings_file(ctx: CommandContext) -> Iterator[Check]:
     """One line for the file, then one per problem: errors FAIL (every command refuses to
-    start on them), unknown entries and binding ids WARN (they are left out)."""
+    start on them), unknown entries WARN (they are left out), and so do keymap ids no key of
+    the app has (they change nothing)."""
     from fiedler_tui.commands.doctor import Check
 
     del ctx
@@ -33,3 +36,15 @@ def check_settings_file(ctx: CommandContext) -> Iterator[Check]:
         yield Check("FAIL", name, problem, "correct or remove the entry; commands stop until then")
     for problem in found.warnings:
         yield Check("WARN", name, problem, "check the name against the README's Settings file")
+    if found.keymap:
+        catalog = binding_catalog()
+        known = sorted(catalog.ids)
+        for binding_id, line in found.keymap_lines.items():
+            if not catalog.has(binding_id):
+                yield Check(
+                    "WARN",
+                    name,
+                    f"{found.path.name}:{line}: keymap.{binding_id}: no key of the app has this "
+                    f"id{close_name(binding_id, known)}",
+                    "Help (f1) shows each key's id",
+                )

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fiedler_tui.core.binding_ids import BINDING_IDS
 from fiedler_tui.core.locations import user_config_dir
 from fiedler_tui.core.settings import VARIABLES, Variable, value_kind
 
@@ -56,7 +55,9 @@ class SettingsFile:
     values: dict[str, str] = field(default_factory=dict)
     """Variable name -> its value written as the environment would hold it."""
     keymap: dict[str, str] = field(default_factory=dict)
-    """Binding id -> keys, for the ids the app has."""
+    """Binding id -> keys."""
+    keymap_lines: dict[str, int] = field(default_factory=dict)
+    """Binding id -> the line it is written on."""
     errors: tuple[str, ...] = ()
     """Syntax errors, bad types or values: they stop the commands."""
     warnings: tuple[str, ...] = ()
@@ -97,13 +98,13 @@ def _checked(path: Path, text: str, data: dict[str, Any]) -> SettingsFile:
     for name, value in data.items():
         if name == KEYMAP_TABLE:
             if isinstance(value, dict):
-                _keymap(value, lines, keymap, errors, warnings)
+                _keymap(value, lines, keymap, errors)
             else:
                 errors.append(lines.say(name, "expected a table ([keymap]) of binding id = keys"))
             continue
         variable = SETTING_NAMES.get(name)
         if variable is None:
-            warnings.append(lines.say(name, "unknown setting, left out" + _close(name)))
+            warnings.append(lines.say(name, "unknown setting, left out" + close_name(name)))
             continue
         try:
             raw = _as_environment_text(variable, value, path.parent)
@@ -112,26 +113,22 @@ def _checked(path: Path, text: str, data: dict[str, Any]) -> SettingsFile:
             errors.append(lines.say(name, str(exc)))
             continue
         values[variable.name] = raw
-    return SettingsFile(path, True, values, keymap, tuple(errors), tuple(warnings))
+    keymap_lines = {
+        binding_id: lines.line_of(binding_id, KEYMAP_TABLE) or 0 for binding_id in keymap
+    }
+    return SettingsFile(path, True, values, keymap, keymap_lines, tuple(errors), tuple(warnings))
 
 
 def _keymap(
-    table: dict[str, Any],
-    lines: _Lines,
-    keymap: dict[str, str],
-    errors: list[str],
-    warnings: list[str],
+    table: dict[str, Any], lines: _Lines, keymap: dict[str, str], errors: list[str]
 ) -> None:
     for binding_id, keys in table.items():
-        entry = f"{KEYMAP_TABLE}.{binding_id}"
-        if not isinstance(keys, str) or not _KEYS.match(keys.replace(" ", "")):
-            message = 'expected keys as a string, e.g. "ctrl+k" or "f10,ctrl+k"'
-            errors.append(lines.say(binding_id, message, entry=entry, table=KEYMAP_TABLE))
-        elif binding_id not in BINDING_IDS:
-            message = "unknown binding id, left out" + _close(binding_id, BINDING_IDS)
-            warnings.append(lines.say(binding_id, message, entry=entry, table=KEYMAP_TABLE))
-        else:
+        if isinstance(keys, str) and _KEYS.match(keys.replace(" ", "")):
             keymap[binding_id] = keys.replace(" ", "")
+        else:
+            message = 'expected keys as a string, e.g. "ctrl+k" or "f10,ctrl+k"'
+            entry = f"{KEYMAP_TABLE}.{binding_id}"
+            errors.append(lines.say(binding_id, message, entry=entry, table=KEYMAP_TABLE))
 
 
 def _as_environment_text(variable: Variable, value: Any, folder: Path) -> str:
@@ -167,8 +164,8 @@ def _from_folder(raw: str, folder: Path) -> str:
     return str(path if path.is_absolute() else folder / path)
 
 
-def _close(name: str, known: Iterable[str] = ()) -> str:
-    """`` (did you mean x?)`` when a known name is close to ``name``."""
+def close_name(name: str, known: Iterable[str] = ()) -> str:
+    """`` (did you mean x?)`` when a name of ``known`` (default: the settings) is close."""
     choices = list(known) or [*SETTING_NAMES, KEYMAP_TABLE]
     match = difflib.get_close_matches(name, choices, n=1)
     return f" (did you mean {match[0]}?)" if match else ""
@@ -181,9 +178,9 @@ class _Lines:
         self._file = file_name
         self._lines = text.splitlines()
 
-    def say(self, key: str, message: str, *, entry: str = "", table: str = "") -> str:
-        """``file:LINE: entry: message``, LINE being where ``key`` is first assigned (inside
-        ``[table]`` when given) or its table's header."""
+    def line_of(self, key: str, table: str = "") -> int | None:
+        """Where ``key`` is first assigned (inside ``[table]`` when given), or its table's
+        header; None when neither is found."""
         quoted = re.escape(key)
         assigned = re.compile(rf"^\s*(\"{quoted}\"|'{quoted}'|{quoted})\s*=")
         header = re.compile(rf"^\s*\[\s*{quoted}\s*\]")
@@ -193,5 +190,11 @@ class _Lines:
             start = next((n for n, ln in enumerate(self._lines) if opening.match(ln)), 0)
         for number, line in enumerate(self._lines[start:], start + 1):
             if assigned.match(line) or header.match(line):
-                return f"{self._file}:{number}: {entry or key}: {message}"
-        return f"{self._file}: {entry or key}: {message}"
+                return number
+        return None
+
+    def say(self, key: str, message: str, *, entry: str = "", table: str = "") -> str:
+        """``file:LINE: entry: message``."""
+        number = self.line_of(key, table)
+        where = f"{self._file}:{number}" if number else self._file
+        return f"{where}: {entry or key}: {message}"

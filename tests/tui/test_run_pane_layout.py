@@ -65,6 +65,6 @@ async def test_a_maximised_pane_keeps_the_total_and_scrolls_with_the_keys(
             assert body.scroll_y < wider - 2
             rows = {(where, key): what for where, key, what in binding_rows(screen)}
             assert rows[("Run", "shift+↑")].startswith("Scroll up")
-            assert rows[("Run", "1-9")] == "Pane n"  # one row for the nine
+            assert rows[("Run", "1-9")] == "Pane n (id: run-pane-n)"  # one row for the nine
             assert ("Run", "esc") in rows and ("Run", "/") in rows
-            assert rows[("Run: Output panes", "pgup")] == "Page up"
+            assert rows[("Run: Output panes", "pgup")] == "Page up (id: text-page-up)"

@@ -189,6 +189,14 @@ class ComposeScreen(Screen[None]):
             tooltip="Fan-out (every model answers alone) or crosstalk (the models deliberate)",
         ),
         Binding(
+            "f9",
+            "crosstalk_options",
+            "Crosstalk options",
+            show=False,  # named in the deliberation budget's border while in crosstalk mode
+            id="compose-crosstalk-options",
+            tooltip="Paradigm, rounds, chair and personas of the deliberation",
+        ),
+        Binding(
             "ctrl+g",
             "model_sets",
             "Model sets",
@@ -228,14 +236,6 @@ class ComposeScreen(Screen[None]):
             show=False,
             id="compose-template",
             tooltip="Insert a prompt template, its placeholders filled with the files and models",
-        ),
-        Binding(
-            "f9",
-            "crosstalk_options",
-            "Crosstalk options",
-            show=False,  # named in the deliberation budget's border while in crosstalk mode
-            id="compose-crosstalk-options",
-            tooltip="Paradigm, rounds, chair and personas of the deliberation",
         ),
     ]
 

@@ -1,9 +1,10 @@
 """Help: every key of the screen below, of its areas and of the app, in a user's words.
 
 The rows come from the bindings themselves (so a new binding shows up here), with the keys
-settings.toml's ``[keymap]`` gives them, named by the screen and area a user sees ("Compose",
-"Files"), never by class; Textual's own keys (tab, ctrl+q, ctrl+p, ctrl+c) and the keys of the
-plain widgets (the model list, the prompt, the tree) are said in words here.
+settings.toml's ``[keymap]`` gives them and the id it remaps them by, named by the screen and
+area a user sees ("Compose", "Files"), never by class; Textual's own keys (tab, ctrl+q, ctrl+p,
+ctrl+c) and the keys of the plain widgets (the model list, the prompt, the tree) are said in
+words here.
 """
 
 from __future__ import annotations
@@ -140,10 +141,13 @@ def binding_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
     shadowed: set[str] = set()
     """Keys a screen or area already uses (the app's binding of that key then is not listed)."""
 
-    def add(where: str, key: str, what: str) -> None:
+    def add(where: str, key: str, what: str, binding_id: str | None = None) -> None:
         if what and (where, key) not in seen:
             seen.add((where, key))
-            _, what = _numbered(key, what)
+            shown, what = _numbered(key, what)
+            if binding_id:  # the id [keymap] remaps it by; run-pane-1..9 as run-pane-n
+                numbered = shown != key and binding_id.endswith(key)
+                what += f" (id: {binding_id.removesuffix(key) + shown if numbered else binding_id})"
             grouped.setdefault((where, what), []).append(key)
 
     def add_bindings(where: str, bindings: Iterable[Binding]) -> None:
@@ -153,7 +157,7 @@ def binding_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
             key = key_words(app, binding)
             if key in shadowed and where == EVERYWHERE:
                 continue
-            add(where, key, _words(binding))
+            add(where, key, _words(binding), binding.id)
             if where != EVERYWHERE:
                 shadowed.add(key)
 
