@@ -26,7 +26,6 @@ from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
 from textual.markup import escape
 from textual.message import Message
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
@@ -36,12 +35,20 @@ from fiedler_tui.core.export.write import ExportFormat, export_run
 from fiedler_tui.core.store.names import safe_file_stem
 from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX
 from fiedler_tui.core.store.run_store import RunInfo, RunStore
-from fiedler_tui.core.store.run_summary import RunSummary, SummaryError, model_error, model_record
+from fiedler_tui.core.store.run_summary import (
+    RunSummary,
+    SummaryError,
+    model_error,
+    model_record,
+    saved_output,
+)
 from fiedler_tui.core.store.summary import ModelRecord
 from fiedler_tui.tui.clipboard import send_to_clipboard
 from fiedler_tui.tui.collector_tuning import CollectorTuning
 from fiedler_tui.tui.safe_text import plain
 from fiedler_tui.tui.screens.export_choice import ExportChoiceScreen
+from fiedler_tui.tui.screens.review_judging import JudgingScreen
+from fiedler_tui.tui.widgets.diff_view import DiffView
 from fiedler_tui.tui.widgets.errors import notify_error
 from fiedler_tui.tui.widgets.find import FindableView
 from fiedler_tui.tui.widgets.find_bar import FindBar
@@ -102,6 +109,22 @@ def usage_vs_estimate(record: ModelRecord | Mapping[str, Any]) -> str:
     return text
 
 
+def _reasoning(record: ModelRecord) -> str:
+    """`` (reasoning N)``: the part of the output spent thinking, where it was reported."""
+    tokens = record.usage_reasoning
+    return f" (reasoning {tokens:,})" if tokens is not None else ""
+
+
+def read_thinking(folder: Path, record: ModelRecord) -> str:
+    """A model's saved reasoning (``<stem>.thinking.md``, or what a crash left of it)."""
+    path = saved_output(folder, record.thinking_file)
+    if path is None:
+        return ""
+    with path.open("rb") as handle:
+        data = handle.read(MAX_OUTPUT_BYTES)
+    return data.decode("utf-8", errors="replace")
+
+
 def _error_code(record: ModelRecord) -> str:
     error = model_error(record)
     return error.code if error is not None else ""
@@ -138,8 +161,9 @@ def _fraction(view: Widget) -> float:
     return view.scroll_y / view.max_scroll_y if view.max_scroll_y else 0.0
 
 
-class ReviewScreen(Screen[None]):
-    """The outputs of one run and its summary."""
+class ReviewScreen(JudgingScreen):
+    """The outputs of one run and its summary (blind mode, ratings and the diff view:
+    :class:`JudgingScreen`)."""
 
     PALETTE_PREFIX = "Review"
     COMMANDS = {ScreenCommands}
@@ -179,6 +203,14 @@ class ReviewScreen(Screen[None]):
             tooltip="Write the run's report (Markdown or HTML) into its folder",
         ),
         Binding(
+            "t",
+            "toggle_thinking",
+            "Thinking",
+            id="review-thinking",
+            show=False,
+            tooltip="Show each pane's thinking (the model's reasoning) instead of its answer",
+        ),
+        Binding(
             "f",
             "follow_up(False)",
             "Follow up",
@@ -210,18 +242,24 @@ class ReviewScreen(Screen[None]):
     class OutputsLoaded(Message):
         """The outputs were read from the run folder."""
 
-        def __init__(self, texts: dict[str, str], turns: int = 1) -> None:
+        def __init__(
+            self, texts: dict[str, str], turns: int = 1, thinking: dict[str, str] | None = None
+        ) -> None:
             super().__init__()
             self.texts = texts
             self.turns = turns
+            self.thinking = thinking or {}
 
     def __init__(
         self,
         summary: Mapping[str, Any],
         texts: Mapping[str, str] | None = None,
         folder: Path | None = None,
+        *,
+        thinking: Mapping[str, str] | None = None,
     ) -> None:
-        """``texts`` maps alias -> output; when None they are read from ``folder``."""
+        """``texts`` maps alias -> output; when None they are read from ``folder``, and so is
+        each model's ``thinking`` (its reasoning; alias -> text)."""
         super().__init__()
         self.summary = dict(summary)
         self.run = _typed(self.summary)
@@ -245,7 +283,11 @@ class ReviewScreen(Screen[None]):
         self._collector = CollectorTuning()
         self.turns = 1
         """Turns of the run (follow-ups: each model's text shows its thread)."""
+        self.thinking: dict[str, str] = {a: t for a, t in (thinking or {}).items() if t}
+        """alias -> the model's reasoning, shown instead of the answer with t."""
+        self.show_thinking = False
         self._reread_on_resume = False
+        self.setup_judging()
 
     @classmethod
     def from_saved(cls, info: RunInfo) -> ReviewScreen:
@@ -258,9 +300,11 @@ class ReviewScreen(Screen[None]):
         yield Static(self._header(), id="review-header")
         yield DataTable(id="review-summary", cursor_type="row", zebra_stripes=True)
         yield Static(self._errors(), id="review-errors")
+        yield Static(id="review-blind")
         with Horizontal(id="review-panes"):
             yield OutputPane(id="pane-left")
             yield OutputPane(id="pane-right")
+        yield DiffView(id="review-diff")
         yield FindBar(id="review-find-bar")
         yield Footer()
 
@@ -269,13 +313,11 @@ class ReviewScreen(Screen[None]):
             self._collector.start()
         table = self.query_one("#review-summary", DataTable)
         table.border_title = "Summary"
-        table.add_columns(
-            "model", "status", "input used / est.", "output", "finish", "ttft", "total", "tok/s",
-            "cost", "error",
-        )  # fmt: skip
-        for record in self.records:
-            table.add_row(*self._row(record))
+        self.fill_summary()
         self.query_one("#review-errors").display = any(error_text(r) for r in self.records)
+        self.query_one("#review-blind").display = False
+        self.query_one("#review-diff").display = False
+        self.read_ratings()
         if self._load_from_disk and self.folder is not None:
             self._read_outputs(self.folder, self.records)
         await self._show_panes()
@@ -311,7 +353,7 @@ class ReviewScreen(Screen[None]):
             plain(r.alias or "?"),
             plain(r.status or "?"),
             plain(usage_vs_estimate(r)),
-            plain(_num(r.usage_output)),
+            plain(_num(r.usage_output) + _reasoning(r)),
             plain(r.finish_reason or "–"),
             plain(seconds(r.ttft_s)),
             plain(seconds(r.total_s)),
@@ -342,11 +384,13 @@ class ReviewScreen(Screen[None]):
         texts = {r.alias or "?": read_output(folder, r, taken) for r in records}
         known = KnownTexts(prompt_memory(self.app).get)
         texts, turns = thread_texts(folder, self.summary, texts, known, read_output)
-        self.post_message(self.OutputsLoaded(texts, turns))
+        thinking = {r.alias or "?": read_thinking(folder, r) for r in records}
+        self.post_message(self.OutputsLoaded(texts, turns, thinking))
 
     @on(OutputsLoaded)
     async def _outputs_loaded(self, message: OutputsLoaded) -> None:
         self.texts.update(message.texts)
+        self.thinking.update({a: t for a, t in message.thinking.items() if t})
         if message.turns != self.turns:
             self.turns = message.turns
             self.query_one("#review-header", Static).update(self._header())
@@ -379,11 +423,23 @@ class ReviewScreen(Screen[None]):
             pending = self._load_from_disk and alias not in self.texts
             text = "(reading…)" if pending else self.texts.get(alias, "")
             at = _fraction(panes[side].view) if keep_place else 0.0
-            await panes[side].show(alias, text, self._status(alias), rendered=self.rendered, at=at)
+            label = self.pane_label(alias)  # a letter in blind mode
+            if self.show_thinking:
+                text = self.thinking.get(alias) or "(this model streamed no thinking)"
+                label = f"{label} · thinking"
+            await panes[side].show(
+                alias,
+                self.shown_text(text),
+                self._status(alias),
+                rendered=self.rendered,
+                at=at,
+                label=label,
+            )
         for view in (panes[0].view, panes[1].view):
             if view not in self._synced_views:  # one watcher per view, however often shown
                 self._synced_views.add(view)
                 self.watch(view, "scroll_y", partial(self._sync_view, view), init=False)
+        self.compare_shown()
 
     def _sync_view(self, source: Widget) -> None:
         """Scroll the other pane's current view to match ``source``."""
@@ -447,6 +503,11 @@ class ReviewScreen(Screen[None]):
             self._right_stale = False
             await self._show_panes((1,))
 
+    async def action_toggle_thinking(self) -> None:
+        """Each pane shows its model's thinking instead of its answer, or back."""
+        self.show_thinking = not self.show_thinking
+        await self._show_panes()
+
     async def action_toggle_markdown(self) -> None:
         self.rendered = not self.rendered
         await self._show_panes(keep_place=True)
@@ -469,7 +530,7 @@ class ReviewScreen(Screen[None]):
         pane = self._panes()[self._active()]
         if pane.alias is None:
             return
-        send_to_clipboard(self.app, pane.text, f"the output of {pane.alias}")
+        send_to_clipboard(self.app, pane.text, f"the output of {self.blind.label(pane.alias)}")
 
     def action_copy_folder(self) -> None:
         if self.folder is None:
@@ -487,6 +548,8 @@ class ReviewScreen(Screen[None]):
         from fiedler_tui.core.followup.session import FollowUpSession
         from fiedler_tui.tui.screens.follow_up import FollowUpScreen
 
+        if self.refuse_while_blind("a follow-up"):
+            return
         folder = self.folder
         if folder is None:
             self.notify(
@@ -569,7 +632,7 @@ class ReviewScreen(Screen[None]):
         def show(alias: str, side: int) -> PaletteCommand:
             where = "right" if side else "left"
             return PaletteCommand(
-                f"Review: show {escape(alias)} on the {where}",
+                f"Review: show {escape(self.blind.label(alias))} on the {where}",
                 "Choose the output a pane shows",
                 lambda: self.show_output(alias, side),
             )

@@ -45,18 +45,21 @@ class OutputPane(Vertical):
         *,
         rendered: bool = True,
         at: float = 0.0,
+        label: str | None = None,
     ) -> None:
         """Display ``text`` (model output: untrusted) as ``alias``'s output.
 
         ``rendered``: as Markdown, else as raw text. ``at``: where to show it from, as a
-        fraction of its scroll range (0 is the top).
+        fraction of its scroll range (0 is the top). ``label``: the title's name for it, in
+        place of the alias (Review's blind mode).
         """
         view = self.view
         await view.show(text or "(no output)", at, rendered=rendered)  # rows before the title
         self.alias = alias
         self.text = text
         self.rendered = rendered
-        title = f"{alias} · {status}" if status else alias
+        name = alias if label is None else label
+        title = f"{name} · {status}" if status else name
         self.border_title = plain(title)
         self._subtitle()
         self.set_class(status in ("failed", "interrupted", "cancelled"), "-failed")
