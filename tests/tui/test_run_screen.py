@@ -273,7 +273,7 @@ async def test_review_opens_with_summary_texts_and_folder(
     from textual.screen import Screen
 
     class FakeReview(Screen[None]):
-        def __init__(self, summary: Any, texts: Any, folder: Any) -> None:
+        def __init__(self, summary: Any, texts: Any, folder: Any, thinking: Any = None) -> None:
             super().__init__()
             opened.append((summary, dict(texts), folder))
 

@@ -184,6 +184,10 @@ class SendSession:
     def text(self, alias: str) -> str:
         return self._recorder.text(alias) if self._recorder is not None else ""
 
+    def thinking(self, alias: str) -> str:
+        """The model's reasoning streamed so far, apart from its answer ("" when none)."""
+        return self._recorder.thinking.text(alias) if self._recorder is not None else ""
+
     def save_problems(self) -> list[SaveProblem]:
         """Outputs not completely on disk and a summary not saved (their text is in memory)."""
         return self._recorder.save_problems() if self._recorder is not None else []

@@ -108,6 +108,14 @@ class RunScreen(Screen[None]):
             tooltip="Save the outputs that could not be saved to another folder",
         ),
         Binding(
+            "t",
+            "toggle_thinking",
+            "Thinking",
+            show=False,  # the thinking part's title names the key, where there is thinking
+            id="run-thinking",
+            tooltip="Show or hide each model's thinking (its reasoning, apart from the answer)",
+        ),
+        Binding(
             "slash",
             "find",
             "Find",
@@ -169,6 +177,8 @@ class RunScreen(Screen[None]):
         """Escape was pressed once while the run went on (a second press cancels and leaves)."""
         self._leave_when_done = False
         """Leave once the run has stopped (escape pressed twice while it went on)."""
+        self.thinking_shown = False
+        """Whether the panes' thinking parts are expanded (t); collapsed to a title at first."""
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -177,7 +187,12 @@ class RunScreen(Screen[None]):
         yield Static(plain(self._title()), id="run-title")
         with Grid(id="run-grid"):
             for number, alias in enumerate(aliases, start=1):
-                pane = RunPane(alias, number, show_timings=self.show_timings)
+                pane = RunPane(
+                    alias,
+                    number,
+                    show_timings=self.show_timings,
+                    thinking_shown=self.thinking_shown,
+                )
                 self._panes[alias] = pane
                 yield pane
         yield Static(plain("running…"), id="run-total")
@@ -494,6 +509,12 @@ class RunScreen(Screen[None]):
         if bar.target is message.view:
             bar.show_count()
 
+    def action_toggle_thinking(self) -> None:
+        """Expand or collapse every pane's thinking part (panes with none show nothing)."""
+        self.thinking_shown = not self.thinking_shown
+        for pane in self.panes:
+            pane.thinking.set_expanded(self.thinking_shown)
+
     def action_toggle_maximise(self) -> None:
         if self.maximized is not None:
             self.minimize()
@@ -556,7 +577,8 @@ class RunScreen(Screen[None]):
                 f"reviewing the {len(aliases)} model(s) that have ended; {running} still running",
                 markup=False,
             )
-        self.app.push_screen(ReviewScreen(summary, texts, self.session.run_path))
+        thinking = {alias: self.session.thinking(alias) for alias in aliases}
+        self.app.push_screen(ReviewScreen(summary, texts, self.session.run_path, thinking=thinking))
 
     def action_save_elsewhere(self) -> None:
         if not self._unsaved:

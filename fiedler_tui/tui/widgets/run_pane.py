@@ -1,4 +1,5 @@
-"""One model's pane on the Run screen: a header of live figures and the streamed answer.
+"""One model's pane on the Run screen: a header of live figures, the model's thinking (a
+collapsible part, when it streams any) and the streamed answer.
 
 Events only update :class:`PaneState` and buffer text; nothing is drawn until :meth:`RunPane.flush`,
 which the screen calls on a timer. So the drawing cost per second is bounded by the timer rate,
@@ -27,14 +28,15 @@ from fiedler_tui.core.runner import (
     RunEvent,
     Started,
     TextDelta,
-    Usage,
+    ThinkingDelta,
 )
+from fiedler_tui.core.runner.model_state import ModelState, ModelStatus
 from fiedler_tui.core.runner.timings import MIN_RATE_SPAN_S
 from fiedler_tui.tui.safe_text import plain, visible
 from fiedler_tui.tui.widgets.run_text import RunText
+from fiedler_tui.tui.widgets.thinking_part import ThinkingPart
 
-STATUSES = ("queued", "requesting", "retrying", "streaming", "done", "failed", "cancelled")
-TERMINAL = frozenset({"done", "failed", "cancelled"})
+STATUSES = tuple(status.value for status in ModelStatus)
 CHARS_PER_TOKEN = 4
 FIGURE_GAP = "  "
 """The estimate used until the provider reports usage (labelled as an estimate)."""
@@ -48,38 +50,72 @@ def error_line(error: ErrorInfo) -> str:
 
 @dataclass
 class PaneState:
-    """What one pane shows, updated per event; times are on the screen's monotonic clock."""
+    """What one pane shows, updated per event; times are on the screen's monotonic clock.
+
+    The model's status, attempt, retries, time to first token, reported tokens and error come
+    from core's :class:`ModelState` (the same reducer the run's record follows)."""
 
     alias: str
-    status: str = "queued"
-    provider: str = ""
+    model: ModelState = field(init=False)
     queued_at: float | None = None
     first_token_at: float | None = None
     ended_at: float | None = None
-    ttft_s: float | None = None
     total_s: float | None = None
     """The runner's own total once the model ended."""
     tokens_per_s: float | None = None
     """The runner's figure once the model ended (from reported usage; None when the text came
     over too short a time to say)."""
-    output_tokens: int | None = None
-    """Reported by the provider (cumulative), when it does."""
     chars: int = 0
-    retries: int = 0
-    attempt: int = 0
     retry_until: float | None = None
-    retry_reason: str = ""
-    error: ErrorInfo | None = None
     cost_usd: float | None = None
     """What the model's usage cost, once it ended (set by the screen from the run's record)."""
     pending: list[str] = field(default_factory=list)
     final_text: str | None = None
     """The whole answer from the terminal event (the run's own held str) until the pane has
     drawn it: the pane then shows it instead of keeping a copy."""
+    thinking_pending: list[str] = field(default_factory=list)
+    """Reasoning text not drawn yet (shown in the pane's thinking part, never in the answer)."""
+    final_thinking: str | None = None
+
+    def __post_init__(self) -> None:
+        self.model = ModelState(self.alias)
+
+    @property
+    def status(self) -> str:
+        return self.model.status.value
 
     @property
     def ended(self) -> bool:
-        return self.status in TERMINAL
+        return self.model.ended
+
+    @property
+    def provider(self) -> str:
+        return self.model.provider
+
+    @property
+    def attempt(self) -> int:
+        return self.model.attempt
+
+    @property
+    def retries(self) -> int:
+        return self.model.retries
+
+    @property
+    def retry_reason(self) -> str:
+        return self.model.retry_reason
+
+    @property
+    def ttft_s(self) -> float | None:
+        return self.model.ttft_s
+
+    @property
+    def output_tokens(self) -> int | None:
+        """Reported by the provider (cumulative), when it does."""
+        return self.model.output_tokens
+
+    @property
+    def error(self) -> ErrorInfo | None:
+        return self.model.error
 
     def tokens(self) -> tuple[int, bool]:
         """Output tokens so far and whether the figure is an estimate."""
@@ -106,49 +142,35 @@ class PaneState:
 
     def apply(self, event: RunEvent, now: float) -> None:
         """Record ``event`` (text is buffered until the next flush)."""
+        self.model.apply(event)
         match event:
             case TextDelta(text=text):
                 self.pending.append(text)
                 self.chars += len(text)
-            case Usage(output_tokens=tokens):
-                if tokens is not None:
-                    self.output_tokens = tokens
-            case Queued(provider=provider):
-                self.provider = provider
+            case ThinkingDelta(text=text):
+                self.thinking_pending.append(text)
+            case Queued():
                 self.queued_at = now
-            case Started(attempt=attempt):
-                self.status = "requesting"
-                self.attempt = attempt
+            case Started():
                 self.retry_until = None
-            case Retrying(delay_s=delay, reason=reason):
-                self.status = "retrying"
-                self.retries += 1
+            case Retrying(delay_s=delay):
                 self.retry_until = now + delay
-                self.retry_reason = reason
-            case FirstToken(ttft_s=ttft):
-                self.status = "streaming"
-                self.ttft_s = ttft
+            case FirstToken():
                 self.first_token_at = now
-            case Finished(usage=usage, timings=timings, retry_count=retries):
-                self._end("done", now, timings.total_s, timings.output_tokens_per_s)
+            case Finished(timings=timings):
+                self._end(now, timings.total_s, timings.output_tokens_per_s)
                 self.final_text = event.text
-                self.ttft_s = timings.ttft_s if timings.ttft_s is not None else self.ttft_s
-                self.retries = max(self.retries, retries)
-                if usage.output_tokens is not None and not usage.output_estimated:
-                    self.output_tokens = usage.output_tokens
-            case Failed(error=error, usage=usage, timings=timings):
-                self._end("failed", now, timings.total_s, timings.output_tokens_per_s)
+                self.final_thinking = event.thinking
+            case Failed(timings=timings):
+                self._end(now, timings.total_s, timings.output_tokens_per_s)
                 self.final_text = event.partial_text
-                self.error = error
-                self.retries = max(self.retries, error.retry_count)
-                if usage.output_tokens is not None and not usage.output_estimated:
-                    self.output_tokens = usage.output_tokens
+                self.final_thinking = event.thinking
             case Cancelled(timings=timings):
-                self._end("cancelled", now, timings.total_s, timings.output_tokens_per_s)
+                self._end(now, timings.total_s, timings.output_tokens_per_s)
                 self.final_text = event.partial_text
+                self.final_thinking = event.thinking
 
-    def _end(self, status: str, now: float, total: float, rate: float | None) -> None:
-        self.status = status
+    def _end(self, now: float, total: float, rate: float | None) -> None:
         self.ended_at = now
         self.total_s = total
         self.tokens_per_s = rate
@@ -249,7 +271,9 @@ class RunPane(Vertical):
     """The figures change with every flush (elapsed time); redrawing them 5 times a second is
     enough to read and much cheaper than 25."""
 
-    def __init__(self, alias: str, number: int, *, show_timings: bool = True) -> None:
+    def __init__(
+        self, alias: str, number: int, *, show_timings: bool = True, thinking_shown: bool = False
+    ) -> None:
         super().__init__(id=f"pane-{number}", classes="run-pane -queued")
         self.alias = alias
         self.number = number
@@ -257,6 +281,8 @@ class RunPane(Vertical):
         self.show_timings = show_timings
         self.header = RunHeader(f"{number} {alias}")
         self.body = RunText(classes="run-body")
+        self.thinking = ThinkingPart(expanded=thinking_shown)
+        """The model's reasoning, collapsible, above the answer (hidden while there is none)."""
         self._error = Static("", classes="run-error")
         self._stats = ""
         self._stats_at = float("-inf")
@@ -265,6 +291,7 @@ class RunPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield self.header
+        yield self.thinking
         yield self.body
         yield self._error
 
@@ -290,6 +317,13 @@ class RunPane(Vertical):
     def flush(self, now: float) -> None:
         """Draw what changed since the last flush: new text, status, figures, error."""
         state = self.state
+        if state.thinking_pending:
+            thought = "".join(state.thinking_pending)
+            state.thinking_pending.clear()
+            self.thinking.append(thought)
+        if state.final_thinking is not None:
+            self.thinking.settle(state.final_thinking)
+            state.final_thinking = None
         if state.pending:
             chunk = "".join(state.pending)
             state.pending.clear()
