@@ -38,6 +38,7 @@ def add_commands(subparsers: Any) -> None:
     _dry_run(subparsers)
     _send(subparsers)
     _crosstalk(subparsers)
+    _batch(subparsers)
     _runs(subparsers)
     _scores(subparsers)
     _mcp(subparsers)
@@ -212,6 +213,48 @@ def _crosstalk(subparsers: Any) -> None:
         "and prompt; members, paradigm, rounds, chair and personas come from the run)",
     )
     parser.set_defaults(handler="crosstalk:run", system=None)
+
+
+def _batch(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "batch", help="review sets (units x models) through the providers' batch engines"
+    )
+    actions = parser.add_subparsers(dest="batch_action", metavar="ACTION", required=True)
+    submit = actions.add_parser(
+        "submit",
+        help="split PATHs into units and submit every unit to every model",
+        description="The set's dry run, the checks send makes, then the batches.",
+    )
+    _package_arguments(submit, model_help="a model to send every unit to (repeatable)")
+    submit.add_argument(
+        "--per",
+        choices=["file", "folder", "package"],
+        default="file",
+        help="one unit per file (default), per folder, or the whole package as one",
+    )
+    submit.add_argument(
+        "--dry-run", action="store_true", help="show the set's dry run and submit nothing"
+    )
+    submit.add_argument("--output-dir", metavar="D", help="save the answers under D")
+    submit.add_argument(
+        "--resume",
+        metavar="ID",
+        default=None,
+        help="continue job ID cut short while submitting (same paths and prompt)",
+    )
+    submit.set_defaults(handler="batch:run_submit")
+    listing = actions.add_parser("list", help="the batch jobs, newest first")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    listing.set_defaults(handler="batch_jobs:run_list")
+    for name, text, handler in (
+        ("status", "ask the providers how a job is going", "run_status"),
+        ("fetch", "save the answers of the batches that have ended (repeatable)", "run_fetch"),
+        ("cancel", "cancel a job's batches and the requests not sent", "run_cancel"),
+    ):
+        action = actions.add_parser(name, help=text)
+        action.add_argument("job_id", metavar="ID")
+        action.add_argument("--json", action="store_true", help="print JSON instead of lines")
+        action.set_defaults(handler=f"batch_jobs:{handler}")
 
 
 def _runs(subparsers: Any) -> None:

@@ -133,6 +133,10 @@ class ModelSpec(_Strict):
     price_tiers: list[PriceTier] = Field(default_factory=list)
     """Long-context prices, in increasing ``above_input_tokens`` order; the highest tier whose
     threshold the prompt exceeds prices the whole request."""
+    batch_discount: Annotated[float, Field(gt=0, le=1)] | None = None
+    """The share of the live prices a batch job is billed (0.5: half); null: 0.5 for kinds
+    openai, anthropic and gemini, whose batch engines bill half, and 1 for the others (their
+    part of a batch job runs as ordinary requests)."""
     count: CountSource | None = None
     """Overrides the provider's ``count`` for this model."""
     reasoning_efforts: list[ReasoningEffort] = Field(default_factory=list)

@@ -15,6 +15,9 @@ can share the port and still be counted apart):
 - ``GET …/v1/models`` with ``anthropic-version`` (Anthropic) and ``GET …/v1beta/models``
   (Gemini), paged as those providers page them (see ``model_lists``)
 - ``POST …/v1beta/models/{model}:streamGenerateContent?alt=sse`` (Gemini)
+- the batch APIs: ``…/v1/files``, ``…/v1/batches`` (OpenAI), ``…/v1/messages/batches``
+  (Anthropic), ``…/v1beta/models/{model}:batchGenerateContent`` and ``…/v1beta/batches``
+  (Gemini) (see ``batch_api``)
 - the count endpoints: ``POST …/v1/messages/count_tokens``, ``POST …/v1beta/models/{model}:
   countTokens``, ``POST …/apply-template`` and ``POST …/tokenize`` (see ``count_endpoints``)
 
@@ -32,6 +35,7 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
+from fiedler_tui.core.simulator.batch_api import BatchService
 from fiedler_tui.core.simulator.count_endpoints import (
     answer_count,
     gemini_count_body,
@@ -121,6 +125,8 @@ class Simulator:
         """Prefixes seen per model, so a repeated stable prefix is reported as cached."""
         self.rate_meter = RateMeter()
         """Tokens and requests used per model this minute (for the rate-limit headers)."""
+        self.batches = BatchService(lambda model: self.scripts.get(model, self.default_script))
+        """The batch APIs (see ``batch_api``): their behaviour and the requests received."""
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
@@ -201,6 +207,7 @@ class Simulator:
         self._counts.clear()
         self.prompt_cache.clear()
         self.rate_meter.clear()
+        self.batches.reset()
 
     # serving ---------------------------------------------------------------------------------
 
@@ -232,6 +239,8 @@ class Simulator:
 
     async def _dispatch(self, request: HttpRequest, responder: Responder) -> None:
         path = request.path
+        if await self.batches.handle(request, responder):
+            return
         if request.method == "POST" and await self._count(request, responder):
             return
         if request.method == "GET" and path.endswith(("/v1/models", "/v1beta/models")):

@@ -1,0 +1,95 @@
+"""What every provider's batch engine does for one part of a job, and the hooks it reports to.
+
+A part is one provider batch: one model's requests, at most the provider's request count and
+size. :meth:`BatchEngine.create` saves the part's state before each call with effects and
+marks each call done, so a kill between any two of them is resumed by calling it again: a
+batch that was created but not recorded is found (by its metadata, name or creation time)
+instead of created twice.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fiedler_tui.core.batch.http_calls import BatchHttp
+from fiedler_tui.core.batch.results import RequestOutcome, ended_without_answer
+from fiedler_tui.core.batch.state import PartEntry
+from fiedler_tui.core.providers.base import WireRequest
+
+
+@dataclass(frozen=True)
+class Steps:
+    """``save``: write the job's state now; ``effect_done``: a call with effects returned."""
+
+    save: Callable[[], None]
+    effect_done: Callable[[], None]
+
+
+class BatchEngine(ABC):
+    """One provider kind's batch API."""
+
+    kind: str
+    max_requests: int
+    max_bytes: int
+    ended_statuses: frozenset[str]
+
+    @abstractmethod
+    def entry(self, custom_id: str, wire: WireRequest) -> dict[str, Any]:
+        """The request as the batch input carries it."""
+
+    @abstractmethod
+    async def create(
+        self,
+        http: BatchHttp,
+        part: PartEntry,
+        entries: list[dict[str, Any]],
+        job_id: str,
+        steps: Steps,
+    ) -> None:
+        """Hand the part to the provider (resuming wherever a previous attempt stopped)."""
+
+    @abstractmethod
+    async def refresh(self, http: BatchHttp, part: PartEntry) -> None:
+        """Read the batch's status, counts, expiry and where its results are."""
+
+    @abstractmethod
+    async def outcomes(self, http: BatchHttp, part: PartEntry) -> list[RequestOutcome]:
+        """Every request's outcome of an ended batch (read only)."""
+
+    @abstractmethod
+    async def cancel(self, http: BatchHttp, part: PartEntry) -> None:
+        """Ask the provider to cancel the batch (what already ran is still returned)."""
+
+    def entry_bytes(self, entry: dict[str, Any]) -> int:
+        return len(json.dumps(entry, ensure_ascii=False).encode()) + 1
+
+    def ended(self, part: PartEntry) -> bool:
+        return part.provider_status in self.ended_statuses
+
+    def missing(self, part: PartEntry, found: list[RequestOutcome]) -> list[RequestOutcome]:
+        """Outcomes for the part's requests its results do not name (never run)."""
+        seen = {o.custom_id for o in found}
+        status = part.provider_status or ""
+        kind = "cancelled" if "cancel" in status.lower() else "expired"
+        why = f"the batch ended ({status}) before this request ran"
+        return [
+            ended_without_answer(c, kind, part.provider, why)
+            for c in part.custom_ids
+            if c not in seen
+        ]
+
+
+def jsonl(data: bytes) -> list[Any]:
+    """The JSON values of a JSONL body (blank and malformed lines skipped)."""
+    values: list[Any] = []
+    for line in data.splitlines():
+        if line.strip():
+            try:
+                values.append(json.loads(line))
+            except ValueError:
+                continue
+    return values

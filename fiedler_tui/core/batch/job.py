@@ -1,0 +1,413 @@
+"""A batch job from submit to fetch: the steps, each preceded by a save of the job's state.
+
+::
+
+    async with BatchRunner(config, settings, keys, store) as runner:
+        job, entries = runner.new_job(plan, prompt, system)   # nothing sent yet
+        await runner.submit(job, plan, entries)               # or again, to resume
+        await runner.refresh(job)                             # status
+        await runner.fetch(job)                               # incremental, repeatable
+        await runner.cancel(job)
+
+The state is saved before each call with effects and right after it returns (see
+:class:`~fiedler_tui.core.batch.engine.Steps`); a part created but not recorded is found
+again, an answer saved but not recorded is saved again (same file), so a job cut short at any
+point is resumed by the same call without a request sent twice or an answer lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+from fiedler_tui.core.batch.engine import BatchEngine, Steps
+from fiedler_tui.core.batch.engines import engine_for
+from fiedler_tui.core.batch.http_calls import BatchHttp
+from fiedler_tui.core.batch.outputs import UnitWriter, unit_run_id
+from fiedler_tui.core.batch.plan import BatchPlan
+from fiedler_tui.core.batch.results import RequestOutcome
+from fiedler_tui.core.batch.state import (
+    REQUEST_ENDED,
+    BatchStore,
+    JobState,
+    ModelEntry,
+    PartEntry,
+    RequestEntry,
+    UnitEntry,
+    UnitFile,
+    now_iso,
+)
+from fiedler_tui.core.config.schema import Config, ModelSpec
+from fiedler_tui.core.http import httpx, make_async_client
+from fiedler_tui.core.network import NetworkEnvironment
+from fiedler_tui.core.providers.profile import ModelProfile
+from fiedler_tui.core.providers.registry import adapter_for
+from fiedler_tui.core.ratelimits.store import LearnedLimitsStore
+from fiedler_tui.core.request import ReviewRequest
+from fiedler_tui.core.runner import Failed, Finished, Runner
+from fiedler_tui.core.settings import Settings
+from fiedler_tui.core.store.names import new_run_id
+from fiedler_tui.core.store.summary import usage_cost
+
+Entries = dict[str, dict[str, Any]]
+_PROBE = ReviewRequest(prompt="")
+"""Built only for the headers a send would use."""
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class BatchRunner:
+    """Submits, follows, fetches and cancels batch jobs for one config and its keys."""
+
+    def __init__(
+        self,
+        config: Config,
+        settings: Settings,
+        keys: Mapping[str, str | None],
+        store: BatchStore,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.config = config
+        self.settings = settings
+        self.keys = dict(keys)
+        self.store = store
+        self._client = client
+        self._own_client = client is None
+
+    async def __aenter__(self) -> BatchRunner:
+        if self._client is None:
+            self._client = make_async_client(
+                providers=self.config.providers.values(),
+                environment=NetworkEnvironment.read(trust_env=self.settings.trust_env),
+            )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._own_client and self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    # planning ----------------------------------------------------------------------------------
+
+    def _spec(self, alias: str) -> ModelSpec:
+        return self.config.resolve(alias)
+
+    def _engine(self, job: JobState, kind: str) -> BatchEngine:
+        return engine_for(kind, {p.batch_id for p in job.parts if p.batch_id})
+
+    def entries(self, plan: BatchPlan, job: JobState, custom_ids: set[str]) -> Entries:
+        """The batch input of each of ``custom_ids`` (built from the plan, never stored)."""
+        found: Entries = {}
+        models = {m.alias: m for m in job.models}
+        for entry in job.requests.values():
+            if entry.custom_id not in custom_ids:
+                continue
+            model = models[entry.model]
+            spec = self._spec(model.alias)
+            profile = ModelProfile.from_config(self.config, spec, alias=model.alias)
+            request = plan.review_request(entry.unit, model.alias)
+            wire = adapter_for(profile.provider.kind).build(
+                profile, request, self.keys.get(model.provider)
+            )
+            found[entry.custom_id] = self._engine(job, model.kind).entry(entry.custom_id, wire)
+        return found
+
+    def new_job(self, plan: BatchPlan, prompt: str, system: str) -> tuple[JobState, Entries]:
+        """The job's first state (not saved yet) and the batch input of its requests."""
+        job_id = new_run_id(datetime.now(UTC))
+        units: list[UnitEntry] = []
+        for unit, result in plan.units:
+            preview = result.preview
+            units.append(
+                UnitEntry(
+                    index=unit.index,
+                    name=unit.name,
+                    run_id=unit_run_id(job_id, unit.index),
+                    files=[UnitFile(f.path, f.size, f.lines, f.sha256) for f in preview.files],
+                    package_sha256=preview.sha256,
+                    package_bytes=preview.bytes,
+                    package_lines=preview.lines,
+                )
+            )
+        models = [
+            ModelEntry(
+                alias=m.alias,
+                provider=m.provider,
+                kind=m.kind,
+                wire_id=self._spec(m.alias).wire_id,
+                mode=m.mode,
+                discount=m.discount,
+            )
+            for m in plan.model_plans
+        ]
+        requests = {
+            r.custom_id: RequestEntry(
+                custom_id=r.custom_id,
+                unit=r.unit,
+                model=r.model,
+                estimate_input=r.estimate_input,
+                cost_usd_max=round(r.cost_usd_max, 6),
+            )
+            for r in plan.requests
+        }
+        job = JobState(
+            job_id=job_id,
+            created_at=now_iso(),
+            per=str(plan.per),
+            prompt_sha256=_sha256(prompt),
+            prompt_chars=len(prompt),
+            prompt=prompt if self.settings.save_prompt else None,
+            system_sha256=_sha256(system),
+            output_dir=str(self.settings.output_dir),
+            units=units,
+            models=models,
+            parts=[],
+            requests=requests,
+            cost_usd_max=round(plan.cost_usd_max, 6),
+            cost_usd_max_live=round(plan.cost_usd_max_live, 6),
+        )
+        entries = self.entries(
+            plan, job, {r.custom_id for r in plan.requests if self._batched(job, r.model)}
+        )
+        job.parts = self._split(job, entries)
+        for part in job.parts:
+            for cid in part.custom_ids:
+                job.requests[cid].part = part.part_id
+        return job, entries
+
+    def _batched(self, job: JobState, alias: str) -> bool:
+        return next(m.mode for m in job.models if m.alias == alias) == "batch"
+
+    def _split(self, job: JobState, entries: Entries) -> list[PartEntry]:
+        """One part per model, cut where the provider's request count or size would be passed."""
+        parts: list[PartEntry] = []
+        for model in job.models:
+            if model.mode != "batch":
+                continue
+            engine = self._engine(job, model.kind)
+            ids = sorted(c for c, r in job.requests.items() if r.model == model.alias)
+            current: list[str] = []
+            size = 0
+            for cid in ids:
+                grows = engine.entry_bytes(entries[cid])
+                if current and (
+                    len(current) >= engine.max_requests or size + grows > engine.max_bytes
+                ):
+                    parts.append(self._part(len(parts), model, current, size))
+                    current, size = [], 0
+                current.append(cid)
+                size += grows
+            if current:
+                parts.append(self._part(len(parts), model, current, size))
+        return parts
+
+    @staticmethod
+    def _part(index: int, model: ModelEntry, ids: list[str], size: int) -> PartEntry:
+        return PartEntry(
+            part_id=f"p{index}",
+            provider=model.provider,
+            kind=model.kind,
+            model=model.alias,
+            custom_ids=list(ids),
+            request_bytes=size,
+        )
+
+    # steps ---------------------------------------------------------------------------------------
+
+    def _http(self, job: JobState, part: PartEntry) -> BatchHttp:
+        assert self._client is not None, "use `async with`"
+        spec = self._spec(part.model)
+        profile = ModelProfile.from_config(self.config, spec, alias=part.model)
+        key = self.keys.get(part.provider)
+        # the headers a send would use (auth, version, the provider's extras)
+        probe = adapter_for(profile.provider.kind).build(profile, _PROBE, key)
+        return BatchHttp.of(
+            self._client, part.provider, profile.provider.base_url, probe.headers, key
+        )
+
+    def _steps(self, job: JobState) -> Steps:
+        return Steps(save=lambda: self.store.save(job), effect_done=self.store.checkpoints.reached)
+
+    async def submit(self, job: JobState, plan: BatchPlan, entries: Entries | None = None) -> None:
+        """Hand every part to its provider and run the live requests; resumable."""
+        steps = self._steps(job)
+        if not self.store.path(job.job_id).exists():
+            steps.save()  # the job exists before anything is sent
+        for part in job.parts:
+            if part.batch_id is not None or part.step == "cancelled":
+                continue
+            wanted = set(part.custom_ids)
+            have = entries if entries is not None and wanted <= entries.keys() else None
+            part_entries = have if have is not None else self.entries(plan, job, wanted)
+            engine = self._engine(job, part.kind)
+            await engine.create(
+                self._http(job, part),
+                part,
+                [part_entries[c] for c in part.custom_ids],
+                job.job_id,
+                steps,
+            )
+            for cid in part.custom_ids:
+                if job.requests[cid].status == "pending":
+                    job.requests[cid].status = "submitted"
+            steps.save()
+        await self._run_live(job, plan)
+        if job.status == "submitting":
+            job.status = "submitted"
+        self._end_if_done(job)
+        steps.save()
+
+    async def _run_live(self, job: JobState, plan: BatchPlan) -> None:
+        live = [m.alias for m in job.models if m.mode == "live"]
+        pending = [r for r in job.requests.values() if r.model in live and r.status == "pending"]
+        if not pending:
+            return
+        by_unit: dict[int, list[str]] = {}
+        for request in pending:
+            by_unit.setdefault(request.unit, []).append(request.model)
+        writer = UnitWriter(job, save_prompt=self.settings.save_prompt)
+        units = {u.index: u for u in job.units}
+        runner = Runner(
+            self.config,
+            self.keys,
+            client=self._client,
+            global_limit=self.settings.max_concurrency,
+            network=NetworkEnvironment.read(trust_env=self.settings.trust_env),
+            learned_limits=LearnedLimitsStore.default(no_disk=self.settings.no_disk),
+        )
+        gate = asyncio.Semaphore(self.settings.max_concurrency)
+        ids = {(r.unit, r.model): r.custom_id for r in pending}
+
+        async def one_unit(index: int, aliases: list[str]) -> None:
+            async with gate:
+                requests = {a: plan.review_request(index, a) for a in aliases}
+                fan = runner.start(requests, aliases)
+                async with fan:
+                    async for event in fan:
+                        outcome: RequestOutcome | None = None
+                        if isinstance(event, Finished):
+                            outcome = RequestOutcome(
+                                ids[(index, event.model)],
+                                "done",
+                                text=event.text,
+                                finish_reason=str(event.finish_reason),
+                                usage_input=event.usage.input_tokens,
+                                usage_output=event.usage.output_tokens,
+                                usage_cached_input=event.usage.cached_input_tokens,
+                            )
+                        elif isinstance(event, Failed):
+                            outcome = RequestOutcome(
+                                ids[(index, event.model)], "failed", error=event.error
+                            )
+                        if outcome is not None:
+                            self._apply(job, writer, units[index], outcome)
+                            writer.write_summary(units[index])
+                            self.store.save(job)
+
+        try:
+            await asyncio.gather(*(one_unit(i, a) for i, a in sorted(by_unit.items())))
+        finally:
+            await runner.aclose()
+
+    def _apply(
+        self, job: JobState, writer: UnitWriter, unit: UnitEntry, outcome: RequestOutcome
+    ) -> None:
+        entry = job.requests[outcome.custom_id]
+        model = next(m for m in job.models if m.alias == entry.model)
+        writer.write_answer(unit, entry, outcome)
+        entry.status = outcome.status
+        entry.finish_reason = outcome.finish_reason
+        entry.usage_input = outcome.usage_input
+        entry.usage_output = outcome.usage_output
+        entry.usage_cached_input = outcome.usage_cached_input
+        if outcome.usage_input is not None or outcome.usage_output is not None:
+            live = usage_cost(
+                self._spec(model.alias),
+                outcome.usage_input or 0,
+                outcome.usage_output or 0,
+                cached_in=outcome.usage_cached_input or 0,
+            )
+            entry.cost_usd = round(live * model.discount, 6)
+        if outcome.error is not None:
+            info = outcome.error
+            entry.error = {
+                "code": str(info.code),
+                "message": info.message,
+                "provider": info.provider,
+                "http_status": info.http_status,
+            }
+        entry.saved = True
+
+    async def refresh(self, job: JobState) -> None:
+        """Each batch's status, counts and expiry as its provider reports them now."""
+        for part in job.parts:
+            if part.batch_id is None or part.fetched:
+                continue
+            await self._engine(job, part.kind).refresh(self._http(job, part), part)
+        self.store.save(job)
+
+    async def fetch(self, job: JobState) -> int:
+        """Save the answers of every part that has ended and was not fetched yet; the number
+        of requests saved now."""
+        await self.refresh(job)
+        writer = UnitWriter(job, save_prompt=self.settings.save_prompt)
+        units = {u.index: u for u in job.units}
+        saved = 0
+        for part in job.parts:
+            engine = self._engine(job, part.kind)
+            if part.batch_id is None or part.fetched or not engine.ended(part):
+                continue
+            touched: set[int] = set()
+            for outcome in await engine.outcomes(self._http(job, part), part):
+                entry = job.requests[outcome.custom_id]
+                self._apply(job, writer, units[entry.unit], outcome)
+                touched.add(entry.unit)
+                saved += 1
+            for index in sorted(touched):
+                writer.write_summary(units[index])
+            part.fetched = True
+            self.store.save(job)
+        self._end_if_done(job)
+        self.store.save(job)
+        return saved
+
+    def _end_if_done(self, job: JobState) -> None:
+        ended = all(r.status in REQUEST_ENDED and r.saved for r in job.requests.values())
+        if ended and job.status != "cancelled":
+            job.status = "ended"
+
+    async def cancel(self, job: JobState) -> None:
+        """Cancel the parts still running and every request not sent (answers already given
+        are kept and fetched as usual)."""
+        job.status = "cancelled"
+        self.store.save(job)
+        for part in job.parts:
+            engine = self._engine(job, part.kind)
+            if part.batch_id is None:
+                part.step = "cancelled"
+            elif not part.fetched and not engine.ended(part):
+                await engine.cancel(self._http(job, part), part)
+                self.store.checkpoints.reached()
+            self.store.save(job)
+        writer = UnitWriter(job, save_prompt=self.settings.save_prompt)
+        touched: set[int] = set()
+        for request in job.requests.values():
+            if request.status == "pending":
+                request.status = "cancelled"
+                request.saved = True
+                touched.add(request.unit)
+        for unit in job.units:
+            if unit.index in touched:
+                writer.write_summary(unit)
+        self.store.save(job)

@@ -1,0 +1,146 @@
+"""`fiedler batch` as real processes against the simulator's batch APIs."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+from .conftest import PROMPT, BatchWorld
+
+
+async def test_dry_run_shows_each_unit_and_the_batch_price_beside_the_live_one(
+    batch_world: BatchWorld,
+) -> None:
+    code, out, err = await batch_world.submit("--dry-run", "--json")
+    assert code == 0, err
+    plan = json.loads(out)
+    assert [u["name"] for u in plan["units"]] == ["README.md", "pkg/a.py", "pkg/b.py"]
+    assert plan["requests"] == 12
+    modes = {m["alias"]: m["mode"] for m in plan["models"]}
+    assert modes == {"gpt": "batch", "claude": "batch", "gem": "batch", "local": "live"}
+    cost = plan["cost"]
+    assert cost["total_usd_max"] > 0
+    assert abs(cost["total_usd_max"] * 2 - cost["total_usd_max_live"]) < 1e-6
+    assert batch_world.sim.batches.creates == {} and batch_world.sim.requests == []
+    assert batch_world.state_files() == []
+
+    code, out, _ = await batch_world.submit("--dry-run", "--per", "folder")
+    assert code == 0 and out.startswith("2 units (per folder), 3 files, 8 requests")
+    code, out, _ = await batch_world.submit("--dry-run", "--per", "package")
+    assert code == 0 and out.startswith("1 units (per package), 3 files, 4 requests")
+
+
+async def test_the_spend_cap_is_judged_on_the_whole_set_at_batch_prices(
+    batch_world: BatchWorld,
+) -> None:
+    code, out, _ = await batch_world.submit("--dry-run", "--json")
+    total = json.loads(out)["cost"]["total_usd_max"]
+    code, _, err = await batch_world.submit(FIEDLER_MAX_COST_USD=f"{total * 0.99:.8f}")
+    assert code == 3
+    assert "worst-case cost of the set" in err and "FIEDLER_MAX_COST_USD" in err
+    assert batch_world.sim.batches.creates == {} and batch_world.state_files() == []
+    code, _, err = await batch_world.submit(FIEDLER_MAX_COST_USD=f"{total * 1.01:.8f}")
+    assert code == 0, err
+
+
+async def test_submit_then_fetch_saves_one_answer_per_unit_and_model(
+    batch_world: BatchWorld,
+) -> None:
+    code, out, err = await batch_world.submit()
+    assert code == 0, err
+    job_id = out.strip().splitlines()[-1]
+    assert batch_world.sim.batches.creates == {"openai": 1, "anthropic": 1, "gemini": 1}
+    local = [r for r in batch_world.sim.requests if r.dialect == "openai" and r.model == "local"]
+    assert len(local) == 3  # the live part ran at once, one request per unit
+
+    [state] = batch_world.state_files()
+    assert stat.S_IMODE(state.stat().st_mode) == 0o600
+    assert stat.S_IMODE(state.parent.stat().st_mode) == 0o700
+    text = state.read_text()
+    assert PROMPT not in text and "return 1" not in text  # neither prompt nor package text
+
+    code, out, err = await batch_world.cli("batch", "status", job_id)
+    assert code == 0, err
+    assert "3 done, 9 submitted" in out
+
+    code, out, err = await batch_world.cli("batch", "fetch", job_id, "--json")
+    assert code == 0, err
+    fetched = json.loads(out)
+    assert fetched["saved_now"] == 9 and fetched["status"] == "ended"
+    assert fetched["counts"] == {"done": 12}
+    folders = sorted(batch_world.output_dir.iterdir())
+    assert [f.name for f in folders] == [f"{job_id}-u0000{i}" for i in range(3)]
+    for folder in folders:
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "claude.md",
+            "gem.md",
+            "gpt.md",
+            "local.md",
+            "summary.json",
+        ]
+        summary = json.loads((folder / "summary.json").read_text())
+        assert summary["kind"] == "batch" and summary["status"] == "done"
+        for model in summary["models"]:
+            assert model["usage_input"] and model["usage_output"]
+            if model["alias"] == "local":
+                assert model["cost_usd"] == 0.0
+            else:  # half of 2 $/M in and 8 $/M out
+                live = (model["usage_input"] * 2.0 + model["usage_output"] * 8.0) / 1e6
+                assert abs(model["cost_usd"] - live / 2) < 1e-6
+    assert (folders[1] / "gpt.md").read_text() == "gpt says ok"
+
+    code, out, _ = await batch_world.cli("batch", "fetch", job_id, "--json")
+    assert code == 0 and json.loads(out)["saved_now"] == 0  # fetched once, not again
+    code, out, _ = await batch_world.cli("runs", "--json")
+    runs = json.loads(out)["runs"]
+    assert len(runs) == 3 and {r["status"] for r in runs} == {"done"}
+    code, out, _ = await batch_world.cli("batch", "list")
+    assert job_id in out and "ended" in out and "12/12" in out
+
+
+async def test_a_failed_request_is_classified_and_expired_ones_are_reported(
+    batch_world: BatchWorld,
+) -> None:
+    behaviour = batch_world.sim.batches.behaviour
+    behaviour.failing_ids = frozenset({"u00000-m0", "u00000-m1", "u00000-m2"})
+    behaviour.expire_after = 2  # each batch ends after two of its three requests
+    code, out, err = await batch_world.submit()
+    assert code == 0, err
+    job_id = out.strip().splitlines()[-1]
+    code, out, err = await batch_world.cli("batch", "fetch", job_id, "--json")
+    assert code == 0, err
+    assert json.loads(out)["counts"] == {"done": 6, "failed": 3, "expired": 3}
+    summary = json.loads((batch_world.output_dir / f"{job_id}-u00000" / "summary.json").read_text())
+    errors = {m["alias"]: m["error"]["code"] for m in summary["models"] if m["error"]}
+    assert errors == {
+        "gpt": "context_length_exceeded",
+        "claude": "context_length_exceeded",
+        "gem": "bad_request",
+    }
+    last = json.loads((batch_world.output_dir / f"{job_id}-u00002" / "summary.json").read_text())
+    assert {m["alias"]: m["status"] for m in last["models"]} == {
+        "gpt": "expired",
+        "claude": "expired",
+        "gem": "expired",
+        "local": "done",
+    }
+    code, _, err = await batch_world.cli("batch", "status", job_id)
+    assert "3 requests expired or were cancelled before they ran" in err
+
+
+async def test_cancel_stops_the_batches_and_fetch_reports_what_did_not_run(
+    batch_world: BatchWorld,
+) -> None:
+    batch_world.sim.batches.behaviour.polls_to_end = 100
+    code, out, err = await batch_world.submit()
+    assert code == 0, err
+    job_id = out.strip().splitlines()[-1]
+    code, out, err = await batch_world.cli("batch", "cancel", job_id)
+    assert code == 0, err
+    assert {b.state for b in batch_world.sim.batches.batches} == {"cancelled"}
+    code, out, err = await batch_world.cli("batch", "fetch", job_id, "--json")
+    fetched = json.loads(out)
+    assert fetched["status"] == "cancelled"
+    assert fetched["counts"] == {"done": 3, "cancelled": 9}
+    code, _, err = await batch_world.cli("batch", "status", "nope")
+    assert code == 2 and "not a batch job id" in err
