@@ -132,6 +132,15 @@ class HistoryScreen(Screen[None]):
             tooltip="runs by " + FILTER_HINT + " (enter keeps it, esc clears it)",
         ),
         Binding("f5", "refresh", "Refresh", id="history-refresh"),
+        Binding(
+            "s",
+            "scores",
+            "Scores",
+            id="history-scores",
+            show=False,
+            tooltip="Per model: runs rated, wins, mean rating, cost per win (the filter's "
+            "since: and until: choose the period)",
+        ),
         Binding("escape", "back", "Back", id="history-back"),
     ]
 
@@ -439,6 +448,14 @@ class HistoryScreen(Screen[None]):
             )
         else:
             self.notify(f"loaded {len(rerun.paths)} file(s), {chosen}: ctrl+s sends")
+
+    def action_scores(self) -> None:
+        """The scoreboard over the filter's ``since:``/``until:`` period."""
+        from fiedler_tui.tui.screens.scores import ScoresScreen, filter_period
+
+        settings = self.host.settings
+        root = None if settings.no_disk else settings.output_dir
+        self.app.push_screen(ScoresScreen(root, filter_period(self.run_filter.terms)))
 
     def action_back(self) -> None:
         self.app.pop_screen()
