@@ -14,7 +14,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from fiedler_tui.commands.context import CommandContext
-from fiedler_tui.commands.settings_check import check_settings_file
+from fiedler_tui.commands.settings_check import check_settings_file, check_templates
 from fiedler_tui.core.config.schema import ProviderKind, ProviderSpec
 from fiedler_tui.core.egress.guard import policy_of
 from fiedler_tui.core.errors import ConfigError
@@ -281,6 +281,7 @@ CHECKS: tuple[Callable[[CommandContext], Iterator[Check]], ...] = (
     check_config,
     check_settings,
     check_settings_file,
+    check_templates,
     check_keyring,
     check_keys,
     check_rate_limits,

@@ -131,10 +131,17 @@ def _tools(args: argparse.Namespace, ctx: CommandContext, token: str | None = No
     from fiedler_tui.core.mcp_tools import FiedlerTools, McpOptions
 
     _log_to_stderr(args.log_stderr, token)
+    from fiedler_tui.core.settings_file import read_settings_file
+
+    in_file = read_settings_file().values  # settings.toml's values count as set, as variables
+
+    def chosen(name: str) -> bool:
+        return bool(os.environ.get(name, "").strip()) or name in in_file
+
     options = McpOptions(
-        roots_set=bool(os.environ.get("FIEDLER_ALLOWED_FILE_ROOTS", "").strip()),
+        roots_set=chosen("FIEDLER_ALLOWED_FILE_ROOTS"),
         allow_secrets=ctx.settings.mcp_allow_secrets,
-        output_dir_from_env=bool(os.environ.get("FIEDLER_OUTPUT_DIR", "").strip()),
+        output_dir_from_env=chosen("FIEDLER_OUTPUT_DIR"),
     )
     if not options.roots_set:
         ctx.err("fiedler mcp: FIEDLER_ALLOWED_FILE_ROOTS is not set: every file is refused")

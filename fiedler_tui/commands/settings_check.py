@@ -1,5 +1,6 @@
-"""``fiedler doctor``'s look at settings.toml: syntax, types, values, unknown entries, and
-``[keymap]`` ids that no key of the app has."""
+"""``fiedler doctor``'s look at what a user keeps in the config dir: settings.toml (syntax,
+types, values, unknown entries, ``[keymap]`` ids no key of the app has) and prompt templates
+(unreadable ones, unknown placeholders)."""
 
 from __future__ import annotations
 
@@ -48,3 +49,24 @@ def check_settings_file(ctx: CommandContext) -> Iterator[Check]:
                     f"id{close_name(binding_id, known)}",
                     "Help (f1) shows each key's id",
                 )
+
+
+def check_templates(ctx: CommandContext) -> Iterator[Check]:
+    """Nothing when there are no templates; else one line, then a WARN per problem."""
+    from fiedler_tui.commands.doctor import Check
+    from fiedler_tui.core.templates import TemplateError, load_template, template_names
+
+    del ctx
+    names = template_names()
+    if not names:
+        return
+    problems: list[str] = []
+    for name in names:
+        try:
+            problems.extend(load_template(name).problems())
+        except TemplateError as exc:
+            problems.extend(exc.lines())
+    if not problems:
+        yield Check("OK", "templates", f"{len(names)} prompt template(s): {', '.join(names)}")
+    for problem in problems:
+        yield Check("WARN", "templates", problem, "fix the template (fiedler templates shows each)")

@@ -20,6 +20,7 @@ from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.settings_file import SETTING_NAMES, read_settings_file
 from fiedler_tui.tui.screens.compose import ComposeScreen
 from fiedler_tui.tui.screens.help import HelpScreen, binding_rows
+from tests.mcp.conftest import McpWorld, mcp_world  # noqa: F401
 from tests.tui.test_compose import make_app, project, select_file, settle  # noqa: F401
 
 
@@ -136,9 +137,11 @@ def test_doctor_knows_every_binding_id_of_the_app() -> None:
 
 
 async def test_keymap_remaps_a_binding_and_help_shows_the_active_key(project: Path) -> None:  # noqa: F811
-    app = make_app(project, keymap=(("send", "f10"), ("help", "f12")))
+    left_out = "settings.toml:4: max_cost: unknown setting, left out"
+    app = make_app(project, keymap=(("send", "f10"), ("help", "f12")), file_problems=(left_out,))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
+        assert any(left_out in n.message for n in app._notifications)  # said when it starts
         await select_file(pilot, "main.py")
         screen = app.screen
         assert isinstance(screen, ComposeScreen)
@@ -159,3 +162,22 @@ async def test_keymap_remaps_a_binding_and_help_shows_the_active_key(project: Pa
         await pilot.press("f10")
         await settle(pilot)
         assert len(app.started) == 1
+
+
+async def test_settings_file_values_count_as_set_for_the_mcp_server(
+    mcp_world: McpWorld,  # noqa: F811
+) -> None:
+    """allowed_file_roots in settings.toml lets `fiedler mcp` read files, as the variable does."""
+    path = Path(mcp_world.env()["XDG_CONFIG_HOME"]) / "fiedler" / "settings.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"allowed_file_roots = {json.dumps(str(mcp_world.project))}\n")
+    try:
+        async with mcp_world.client(roots=False) as client:
+            result = await client.call_tool(
+                "fiedler_dry_run", {"prompt": "review", "files": ["app.py"]}
+            )
+            assert not result.is_error, result.structured_content
+            assert result.structured_content is not None
+            assert [f["path"] for f in result.structured_content["files"]] == ["app.py"]
+    finally:
+        path.unlink()

@@ -102,6 +102,11 @@ def test_the_commands_list_show_and_send_a_template(tmp_path: Path) -> None:
     assert unknown.returncode == 2
     assert "unknown template 'gone' (templates: bad, review;" in unknown.stderr
     assert fiedler("templates", cwd=tmp_path).returncode == 1  # bad.md is named
+    doctor = fiedler("--demo", "doctor", "--json", cwd=tmp_path)
+    checks = [c for c in json.loads(doctor.stdout)["checks"] if c["name"] == "templates"]
+    assert [(c["status"], c["detail"][:47]) for c in checks] == [
+        ("WARN", "templates/bad.md:1: unknown placeholder {{fils}}")
+    ]
 
 
 async def test_compose_inserts_a_filled_template_at_the_cursor(project: Path) -> None:  # noqa: F811

@@ -80,7 +80,8 @@ class McpOptions:
     """FIEDLER_MCP_ALLOW_SECRETS=1: ``secrets='allow'`` is accepted."""
     inline_chars: int = INLINE_CHARS
     output_dir_from_env: bool = False
-    """FIEDLER_OUTPUT_DIR is set for the server: it wins over a folder saved with set_output."""
+    """FIEDLER_OUTPUT_DIR (or settings.toml's output_dir) is set for the server: it wins over a
+    folder saved with set_output."""
 
 
 def _refusal(exc: FiedlerError, code: str) -> ToolRefusal:
@@ -510,8 +511,8 @@ class FiedlerTools:
         note = None
         if self.options.output_dir_from_env:
             note = (
-                "FIEDLER_OUTPUT_DIR is set for this server and wins; the saved folder applies "
-                "where it is not set"
+                "FIEDLER_OUTPUT_DIR (or output_dir in settings.toml) is set for this server and "
+                "wins; the saved folder applies where it is not set"
             )
         elif target is not None:
             self.settings = self.settings.replace(output_dir=target)
