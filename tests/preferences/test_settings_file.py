@@ -11,11 +11,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from textual.binding import Binding
 
 import fiedler_tui.tui
 from fiedler_tui.commands.binding_catalog import binding_catalog
 from fiedler_tui.core.locations import user_config_dir
+from fiedler_tui.core.network import NetworkEnvironment
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.settings_file import SETTING_NAMES, read_settings_file
 from fiedler_tui.tui.screens.compose import ComposeScreen
@@ -181,3 +183,16 @@ async def test_settings_file_values_count_as_set_for_the_mcp_server(
             assert [f["path"] for f in result.structured_content["files"]] == ["app.py"]
     finally:
         path.unlink()
+
+
+def test_trust_env_from_the_file_applies_to_clients_made_without_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A client made without the command's settings (the count endpoints') reads trust_env
+    from settings.toml too: no proxy from the environment once the file says false."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+    assert NetworkEnvironment.read().trusted is True
+    write_settings("trust_env = false\n")
+    assert NetworkEnvironment.read().trusted is False
+    monkeypatch.setenv("FIEDLER_TRUST_ENV", "1")  # the variable wins over the file
+    assert NetworkEnvironment.read().trusted is True

@@ -49,12 +49,14 @@ class NetworkEnvironment:
     ) -> NetworkEnvironment:
         """Read ``environ`` (default ``os.environ``).
 
-        ``trust_env`` None: as ``FIEDLER_TRUST_ENV`` in ``environ`` says (default 1), parsed as
-        every setting is (a bad value raises SettingsError).
+        ``trust_env`` None: as ``FIEDLER_TRUST_ENV`` in ``environ`` says (without ``environ``:
+        else as settings.toml's ``trust_env`` does; default 1), parsed as every setting is (a bad
+        value raises SettingsError).
         """
+        from_process = environ is None
         environ = os.environ if environ is None else environ
         if trust_env is None:
-            trust_env = _trust_setting(environ)
+            trust_env = _trust_setting(environ, file_too=from_process)
         if not trust_env:
             return cls(trusted=False)
         proxies = {
@@ -99,8 +101,14 @@ def _one(environ: Mapping[str, str], name: str) -> EnvValue | None:
     return EnvValue(name, value) if value else None
 
 
-def _trust_setting(environ: Mapping[str, str]) -> bool:
+def _trust_setting(environ: Mapping[str, str], *, file_too: bool) -> bool:
+    """``FIEDLER_TRUST_ENV`` of ``environ``, else (``file_too``: the process's own environment)
+    settings.toml's ``trust_env``, else true."""
     raw = environ.get(TRUST_VARIABLE)
+    if raw is None and file_too:
+        from fiedler_tui.core.settings_file import read_settings_file
+
+        raw = read_settings_file().values.get(TRUST_VARIABLE)
     if raw is None:
         return True
     return Settings.from_env({TRUST_VARIABLE: raw}).trust_env
