@@ -37,6 +37,16 @@ class ReasoningChoice:
         return self.effort is None and self.thinking_budget is None
 
 
+def reasoning_choice(effort: str | None, thinking_budget: int | None) -> ReasoningChoice:
+    """A choice from loosely typed input (an effort outside the known ones is a ValueError)."""
+    if effort is None:
+        return ReasoningChoice(None, thinking_budget)
+    for known in REASONING_EFFORTS:
+        if known == effort:
+            return ReasoningChoice(known, thinking_budget)
+    raise ValueError(f"unknown reasoning effort {effort!r}")
+
+
 @dataclass(frozen=True)
 class ReasoningSettings:
     """What one model is sent: its defaults with the send's overrides applied."""

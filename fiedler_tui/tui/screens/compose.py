@@ -142,6 +142,10 @@ class PreviewKey:
     """Hosted providers' count endpoints are asked (f6)."""
     egress_reduce: bool = False
     """f7: a model the egress rules forbid files gets a package without them (not refused)."""
+    reasoning_effort: str | None = None
+    """ctrl+r: the reasoning effort for the models that take one (None: each model's own)."""
+    thinking_budget: int | None = None
+    """ctrl+o: the thinking budget for the models that take one (None: each model's own)."""
 
 
 class ComposeScreen(Screen[None]):
@@ -230,6 +234,23 @@ class ComposeScreen(Screen[None]):
             tooltip="The prompt sent after the one shown, then the one being written",
         ),
         Binding(
+            "ctrl+r",
+            "cycle_effort",
+            "Reasoning effort",
+            show=False,
+            id="compose-reasoning-effort",
+            tooltip="Each model's own, minimal, low, medium or high, for the models that take one",
+        ),
+        Binding(
+            "ctrl+o",
+            "cycle_thinking",
+            "Thinking budget",
+            show=False,
+            id="compose-thinking-budget",
+            tooltip="Each model's own, off, or 1,024 to 32,768 thinking tokens, for the models "
+            "that take a budget",
+        ),
+        Binding(
             "ctrl+t",
             "templates",
             "Templates",
@@ -303,6 +324,8 @@ class ComposeScreen(Screen[None]):
         self.count_api = False
         """f6: hosted providers' count endpoints are asked in previews."""
         self.egress_reduce = False
+        self.reasoning_effort: str | None = None
+        self.thinking_budget: int | None = None
         """f7: models the egress rules forbid files get a reduced package instead of a refusal."""
         self._key_values: dict[str, str | None] = {}
         self.crosstalk = CrosstalkSettings()
@@ -453,6 +476,8 @@ class ComposeScreen(Screen[None]):
             via_folder,
             self.count_api,
             self.egress_reduce,
+            self.reasoning_effort,
+            self.thinking_budget,
         )
 
     @property
@@ -528,6 +553,7 @@ class ComposeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="dry-run", exit_on_error=False)
     def _preview(self, key: PreviewKey, models: list[ModelSpec]) -> None:
         from fiedler_tui.core.budget.dry_run import DryRunEngine, DryRunOptions
+        from fiedler_tui.core.config.reasoning import reasoning_choice
         from fiedler_tui.core.egress.guard import policy_of
         from fiedler_tui.core.ratelimits import LearnedLimitsStore, token_limits
 
@@ -551,6 +577,7 @@ class ComposeScreen(Screen[None]):
             from_folders=frozenset(key.via_folder),
             egress=policy_of(self.host.config, self.host.settings),
             egress_reduce=frozenset(m.name for m in models) if key.egress_reduce else frozenset(),
+            reasoning=reasoning_choice(key.reasoning_effort, key.thinking_budget),
         )
         with self._engine_lock:
             if self._engine is None and not self._engine_closed:
@@ -777,6 +804,20 @@ class ComposeScreen(Screen[None]):
     def action_toggle_count_api(self) -> None:
         self.count_api = not self.count_api
         self.notify(ON_TEXT if self.count_api else OFF_TEXT, markup=False)
+        self.preview_now()
+
+    def action_cycle_effort(self) -> None:
+        from fiedler_tui.tui.compose_reasoning import EFFORT_STEPS, effort_text, next_step
+
+        self.reasoning_effort = next_step(EFFORT_STEPS, self.reasoning_effort)
+        self.notify(effort_text(self.reasoning_effort), markup=False)
+        self.preview_now()
+
+    def action_cycle_thinking(self) -> None:
+        from fiedler_tui.tui.compose_reasoning import BUDGET_STEPS, budget_text, next_step
+
+        self.thinking_budget = next_step(BUDGET_STEPS, self.thinking_budget)
+        self.notify(budget_text(self.thinking_budget), markup=False)
         self.preview_now()
 
     def action_toggle_egress_reduce(self) -> None:
