@@ -104,9 +104,8 @@ def test_the_commands_list_show_and_send_a_template(tmp_path: Path) -> None:
     assert fiedler("templates", cwd=tmp_path).returncode == 1  # bad.md is named
     doctor = fiedler("--demo", "doctor", "--json", cwd=tmp_path)
     checks = [c for c in json.loads(doctor.stdout)["checks"] if c["name"] == "templates"]
-    assert [(c["status"], c["detail"][:47]) for c in checks] == [
-        ("WARN", "templates/bad.md:1: unknown placeholder {{fils}}")
-    ]
+    assert [c["status"] for c in checks] == ["WARN"]
+    assert checks[0]["detail"].startswith("templates/bad.md:1: unknown placeholder {{fils}} (")
 
 
 async def test_compose_inserts_a_filled_template_at_the_cursor(project: Path) -> None:  # noqa: F811
