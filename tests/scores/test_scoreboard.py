@@ -170,3 +170,16 @@ def test_an_unusable_index_location_falls_back_to_the_folders(tmp_path: Path) ->
     scores, note = load_scores(root, None, blocker / INDEX_NAME)
     assert figures(scores) == SCORES_ALL and note.startswith("index not used")
     json.dumps([s.as_json() for s in scores])
+
+
+def test_a_follow_up_turn_ending_indexes_its_run(tmp_path: Path) -> None:
+    root = tmp_path / "runs"
+    [run, *_] = four_rated_runs(root)
+    turn = run / "turns" / "2"
+    turn.mkdir(parents=True)
+    (turn / "summary.json").write_text('{"status": "done", "turn": 2}')
+    db = tmp_path / INDEX_NAME
+    index_run_quietly(turn, db)
+    with sqlite3.connect(db) as conn:
+        indexed = conn.execute("SELECT root, run_id FROM runs").fetchall()
+    assert indexed == [(str(root.resolve()), run.name)]

@@ -230,7 +230,10 @@ def load_scores(
 
 def index_run_quietly(folder: Path, index_path: Path | None = None) -> None:
     """Index one run folder again; a failure is only logged (the folders are the truth, and the
-    next :meth:`RunIndex.sync` catches up)."""
+    next :meth:`RunIndex.sync` catches up). A follow-up's turn folder indexes its run."""
+    from fiedler_tui.core.followup.layout import run_folder_of
+
+    folder = run_folder_of(folder)
     try:
         with RunIndex(folder.parent, index_path) as index:
             index.update_run(folder)
