@@ -105,3 +105,44 @@ def record(screen: ComposeScreen, prompt: str) -> None:
         add_to_prompt_history(settings, prompt)
 
     screen.run_worker(write, thread=True, group="prompt-history", exit_on_error=False)
+
+
+def pick(screen: ComposeScreen) -> None:
+    """A list of the prompts kept (first line of each, newest first); the one chosen replaces
+    the prompt (the one being written is kept for ctrl+down)."""
+    settings = screen.host.settings
+    if not history_enabled(settings):
+        recall(screen, 1)  # says why there is none
+        return
+
+    def read() -> None:
+        from fiedler_tui.core.prompt_history import load_prompt_history
+
+        entries = load_prompt_history(settings)
+        screen.app.call_from_thread(_offer, screen, entries)
+
+    screen.run_worker(read, thread=True, group="prompt-history", exit_on_error=False)
+
+
+def _offer(screen: ComposeScreen, entries: list[str]) -> None:
+    from fiedler_tui.tui.screens.pick_one import PickOneScreen
+
+    state = screen.prompt_recall
+    state.entries, state.pending = entries, []
+    if not entries:
+        screen.notify("no earlier prompts kept yet", title="Prompt history", markup=False)
+        return
+    choices = [(str(n), _first_line(text)) for n, text in enumerate(entries)]
+    screen.app.push_screen(
+        PickOneScreen(
+            "Earlier prompts, newest first (ctrl+up/ctrl+down step through them)", choices
+        ),
+        lambda choice: _step(screen, state, int(choice) - state.index) if choice else None,
+    )
+
+
+def _first_line(text: str) -> str:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    first = lines[0] if lines else ""
+    more = f"  (+{len(lines) - 1} lines)" if len(lines) > 1 else ""
+    return (first if len(first) <= 70 else first[:69] + "…") + more

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import TextArea
+from textual.widgets import OptionList, TextArea
 
 from fiedler_tui.core.locations import user_config_dir, user_data_dir, user_state_dir
 from fiedler_tui.core.prompt_history import prompt_history_path
+from fiedler_tui.tui.screens.compose import ComposeScreen
+from fiedler_tui.tui.screens.pick_one import PickOneScreen
 from tests.tui.test_compose import ScreensApp, make_app, project, select_file, settle  # noqa: F401
 
 
@@ -48,6 +50,21 @@ async def test_prompts_sent_are_recalled_with_ctrl_up_and_down(project: Path) ->
         assert prompt_text(app) == "second question"
         await pilot.press("ctrl+down", "ctrl+down")
         assert prompt_text(app) == "a draft"  # back to what was being written
+        screen = app.screen
+        assert isinstance(screen, ComposeScreen)
+        [earlier] = [c for c in screen.palette_commands() if c.name == "Compose: earlier prompts"]
+        earlier.callback()  # the palette's list of the prompts kept
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickOneScreen)
+        options = picker.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert labels == ["first question", "second question"]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert prompt_text(app) == "second question"
+        await pilot.press("ctrl+down")
+        assert prompt_text(app) == "first question"
     path = prompt_history_path()
     assert path.stat().st_mode & 0o777 == 0o600
     again = make_app(project, save_prompt=True)  # a later session recalls them too

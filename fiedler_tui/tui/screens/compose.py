@@ -764,6 +764,11 @@ class ComposeScreen(Screen[None]):
 
         recall(self, step)
 
+    def _pick_earlier_prompt(self) -> None:
+        from fiedler_tui.tui.compose_history import pick
+
+        pick(self)
+
     def action_edit_prompt(self) -> None:
         from fiedler_tui.tui.compose_editor import edit_prompt
 
@@ -887,6 +892,11 @@ class ComposeScreen(Screen[None]):
                 "Compose: edit the prompt in $EDITOR",
                 "Open the prompt in $VISUAL or $EDITOR (ctrl+e)",
                 self.action_edit_prompt,
+            ),
+            PaletteCommand(
+                "Compose: earlier prompts",
+                "Choose a prompt sent before (only with save_prompt on; ctrl+up/down step)",
+                self._pick_earlier_prompt,
             ),
             PaletteCommand(
                 "Compose: prompt templates",
