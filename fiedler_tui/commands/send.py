@@ -21,16 +21,8 @@ from fiedler_tui.commands.event_lines import event_fields, json_line
 from fiedler_tui.commands.interrupts import Interrupts
 from fiedler_tui.commands.send_report import report_end
 from fiedler_tui.core.errors import UsageError
-from fiedler_tui.core.runner import (
-    Cancelled,
-    Failed,
-    Finished,
-    FirstToken,
-    Queued,
-    Retrying,
-    RunEvent,
-    Started,
-)
+from fiedler_tui.core.runner import Cancelled, Failed, RunEvent, TokenCounts
+from fiedler_tui.core.runner.model_state import ModelState, ModelStatus
 from fiedler_tui.core.send import SendSession
 from fiedler_tui.core.store.run_store import RunStore
 
@@ -41,41 +33,66 @@ def event_json(event: RunEvent) -> str:
 
 
 class Progress:
-    """One line per model state change on stderr: status, tokens, elapsed."""
+    """One line on stderr whenever a model's state changes (core's :class:`ModelState`, the
+    one reducer the recorder and the app follow too): queued, a new attempt, retrying and why,
+    streaming, and how it ended with its tokens and times."""
 
     def __init__(self, ctx: CommandContext, models: list[str]) -> None:
         self._ctx = ctx
         self._start = time.monotonic()
         self._width = max((len(m) for m in models), default=0)
+        self._states = {alias: ModelState(alias) for alias in models}
 
     def line(self, model: str, text: str) -> None:
         elapsed = time.monotonic() - self._start
         self._ctx.err(f"[{elapsed:6.1f}s] {model:<{self._width}}  {text}")
 
     def show(self, event: RunEvent) -> None:
-        match event:
-            case Queued(provider=provider):
-                self.line(event.model, f"queued ({provider})")
-            case Started(attempt=attempt) if attempt > 1:
-                self.line(event.model, f"attempt {attempt}")
-            case Retrying(delay_s=delay, reason=reason):
-                self.line(event.model, f"retrying in {delay:.1f}s: {reason}")
-            case FirstToken(ttft_s=ttft):
-                self.line(event.model, f"streaming (first token after {ttft:.2f}s)")
-            case Finished(usage=usage, timings=timings):
-                rate = timings.output_tokens_per_s
-                speed = f", {rate:,.0f} tok/s" if rate is not None else ", – tok/s"
-                tokens = f"{usage.output_tokens or 0:,} tokens"
-                if usage.output_estimated:
-                    tokens = f"~{tokens} (est.)"
-                if usage.cached_input_tokens:
-                    tokens += f" ({usage.cached_input_tokens:,} input tokens cached)"
-                self.line(event.model, f"done: {tokens} in {timings.total_s:.1f}s{speed}")
-            case Failed(error=error, partial_text=partial):
-                kept = f"; kept {len(partial):,} chars" if partial else ""
-                self.line(event.model, f"failed [{error.code}] {error.message}{kept}")
-            case Cancelled(partial_text=partial):
-                self.line(event.model, f"cancelled; kept {len(partial):,} chars")
+        state = self._states.get(event.model)
+        if state is None:
+            return
+        before = (state.status, state.provider, state.attempt, state.retries)
+        if not state.apply(event) or before == (
+            state.status,
+            state.provider,
+            state.attempt,
+            state.retries,
+        ):
+            return
+        text = _state_line(state, event)
+        if text is not None:
+            self.line(event.model, text)
+
+
+def _state_line(state: ModelState, event: RunEvent) -> str | None:
+    """What changed, in words (None for a first request: ``queued`` said it)."""
+    match state.status:
+        case ModelStatus.QUEUED:
+            return f"queued ({state.provider})"
+        case ModelStatus.REQUESTING:
+            return f"attempt {state.attempt}" if state.attempt > 1 else None
+        case ModelStatus.RETRYING:
+            return f"retrying in {state.retry_delay_s or 0:.1f}s: {state.retry_reason}"
+        case ModelStatus.STREAMING:
+            return f"streaming (first token after {state.ttft_s or 0:.2f}s)"
+        case ModelStatus.DONE:
+            usage = state.final_usage or TokenCounts()
+            rate = state.tokens_per_s
+            speed = f", {rate:,.0f} tok/s" if rate is not None else ", – tok/s"
+            tokens = f"{usage.output_tokens or 0:,} tokens"
+            if usage.output_estimated:
+                tokens = f"~{tokens} (est.)"
+            if usage.cached_input_tokens:
+                tokens += f" ({usage.cached_input_tokens:,} input tokens cached)"
+            return f"done: {tokens} in {state.total_s or 0:.1f}s{speed}"
+        case ModelStatus.FAILED:
+            partial = event.partial_text if isinstance(event, Failed) else ""
+            kept = f"; kept {len(partial):,} chars" if partial else ""
+            error = state.error
+            return f"failed [{error.code}] {error.message}{kept}" if error else "failed"
+        case ModelStatus.CANCELLED:
+            partial = event.partial_text if isinstance(event, Cancelled) else ""
+            return f"cancelled; kept {len(partial):,} chars"
 
 
 async def stream(session: SendSession, args: argparse.Namespace, ctx: CommandContext) -> int | None:

@@ -14,8 +14,10 @@ provider never reported them). For prose and code the estimate is typically with
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from fiedler_tui.core.runner.events import Usage
+from fiedler_tui.core.runner.model_state import ModelState, ModelStatus
 
 if TYPE_CHECKING:
     from fiedler_tui.core.runner import RunEvent
@@ -24,72 +26,46 @@ PROGRESS_INTERVAL_S = 0.25
 """Shortest time between two progress notifications of one call (four a second at most)."""
 
 
-@dataclass
-class _ModelState:
-    state: str = "queued"
-    chars: int = 0
-    """Characters of text received so far."""
-    reported: int | None = None
-    """Output tokens from the terminal event's usage (None until the model ends)."""
-    estimated: bool = True
-    """``reported`` is the runner's estimate, not the provider's count."""
-    detail: str = ""
+def _word(state: ModelState) -> str:
+    """The state as a progress line words it (``started``, ``attempt 2`` for a request)."""
+    if state.status is ModelStatus.REQUESTING:
+        return "started" if state.attempt <= 1 else f"attempt {state.attempt}"
+    return state.status.value
 
-    def tokens(self) -> tuple[int, bool]:
-        """Output tokens so far and whether the figure is an estimate."""
-        from fiedler_tui.core.runner.limits import CHARS_PER_TOKEN  # as estimated_tokens()
 
-        if self.reported is not None:
-            return self.reported, self.estimated
-        return -(-self.chars // CHARS_PER_TOKEN), True
+def _detail(state: ModelState) -> str:
+    if state.status is ModelStatus.RETRYING and state.retry_delay_s is not None:
+        return f"in {state.retry_delay_s:.1f}s: {_short(state.retry_reason)}"
+    if state.status is ModelStatus.FAILED and state.error is not None:
+        return f"[{state.error.code}] {_short(state.error.message)}"
+    return ""
+
+
+def _tokens(state: ModelState) -> tuple[int, bool]:
+    """Output tokens so far and whether the figure is an estimate: the text received while
+    streaming, the terminal event's usage once ended."""
+    from fiedler_tui.core.runner.limits import CHARS_PER_TOKEN  # as estimated_tokens()
+
+    usage = state.final_usage
+    if usage is not None and usage.output_tokens is not None:
+        return usage.output_tokens, usage.output_estimated
+    return -(-state.chars // CHARS_PER_TOKEN), True
 
 
 class ProgressTracker:
+    """Each model's :class:`ModelState` (core's one reducer of run events), worded as a line."""
+
     def __init__(self, aliases: Sequence[str]) -> None:
-        self._models = {alias: _ModelState() for alias in aliases}
+        self._models = {alias: ModelState(alias) for alias in aliases}
         self.version = 0
         """Grows with every change; the front end compares it with the version it sent."""
 
     def handle(self, event: RunEvent) -> None:
-        from fiedler_tui.core.runner import (  # loaded by then: the run's own events
-            Cancelled,
-            Failed,
-            Finished,
-            FirstToken,
-            Queued,
-            Retrying,
-            Started,
-            TextDelta,
-        )
-
         model = self._models.get(event.model)
         if model is None:
             return
-        match event:
-            case Queued():
-                model.state, model.detail = "queued", ""
-            case Started(attempt=attempt):
-                model.state = "started" if attempt == 1 else f"attempt {attempt}"
-                model.detail = ""
-            case Retrying(delay_s=delay, reason=reason):
-                model.state, model.detail = "retrying", f"in {delay:.1f}s: {_short(reason)}"
-            case FirstToken():
-                model.state, model.detail = "streaming", ""
-            case TextDelta(text=text):
-                model.state = "streaming"
-                model.chars += len(text)
-            case Finished(usage=usage):
-                model.state, model.detail = "done", ""
-                model.reported, model.estimated = usage.output_tokens, usage.output_estimated
-            case Failed(error=error, usage=usage):
-                model.state, model.detail = "failed", f"[{error.code}] {_short(error.message)}"
-                model.reported, model.estimated = usage.output_tokens, usage.output_estimated
-            case Cancelled(usage=usage):
-                model.state, model.detail = "cancelled", ""
-                model.reported, model.estimated = usage.output_tokens, usage.output_estimated
-            case _:
-                return
-        self.version += 1
+        if model.apply(event) and not isinstance(event, Usage):  # the line shows no usage
+            self.version += 1
 
     @property
     def aliases(self) -> tuple[str, ...]:
@@ -97,7 +73,7 @@ class ProgressTracker:
 
     @property
     def ended(self) -> int:
-        return sum(m.state in {"done", "failed", "cancelled"} for m in self._models.values())
+        return sum(m.ended for m in self._models.values())
 
     @property
     def total(self) -> int:
@@ -108,15 +84,16 @@ class ProgressTracker:
         retrying in 2.0s: rate_limited: ...``, after how many models have ended."""
         parts = []
         for alias, model in self._models.items():
-            text = f"{alias}: {model.state}"
-            tokens, estimated = model.tokens()
+            word, detail = _word(model), _detail(model)
+            text = f"{alias}: {word}"
+            tokens, estimated = _tokens(model)
             figure = f"~{tokens:,}" if estimated else f"{tokens:,}"
-            if model.state == "streaming":
+            if model.status is ModelStatus.STREAMING:
                 text += f", {figure} tokens so far" + (" (estimate)" if estimated else "")
-            elif model.state in {"done", "failed", "cancelled"} and tokens:
+            elif model.ended and tokens:
                 text += f" ({figure} tokens" + (", estimate)" if estimated else ")")
-            if model.detail:
-                text += f" {model.detail}" if model.state == "retrying" else f": {model.detail}"
+            if detail:
+                text += f" {detail}" if model.status is ModelStatus.RETRYING else f": {detail}"
             parts.append(text)
         return f"{self.ended}/{self.total} ended; " + "; ".join(parts)
 

@@ -28,16 +28,15 @@ from fiedler_tui.core.runner import (
     Failed,
     Finished,
     FirstToken,
-    Queued,
     Retrying,
     RunEvent,
-    Started,
     TextDelta,
     ThinkingDelta,
     Timings,
     TokenCounts,
     Usage,
 )
+from fiedler_tui.core.runner.model_state import ModelState, ModelStatus
 from fiedler_tui.core.runner.text_buffer import TextBuffer
 from fiedler_tui.core.send.thinking_record import ThinkingRecord
 from fiedler_tui.core.store.run_store import SUMMARY_NAME, ModelOutput, RunRecord
@@ -52,8 +51,12 @@ from fiedler_tui.core.store.summary import (
 )
 from fiedler_tui.core.tokens.calibration import CalibrationIndex
 
-TERMINAL_STATUSES = frozenset({"done", "failed", "cancelled"})
 log = logging.getLogger(__name__)
+
+
+def saved_status(status: ModelStatus) -> str:
+    """A model's status as the summary words it (a request on its way is ``running``)."""
+    return "running" if status is ModelStatus.REQUESTING else status.value
 
 
 def now_iso() -> str:
@@ -132,6 +135,8 @@ class RunRecorder:
             )
             for b in budgets
         }
+        self.states = {alias: ModelState(alias) for alias in self.records}
+        """Each model's state from its events (the records' ``status`` is its saved word)."""
         self._outputs: dict[str, ModelOutput] = {}
         self._unsaved: dict[str, _Failure] = {}
         self._summary_failure: _Failure | None = None
@@ -214,18 +219,16 @@ class RunRecorder:
     def handle(self, event: RunEvent) -> None:
         """Update the record for one event; write the summary when a model ends."""
         model = self.records[event.model]
+        state = self.states[event.model]
+        if state.apply(event):
+            model.status = saved_status(state.status)
         match event:
             case TextDelta(text=text):
                 self._texts[event.model].append(text)
                 self._append(event.model, text)
             case ThinkingDelta(text=text):
                 self.thinking.append(event.model, text)
-            case Queued():
-                model.status = "queued"
-            case Started():
-                model.status = "running"
             case Retrying(attempt=attempt, delay_s=delay, reason=reason, error=error):
-                model.status = "retrying"
                 model.retries.append(
                     {
                         "attempt": attempt,
@@ -235,7 +238,6 @@ class RunRecorder:
                     }
                 )
             case FirstToken(ttft_s=ttft):
-                model.status = "streaming"
                 model.ttft_s = round(ttft, 4)
             case Usage(input_tokens=tokens_in, output_tokens=tokens_out):
                 model.usage_input, model.usage_output = tokens_in, tokens_out
@@ -244,18 +246,15 @@ class RunRecorder:
                 model.usage_reasoning = event.reasoning_tokens
             case Finished(finish_reason=reason, usage=usage, timings=timings):
                 self._texts[event.model].adopt(event.text)
-                model.status = "done"
                 model.finish_reason = str(reason)
                 self._end(event.model, usage, timings)
             case Failed(error=error, usage=usage, timings=timings):
                 self._texts[event.model].adopt(event.partial_text)
-                model.status = "failed"
                 model.error = error_record(error)
                 log.info("%s failed: [%s] %s", event.model, error.code, error.message)
                 self._end(event.model, usage, timings)
             case Cancelled(usage=usage, timings=timings):
                 self._texts[event.model].adopt(event.partial_text)
-                model.status = "cancelled"
                 self._end(event.model, usage, timings)
 
     def _end(self, alias: str, usage: TokenCounts | None, timings: Timings) -> None:
@@ -364,8 +363,9 @@ class RunRecorder:
     def finish(self, user_cancelled: bool) -> str:
         """Close what is still open and write the final summary; return the run's status."""
         for alias, model in self.records.items():
-            if model.status not in TERMINAL_STATUSES:
-                model.status = "cancelled" if user_cancelled else "failed"
+            state = self.states[alias]
+            state.end_unfinished(ModelStatus.CANCELLED if user_cancelled else ModelStatus.FAILED)
+            model.status = saved_status(state.status)
             self._close_output(alias)
             self._close_thinking(alias)
         self.ended_at = now_iso()
