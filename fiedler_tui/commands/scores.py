@@ -43,8 +43,8 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         ctx.err("FIEDLER_NO_DISK=1: runs are not saved, so none is rated")
     else:
         scores, note = load_scores(settings.output_dir, period)
-    if note:
-        ctx.err(note)
+    for line in note.splitlines():
+        ctx.err(line)
     if args.json:
         payload = {
             "since": None if period.since is None else period.since.isoformat(),

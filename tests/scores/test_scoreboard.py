@@ -151,7 +151,8 @@ def test_a_run_with_a_bad_ratings_file_is_left_out_and_named(tmp_path: Path) -> 
     (runs[0] / RATINGS_NAME).write_text('{"ratings": {"alpha": "great"}}')
     os.utime(runs[0], ns=(1, 1))  # a new stamp, as the write itself would give
     db = tmp_path / INDEX_NAME
-    scores, _ = load_scores(root, None, db)
+    scores, note = load_scores(root, None, db)
+    assert note.startswith(f"run {runs[0].name} left out: ratings.json: ratings.alpha")
     assert [(s.alias, s.runs_rated, s.wins) for s in scores] == [
         ("beta", 3, 1),
         ("alpha", 3, 1),

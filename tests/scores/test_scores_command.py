@@ -75,3 +75,14 @@ def test_scores_refuses_bad_dates_and_says_when_nothing_is_rated(tmp_path: Path)
     empty = fiedler("scores", "--until", "2026-12-01", runs=runs)
     assert empty.returncode == 0
     assert empty.stdout.startswith("no rated runs (runs until 2026-12-01)")
+
+
+def test_scores_names_a_run_whose_ratings_cannot_be_read(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    first, *_ = four_rated_runs(runs)
+    (first / "ratings.json").write_text("{broken")
+    done = fiedler("scores", "--json", runs=runs)
+    assert done.returncode == 0
+    assert done.stderr.startswith(f"run {first.name} left out: ratings.json: not JSON")
+    alpha = json.loads(done.stdout)["models"][0]
+    assert (alpha["model"], alpha["runs_rated"]) in {("alpha", 3), ("beta", 3)}

@@ -217,12 +217,14 @@ def load_scores(
     root: Path, period: Period | None = None, index_path: Path | None = None
 ) -> tuple[list[ModelScore], str]:
     """The scoreboard of the runs under ``root`` over ``period``, served by the index (brought
-    up to date first); when the index cannot be used at all, read from the folders, and the
-    second value says why."""
+    up to date first); when the index cannot be used at all, read from the folders. The second
+    value names, one line each, the rated runs left out (their files could not be read) or why
+    the index was not used."""
     try:
         with RunIndex(root, index_path) as index:
             index.sync()
-            return scoreboard(index.answers(), period or Period()), ""
+            notes = [f"run {run_id} left out: {why}" for run_id, why in index.problems()]
+            return scoreboard(index.answers(), period or Period()), "\n".join(notes)
     except (sqlite3.Error, OSError) as exc:
         log.warning("runs index not usable (%s): scores read from the run folders", exc)
         return scoreboard(scan_answers(root), period or Period()), f"index not used: {exc}"

@@ -114,7 +114,8 @@ class ScoresScreen(Screen[None]):
             )
         else:
             line = f"no rated runs ({what}): rate answers in Review's blind mode (b)"
-        self._help(f"{line} · {message.note}" if message.note else line)
+        notes = " · ".join(message.note.splitlines())
+        self._help(f"{line} · {notes}" if notes else line)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
