@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from pathlib import Path
@@ -60,3 +61,12 @@ async def test_every_turn_of_a_deliberation_sends_the_reasoning_flags(tmp_path: 
         assert request.body["reasoning_effort"] == "high"
     [run] = list((tmp_path / "runs").iterdir())
     assert list(run.rglob("*.md"))  # the turns were saved
+    summary = json.loads((run / "summary.json").read_text())
+    turns = [turn for step in summary["rounds"] for turn in step["turns"]]
+    thinker_turns = [t for t in turns if t["member"] == "thinker"]
+    assert len(thinker_turns) == 2
+    for turn in thinker_turns:
+        assert turn["thinking_file"].endswith("thinker.thinking.md")
+        assert (run / turn["thinking_file"]).read_text() == "hm hm"
+        assert (run / turn["output_file"]).read_text().startswith("thinker")
+    assert all(t["thinking_file"] is None for t in turns if t["member"] == "reasoner")

@@ -25,7 +25,8 @@ from fiedler_tui.core.crosstalk.events import (
 )
 from fiedler_tui.core.crosstalk.plan import Plan
 from fiedler_tui.core.crosstalk.transcript import render_transcript
-from fiedler_tui.core.runner import Cancelled, Failed, Finished, TextDelta
+from fiedler_tui.core.runner import Cancelled, Failed, Finished, TextDelta, ThinkingDelta
+from fiedler_tui.core.send.thinking_record import ThinkingRecord
 from fiedler_tui.core.store.private_files import atomic_write_bytes
 from fiedler_tui.core.store.run_store import ModelOutput, RunRecord, RunStore
 from fiedler_tui.core.store.summary import SUMMARY_VERSION, prompt_record, sha256_text
@@ -81,11 +82,14 @@ class DeliberationRecorder:
         }
         self.turns: list[TurnRecord] = []
         self.files: dict[str, str | None] = {}
+        self.thinking_files: dict[str, str | None] = {}
         self.dropped: list[DroppedOut] = []
         self.problems: list[str] = []
         self.outcome: Outcome | None = None
         self._open: dict[str, ModelOutput] = {}
         self.run: RunRecord = store.start_run(self._summary("running"))
+        self.thinking = ThinkingRecord(self.run)
+        """Each turn's reasoning, saved beside its answer as ``<turn>.thinking.md``."""
 
     @property
     def run_id(self) -> str:
@@ -127,7 +131,12 @@ class DeliberationRecorder:
                 output.append(inner.text)
             except OSError as exc:
                 self._problem(f"{key}: write failed: {exc.strerror or exc}")
+        elif isinstance(inner, ThinkingDelta):
+            self.thinking.append(key, inner.text)
         elif isinstance(inner, Finished | Failed | Cancelled):
+            saved = self.thinking.close(key)
+            if saved is not None:
+                self.thinking_files[key] = saved.file_name
             text = inner.text if isinstance(inner, Finished) else inner.partial_text
             output = self._open.pop(key, None)
             if output is not None:
@@ -225,8 +234,10 @@ class DeliberationRecorder:
             "role": turn.role,
             "status": turn.status,
             "output_file": self.files.get(turn_key(turn.round, turn.phase, turn.member)),
+            "thinking_file": self.thinking_files.get(turn_key(turn.round, turn.phase, turn.member)),
             "usage_input": usage.input_tokens,
             "usage_output": usage.output_tokens,
+            "usage_reasoning": usage.reasoning_tokens,
             "usage_cached_input": usage.cached_input_tokens,
             "usage_cache_write": usage.cache_write_tokens,
             "output_estimated": usage.output_estimated,

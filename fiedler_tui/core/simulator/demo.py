@@ -141,7 +141,13 @@ def demo_models() -> tuple[SimulatedModel, ...]:
             provider="demo-local",
             aliases=("local",),
             completion_param="max_tokens",
-            script=ModelScript(reply=_LOCAL, ttft_s=0.4, tokens_per_s=20, deliberates=True),
+            script=ModelScript(
+                reply=_LOCAL,
+                ttft_s=0.4,
+                tokens_per_s=20,
+                deliberates=True,
+                thoughts="A small model: keep to the two files asked about.",
+            ),
         ),
     )
 

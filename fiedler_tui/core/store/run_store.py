@@ -141,18 +141,22 @@ class DiskRun:
         self._reserved = 0
 
     def output(self, alias: str) -> OutputFile:
-        # an alias ending in .thinking would take the name of another model's reasoning file
-        thinking_like = alias.lower().endswith(THINKING_STEM)
-        named = alias[: -len(THINKING_STEM)] + "_thinking" if thinking_like else alias
-        stem = safe_file_stem(named, self._taken)
-        name = f"{stem}.md"
-        self.file_names[alias] = name
-        return OutputFile(self._dir / name)
+        return OutputFile(self._dir / self._name(alias))
 
     def thinking_output(self, alias: str) -> OutputFile:
         """``<stem>.thinking.md`` beside the model's ``<stem>.md``, written the same way."""
-        stem = self.file_names[alias].removesuffix(".md")
+        stem = self._name(alias).removesuffix(".md")
         return OutputFile(self._dir / f"{stem}{THINKING_STEM}.md")
+
+    def _name(self, alias: str) -> str:
+        """The output file name of ``alias``, chosen once (its reasoning file shares the stem)."""
+        name = self.file_names.get(alias)
+        if name is None:
+            # an alias ending in .thinking would take the name of another model's reasoning file
+            thinking_like = alias.lower().endswith(THINKING_STEM)
+            named = alias[: -len(THINKING_STEM)] + "_thinking" if thinking_like else alias
+            name = self.file_names[alias] = f"{safe_file_stem(named, self._taken)}.md"
+        return name
 
     @property
     def summary_path(self) -> Path:

@@ -127,10 +127,13 @@ class TurnSummary:
     role: str = "member"
     status: str = "unknown"
     output_file: str | None = None
+    thinking_file: str | None = None
+    """The turn's reasoning, saved beside its answer (None: it streamed none)."""
     usage_input: int | None = None
     usage_output: int | None = None
     usage_cached_input: int | None = None
     usage_cache_write: int | None = None
+    usage_reasoning: int | None = None
     output_estimated: bool = False
     cost_usd: float | None = None
     error: ErrorSummary | None = None
@@ -190,6 +193,20 @@ class DeliberationSummary:
 
 
 @dataclass(frozen=True)
+class FollowUpSummary:
+    """A follow-up turn as the run's summary lists it (``turns``); the turn's own folder
+    (``turns/<n>/``) holds its whole summary."""
+
+    turn: int = 0
+    folder: str | None = None
+    status: str = "unknown"
+    models: tuple[str, ...] = ()
+    started_at: str | None = None
+    question: PromptSummary = field(default_factory=PromptSummary)
+    cost_usd: float | None = None
+
+
+@dataclass(frozen=True)
 class RunSummary:
     """A run's summary: its status, prompt, package, models and (for a deliberation) rounds."""
 
@@ -211,6 +228,9 @@ class RunSummary:
     host: str | None = None
     deliberation: DeliberationSummary | None = None
     """Set for a deliberation (``kind: crosstalk``)."""
+    turns: tuple[FollowUpSummary, ...] = ()
+    """The follow-up turns (2, 3, ...) in order; empty for a run never followed up (and for
+    runs saved before follow-ups existed)."""
 
     @classmethod
     def from_json(cls, raw: object) -> RunSummary:
@@ -249,6 +269,12 @@ class RunSummary:
 
     def model(self, alias: str) -> ModelRecord | None:
         return next((m for m in self.models if m.alias == alias), None)
+
+    @property
+    def total_cost_usd(self) -> float | None:
+        """The run's whole cost: its first turn's and every follow-up's (None: none known)."""
+        found = [c for c in (self.cost_usd, *(t.cost_usd for t in self.turns)) if c is not None]
+        return round(sum(found), 6) if found else None
 
     @property
     def all_skipped(self) -> tuple[SkippedSummary, ...]:
