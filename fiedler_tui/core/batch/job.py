@@ -237,7 +237,16 @@ class BatchRunner:
         )
 
     def _steps(self, job: JobState) -> Steps:
-        return Steps(save=lambda: self.store.save(job), effect_done=self.store.checkpoints.reached)
+        def save() -> None:
+            for part in job.parts:  # a part with its provider: its requests are submitted
+                if part.batch_id is None:
+                    continue
+                for cid in part.custom_ids:
+                    if job.requests[cid].status == "pending":
+                        job.requests[cid].status = "submitted"
+            self.store.save(job)
+
+        return Steps(save=save, effect_done=self.store.checkpoints.reached)
 
     async def submit(self, job: JobState, plan: BatchPlan, entries: Entries | None = None) -> None:
         """Hand every part to its provider and run the live requests; resumable."""
@@ -258,10 +267,6 @@ class BatchRunner:
                 job.job_id,
                 steps,
             )
-            for cid in part.custom_ids:
-                if job.requests[cid].status == "pending":
-                    job.requests[cid].status = "submitted"
-            steps.save()
         await self._run_live(job, plan)
         if job.status == "submitting":
             job.status = "submitted"
