@@ -29,7 +29,7 @@ from fiedler_tui.core.settings import VARIABLES, Variable, value_kind
 SETTINGS_FILE_NAME = "settings.toml"
 KEYMAP_TABLE = "keymap"
 MAX_SETTINGS_BYTES = 1_000_000
-_KEYS = re.compile(r"^[A-Za-z0-9_+\-]+(,[A-Za-z0-9_+\-]+)*$")
+_KEYS = re.compile(r"^[^\s,]+(,[^\s,]+)*$")
 _LINE_OF_SYNTAX_ERROR = re.compile(r"\(at line (\d+), column \d+\)")
 
 
