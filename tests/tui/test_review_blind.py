@@ -208,3 +208,32 @@ async def test_the_diff_view_of_the_two_answers(tmp_path: Path) -> None:
         await pilot.press("d")
         await settle(pilot)
         assert not view.display and screen.query_one("#review-panes").display
+
+
+async def test_a_failed_answer_need_not_be_rated_to_reveal(tmp_path: Path) -> None:
+    models = [
+        {"alias": alias, "provider": provider, "model": model, "status": status}
+        for (alias, (provider, model, _)), status in zip(
+            MODELS.items(), ("done", "done", "failed"), strict=True
+        )
+    ]
+    summary = {"run_id": "20261201-093000-abcdef", "status": "partial", "models": models}
+    texts = {alias: text for alias, (_, _, text) in list(MODELS.items())[:2]}
+    app = make_app(tmp_path, start=lambda: ReviewScreen(summary, texts))
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(pilot)
+        screen = review(pilot)
+        screen.blind.letters = {"sonnet": "A", "gpt": "B", "flash": "C"}
+        await pilot.press("b")
+        await settle(pilot)
+        text = screen_text(pilot)
+        assert "rated 0 of 2" in text and names_on(text) == []
+        assert "ratings are not saved" not in text
+        await pilot.press("3")
+        await settle(pilot)
+        assert any("its ratings are not saved" in n.message for n in app._notifications)
+        screen.set_focus(pane(screen, "right").view)
+        await pilot.press("4")
+        await settle(pilot)
+        assert not screen.blind.active
+        assert dict(screen.blind.ratings.ratings) == {"sonnet": 3, "gpt": 4}

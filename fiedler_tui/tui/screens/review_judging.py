@@ -172,7 +172,7 @@ class JudgingScreen(Screen[None]):
             return f" (was {blind.letters.get(alias, '?')})" if blind.used else ""
 
         if blind.active:
-            line.update(plain(blind.status_line(self.aliases)))
+            line.update(plain(blind.status_line(self.rateable())))
         elif not blind.ratings.empty:
             parts = [
                 f"{alias}{was(alias)}: {blind.rating_text(alias)}"
@@ -222,6 +222,12 @@ class JudgingScreen(Screen[None]):
 
     # ---- ratings --------------------------------------------------------------------------
 
+    def rateable(self) -> list[str]:
+        """The answers rating all of which reveals the names: those of models that did not
+        fail or get cancelled (all of them when none is left)."""
+        ended = [a for a in self.aliases if self._status(a) not in ("failed", "cancelled")]
+        return ended or list(self.aliases)
+
     def _focused_alias(self) -> str | None:
         return self._panes()[self._active()].alias
 
@@ -246,7 +252,7 @@ class JudgingScreen(Screen[None]):
 
     async def _ratings_changed(self, said: str) -> None:
         self._save_ratings()
-        if self.blind.active and self.blind.all_rated(self.aliases):
+        if self.blind.active and self.blind.all_rated(self.rateable()):
             await self._reveal("every answer rated, names revealed")
             return
         await self._refresh_judging()
