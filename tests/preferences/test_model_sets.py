@@ -76,6 +76,7 @@ async def test_mcp_models_take_a_set(tmp_path: Path) -> None:
         await tools.dry_run(ToolArguments(prompt="review", models=("@gone",)))
     assert refused.value.code == "unknown-model-set"
     assert "unknown model set @gone (saved sets: @both;" in refused.value.message
+    assert (await tools.get_config())["model_sets"] == {"both": ["roomy", "tiny"]}
 
 
 async def test_compose_saves_the_selection_as_a_set_and_chooses_it_again(

@@ -427,6 +427,7 @@ class FiedlerTools:
             "inline_chars": self.options.inline_chars,
             "save_prompt": s.save_prompt,
             "saved_defaults": _saved_defaults(),
+            "model_sets": _model_sets(),
             "egress_rules": policy_of(config, s).describe(),
         }
 
@@ -692,6 +693,13 @@ def _output_text(info: RunInfo, model: ModelRecord) -> str:
             continue
         return data.decode("utf-8", errors="replace")
     return ""
+
+
+def _model_sets() -> dict[str, list[str]]:
+    """The saved model sets (``@NAME`` in ``models``), name -> models."""
+    from fiedler_tui.core.model_sets import load_model_sets
+
+    return load_model_sets()
 
 
 def _expand_sets(names: Sequence[str]) -> list[str]:
