@@ -1,9 +1,11 @@
 """A follow-up from Review, driven by the pilot against the loopback simulator: the question,
 the run's prompt typed again (it was not saved), the preview of the whole conversation, the Run
-screen streaming the turn, then Review and History showing each model's thread."""
+screen streaming the turn, then Review and History showing each model's thread and the cost of
+every turn."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from textual.widgets import DataTable, Input, Static
@@ -13,7 +15,7 @@ from fiedler_tui.core.simulator.script import ModelScript
 from fiedler_tui.core.store.run_store import RunStore
 from fiedler_tui.tui.screens.follow_up import FollowUpScreen
 from fiedler_tui.tui.screens.history import HistoryScreen
-from fiedler_tui.tui.screens.review import ReviewScreen
+from fiedler_tui.tui.screens.review import ReviewScreen, money
 from fiedler_tui.tui.screens.run import RunScreen
 
 from .test_compose import settle
@@ -25,8 +27,10 @@ CLAUDE = "Looks fine. " * 15
 
 def models() -> list[SimulatedModel]:
     return [
-        SimulatedModel(name="fast", script=ModelScript(reply=FAST)),
-        SimulatedModel(name="claude", kind="anthropic", script=ModelScript(reply=CLAUDE)),
+        SimulatedModel(name="fast", script=ModelScript(reply=FAST), price_in=30, price_out=60),
+        SimulatedModel(
+            name="claude", kind="anthropic", script=ModelScript(reply=CLAUDE), price_in=15
+        ),
     ]
 
 
@@ -88,14 +92,23 @@ async def test_follow_up_from_review_streams_and_shows_the_thread(tmp_path: Path
 
             await pilot.press("escape")
             await wait_until(pilot, lambda: app.screen is review and review.turns == 2)
+            run = json.loads((info.path / "summary.json").read_text())
+            turn2 = json.loads((info.path / "turns" / "2" / "summary.json").read_text())
+            fast1 = next(m["cost_usd"] for m in run["models"] if m["alias"] == "fast")
+            first, second = run["cost_usd"], turn2["cost_usd"]
+            assert fast1 > 0 and first > fast1 and second > 0
             thread = review.texts["fast"]
-            assert thread.startswith("**Turn 1**\n\n" + FAST)
-            assert "**Turn 2 · follow-up** (done)\n\n> why 42?\n\n" + FAST in thread
+            assert thread.startswith(f"**Turn 1** ({money(fast1)})\n\n" + FAST)
+            heading = f"**Turn 2 · follow-up** (done · {money(second)})\n\n> why 42?\n\n"
+            assert heading + FAST in thread
             assert review.texts["claude"] == CLAUDE
             header = str(review.query_one("#review-header", Static).render())
+            total = money(round(first + second, 6))
+            assert f"cost {total} (turn 1 {money(first)}, turn 2 {money(second)})" in header
             assert "2 turns" in header
 
             await app.push_screen(HistoryScreen())
             await settle(pilot)
             table = app.screen.query_one(DataTable)
             assert str(table.get_row_at(0)[2]) == "fast, claude · 2 turns"
+            assert str(table.get_row_at(0)[4]) == total  # every turn's cost, not turn 1's

@@ -304,7 +304,7 @@ class HistoryScreen(Screen[None]):
             status_text,
             self._models_cell(info, colours),
             plain("–" if files is None else str(files)),
-            plain(money(run.cost_usd)),
+            plain(money(run.total_cost_usd)),  # every turn's
             plain(prompt_state),
             plain(info.run_id),
         ]
@@ -314,9 +314,8 @@ class HistoryScreen(Screen[None]):
         """The aliases (and the turns, when the run was followed up); a deliberation's marked
         ``crosstalk:`` in the accent colour."""
         names = plain(", ".join(m.alias or "?" for m in info.run.models))
-        turns = info.summary.get("turns")
-        if isinstance(turns, list) and turns:
-            names.append(f" · {len(turns) + 1} turns")
+        if info.run.turns:
+            names.append(f" · {len(info.run.turns) + 1} turns")
         if not info.run.is_deliberation:
             return names
         return Text.assemble(("crosstalk: ", colours.get("accent", "")), names)

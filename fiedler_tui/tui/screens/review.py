@@ -243,12 +243,18 @@ class ReviewScreen(JudgingScreen):
         """The outputs were read from the run folder."""
 
         def __init__(
-            self, texts: dict[str, str], turns: int = 1, thinking: dict[str, str] | None = None
+            self,
+            texts: dict[str, str],
+            turns: int = 1,
+            thinking: dict[str, str] | None = None,
+            costs: list[float | None] | None = None,
         ) -> None:
             super().__init__()
             self.texts = texts
             self.turns = turns
             self.thinking = thinking or {}
+            self.costs = costs
+            """Each turn's cost, turn 1 first (None: not read)."""
 
     def __init__(
         self,
@@ -283,6 +289,11 @@ class ReviewScreen(JudgingScreen):
         self._collector = CollectorTuning()
         self.turns = 1
         """Turns of the run (follow-ups: each model's text shows its thread)."""
+        self.turn_costs: list[float | None] = [
+            self.run.cost_usd,
+            *(t.cost_usd for t in self.run.turns),
+        ]
+        """Each turn's cost, turn 1 first: from the summary, then from the turns' folders."""
         self.thinking: dict[str, str] = {a: t for a, t in (thinking or {}).items() if t}
         """alias -> the model's reasoning, shown instead of the answer with t."""
         self.show_thinking = False
@@ -335,7 +346,7 @@ class ReviewScreen(JudgingScreen):
         package, prompt = run.package, run.prompt
         lines = [
             f"run {run.run_id or '(live)'} · {run.status} · started "
-            f"{run.started_at or '?'} · ended {run.ended_at or '–'} · cost " + money(run.cost_usd),
+            f"{run.started_at or '?'} · ended {run.ended_at or '–'} · cost " + self._cost(),
             f"package: {_num(package.files)} files, {_num(package.bytes)} bytes, "
             f"{_num(package.lines)} lines · prompt: {_num(prompt.chars)} chars"
             + (" (saved)" if prompt.text is not None else " (not saved)")
@@ -343,6 +354,16 @@ class ReviewScreen(JudgingScreen):
             f"folder: {self.folder}" if self.folder else "folder: none (kept in memory only)",
         ]
         return plain("\n".join(lines))
+
+    def _cost(self) -> str:
+        """The run's whole cost, then each turn's when it was followed up."""
+        costs = self.turn_costs
+        known = [c for c in costs if c is not None]
+        total = money(round(sum(known), 6) if known else None)
+        if len(costs) < 2:
+            return total
+        each = ", ".join(f"turn {n} {money(c)}" for n, c in enumerate(costs, 1))
+        return f"{total} ({each})"
 
     def _row(self, r: ModelRecord) -> list[Text]:
         def seconds(value: float | None) -> str:
@@ -383,16 +404,17 @@ class ReviewScreen(JudgingScreen):
         taken: set[str] = {"summary.json"}
         texts = {r.alias or "?": read_output(folder, r, taken) for r in records}
         known = KnownTexts(prompt_memory(self.app).get)
-        texts, turns = thread_texts(folder, self.summary, texts, known, read_output)
+        texts, costs = thread_texts(folder, self.summary, texts, known, read_output)
         thinking = {r.alias or "?": read_thinking(folder, r) for r in records}
-        self.post_message(self.OutputsLoaded(texts, turns, thinking))
+        self.post_message(self.OutputsLoaded(texts, len(costs), thinking, costs))
 
     @on(OutputsLoaded)
     async def _outputs_loaded(self, message: OutputsLoaded) -> None:
         self.texts.update(message.texts)
         self.thinking.update({a: t for a, t in message.thinking.items() if t})
-        if message.turns != self.turns:
-            self.turns = message.turns
+        costs = message.costs if message.costs is not None else self.turn_costs
+        if message.turns != self.turns or costs != self.turn_costs:
+            self.turns, self.turn_costs = message.turns, costs
             self.query_one("#review-header", Static).update(self._header())
         await self._show_panes()
 
