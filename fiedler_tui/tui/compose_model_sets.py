@@ -76,7 +76,7 @@ def _chosen(screen: ComposeScreen, sets: dict[str, list[str]], choice: str | Non
                 "(use it as -m @NAME too):",
                 _name_problem,
             ),
-            lambda name: _save(screen, name),
+            lambda name: _save(screen, name, replacing=set(sets)),
         )
         return
     config = screen.host.config
@@ -90,10 +90,13 @@ def _chosen(screen: ComposeScreen, sets: dict[str, list[str]], choice: str | Non
     screen.notify(f"@{choice}: {len(known)} model(s) selected{extra}", markup=False)
 
 
-def _save(screen: ComposeScreen, name: str | None) -> None:
+def _save(screen: ComposeScreen, name: str | None, replacing: set[str]) -> None:
+    """Save the selected models as ``name`` (a set of that name among ``replacing`` is
+    replaced, and the notification says so)."""
     if not name:
         return
     models = selected_models(screen)
+    bare = check_set_name(name)  # checked by the name entry already
 
     def write() -> None:
         from fiedler_tui.core.model_sets import save_model_set
@@ -108,7 +111,7 @@ def _save(screen: ComposeScreen, name: str | None) -> None:
             return
         screen.app.call_from_thread(
             screen.notify,
-            f"saved @{check_set_name(name)}: {', '.join(models)}",
+            f"{'replaced' if bare in replacing else 'saved'} @{bare}: {', '.join(models)}",
             title="Model set",
             markup=False,
         )

@@ -105,6 +105,7 @@ async def test_compose_saves_the_selection_as_a_set_and_chooses_it_again(
         await pilot.press("enter")
         await settle(pilot)
         assert load_model_sets() == {"duo": ["roomy", "guess"]}
+        assert any(n.message == "saved @duo: roomy, guess" for n in app._notifications)
         screen.query_one("#models", SelectionList).deselect_all()
         await settle(pilot)
         assert screen.aliases == ()
@@ -120,3 +121,14 @@ async def test_compose_saves_the_selection_as_a_set_and_chooses_it_again(
             "roomy",
             "guess",
         }
+        screen.query_one("#models", SelectionList).deselect("guess")
+        await settle(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the last entry: save the selection
+        await settle(pilot)
+        app.screen.query_one(Input).value = "@duo"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert load_model_sets() == {"duo": ["roomy"]}
+        assert any(n.message == "replaced @duo: roomy" for n in app._notifications)
