@@ -57,7 +57,7 @@ DEMO_REQUESTS_PER_MINUTE = 500
 """The limits demo-swift and demo-steady announce in their headers (doctor and Keys show them)."""
 
 
-_STEADY_THINKING = (
+STEADY_THINKING = (
     "The question is about the retry loop. Check where text is appended before a retry "
     "decision, then whether each timeout message names its limit."
 )
@@ -98,7 +98,7 @@ def demo_models() -> tuple[SimulatedModel, ...]:
                 tokens_per_s=45,
                 tokens_per_minute=DEMO_TOKENS_PER_MINUTE,
                 requests_per_minute=DEMO_REQUESTS_PER_MINUTE,
-                thoughts=_STEADY_THINKING,
+                thoughts=STEADY_THINKING,
             ),
             price_in=3.0,
             price_out=15.0,

@@ -87,6 +87,14 @@ class DeliberationScreen(Screen[None]):
             id="delib-back",
             tooltip="Leave the screen (while it runs: twice, cancelling it)",
         ),
+        Binding(
+            "t",
+            "toggle_thinking",
+            "Thinking",
+            show=False,  # named in a pane's thinking part, where there is thinking
+            id="delib-thinking",
+            tooltip="Show or hide each member's thinking (its reasoning, apart from the answer)",
+        ),
         Binding("left", "focus_neighbour(-1)", "Pane left", show=False, id="delib-left"),
         Binding("right", "focus_neighbour(1)", "Pane right", show=False, id="delib-right"),
     ]
@@ -112,6 +120,8 @@ class DeliberationScreen(Screen[None]):
             chair_is_member=plan.chair_is_member,
         )
         self._panes: dict[str, RunPane] = {}
+        self.thinking_shown = False
+        """Whether the panes' thinking parts are expanded (t); kept from round to round."""
         self._letters = {m.alias: m.letter for m in plan.members}
         self.folds: list[str] = []
         self.outcome: Outcome | None = None
@@ -216,7 +226,9 @@ class DeliberationScreen(Screen[None]):
         for number, member in enumerate(event.members, start=1):
             letter = self._letters.get(member)
             label = member if event.phase in ("answer", "relay", "review") else f"{member} chair"
-            pane = RunPane(label, number, show_timings=self.show_timings)
+            pane = RunPane(
+                label, number, show_timings=self.show_timings, thinking_shown=self.thinking_shown
+            )
             if letter and event.phase in ("answer", "relay", "review"):
                 pane.border_title = plain(f"Reviewer {letter}")
             self._panes[member] = pane
@@ -296,6 +308,11 @@ class DeliberationScreen(Screen[None]):
         if action in ("cancel_focused", "cancel_all"):
             return None if self._finished else True
         return True
+
+    def action_toggle_thinking(self) -> None:
+        self.thinking_shown = not self.thinking_shown
+        for pane in self._panes.values():
+            pane.thinking.set_expanded(self.thinking_shown)
 
     def action_cancel_focused(self) -> None:
         pane = self.focused_pane()
