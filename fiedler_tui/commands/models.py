@@ -37,6 +37,24 @@ def price_text(row: dict[str, Any]) -> str:
     return text
 
 
+def reasoning_text(model: ModelSpec) -> str:
+    """What a send can set: ``effort medium (minimal-high)``, ``thinking 8,192 (128-32,768)``,
+    ``thinking off (1,024-63,999)`` or ``–``."""
+    if model.reasoning_efforts:
+        efforts = model.reasoning_efforts
+        accepted = efforts[0] if len(efforts) == 1 else f"{efforts[0]}-{efforts[-1]}"
+        return f"effort {model.reasoning_effort or 'default'} ({accepted})"
+    if model.thinking_budget_range is not None:
+        low, high = model.thinking_budget_range
+        budget = model.thinking_budget
+        sent = "dynamic" if budget is None and not model.thinking_optional else "off"
+        if budget:
+            sent = f"{budget:,}"
+        summaries = ", summaries" if model.include_thoughts else ""
+        return f"thinking {sent} ({low:,}-{high:,}{summaries})"
+    return "–"
+
+
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     if args.remote:
         from fiedler_tui.commands.models_remote import run_remote
@@ -65,6 +83,14 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
                 "price_out": model.price_out,
                 "price_tiers": [tier.model_dump() for tier in model.price_tiers],
                 "tokenizer": model.tokenizer,
+                "reasoning_efforts": list(model.reasoning_efforts),
+                "reasoning_effort": model.reasoning_effort,
+                "thinking_budget_range": (
+                    list(model.thinking_budget_range) if model.thinking_budget_range else None
+                ),
+                "thinking_budget": model.thinking_budget,
+                "include_thoughts": model.include_thoughts,
+                "reasoning_text": reasoning_text(model),
                 "count": method,
                 "count_text": count_text(method, model, learned),
                 "calibration": None
@@ -90,10 +116,21 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
             price_text(r),
             r["key"],
             r["count_text"],
+            r["reasoning_text"],
         ]
         for r in rows
     ]
-    headers = ["alias", "provider", "model id", "window", "max out", "$/1M in/out", "key", "count"]
+    headers = [
+        "alias",
+        "provider",
+        "model id",
+        "window",
+        "max out",
+        "$/1M in/out",
+        "key",
+        "count",
+        "reasoning",
+    ]
     ctx.out(render_table(headers, table, right_align={3, 4}))
     ctx.out("* = selected by default")
     ctx.out("egress rules (the most specific decides; see the README's Egress rules):")

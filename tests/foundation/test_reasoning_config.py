@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from fiedler_tui.cli import main
 from fiedler_tui.core.config.loader import packaged_config_text, parse_config
 from fiedler_tui.core.errors import ConfigError
 
@@ -151,3 +154,18 @@ def test_zero_is_off_for_a_model_whose_thinking_is_optional() -> None:
         edited("    thinking_budget: 8000\n", "    thinking_budget: 0\n"), "models.yaml"
     )
     assert config.models["sonnet"].thinking_budget == 0
+
+
+def test_fiedler_models_says_what_each_model_takes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["models", "--json"]) == 0
+    rows = {row["alias"]: row for row in json.loads(capsys.readouterr().out)["models"]}
+    assert rows["gpt-5"]["reasoning_efforts"] == ["minimal", "low", "medium", "high"]
+    assert rows["gpt-5"]["reasoning_text"] == "effort medium (minimal-high)"
+    assert rows["claude-sonnet"]["thinking_budget_range"] == [1024, 63999]
+    assert rows["claude-sonnet"]["reasoning_text"] == "thinking off (1,024-63,999)"
+    assert rows["gemini-2.5-pro"]["reasoning_text"] == "thinking 8,192 (128-32,768, summaries)"
+    assert rows["gpt-4.1"]["reasoning_text"] == "–"
+    assert main(["models"]) == 0
+    table = capsys.readouterr().out
+    assert "reasoning" in table.splitlines()[1]
+    assert "effort medium (low-high)" in table  # o3
