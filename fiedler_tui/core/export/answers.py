@@ -1,5 +1,6 @@
 """A saved run's answers as a report lists them: one entry per model (per turn for a
-deliberation), with the figures of its summary row and the text read from its output file."""
+deliberation; per model of each follow-up turn after the run's own), with the figures of its
+summary row and the text read from its output file."""
 
 from __future__ import annotations
 
@@ -67,6 +68,8 @@ class Answer:
     text: str
     note: str = ""
     """Why the text is incomplete or missing (partial file, cut, no file), or empty."""
+    turn: int = 1
+    """The follow-up turn it answers (1: the run itself)."""
 
 
 def _records(summary: RunSummary) -> list[tuple[str, AnswerFigures]]:
@@ -100,9 +103,16 @@ def _read(folder: Path, record: AnswerFigures) -> tuple[str, str]:
 
 
 def run_answers(info: RunInfo) -> list[Answer]:
-    """Every answer of the run, in the summary's order."""
+    """Every answer of the run's first turn, in the summary's order."""
+    return turn_answers(info.path, info.run, 1)
+
+
+def turn_answers(folder: Path, summary: RunSummary, turn: int) -> list[Answer]:
+    """Every answer of one turn (its summary, the folder holding its output files); a
+    follow-up turn's titled ``turn <n>: <model>``."""
     answers = []
-    for title, record in _records(info.run):
-        text, note = _read(info.path, record)
-        answers.append(Answer(title, record, text, note))
+    for title, record in _records(summary):
+        text, note = _read(folder, record)
+        shown = title if turn == 1 else f"turn {turn}: {title}"
+        answers.append(Answer(shown, record, text, note, turn))
     return answers

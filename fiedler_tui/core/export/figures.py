@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fiedler_tui.core.export.answers import Answer, AnswerFigures
+from fiedler_tui.core.export.thread import ThreadTurn, total_cost
 from fiedler_tui.core.store.run_store import RunInfo
 
 NOT_KNOWN = "–"
@@ -44,8 +45,8 @@ def row(answer: Answer) -> list[str]:
     ]
 
 
-def facts(info: RunInfo) -> list[tuple[str, str]]:
-    """(label, value) pairs for the report's header."""
+def facts(info: RunInfo, turns: list[ThreadTurn]) -> list[tuple[str, str]]:
+    """(label, value) pairs for the report's header (the cost: every turn's)."""
     run = info.run
     package, prompt = run.package, run.prompt
     status = info.status + (", not all outputs saved" if run.outputs_saved is False else "")
@@ -54,15 +55,29 @@ def facts(info: RunInfo) -> list[tuple[str, str]]:
         ("status", status),
         ("started", run.started_at or NOT_KNOWN),
         ("ended", run.ended_at or NOT_KNOWN),
-        ("cost", money(run.cost_usd)),
+        ("cost", money(total_cost(turns) if turns else run.cost_usd)),
         (
             "package",
             f"{count(package.files)} files, {count(package.bytes)} bytes, "
             f"{count(package.lines)} lines",
         ),
     ]
+    if len(turns) > 1:
+        each = ", ".join(f"turn {t.number} {t.status} {money(t.cost_usd)}" for t in turns)
+        found.append(("turns", f"{len(turns)} ({each})"))
     if prompt.text is not None:
         found.append(("prompt", prompt.text))
     else:
         found.append(("prompt", f"not saved ({count(prompt.chars)} chars)"))
     return found
+
+
+def unsaved_question(turn: ThreadTurn) -> str:
+    """What a follow-up turn's section says in place of a question that was not saved."""
+    return f"the question was not saved ({count(turn.chars)} chars)"
+
+
+def turn_heading(turn: ThreadTurn) -> str:
+    """``Turn 2 · follow-up (done, $0.0012)``."""
+    kind = "" if turn.number == 1 else " · follow-up"
+    return f"Turn {turn.number}{kind} ({turn.status}, {money(turn.cost_usd)})"

@@ -1,5 +1,6 @@
 """A run as one self-contained HTML page: facts, summary table, each answer rendered from its
-Markdown with code highlighted (Pygments, inline styles).
+Markdown with code highlighted (Pygments, inline styles); a run that was followed up, as a
+thread: each turn's section (a follow-up's with its question, shown as text), then its answers.
 
 Nothing in the page loads from elsewhere or runs: no scripts, no images (an image in an answer is
 shown as its link), a Content-Security-Policy that forbids both; raw HTML in an answer is shown as
@@ -8,6 +9,7 @@ text, and links with a ``javascript:`` (or ``data:``, ``file:``) address are not
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from markdown_it import MarkdownIt
@@ -17,7 +19,8 @@ from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
 from pygments.util import ClassNotFound  # type: ignore[import-untyped]
 
 from fiedler_tui.core.export.answers import Answer
-from fiedler_tui.core.export.figures import COLUMNS, facts, row
+from fiedler_tui.core.export.figures import COLUMNS, facts, row, turn_heading, unsaved_question
+from fiedler_tui.core.export.thread import ThreadTurn
 from fiedler_tui.core.store.run_store import RunInfo
 
 POLICY = "default-src 'none'; style-src 'unsafe-inline'"
@@ -30,6 +33,8 @@ pre { background: #f6f8fa; padding: .75rem; overflow-x: auto; }
 code { font-family: ui-monospace, monospace; }
 blockquote { border-left: .25rem solid #d0d7de; margin: 0; padding: 0 1rem; color: #57606a; }
 section.answer { border-top: 1px solid #d0d7de; margin-top: 2rem; }
+section.turn { border-top: 3px solid #57606a; margin-top: 3rem; }
+blockquote.question { white-space: pre-wrap; }
 .note { color: #9a6700; }
 dt { font-weight: bold; } dd { margin: 0 0 .5rem 1rem; white-space: pre-wrap; }
 """
@@ -55,9 +60,35 @@ def _renderer() -> MarkdownIt:
     return parser
 
 
-def html_report(info: RunInfo, answers: list[Answer]) -> str:
+def _answer(answer: Answer, heading: str, title: str, render: Callable[[str], str]) -> list[str]:
+    parts = [f'<section class="answer"><{heading}>{escape(title)}</{heading}>']
+    if answer.note:
+        parts.append(f'<p class="note">{escape(answer.note)}</p>')
+    parts.append(render(answer.text) if answer.text else "<p><em>(no text)</em></p>")
+    parts.append("</section>")
+    return parts
+
+
+def _turn(turn: ThreadTurn, render: Callable[[str], str]) -> list[str]:
+    parts = [f'<section class="turn"><h2>{escape(turn_heading(turn))}</h2>']
+    if turn.problem:
+        parts.append(f'<p class="note">{escape(turn.problem)}</p>')
+    if turn.number > 1 and turn.question is not None:
+        parts.append(f'<blockquote class="question">{escape(turn.question)}</blockquote>')
+    elif turn.number > 1:
+        parts.append(f"<p><em>({escape(unsaved_question(turn))})</em></p>")
+    for answer in turn.answers:
+        parts += _answer(
+            answer, "h3", answer.record.alias if turn.number > 1 else answer.title, render
+        )
+    parts.append("</section>")
+    return parts
+
+
+def html_report(info: RunInfo, turns: list[ThreadTurn]) -> str:
     """The whole page as a string."""
     render = _renderer().render
+    answers = [a for t in turns for a in t.answers]
     title = escape(f"Run {info.run_id}")
     parts = [
         "<!DOCTYPE html>",
@@ -68,7 +99,7 @@ def html_report(info: RunInfo, answers: list[Answer]) -> str:
         f"<h1>{title}</h1>",
         "<dl>",
     ]
-    for label, value in facts(info):
+    for label, value in facts(info, turns):
         parts.append(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>")
     parts += ["</dl>", "<h2>Summary</h2>", "<table><thead><tr>"]
     parts += [f"<th>{escape(c)}</th>" for c in COLUMNS]
@@ -77,11 +108,11 @@ def html_report(info: RunInfo, answers: list[Answer]) -> str:
         cells = "".join(f"<td>{escape(c)}</td>" for c in row(answer))
         parts.append(f"<tr>{cells}</tr>")
     parts.append("</tbody></table>")
-    for answer in answers:
-        parts.append(f'<section class="answer"><h2>{escape(answer.title)}</h2>')
-        if answer.note:
-            parts.append(f'<p class="note">{escape(answer.note)}</p>')
-        parts.append(render(answer.text) if answer.text else "<p><em>(no text)</em></p>")
-        parts.append("</section>")
+    if len(turns) < 2:
+        for answer in answers:
+            parts += _answer(answer, "h2", answer.title, render)
+    else:
+        for turn in turns:
+            parts += _turn(turn, render)
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -1,9 +1,12 @@
-"""A run as a Markdown report: the run's facts, a summary table, then each answer as saved."""
+"""A run as a Markdown report: the run's facts, a summary table, then each answer as saved; a
+run that was followed up, as a thread: each turn under its own heading (a follow-up's with its
+question), then each model's answer in it."""
 
 from __future__ import annotations
 
 from fiedler_tui.core.export.answers import Answer
-from fiedler_tui.core.export.figures import COLUMNS, facts, row
+from fiedler_tui.core.export.figures import COLUMNS, facts, row, turn_heading, unsaved_question
+from fiedler_tui.core.export.thread import ThreadTurn
 from fiedler_tui.core.store.run_store import RunInfo
 
 
@@ -21,10 +24,25 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def markdown_report(info: RunInfo, answers: list[Answer]) -> str:
-    """The report: facts, the summary table, then each answer under its own heading."""
+def _quoted(text: str) -> list[str]:
+    """``text`` as a Markdown quote (each line, blank ones kept)."""
+    return ["> " + line if line else ">" for line in text.splitlines() or [""]]
+
+
+def _answer(answer: Answer, level: str) -> list[str]:
+    lines = ["", f"{level} {_cell(answer.record.alias if answer.turn > 1 else answer.title)}", ""]
+    if answer.note:
+        lines += [f"> {_cell(answer.note)}", ""]
+    lines.append(answer.text.rstrip("\n") if answer.text else "*(no text)*")
+    return lines
+
+
+def markdown_report(info: RunInfo, turns: list[ThreadTurn]) -> str:
+    """The report: facts, the summary table, then each answer under its own heading (under its
+    turn's when the run was followed up)."""
+    answers = [a for t in turns for a in t.answers]
     lines = [f"# Run {info.run_id}", ""]
-    for label, value in facts(info):
+    for label, value in facts(info, turns):
         if label == "prompt" and "\n" in value:
             fence = _fence(value)
             lines += [f"- {label}:", "", f"{fence}text", value, fence, ""]
@@ -33,9 +51,17 @@ def markdown_report(info: RunInfo, answers: list[Answer]) -> str:
     lines += ["", "## Summary", "", "| " + " | ".join(COLUMNS) + " |"]
     lines.append("|" + "---|" * len(COLUMNS))
     lines += ["| " + " | ".join(_cell(c) or " " for c in row(a)) + " |" for a in answers]
-    for answer in answers:
-        lines += ["", f"## {_cell(answer.title)}", ""]
-        if answer.note:
-            lines += [f"> {_cell(answer.note)}", ""]
-        lines.append(answer.text.rstrip("\n") if answer.text else "*(no text)*")
+    if len(turns) < 2:
+        for answer in answers:
+            lines += _answer(answer, "##")
+        return "\n".join(lines) + "\n"
+    for turn in turns:
+        lines += ["", f"## {_cell(turn_heading(turn))}", ""]
+        if turn.problem:
+            lines += [f"> {_cell(turn.problem)}"]
+        if turn.number > 1:
+            lines += _quoted(turn.question) if turn.question is not None else []
+            lines += [f"*({_cell(unsaved_question(turn))})*"] if turn.question is None else []
+        for answer in turn.answers:
+            lines += _answer(answer, "###")
     return "\n".join(lines) + "\n"

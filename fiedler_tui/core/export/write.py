@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Literal
 
 from fiedler_tui.core.errors import FiedlerError
-from fiedler_tui.core.export.answers import Answer, run_answers
+from fiedler_tui.core.export.answers import Answer
 from fiedler_tui.core.export.html_report import html_report
 from fiedler_tui.core.export.markdown_report import markdown_report
+from fiedler_tui.core.export.thread import ThreadTurn, run_thread
 from fiedler_tui.core.store.names import safe_file_stem
 from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX
 from fiedler_tui.core.store.private_files import atomic_write_bytes
@@ -27,9 +28,9 @@ class ExportError(FiedlerError):
     exit_code = 2
 
 
-def report_text(info: RunInfo, fmt: ExportFormat, answers: list[Answer]) -> str:
-    """The report of ``info`` in ``fmt``."""
-    return markdown_report(info, answers) if fmt == "md" else html_report(info, answers)
+def report_text(info: RunInfo, fmt: ExportFormat, turns: list[ThreadTurn]) -> str:
+    """The report of ``info`` in ``fmt`` (``turns``: :func:`run_thread`)."""
+    return markdown_report(info, turns) if fmt == "md" else html_report(info, turns)
 
 
 def _run_files(answers: list[Answer]) -> set[str]:
@@ -58,14 +59,15 @@ def export_run(info: RunInfo, fmt: ExportFormat, output: Path | None = None) -> 
     if info.problem:
         raise ExportError(f"run {info.run_id}: {info.problem}")
     try:
-        answers = run_answers(info)
+        turns = run_thread(info)
     except OSError as exc:
         raise ExportError(f"cannot read the answers of run {info.run_id}: {exc}") from None
-    target = output if output is not None else info.path / report_name(answers, fmt)
+    first = list(turns[0].answers)  # the run folder's own files (a turn's are in turns/<n>/)
+    target = output if output is not None else info.path / report_name(first, fmt)
     if target.is_dir():
         target = target / f"{info.run_id}.{fmt}"
     try:
-        atomic_write_bytes(target, report_text(info, fmt, answers).encode("utf-8"))
+        atomic_write_bytes(target, report_text(info, fmt, turns).encode("utf-8"))
     except OSError as exc:
         raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
     return target
