@@ -240,7 +240,8 @@ def _batch(subparsers: Any) -> None:
         "--resume",
         metavar="ID",
         default=None,
-        help="continue job ID cut short while submitting (same paths and prompt)",
+        help="continue job ID cut short while submitting, and submit its expired requests "
+        "again (same paths and prompt)",
     )
     submit.set_defaults(handler="batch:run_submit")
     listing = actions.add_parser("list", help="the batch jobs, newest first")

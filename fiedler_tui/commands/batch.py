@@ -5,7 +5,8 @@ batch prices beside the live price), then the checks ``send`` makes (roots, limi
 keys, egress, the spend cap on the set's total); ``--dry-run`` stops there. Then the job's state
 is written and each part handed to its provider; models whose provider has no batch API run
 their part at once as ordinary requests. ``--resume ID`` continues a job cut short, given the
-same paths and prompt (checked against what the job recorded).
+same paths and prompt (checked against what the job recorded), and submits again, alone, the
+requests of the job that expired before they ran.
 
 Exit 0 when submitted (or nothing blocks a dry run), 2 on bad input, 3 when refused.
 """
@@ -128,6 +129,9 @@ async def _submit(
             job, entries = runner.new_job(plan, prompt, system)
             await runner.submit(job, plan, entries)
         else:
+            again = runner.resubmit_expired(job, plan)
+            if again:
+                runner.store.save(job)
             await runner.submit(job, plan)
     return job
 

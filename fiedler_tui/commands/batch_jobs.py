@@ -100,7 +100,11 @@ def _print_status(job: JobState, ctx: CommandContext) -> None:
         )
     ended = counts.get("expired", 0) + counts.get("cancelled", 0)
     if ended:
-        ctx.err(f"fiedler: {ended} requests expired or were cancelled before they ran")
+        ctx.err(
+            f"fiedler: {ended} requests expired or were cancelled before they ran; "
+            f"`fiedler batch submit --resume {job.job_id}` with the same paths and prompt "
+            "submits the expired ones again"
+        )
 
 
 def run_list(args: argparse.Namespace, ctx: CommandContext) -> int:

@@ -127,6 +127,16 @@ async def test_a_failed_request_is_classified_and_expired_ones_are_reported(
     code, _, err = await batch_world.cli("batch", "status", job_id)
     assert "3 requests expired or were cancelled before they ran" in err
 
+    behaviour.expire_after = None  # the expired ones, submitted again alone, now run
+    code, _, err = await batch_world.submit("--resume", job_id)
+    assert code == 0, err
+    code, out, err = await batch_world.cli("batch", "fetch", job_id, "--json")
+    assert json.loads(out)["counts"] == {"done": 9, "failed": 3}
+    again = {f"u00002-m{i}" for i in range(3)}
+    received = batch_world.sim.batches.received
+    assert {c for c, n in received.items() if n == 2} == again
+    assert set(received.values()) == {1, 2} and len(received) == 9
+
 
 async def test_cancel_stops_the_batches_and_fetch_reports_what_did_not_run(
     batch_world: BatchWorld,

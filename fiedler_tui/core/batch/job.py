@@ -180,23 +180,42 @@ class BatchRunner:
         entries = self.entries(
             plan, job, {r.custom_id for r in plan.requests if self._batched(job, r.model)}
         )
-        job.parts = self._split(job, entries)
-        for part in job.parts:
+        self._add_parts(job, entries)
+        return job, entries
+
+    def _add_parts(self, job: JobState, entries: Entries) -> None:
+        """New parts for the requests of ``entries``, numbered after the job's parts."""
+        for part in self._split(job, entries, len(job.parts)):
+            job.parts.append(part)
             for cid in part.custom_ids:
                 job.requests[cid].part = part.part_id
-        return job, entries
+
+    def resubmit_expired(self, job: JobState, plan: BatchPlan) -> int:
+        """Put the requests that expired before they ran in new parts, to be submitted again
+        alone (answers given stay as they are); how many there were. Saved by ``submit``."""
+        expired = {c for c, r in job.requests.items() if r.status == "expired"}
+        if not expired:
+            return 0
+        for cid in expired:
+            request = job.requests[cid]
+            request.status, request.saved, request.error = "pending", False, None
+        self._add_parts(job, self.entries(plan, job, expired))
+        if job.status == "ended":
+            job.status = "submitting"
+        return len(expired)
 
     def _batched(self, job: JobState, alias: str) -> bool:
         return next(m.mode for m in job.models if m.alias == alias) == "batch"
 
-    def _split(self, job: JobState, entries: Entries) -> list[PartEntry]:
-        """One part per model, cut where the provider's request count or size would be passed."""
+    def _split(self, job: JobState, entries: Entries, first: int) -> list[PartEntry]:
+        """One part per model, cut where the provider's request count or size would be passed
+        (numbered from ``first``)."""
         parts: list[PartEntry] = []
         for model in job.models:
             if model.mode != "batch":
                 continue
             engine = self._engine(job, model.kind)
-            ids = sorted(c for c, r in job.requests.items() if r.model == model.alias)
+            ids = sorted(c for c in entries if job.requests[c].model == model.alias)
             current: list[str] = []
             size = 0
             for cid in ids:
@@ -204,12 +223,12 @@ class BatchRunner:
                 if current and (
                     len(current) >= engine.max_requests or size + grows > engine.max_bytes
                 ):
-                    parts.append(self._part(len(parts), model, current, size))
+                    parts.append(self._part(first + len(parts), model, current, size))
                     current, size = [], 0
                 current.append(cid)
                 size += grows
             if current:
-                parts.append(self._part(len(parts), model, current, size))
+                parts.append(self._part(first + len(parts), model, current, size))
         return parts
 
     @staticmethod
