@@ -1,8 +1,47 @@
-"""MCP tools' ``reasoning_effort`` and ``thinking_budget``: validated, judged by the dry run."""
+"""MCP tools' ``reasoning_effort`` and ``thinking_budget``: validated, judged by the dry run,
+sent, and the thinking, reasoning tokens and settings reported per model."""
 
 from __future__ import annotations
 
-from tests.mcp.conftest import McpWorld
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fiedler_tui.core.simulator.models_yaml import SimulatedModel, config_text
+from fiedler_tui.core.simulator.script import ModelScript
+from tests.mcp.conftest import McpWorld, ThreadedSimulator
+
+THOUGHTS = "Look at main first."
+
+
+@pytest.fixture(scope="module")
+def thinking_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[McpWorld]:
+    root = tmp_path_factory.mktemp("mcp-thinking")
+    models = [
+        SimulatedModel(
+            name="thinker",
+            kind="anthropic",
+            script=ModelScript(reply="Fine.", thoughts=THOUGHTS),
+            reasoning={"thinking_budget_range": [1024, 3000], "thinking_optional": True},
+        ),
+        SimulatedModel(
+            name="reasoner",
+            kind="openai-compatible",
+            script=ModelScript(reply="Fine.", thoughts=THOUGHTS),
+        ),
+    ]
+    simulator = ThreadedSimulator(models)
+    try:
+        config_path = root / "models.yaml"
+        config_path.write_text(config_text(simulator.sim.base_url, models))
+        project = root / "project"
+        project.mkdir()
+        (project / "app.py").write_text("def main():\n    return 42\n")
+        yield McpWorld(root, project, root, config_path, root / "runs", simulator.sim)
+    finally:
+        simulator.close()
 
 
 async def test_reasoning_arguments_are_judged_and_refused_without_sending(
@@ -38,3 +77,20 @@ async def test_reasoning_arguments_are_judged_and_refused_without_sending(
         quick = next(m for m in models["models"] if m["name"] == "quick")
         assert quick["reasoning_efforts"] == [] and quick["thinking_budget_range"] is None
     assert len(mcp_world.sim.requests) == before
+
+
+async def test_send_reports_thinking_and_reasoning_tokens(thinking_world: McpWorld) -> None:
+    async with thinking_world.client() as client:
+        sent = await client.call_tool(
+            "fiedler_send", {"prompt": "review", "files": ["app.py"], "thinking_budget": 2048}
+        )
+        assert not sent.is_error, sent.content
+        models = {m["model"]: m for m in sent.structured_content["models"]}
+    thinker, reasoner = models["thinker"], models["reasoner"]
+    assert thinker["text"] == "Fine." and thinker["thinking_budget"] == 2048
+    saved = await asyncio.to_thread(Path(thinker["thinking_file"]).read_text)
+    assert saved == THOUGHTS
+    assert reasoner["reasoning_tokens"] == len(THOUGHTS.split())
+    assert reasoner["thinking_budget"] is None
+    [request] = thinking_world.sim.requests_for("thinker")
+    assert request.body["thinking"] == {"type": "enabled", "budget_tokens": 2048}

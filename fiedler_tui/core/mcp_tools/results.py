@@ -43,6 +43,14 @@ class ModelResult(BaseModel):
     estimated_input_tokens: int | None = Field(None, description="the dry run's estimate")
     count_method: str | None = Field(None, description="how the estimate was made")
     output_tokens: int | None = None
+    reasoning_tokens: int | None = Field(
+        None, description="the part of output_tokens spent thinking, where the provider says"
+    )
+    reasoning_effort: str | None = Field(None, description="the reasoning effort sent")
+    thinking_budget: int | None = Field(None, description="the thinking budget sent (0: off)")
+    thinking_file: str | None = Field(
+        None, description="where the model's thinking (streamed apart from the answer) is saved"
+    )
     cost_usd: float | None = Field(None, description="cost of the reported usage")
     ttft_s: float | None = Field(None, description="time to first token, seconds")
     total_s: float | None = Field(None, description="total time, seconds")
@@ -97,6 +105,12 @@ def model_result(
         estimated_input_tokens=record.estimate_input,
         count_method=record.count_method,
         output_tokens=record.usage_output,
+        reasoning_tokens=record.usage_reasoning,
+        reasoning_effort=record.reasoning_effort,
+        thinking_budget=record.thinking_budget,
+        thinking_file=(
+            str(run_path / record.thinking_file) if run_path and record.thinking_file else None
+        ),
         cost_usd=record.cost_usd,
         ttft_s=record.ttft_s,
         total_s=record.total_s,
