@@ -137,6 +137,7 @@ async def test_send_saves_thinking_beside_the_answer_with_reasoning_usage(
     # reasoning tokens are billed as output
     expected = (1.0 * reasoner["usage_input"] + 10.0 * reasoner["usage_output"]) / 1e6
     assert reasoner["cost_usd"] == pytest.approx(expected, abs=1e-6)
+    assert reasoner["cost_parts"]["reasoning"] == pytest.approx(10.0 * words / 1e6, abs=1e-9)
 
     code, out, err = await run_cli(world, "runs", "show", summary["run_id"])
     assert code == 0, err
