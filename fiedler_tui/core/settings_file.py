@@ -14,10 +14,8 @@ value) stop the commands as a bad variable does; unknown entries are warnings.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +73,8 @@ def read_settings_file(path: Path | None = None) -> SettingsFile:
         return SettingsFile(path)
     except OSError as exc:
         return SettingsFile(path, True, errors=(f"{path}: cannot be read: {exc.strerror or exc}",))
+    import tomllib  # only when there is a file (it is not needed for the first frame)
+
     try:
         text = raw.decode("utf-8")
         data = tomllib.loads(text)
@@ -166,6 +166,8 @@ def _from_folder(raw: str, folder: Path) -> str:
 
 def close_name(name: str, known: Iterable[str] = ()) -> str:
     """`` (did you mean x?)`` when a name of ``known`` (default: the settings) is close."""
+    import difflib
+
     choices = list(known) or [*SETTING_NAMES, KEYMAP_TABLE]
     match = difflib.get_close_matches(name, choices, n=1)
     return f" (did you mean {match[0]}?)" if match else ""
