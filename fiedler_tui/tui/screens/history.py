@@ -141,6 +141,14 @@ class HistoryScreen(Screen[None]):
             tooltip="Per model: runs rated, wins, mean rating, cost per win (the filter's "
             "since: and until: choose the period)",
         ),
+        Binding(
+            "b",
+            "batches",
+            "Batches",
+            id="history-batches",
+            show=False,
+            tooltip="Batch jobs with their progress; a job's units open in Review",
+        ),
         Binding("escape", "back", "Back", id="history-back"),
     ]
 
@@ -455,6 +463,11 @@ class HistoryScreen(Screen[None]):
         settings = self.host.settings
         root = None if settings.no_disk else settings.output_dir
         self.app.push_screen(ScoresScreen(root, filter_period(self.run_filter.terms)))
+
+    def action_batches(self) -> None:
+        from fiedler_tui.tui.screens.batches import BatchesScreen
+
+        self.app.push_screen(BatchesScreen())
 
     def action_back(self) -> None:
         self.app.pop_screen()
