@@ -5,8 +5,10 @@ package and prompt, its own answers, then the new question. The run's files are 
 must make the very package the run sent; a prompt or question the run did not save is given
 again with ``--earlier-prompt`` (checked against its sha256) or the follow-up is refused. Then
 the send's checks (keys, budget of the whole conversation, rate limits, spend cap, secrets)
-and the send itself, saved as the run's next turn (``turns/<n>/`` in its folder). Exit codes
-as ``send``.
+and the send itself, saved as the run's next turn (``turns/<n>/`` in its folder). The egress
+rules judge each model's package as for a send: a model they forbid files is refused before
+anything is sent, naming the files and rules, or with ``--egress reduce`` continues with the
+reduced package its first turn got (any other share is refused). Exit codes as ``send``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,11 @@ from fiedler_tui.core.followup.conversation import (
     PromptNotSaved,
     plan_follow_up,
 )
-from fiedler_tui.core.followup.prepare import FollowUpChoices, follow_up_dry_run
+from fiedler_tui.core.followup.prepare import (
+    FollowUpChoices,
+    follow_up_dry_run,
+    reduced_package_lines,
+)
 from fiedler_tui.core.followup.session import FollowUpSession
 from fiedler_tui.core.ratelimits import LearnedLimitsStore, token_limits
 from fiedler_tui.core.secrets.policy import SecretPolicy
@@ -105,6 +111,7 @@ def _preview_lines(plan: FollowUpPlan, result: DryRunResult) -> list[str]:
             f"≤ ${m.cost_usd_max:.4f}"
         )
     lines.append(f"  worst-case total cost: ${result.total_cost_usd_max:.4f}")
+    lines.extend(f"  {line}" for line in reduced_package_lines(result))
     return lines
 
 
@@ -132,6 +139,7 @@ def run_continue(args: argparse.Namespace, ctx: CommandContext) -> int:
             secret_policy=_policy(args),
             max_completion_tokens=args.max_completion_tokens,
             system=args.system,
+            egress_reduce=args.egress == "reduce",
         ),
     )
     for line in skipped_lines(result):

@@ -16,7 +16,11 @@ from fiedler_tui.core.budget import DryRunResult
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.errors import FiedlerError
 from fiedler_tui.core.followup.conversation import FollowUpPlan, PromptNotSaved, plan_follow_up
-from fiedler_tui.core.followup.prepare import follow_up_dry_run
+from fiedler_tui.core.followup.prepare import (
+    FollowUpChoices,
+    follow_up_dry_run,
+    reduced_package_lines,
+)
 from fiedler_tui.core.followup.session import FollowUpSession
 from fiedler_tui.core.keys import KeyStore, secret_values
 from fiedler_tui.core.logs import register_secrets
@@ -76,6 +80,7 @@ class FollowUpPreview:
                 f"{m.context_window:,} · ≤ ${m.cost_usd_max:.4f}"
             )
         lines.append(f"worst-case total: ${result.total_cost_usd_max:.4f}")
+        lines.extend(reduced_package_lines(result))
         lines.extend(f"not asked: {reason}" for reason in plan.left_out)
         lines.extend(f"cannot send: {b.message}" for b in result.blockers)
         return lines
@@ -112,7 +117,14 @@ def preview_follow_up(
         keys, status = _keys(config, keystore, demo_keys)
         limits = token_limits(config, keys, LearnedLimitsStore.default(no_disk=settings.no_disk))
         result = follow_up_dry_run(
-            plan, config=config, settings=settings, key_status=status, rate_limits=limits
+            plan,
+            config=config,
+            settings=settings,
+            key_status=status,
+            rate_limits=limits,
+            # a model whose first turn got a package reduced by the egress rules continues
+            # with that very package (any other share is refused); others are judged as sent
+            choices=FollowUpChoices(egress_reduce=True),
         )
     except PromptNotSaved as exc:
         return FollowUpPreview(problems=tuple(exc.lines()), needs_prompt=exc.turn == 1)

@@ -1,5 +1,7 @@
 """The run's package found again: its files under the allowed roots, and the rebuilt package
-checked against the one the run sent (the package text itself is never saved)."""
+checked against the one the run sent (the package text itself is never saved), and each
+model's share of it against the one its first turn got (a package reduced by the egress rules
+must be reduced exactly as it was)."""
 
 from __future__ import annotations
 
@@ -108,3 +110,51 @@ def ensure_same_package(info: RunInfo, result: DryRunResult) -> None:
         + "; ".join(details)
         + "): a follow-up would send them something different; re-run it instead"
     )
+
+
+def _first_withheld(info: RunInfo, alias: str) -> list[str]:
+    """The paths the run's summary records as left out of ``alias``'s package in turn 1."""
+    models = info.summary.get("models")
+    for record in models if isinstance(models, list) else []:
+        if isinstance(record, Mapping) and record.get("alias") == alias:
+            withheld = record.get("withheld")
+            return [
+                str(w.get("path"))
+                for w in (withheld if isinstance(withheld, list) else [])
+                if isinstance(w, Mapping) and isinstance(w.get("path"), str)
+            ]
+    return []
+
+
+def _named(paths: list[str]) -> str:
+    return ", ".join(display_name(p) for p in paths[:5]) + (" …" if len(paths) > 5 else "")
+
+
+def ensure_same_shares(info: RunInfo, aliases: list[str], result: DryRunResult) -> None:
+    """Refuse unless each model's package is the one its first turn got: the whole package,
+    or (under the egress rules) the same files left out. A model the rules refuse is left to
+    the dry run's blockers."""
+    for alias in aliases:
+        before = _first_withheld(info, alias)
+        withheld = result.withheld.get(alias, ())
+        if withheld and alias not in result.packages:
+            continue  # refused files: a blocker of the dry run names them and their rules
+        added = [w for w in withheld if w.path not in before]
+        dropped = [p for p in before if p not in {w.path for w in withheld}]
+        if not added and not dropped:
+            continue
+        if added:
+            named = "; ".join(f"{display_name(w.path)} ({w.reason})" for w in added[:5])
+            problem = (
+                f"{alias} read {len(added)} file(s) in turn 1 that the egress rules now forbid "
+                f"it: {named}"
+            )
+        else:
+            problem = (
+                f"{alias} got a package without {_named(dropped)} in turn 1, and the egress "
+                "rules no longer leave them out"
+            )
+        raise FollowUpRefused(
+            f"{problem}: its conversation in run {info.run_id} cannot go on with another "
+            "package; re-run the run instead"
+        )

@@ -1,6 +1,8 @@
 """The dry run of a follow-up: the run's files packaged again (and checked to be the package
 the run sent), each asked model's whole conversation counted in its input and cost, with the
-send's own judgement (keys, budget, rate limits, spend cap, secrets)."""
+send's own judgement (keys, budget, rate limits, spend cap, secrets, egress rules: a model the
+rules forbid files is refused, or with ``egress_reduce`` continues with the reduced package its
+first turn got)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,15 @@ from collections.abc import Mapping, Sequence
 
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions, DryRunResult
 from fiedler_tui.core.config.schema import Config, ModelSpec
+from fiedler_tui.core.egress.guard import policy_of
+from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.followup.conversation import FollowUpPlan, FollowUpRefused
-from fiedler_tui.core.followup.package import ensure_same_package, run_file_paths
+from fiedler_tui.core.followup.package import (
+    ensure_same_package,
+    ensure_same_shares,
+    run_file_paths,
+)
 from fiedler_tui.core.ratelimits.preflight import TokenLimit
 from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
 from fiedler_tui.core.secrets.policy import SecretPolicy
@@ -26,6 +34,9 @@ class FollowUpChoices:
     max_completion_tokens: int | None = None
     system: str | None = None
     """None: the default system prompt (the run's is not saved: give the same one again)."""
+    egress_reduce: bool = False
+    """A model the egress rules forbid files of the package continues with a package without
+    them (which must be the reduced package its first turn got) instead of being refused."""
 
 
 def _models(config: Config, aliases: Sequence[str]) -> list[ModelSpec]:
@@ -51,11 +62,15 @@ def follow_up_dry_run(
     choices: FollowUpChoices | None = None,
 ) -> DryRunResult:
     """Blocks on the disk: call it from a thread in the app. Refuses (``FollowUpRefused``) when
-    the files cannot be found or the package is not the run's; the result's ``blockers`` hold
-    the send's own reasons not to send."""
+    the files cannot be found, the package is not the run's or a model's share of it is not
+    its first turn's; the result's ``blockers`` hold the send's own reasons not to send (a
+    model the egress rules forbid files, naming them and the deciding rules)."""
     choices = choices or FollowUpChoices()
     paths = run_file_paths(plan.run, AllowedRoots.from_settings(settings))
+    models = _models(config, plan.aliases)
     options = DryRunOptions(
+        egress=policy_of(config, settings),
+        egress_reduce=frozenset(m.name for m in models if choices.egress_reduce),
         prompt=plan.first_prompt,
         system=DEFAULT_SYSTEM_PROMPT if choices.system is None else choices.system,
         max_completion_tokens=choices.max_completion_tokens,
@@ -65,7 +80,22 @@ def follow_up_dry_run(
         continued=plan.continued,
     )
     with DryRunEngine(settings) as engine:
-        result = engine.run(paths, _models(config, plan.aliases), options)
+        result = engine.run(paths, models, options)
     result.selection.raise_for_refused()
     ensure_same_package(plan.run, result)
+    ensure_same_shares(plan.run, plan.aliases, result)
     return result
+
+
+def reduced_package_lines(result: DryRunResult) -> list[str]:
+    """Per model continuing with a reduced package: its size, then each file left out of it
+    with the deciding rule (for the follow-up's preview)."""
+    lines: list[str] = []
+    for name, package in result.packages.items():
+        withheld = result.withheld.get(name, ())
+        lines.append(
+            f"egress: {name} continues with the reduced package of its turn 1: "
+            f"{len(package.files)} file(s), {package.bytes:,} bytes ({len(withheld)} withheld)"
+        )
+        lines.extend(f"  {display_name(w.path)}: {w.reason}" for w in withheld)
+    return lines
