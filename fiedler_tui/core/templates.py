@@ -146,3 +146,37 @@ def load_template(name: str, folder: Path | None = None) -> Template:
     except UnicodeDecodeError:
         raise TemplateError(f"template {bare}: not UTF-8 text") from None
     return Template(bare, path, text)
+
+
+def check_template_name(name: str) -> str:
+    """``name`` as a template's name (without ``.md``); TemplateError when it cannot be one."""
+    bare = name.strip().removesuffix(TEMPLATE_SUFFIX)
+    if not NAME_PATTERN.match(bare):
+        raise TemplateError(
+            f"template name {name!r}: expected 1 to 80 letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit"
+        )
+    return bare
+
+
+def save_template(name: str, text: str, folder: Path | None = None) -> Path:
+    """Write ``text`` as the new template ``name`` (owner-only; the folder made 0700); an
+    existing template is never replaced, and one with an unknown placeholder is refused."""
+    from fiedler_tui.core.store.private_files import make_private_dir, open_private
+
+    bare = check_template_name(name)
+    where = folder or templates_dir()
+    path = where / f"{bare}{TEMPLATE_SUFFIX}"
+    problems = Template(bare, path, text).problems()
+    if problems:
+        raise TemplateError("\n".join(problems))
+    if not text.strip():
+        raise TemplateError("the prompt is empty: nothing to save as a template")
+    make_private_dir(where)
+    try:
+        handle = open_private(path)  # O_EXCL: an existing template stays as it is
+    except FileExistsError:
+        raise TemplateError(f"template {bare} exists already: choose another name") from None
+    with open(handle, "w", encoding="utf-8") as file:
+        file.write(text)
+    return path

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList, TextArea
+from textual.widgets import Input, OptionList, TextArea
 
 from fiedler_tui.core.templates import (
     TemplateError,
@@ -18,7 +18,9 @@ from fiedler_tui.core.templates import (
     load_template,
     templates_dir,
 )
+from fiedler_tui.tui.compose_templates import SAVE_CHOICE
 from fiedler_tui.tui.screens.compose import ComposeScreen
+from fiedler_tui.tui.screens.name_entry import NameEntryScreen
 from fiedler_tui.tui.screens.pick_one import PickOneScreen
 from tests.tui.test_compose import make_app, project, select_file, settle  # noqa: F401
 
@@ -126,7 +128,7 @@ async def test_compose_inserts_a_filled_template_at_the_cursor(project: Path) ->
         assert isinstance(picker, PickOneScreen)
         options = picker.query_one(OptionList)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
-        assert ids == ["broken", "review"]
+        assert ids == ["broken", "review", SAVE_CHOICE]  # the prompt can be saved as one too
         await pilot.press("down", "enter")
         await settle(pilot)
         assert app.screen is screen
@@ -137,3 +139,16 @@ async def test_compose_inserts_a_filled_template_at_the_cursor(project: Path) ->
         await settle(pilot)
         assert prompt.text == "Please: Review src/main.py for roomy, guess."
         assert any("{{nothing}}" in n.message for n in app._notifications)
+        for attempt in ("kept", "kept"):  # the prompt saved as a template; never over one
+            await pilot.press("ctrl+t")
+            await settle(pilot)
+            await pilot.press("end", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, NameEntryScreen)
+            app.screen.query_one(Input).value = attempt
+            await pilot.press("enter")
+            await settle(pilot)
+        kept = templates_dir() / "kept.md"
+        assert kept.read_text() == "Please: Review src/main.py for roomy, guess."
+        assert kept.stat().st_mode & 0o777 == 0o600
+        assert any("template kept exists already" in n.message for n in app._notifications)
