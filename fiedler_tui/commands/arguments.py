@@ -243,6 +243,7 @@ def _batch(subparsers: Any) -> None:
         help="continue job ID cut short while submitting, and submit its expired requests "
         "again (same paths and prompt)",
     )
+    _wait_arguments(submit, "then wait for every batch to end and fetch the answers")
     submit.set_defaults(handler="batch:run_submit")
     listing = actions.add_parser("list", help="the batch jobs, newest first")
     listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -255,7 +256,20 @@ def _batch(subparsers: Any) -> None:
         action = actions.add_parser(name, help=text)
         action.add_argument("job_id", metavar="ID")
         action.add_argument("--json", action="store_true", help="print JSON instead of lines")
+        if name == "fetch":
+            _wait_arguments(action, "fetch again until every batch has ended")
         action.set_defaults(handler=f"batch_jobs:{handler}")
+
+
+def _wait_arguments(parser: argparse.ArgumentParser, text: str) -> None:
+    parser.add_argument("--wait", action="store_true", help=text)
+    parser.add_argument(
+        "--interval",
+        type=positive_float,
+        default=60.0,
+        metavar="S",
+        help="with --wait: seconds between two rounds of asking (default 60)",
+    )
 
 
 def _runs(subparsers: Any) -> None:

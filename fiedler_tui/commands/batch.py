@@ -6,7 +6,8 @@ keys, egress, the spend cap on the set's total); ``--dry-run`` stops there. Then
 is written and each part handed to its provider; models whose provider has no batch API run
 their part at once as ordinary requests. ``--resume ID`` continues a job cut short, given the
 same paths and prompt (checked against what the job recorded), and submits again, alone, the
-requests of the job that expired before they ran.
+requests of the job that expired before they ran. ``--wait`` then asks every ``--interval``
+seconds until every batch has ended and saves the answers (``fiedler batch fetch --wait``).
 
 Exit 0 when submitted (or nothing blocks a dry run), 2 on bad input, 3 when refused.
 """
@@ -19,6 +20,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from fiedler_tui.commands.batch_jobs import progress_line
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.dry_run import _models, _policy, _prompt
 from fiedler_tui.commands.table import render_table
@@ -122,7 +124,13 @@ def _check_resume(job: JobState, plan: BatchPlan, prompt: str) -> None:
 
 
 async def _submit(
-    runner: BatchRunner, plan: BatchPlan, prompt: str, system: str, job: JobState | None
+    runner: BatchRunner,
+    plan: BatchPlan,
+    prompt: str,
+    system: str,
+    job: JobState | None,
+    args: argparse.Namespace,
+    ctx: CommandContext,
 ) -> JobState:
     async with runner:
         if job is None:
@@ -133,6 +141,11 @@ async def _submit(
             if again:
                 runner.store.save(job)
             await runner.submit(job, plan)
+        if args.wait:
+            ctx.err(f"batch job {job.job_id}: submitted; waiting for its batches")
+            await runner.wait_and_fetch(
+                job, args.interval, lambda job, now: ctx.err(progress_line(job, now))
+            )
     return job
 
 
@@ -160,13 +173,16 @@ def run_submit(args: argparse.Namespace, ctx: CommandContext) -> int:
         _check_resume(job, plan, prompt)
     keys = {name: key.value for name, key in ctx.resolve_keys().items()}
     runner = BatchRunner(ctx.config, settings, keys, store)
-    job = asyncio.run(_submit(runner, plan, prompt, system, job))
+    job = asyncio.run(_submit(runner, plan, prompt, system, job, args, ctx))
     counts = job.counts()
-    ctx.err(
-        f"batch job {job.job_id}: {len(job.parts)} batches submitted, "
-        f"{counts.get('done', 0)} answers already saved; "
-        f"`fiedler batch status {job.job_id}`, then `fiedler batch fetch {job.job_id}`"
-    )
+    if job.status == "ended":
+        ctx.err(f"batch job {job.job_id}: ended, answers in {job.output_dir}")
+    else:
+        ctx.err(
+            f"batch job {job.job_id}: {len(job.parts)} batches submitted, "
+            f"{counts.get('done', 0)} answers already saved; "
+            f"`fiedler batch status {job.job_id}`, then `fiedler batch fetch {job.job_id}`"
+        )
     if args.json:
         ctx.out(json.dumps({**plan.to_json(), "job_id": job.job_id}, indent=2))
     else:

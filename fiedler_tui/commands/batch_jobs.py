@@ -137,9 +137,26 @@ async def _refresh(runner: BatchRunner, job: JobState) -> None:
         await runner.refresh(job)
 
 
-async def _fetch(runner: BatchRunner, job: JobState) -> int:
+def progress_line(job: JobState, saved_now: int) -> str:
+    """One line of ``--wait``'s progress on stderr."""
+    counts = job.counts()
+    ended = sum(counts.get(c, 0) for c in ("done", "failed", "expired", "cancelled"))
+    return (
+        f"batch job {job.job_id}: {ended}/{len(job.requests)} requests ended, "
+        f"{saved_now} answers saved now"
+    )
+
+
+async def fetch_job(
+    runner: BatchRunner, job: JobState, ctx: CommandContext, wait: bool, interval_s: float
+) -> int:
+    """Fetch once, or (``wait``) until every batch has ended, saying how it goes on stderr."""
     async with runner:
-        return await runner.fetch(job)
+        if not wait:
+            return await runner.fetch(job)
+        return await runner.wait_and_fetch(
+            job, interval_s, lambda job, now: ctx.err(progress_line(job, now))
+        )
 
 
 async def _cancel(runner: BatchRunner, job: JobState) -> None:
@@ -170,7 +187,8 @@ def run_status(args: argparse.Namespace, ctx: CommandContext) -> int:
 def run_fetch(args: argparse.Namespace, ctx: CommandContext) -> int:
     store = BatchStore()
     job = store.load(args.job_id)
-    asked, saved = _ask(ctx, job, _fetch(_runner(ctx, store), job))
+    work = fetch_job(_runner(ctx, store), job, ctx, args.wait, args.interval)
+    asked, saved = _ask(ctx, job, work)
     if args.json:
         ctx.out(json.dumps({**job_json(job), "saved_now": saved or 0}, indent=2))
     else:

@@ -154,3 +154,29 @@ async def test_cancel_stops_the_batches_and_fetch_reports_what_did_not_run(
     assert fetched["counts"] == {"done": 3, "cancelled": 9}
     code, _, err = await batch_world.cli("batch", "status", "nope")
     assert code == 2 and "not a batch job id" in err
+
+
+async def test_wait_polls_until_every_batch_ended_and_the_demo_runs_the_whole_flow(
+    batch_world: BatchWorld,
+) -> None:
+    batch_world.sim.batches.behaviour.polls_to_end = 2
+    code, out, err = await batch_world.submit("--wait", "--interval", "0.05")
+    assert code == 0, err
+    job_id = out.strip().splitlines()[-1]
+    assert f"batch job {job_id}: ended" in err
+    assert "12/12 requests ended" in err.splitlines()[-2]
+    assert batch_world.job()["status"] == "ended"
+
+    demo = ["-m", "demo-swift", "-m", "demo-steady", "-m", "demo-deliberate", "-m", "demo-local"]
+    code, out, err = await batch_world.cli(
+        "--demo", "batch", "submit", str(batch_world.project), "-p", PROMPT, *demo,
+        "--per", "package", "--wait", "--interval", "0.05", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    demo_job = json.loads(out)["job_id"]
+    summary = json.loads(
+        (batch_world.output_dir / f"{demo_job}-u00000" / "summary.json").read_text()
+    )
+    assert {m["alias"]: m["status"] for m in summary["models"]} == dict.fromkeys(
+        ["demo-swift", "demo-steady", "demo-deliberate", "demo-local"], "done"
+    )

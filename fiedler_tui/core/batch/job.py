@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -405,6 +405,27 @@ class BatchRunner:
         self._end_if_done(job)
         self.store.save(job)
         return saved
+
+    def outstanding(self, job: JobState) -> int:
+        """Batches with their provider whose answers are not saved yet."""
+        return sum(1 for p in job.parts if p.batch_id is not None and not p.fetched)
+
+    async def wait_and_fetch(
+        self,
+        job: JobState,
+        interval_s: float,
+        report: Callable[[JobState, int], None] = lambda job, saved: None,
+    ) -> int:
+        """Fetch, then again every ``interval_s`` seconds until no batch is outstanding; the
+        answers saved in all. ``report`` is told after each round."""
+        saved = 0
+        while True:
+            now = await self.fetch(job)
+            saved += now
+            report(job, now)
+            if not self.outstanding(job):
+                return saved
+            await asyncio.sleep(interval_s)
 
     def _end_if_done(self, job: JobState) -> None:
         ended = all(r.status in REQUEST_ENDED and r.saved for r in job.requests.values())
