@@ -42,6 +42,7 @@ from fiedler_tui.core.batch.state import (
     now_iso,
 )
 from fiedler_tui.core.config.schema import Config, ModelSpec
+from fiedler_tui.core.egress.guard import ensure_egress_allowed
 from fiedler_tui.core.http import httpx, make_async_client
 from fiedler_tui.core.network import NetworkEnvironment
 from fiedler_tui.core.providers.profile import ModelProfile
@@ -269,6 +270,17 @@ class BatchRunner:
 
     async def submit(self, job: JobState, plan: BatchPlan, entries: Entries | None = None) -> None:
         """Hand every part to its provider and run the live requests; resumable."""
+        # the senders' own egress check, whatever the dry run was told: nothing leaves for a
+        # model the rules forbid a file of its unit
+        ensure_egress_allowed(
+            self.config,
+            self.settings,
+            [
+                (model.alias, result.preview_for(model.alias).files)
+                for _, result in plan.units
+                for model in job.models
+            ],
+        )
         steps = self._steps(job)
         if not self.store.path(job.job_id).exists():
             steps.save()  # the job exists before anything is sent
