@@ -3,7 +3,9 @@
 Each model of the run (or each named with ``-m``) continues its own conversation: the run's
 package and prompt, its own answers, then the new question. The run's files are read again and
 must make the very package the run sent; a prompt or question the run did not save is given
-again with ``--earlier-prompt`` (checked against its sha256) or the follow-up is refused. Then
+again with ``--earlier-prompt`` (checked against its sha256) or the follow-up is refused; so is
+the run's system prompt: the one saved with it is sent again (``--system`` must match it, and
+gives it again when only its sha256 was saved). Then
 the send's checks (keys, budget of the whole conversation, rate limits, spend cap, secrets)
 and the send itself, saved as the run's next turn (``turns/<n>/`` in its folder). The egress
 rules judge each model's package as for a send: a model they forbid files is refused before
@@ -86,7 +88,7 @@ def _plan(args: argparse.Namespace, store: RunStore, question: str) -> FollowUpP
     info = store.find(args.continue_run)
     known = {sha256_text(text): text for text in args.earlier_prompt}
     try:
-        return plan_follow_up(info, question, list(args.model), known)
+        return plan_follow_up(info, question, list(args.model), known, args.system)
     except PromptNotSaved as exc:
         hint = (
             "; no --earlier-prompt given matches it"
@@ -138,7 +140,6 @@ def run_continue(args: argparse.Namespace, ctx: CommandContext) -> int:
         choices=FollowUpChoices(
             secret_policy=_policy(args),
             max_completion_tokens=args.max_completion_tokens,
-            system=args.system,
             egress_reduce=args.egress == "reduce",
         ),
     )

@@ -6,7 +6,8 @@ which it failed, was cancelled or was not asked are left out of its conversation
 model's answer never enters it. Texts come from the run folder: answers from their files (a
 ``.partial`` one is not complete and is refused), prompts and questions from the summaries when
 they were saved (``FIEDLER_SAVE_PROMPT=1``), else from ``known`` texts (given again by the user
-or remembered by the app), each checked against its saved sha256.
+or remembered by the app), each checked against its saved sha256; the system prompt too
+(``system_prompt``).
 """
 
 from __future__ import annotations
@@ -14,18 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from fiedler_tui.core.errors import FiedlerError
+from fiedler_tui.core.followup.refused import FollowUpRefused
+from fiedler_tui.core.followup.system_prompt import run_system_prompt
 from fiedler_tui.core.followup.thread import SavedTurn, saved_turns
-from fiedler_tui.core.request import Turn
+from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT, Turn
 from fiedler_tui.core.store.run_store import RunInfo
 from fiedler_tui.core.store.summary import sha256_text
 
-
-class FollowUpRefused(FiedlerError):
-    """The follow-up cannot be sent as asked; nothing was sent."""
-
-    title = "Cannot follow up"
-    exit_code = 3
+__all__ = ["FollowUpPlan", "FollowUpRefused", "PromptNotSaved", "known_text", "plan_follow_up"]
 
 
 class PromptNotSaved(FollowUpRefused):
@@ -54,6 +51,8 @@ class FollowUpPlan:
     continued: Mapping[str, tuple[Turn, ...]]
     left_out: tuple[str, ...] = ()
     """Why models of the run are not asked (only when no model was named)."""
+    system: str = DEFAULT_SYSTEM_PROMPT
+    """The system prompt the run was sent with (``system_prompt``), sent again."""
 
     @property
     def aliases(self) -> list[str]:
@@ -87,9 +86,11 @@ def plan_follow_up(
     question: str,
     aliases: Sequence[str] = (),
     known: Mapping[str, str] | None = None,
+    system: str | None = None,
 ) -> FollowUpPlan:
     """Each asked model's conversation; ``aliases`` empty asks every model with a complete
-    first answer. ``known``: sha256 -> text of prompts given again or remembered."""
+    first answer. ``known``: sha256 -> text of prompts given again or remembered; ``system``:
+    the system prompt given (checked against the run's), None to send the run's again."""
     known = known or {}
     run_id = info.run_id
     if info.problem:
@@ -134,6 +135,7 @@ def plan_follow_up(
     if not asked:
         raise FollowUpRefused("; ".join(left_out) or f"run {run_id} has no model to follow up")
     first_prompt = _text_of(run_id, first, known)
+    system_prompt = run_system_prompt(run_id, first.summary, system, known)
     continued: dict[str, tuple[Turn, ...]] = {}
     for alias in asked:
         answer = answers[alias]
@@ -160,4 +162,5 @@ def plan_follow_up(
         question=question,
         continued=continued,
         left_out=tuple(left_out),
+        system=system_prompt,
     )

@@ -21,7 +21,6 @@ from fiedler_tui.core.followup.package import (
     run_file_paths,
 )
 from fiedler_tui.core.ratelimits.preflight import TokenLimit
-from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
 from fiedler_tui.core.secrets.policy import SecretPolicy
 from fiedler_tui.core.settings import Settings
 
@@ -32,8 +31,6 @@ class FollowUpChoices:
 
     secret_policy: SecretPolicy = SecretPolicy.REFUSE
     max_completion_tokens: int | None = None
-    system: str | None = None
-    """None: the default system prompt (the run's is not saved: give the same one again)."""
     egress_reduce: bool = False
     """A model the egress rules forbid files of the package continues with a package without
     them (which must be the reduced package its first turn got) instead of being refused."""
@@ -72,7 +69,7 @@ def follow_up_dry_run(
         egress=policy_of(config, settings),
         egress_reduce=frozenset(m.name for m in models if choices.egress_reduce),
         prompt=plan.first_prompt,
-        system=DEFAULT_SYSTEM_PROMPT if choices.system is None else choices.system,
+        system=plan.system,  # the run's (checked when given again)
         max_completion_tokens=choices.max_completion_tokens,
         secret_policy=choices.secret_policy,
         key_status=key_status,

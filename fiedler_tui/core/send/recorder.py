@@ -177,6 +177,7 @@ class RunRecorder:
             started_at=self.started_at,
             ended_at=self.ended_at,
             prompt=self._result.prompt,
+            system=self._result.system,
             package=self._package,
             models=list(self.records.values()),
             save_prompt=self._save_prompt,

@@ -218,6 +218,8 @@ class RunSummary:
     started_at: str | None = None
     ended_at: str | None = None
     prompt: PromptSummary = field(default_factory=PromptSummary)
+    system: PromptSummary | None = None
+    """The system prompt sent, recorded as the prompt is (None: a run saved before it was)."""
     package: PackageSummary = field(default_factory=PackageSummary)
     skipped: tuple[SkippedSummary, ...] = ()
     models: tuple[ModelRecord, ...] = ()

@@ -1,7 +1,8 @@
 """What a run's ``summary.json`` holds, redacted by default.
 
-The prompt is stored only as sha256 + length unless the user opts in (``FIEDLER_SAVE_PROMPT=1``);
-file paths are hashed when ``FIEDLER_REDACT_FILENAMES=1``. No key or header is ever part of it.
+The prompt (and the system prompt) is stored only as sha256 + length unless the user opts in
+(``FIEDLER_SAVE_PROMPT=1``); file paths are hashed when ``FIEDLER_REDACT_FILENAMES=1``. No key
+or header is ever part of it.
 """
 
 from __future__ import annotations
@@ -186,8 +187,10 @@ def build_summary(
     models: Sequence[ModelRecord],
     save_prompt: bool = False,
     redact_filenames: bool = False,
+    system: str | None = None,
 ) -> dict[str, Any]:
-    """The summary mapping (the store adds run id, pid and host)."""
+    """The summary mapping (the store adds run id, pid and host); ``system``: the system prompt
+    sent, recorded as the prompt is (a follow-up checks it and sends it again)."""
     costs = [m.cost_usd for m in models if m.cost_usd is not None]
     saved = [m.saved for m in models if m.saved is not None]
     return {
@@ -197,6 +200,7 @@ def build_summary(
         "started_at": started_at,
         "ended_at": ended_at,
         "prompt": prompt_record(prompt, save_prompt),
+        **({} if system is None else {"system": prompt_record(system, save_prompt)}),
         "package": package_record(package, redact_filenames),
         "skipped": skipped_record(package.skipped, redact_filenames),
         "models": [m.as_dict() for m in models],
