@@ -21,7 +21,7 @@ from fiedler_tui.core.providers.openai import OpenAIChatParser
 from fiedler_tui.core.providers.sse import ServerSentEvent
 from fiedler_tui.core.request import ReviewRequest
 from fiedler_tui.core.runner import Runner, TextDelta, ThinkingDelta
-from fiedler_tui.core.simulator import ModelScript, Simulator
+from fiedler_tui.core.simulator import Fault, FaultKind, ModelScript, Simulator
 from fiedler_tui.core.simulator.models_yaml import SimulatedModel
 
 KEYS: dict[str, str | None] = {
@@ -191,3 +191,18 @@ def test_anthropic_signature_delta_adds_nothing_to_thinking_or_answer() -> None:
     ]
     assert parser.feed(delta({"type": "signature_delta", "signature": "EqQB"})) == []
     assert parser.feed(delta({"type": "text_delta", "text": "b"})) == [StreamPart(text="b")]
+
+
+async def test_a_failure_after_thinking_began_is_not_retried_and_keeps_the_thinking() -> None:
+    script = ModelScript(
+        reply=REPLY,
+        thoughts=THOUGHTS,
+        faults=(Fault.of(FaultKind.STREAM_ERROR, after_tokens=0),),
+    )
+    models = [SimulatedModel(name="local", kind="openai-compatible", script=script)]
+    async with Simulator({"local": script}) as sim, Runner(sim_config(sim, models), {}) as runner:
+        result = await run_models(runner, ["local"])
+        assert len(sim.requests_for("local")) == 1  # thinking already shown: never repeated
+    failed = result.failed("local")
+    assert failed.thinking == THOUGHTS and failed.partial_text == ""
+    assert "".join(e.text for e in result.of_type("local", ThinkingDelta)) == THOUGHTS
