@@ -50,6 +50,7 @@ def _row(info: RunInfo) -> dict[str, Any]:
         "status": info.status,
         "models": run.aliases,
         "cost_usd": run.cost_usd,
+        "total_cost_usd": run.total_cost_usd,  # follow-up turns included
         "outputs_saved": run.outputs_saved,
         "path": str(info.path),
         "problem": info.problem or None,
@@ -182,7 +183,7 @@ def run_list(args: argparse.Namespace, ctx: CommandContext) -> int:
             str(r["started_at"] or "")[:19].replace("T", " "),
             _status_cell(r),
             _models_cell(r),
-            "" if r["cost_usd"] is None else _money(r["cost_usd"]),
+            "" if r["total_cost_usd"] is None else _money(r["total_cost_usd"]),
         ]
         for r in rows
     ]
@@ -258,8 +259,9 @@ def run_show(args: argparse.Namespace, ctx: CommandContext) -> int:
     for partial_file in info.partial_files:
         if partial_file not in listed:
             ctx.out(f"  partial output: {partial_file}")
-    if row["cost_usd"] is not None:
-        ctx.out(f"cost: {_money(row['cost_usd'])}")
+    if row["total_cost_usd"] is not None:
+        every = " (every turn's)" if turns else ""
+        ctx.out(f"cost: {_money(row['total_cost_usd'])}{every}")
     return 0
 
 

@@ -1,6 +1,6 @@
 """A followed-up run's report (``fiedler runs export``, Review ``e``): every turn as a thread, each
 turn's question (or that it was not saved), then each model's answer in it, in Markdown and
-HTML; the cost is the whole run's, listed per turn."""
+HTML; the cost is the whole run's, listed per turn (as ``fiedler runs`` lists it)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from fiedler_tui.core.simulator.script import ModelScript
 from fiedler_tui.core.store.run_store import RunStore
 
 from .conftest import SendWorld, make_world
-from .test_follow_up import PROMPT, first_run, follow_up
+from .test_follow_up import PROMPT, cli, first_run, follow_up
 
 FAST = "fast-turn-answer. " * 5
 CLAUDE = "claude-turn-answer. " * 4
@@ -75,6 +75,14 @@ async def test_the_report_of_a_followed_up_run_is_its_thread(
     assert "canary-q3-secret-question" not in md
     assert turn3.index("### fast") < turn3.index("### claude") and CLAUDE.strip() in turn3
     assert f"prompt: {PROMPT}" in md
+
+    code, out, _ = await cli(priced, command="runs")
+    assert code == 0 and f"fast, claude  {total}" in out
+    code, out, _ = await cli(priced, "show", info.run_id, command="runs")
+    assert code == 0 and f"cost: {total} (every turn's)" in out
+    code, out, _ = await cli(priced, "--json", command="runs")
+    [row] = json.loads(out)["runs"]
+    assert row["cost_usd"] == costs[0] and row["total_cost_usd"] == round(sum(costs), 6)
 
     page = export_run(info, "html").read_text()
     assert f"<dd>{total}</dd>" in page
