@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import sys
 from pathlib import Path
 
+from fiedler_tui.core.config.reasoning import ReasoningChoice
+from fiedler_tui.core.crosstalk import Deliberation, RoundEnded
+from fiedler_tui.core.crosstalk.record import DeliberationRecorder
+from fiedler_tui.core.crosstalk.resume import load_saved
 from fiedler_tui.core.simulator import ModelScript, SimulatedModel, Simulator
 from fiedler_tui.core.simulator.models_yaml import config_text, scripts_for
+from fiedler_tui.core.store.run_store import RunStore
+
+from .support import KINDS, reply, world
 
 
 async def test_every_turn_of_a_deliberation_sends_the_reasoning_flags(tmp_path: Path) -> None:
@@ -70,3 +78,21 @@ async def test_every_turn_of_a_deliberation_sends_the_reasoning_flags(tmp_path: 
         assert (run / turn["thinking_file"]).read_text() == "hm hm"
         assert (run / turn["output_file"]).read_text().startswith("thinker")
     assert all(t["thinking_file"] is None for t in turns if t["member"] == "reasoner")
+
+
+async def test_a_resumed_deliberation_keeps_the_reasoning_it_was_sent_with(tmp_path: Path) -> None:
+    scripts = {name: ModelScript(reply=reply(name)) for name in KINDS}
+    store = RunStore(tmp_path)
+    async with world(scripts) as w:
+        plan = dataclasses.replace(
+            w.plan("debate", rounds=2), reasoning=ReasoningChoice("high", 2048)
+        )
+        recorder = DeliberationRecorder(store, plan, app_version="t", package={})
+        deliberation = Deliberation(w.runner, plan)
+        async for event in deliberation.events():
+            recorder.observe(event)
+            if isinstance(event, RoundEnded):
+                deliberation.cancel_all()
+    assert recorder.outcome is not None and recorder.outcome.status == "cancelled"
+    saved = load_saved(store.find(recorder.run_id))
+    assert saved.reasoning == ReasoningChoice("high", 2048)

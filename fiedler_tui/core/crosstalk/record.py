@@ -74,6 +74,10 @@ class DeliberationRecorder:
             "chair": plan.chair,
             "chair_is_member": plan.chair_is_member,
             "max_completion_tokens": plan.max_completion_tokens,
+            "reasoning": {
+                "effort": plan.reasoning.effort,
+                "thinking_budget": plan.reasoning.thinking_budget,
+            },
             "prompt": prompt_record(plan.question, save_prompt),
             "package": dict(package),
             "package_text_sha256": sha256_text(plan.package_text),

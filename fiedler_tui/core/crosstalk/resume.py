@@ -9,10 +9,11 @@ cancelled turns: that step is run again). Steps after the first incomplete one a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import get_args
 
+from fiedler_tui.core.config.reasoning import ReasoningChoice, reasoning_choice
 from fiedler_tui.core.crosstalk.errors import CrosstalkInputError
 from fiedler_tui.core.crosstalk.events import Role, TurnRecord, TurnStatus
 from fiedler_tui.core.crosstalk.record import CROSSTALK_VERSION
@@ -40,6 +41,8 @@ class SavedDeliberation:
     prompt_sha256: str
     package_sha256: str
     turns: tuple[TurnRecord, ...]
+    reasoning: ReasoningChoice = field(default_factory=ReasoningChoice)
+    """The reasoning effort and thinking budget its turns were sent with."""
 
 
 def load_saved(info: RunInfo) -> SavedDeliberation:
@@ -93,7 +96,21 @@ def load_saved(info: RunInfo) -> SavedDeliberation:
         prompt_sha256=str(run.prompt.sha256),
         package_sha256=str(talk.package_text_sha256),
         turns=turns,
+        reasoning=_saved_reasoning(info.summary.get("reasoning")),
     )
+
+
+def _saved_reasoning(raw: object) -> ReasoningChoice:
+    """The ``reasoning`` a deliberation saved (none, or an unreadable one: each model's own)."""
+    if not isinstance(raw, dict):
+        return ReasoningChoice()
+    budget = raw.get("thinking_budget")
+    budget = budget if isinstance(budget, int) and not isinstance(budget, bool) else None
+    effort = raw.get("effort")
+    try:
+        return reasoning_choice(effort if isinstance(effort, str) else None, budget)
+    except ValueError:
+        return ReasoningChoice(None, budget)
 
 
 def _complete_turns(folder: Path, rounds: Sequence[RoundSummary]) -> list[TurnRecord]:

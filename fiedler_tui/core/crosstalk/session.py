@@ -212,8 +212,16 @@ class DeliberationSession:
             )
         except CrosstalkInputError as exc:
             raise UsageError(str(exc)) from None
-        plan = dataclasses.replace(plan, reasoning=self.result.reasoning)
+        reasoning = self.result.reasoning
         saved = self.saved
+        if saved is not None:
+            if not reasoning.is_default and reasoning != saved.reasoning:
+                raise UsageError(
+                    f"the reasoning effort or thinking budget differs from run {saved.run_id}'s; "
+                    "leave them out to resume with its own"
+                )
+            reasoning = saved.reasoning
+        plan = dataclasses.replace(plan, reasoning=reasoning)
         if saved is not None:
             if sha256_text(plan.question) != saved.prompt_sha256:
                 raise UsageError(
