@@ -8,6 +8,7 @@ from pathlib import Path
 from fiedler_tui.core.keys import KeyStore
 from fiedler_tui.core.simulator import SimulatedModel, Simulator
 from fiedler_tui.core.simulator.models_yaml import scripts_for, simulated_config
+from fiedler_tui.tui.widgets.budget_table import BudgetTable
 from tests.tui.test_compose import blockers, compose_screen, make_app, select_file, settle
 
 MODELS = [
@@ -42,6 +43,8 @@ async def test_ctrl_r_and_ctrl_o_set_the_send_reasoning_through_the_preview(
             claude = next(m for m in result.models if m.alias == "claude")
             assert claude.thinking_budget == 1024
             assert claude.reserve_label == "4,096 (thinking 1,024 + answer 3,072)"
+            reserves = screen.query_one(BudgetTable).column("reserve")
+            assert reserves == {"claude": "4,096 (1,024 thinking)", "plain": "4,096"}
             assert not [b for b in result.blockers if str(b.kind) == "reasoning"]
             messages = [n.message for n in app._notifications]
             assert any(m.startswith("thinking budget: 1,024 tokens") for m in messages)

@@ -77,7 +77,7 @@ class BudgetTable(DataTable[Text]):
                 Text(fill_bar(b.total_tokens, b.context_window), style=style),
                 plain(input_text(b)),
                 plain(f"{b.context_window:,}"),
-                plain(f"{b.completion_reserve:,}"),
+                plain(reserve_text(b)),
                 plain(count_text(b)),
                 key=b.alias,
             )
@@ -90,6 +90,17 @@ class BudgetTable(DataTable[Text]):
     def statuses(self) -> dict[str, str]:
         """Model alias -> status as shown (for tests and the summary line)."""
         return self.column("status")
+
+
+def reserve_text(budget: ModelBudget) -> str:
+    """``16,000``, or with the part set aside for thinking: ``16,000 (8,000 thinking)``; a
+    reasoning effort: ``32,000 (effort high)`` (its reasoning comes out of the reserve)."""
+    text = f"{budget.completion_reserve:,}"
+    if budget.thinking_budget:
+        return f"{text} ({budget.thinking_budget:,} thinking)"
+    if budget.reasoning_effort:
+        return f"{text} (effort {budget.reasoning_effort})"
+    return text
 
 
 def _key_cell(source: str | None, colours: Mapping[str, str]) -> Text:
