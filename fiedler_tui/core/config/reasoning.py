@@ -117,6 +117,8 @@ def choice_problems(model: ModelSpec, choice: ReasoningChoice, reserve: int) -> 
 def unused_choice(models: list[ModelSpec], choice: ReasoningChoice) -> list[str]:
     """An override none of ``models`` takes (a mistyped command, not a per-model detail)."""
     problems: list[str] = []
+    if not models:  # "no model selected" says it
+        return problems
     names = ", ".join(m.name for m in models)
     if choice.effort is not None and not any(m.reasoning_efforts for m in models):
         problems.append(f"none of the models takes a reasoning effort ({names})")
