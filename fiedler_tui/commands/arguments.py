@@ -270,6 +270,12 @@ def _wait_arguments(parser: argparse.ArgumentParser, text: str) -> None:
         metavar="S",
         help="with --wait: seconds between two rounds of asking (default 60)",
     )
+    parser.add_argument(
+        "--keep-remote",
+        action="store_true",
+        help="leave the providers' copies of a batch (input, results) once its answers are "
+        "saved (default: deleted)",
+    )
 
 
 def _runs(subparsers: Any) -> None:

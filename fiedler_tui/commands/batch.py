@@ -172,7 +172,7 @@ def run_submit(args: argparse.Namespace, ctx: CommandContext) -> int:
         job = store.load(args.resume)
         _check_resume(job, plan, prompt)
     keys = {name: key.value for name, key in ctx.resolve_keys().items()}
-    runner = BatchRunner(ctx.config, settings, keys, store)
+    runner = BatchRunner(ctx.config, settings, keys, store, keep_remote=args.keep_remote)
     job = asyncio.run(_submit(runner, plan, prompt, system, job, args, ctx))
     counts = job.counts()
     if job.status == "ended":

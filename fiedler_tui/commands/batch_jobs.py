@@ -23,9 +23,9 @@ from fiedler_tui.core.providers.errors import ProviderError
 _COLUMNS = ("done", "failed", "expired", "cancelled", "submitted", "pending")
 
 
-def _runner(ctx: CommandContext, store: BatchStore) -> BatchRunner:
+def _runner(ctx: CommandContext, store: BatchStore, keep_remote: bool = False) -> BatchRunner:
     keys = {name: key.value for name, key in ctx.resolve_keys().items()}
-    return BatchRunner(ctx.config, ctx.settings, keys, store)
+    return BatchRunner(ctx.config, ctx.settings, keys, store, keep_remote=keep_remote)
 
 
 def job_json(job: JobState) -> dict[str, Any]:
@@ -187,7 +187,7 @@ def run_status(args: argparse.Namespace, ctx: CommandContext) -> int:
 def run_fetch(args: argparse.Namespace, ctx: CommandContext) -> int:
     store = BatchStore()
     job = store.load(args.job_id)
-    work = fetch_job(_runner(ctx, store), job, ctx, args.wait, args.interval)
+    work = fetch_job(_runner(ctx, store, args.keep_remote), job, ctx, args.wait, args.interval)
     asked, saved = _ask(ctx, job, work)
     if args.json:
         ctx.out(json.dumps({**job_json(job), "saved_now": saved or 0}, indent=2))

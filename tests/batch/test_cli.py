@@ -68,6 +68,17 @@ async def test_submit_then_fetch_saves_one_answer_per_unit_and_model(
     fetched = json.loads(out)
     assert fetched["saved_now"] == 9 and fetched["status"] == "ended"
     assert fetched["counts"] == {"done": 12}
+    # once saved, the providers' copies are deleted: OpenAI's input and output files, the
+    # Anthropic and Gemini batches
+    deleted = batch_world.sim.batches.core.deleted
+    assert sorted(d.split("-")[0].split("_")[0].split("/")[0] for d in deleted) == [
+        "batches",
+        "file",
+        "file",
+        "msgbatch",
+    ]
+    assert batch_world.sim.batches.core.files == {}
+    assert {p["batch_id"] for p in fetched["parts"]} >= {d for d in deleted if "batch" in d}
     folders = sorted(batch_world.output_dir.iterdir())
     assert [f.name for f in folders] == [f"{job_id}-u0000{i}" for i in range(3)]
     for folder in folders:
@@ -160,8 +171,9 @@ async def test_wait_polls_until_every_batch_ended_and_the_demo_runs_the_whole_fl
     batch_world: BatchWorld,
 ) -> None:
     batch_world.sim.batches.behaviour.polls_to_end = 2
-    code, out, err = await batch_world.submit("--wait", "--interval", "0.05")
+    code, out, err = await batch_world.submit("--wait", "--interval", "0.05", "--keep-remote")
     assert code == 0, err
+    assert batch_world.sim.batches.core.deleted == []  # --keep-remote
     job_id = out.strip().splitlines()[-1]
     assert f"batch job {job_id}: ended" in err
     assert "12/12 requests ended" in err.splitlines()[-2]

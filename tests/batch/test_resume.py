@@ -3,6 +3,7 @@ command without a request sent twice or an answer lost."""
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 import signal
@@ -78,10 +79,14 @@ async def test_a_kill_at_any_step_of_fetch_is_resumed_by_fetching_again(
     submitted = state.read_bytes()
     folder = batch_world.output_dir / f"{job_id}-u00000"
     live_answer = (folder / "local.md").read_bytes()  # saved by the submit itself
+    core = batch_world.sim.batches.core
+    provider_side = copy.deepcopy((core.by_id, core.files))
     step = 0
     while True:
         step += 1
-        state.write_bytes(submitted)  # back to just after the submit
+        state.write_bytes(submitted)  # back to just after the submit, here and at the providers
+        core.by_id, core.files = copy.deepcopy(provider_side)
+        core.deleted.clear()
         shutil.rmtree(folder)
         folder.mkdir()
         (folder / "local.md").write_bytes(live_answer)
@@ -94,6 +99,9 @@ async def test_a_kill_at_any_step_of_fetch_is_resumed_by_fetching_again(
         fetched = await _fetch_all(batch_world, job_id)
         assert fetched["counts"] == {"done": 4}, f"step {step}"
         assert fetched["status"] == "ended"
+        # every copy deleted (an OpenAI batch itself cannot be; its files hold the content)
+        assert core.files == {}, f"step {step}"
+        assert [b.dialect for b in core.by_id.values()] == ["openai"], f"step {step}"
         assert _answers_saved(batch_world, job_id) == ["claude.md", "gem.md", "gpt.md", "local.md"]
-    assert step > 3
+    assert step > 7  # three parts saved, then three providers' copies deleted
     assert batch_world.sim.batches.received == Counter(IDS[:3])  # fetching sends nothing

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fiedler_tui.core.batch.engine import BatchEngine, Steps, jsonl
+from fiedler_tui.core.batch.engine import BatchEngine, Steps, delete_quietly, jsonl
 from fiedler_tui.core.batch.http_calls import BatchHttp
 from fiedler_tui.core.batch.results import RequestOutcome, anthropic_outcome
 from fiedler_tui.core.batch.state import PartEntry
@@ -121,3 +121,6 @@ class AnthropicBatches(BatchEngine):
 
     async def cancel(self, http: BatchHttp, part: PartEntry) -> None:
         self._read(part, await http.json("POST", f"{PATH}/{part.batch_id}/cancel"))
+
+    async def forget(self, http: BatchHttp, part: PartEntry) -> None:
+        await delete_quietly(http, f"{PATH}/{part.batch_id}")

@@ -19,6 +19,7 @@ from fiedler_tui.core.batch.http_calls import BatchHttp
 from fiedler_tui.core.batch.results import RequestOutcome, ended_without_answer
 from fiedler_tui.core.batch.state import PartEntry
 from fiedler_tui.core.providers.base import WireRequest
+from fiedler_tui.core.providers.errors import ProviderError
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,11 @@ class BatchEngine(ABC):
     async def cancel(self, http: BatchHttp, part: PartEntry) -> None:
         """Ask the provider to cancel the batch (what already ran is still returned)."""
 
+    @abstractmethod
+    async def forget(self, http: BatchHttp, part: PartEntry) -> None:
+        """Delete what the provider keeps of an ended, fetched batch (one already gone is
+        fine)."""
+
     def entry_bytes(self, entry: dict[str, Any]) -> int:
         return len(json.dumps(entry, ensure_ascii=False).encode()) + 1
 
@@ -81,6 +87,15 @@ class BatchEngine(ABC):
             for c in part.custom_ids
             if c not in seen
         ]
+
+
+async def delete_quietly(http: BatchHttp, path: str) -> None:
+    """``DELETE path``; one that is gone already (404) is not an error."""
+    try:
+        await http.call("DELETE", path, retry=True)
+    except ProviderError as exc:
+        if exc.http_status != 404:
+            raise
 
 
 def jsonl(data: bytes) -> list[Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fiedler_tui.core.batch.engine import BatchEngine, Steps
+from fiedler_tui.core.batch.engine import BatchEngine, Steps, delete_quietly
 from fiedler_tui.core.batch.http_calls import BatchHttp
 from fiedler_tui.core.batch.results import RequestOutcome, gemini_outcome, obj
 from fiedler_tui.core.batch.state import PartEntry
@@ -130,3 +130,6 @@ class GeminiBatches(BatchEngine):
     async def cancel(self, http: BatchHttp, part: PartEntry) -> None:
         await http.call("POST", f"/{part.batch_id}:cancel")
         await self.refresh(http, part)
+
+    async def forget(self, http: BatchHttp, part: PartEntry) -> None:
+        await delete_quietly(http, f"/{part.batch_id}")

@@ -73,7 +73,12 @@ class BatchRunner:
         keys: Mapping[str, str | None],
         store: BatchStore,
         client: httpx.AsyncClient | None = None,
+        *,
+        keep_remote: bool = False,
     ) -> None:
+        """``keep_remote``: leave what the providers keep of a batch after its answers are
+        saved (by default it is deleted: OpenAI's files, Anthropic's and Gemini's batches)."""
+        self.keep_remote = keep_remote
         self.config = config
         self.settings = settings
         self.keys = dict(keys)
@@ -414,6 +419,7 @@ class BatchRunner:
                 writer.write_summary(units[index])
             part.fetched = True
             self.store.save(job)
+        await self._forget(job)
         self._end_if_done(job)
         self.store.save(job)
         return saved
@@ -438,6 +444,19 @@ class BatchRunner:
             if not self.outstanding(job):
                 return saved
             await asyncio.sleep(interval_s)
+
+    async def _forget(self, job: JobState) -> None:
+        """Delete the providers' copies of every batch whose answers are saved (see
+        ``keep_remote``); done after the save that records the answers, so a kill in between
+        leaves them to the next fetch."""
+        if self.keep_remote:
+            return
+        for part in job.parts:
+            if part.fetched and not part.cleaned and part.batch_id is not None:
+                await self._engine(job, part.kind).forget(self._http(job, part), part)
+                self.store.checkpoints.reached()
+                part.cleaned = True
+                self.store.save(job)
 
     def _end_if_done(self, job: JobState) -> None:
         ended = all(r.status in REQUEST_ENDED and r.saved for r in job.requests.values())

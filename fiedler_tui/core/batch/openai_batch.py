@@ -12,7 +12,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from fiedler_tui.core.batch.engine import BatchEngine, Steps, jsonl
+from fiedler_tui.core.batch.engine import BatchEngine, Steps, delete_quietly, jsonl
 from fiedler_tui.core.batch.http_calls import BatchHttp
 from fiedler_tui.core.batch.results import RequestOutcome, obj, openai_outcome
 from fiedler_tui.core.batch.state import PartEntry
@@ -125,3 +125,8 @@ class OpenAIBatches(BatchEngine):
     async def cancel(self, http: BatchHttp, part: PartEntry) -> None:
         batch = await http.json("POST", f"/batches/{part.batch_id}/cancel")
         self._read(part, batch)
+
+    async def forget(self, http: BatchHttp, part: PartEntry) -> None:
+        for file_id in (part.input_file_id, part.output_file_id, part.error_file_id):
+            if file_id:
+                await delete_quietly(http, f"/files/{file_id}")

@@ -113,6 +113,8 @@ class PartEntry:
     error_file_id: str | None = None
     results_url: str | None = None
     fetched: bool = False
+    cleaned: bool = False
+    """True once what the provider keeps of it (input, results) was deleted after the fetch."""
     request_bytes: int = 0
 
 

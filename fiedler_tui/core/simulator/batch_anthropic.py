@@ -28,11 +28,20 @@ class AnthropicBatchAPI:
             if method == "POST":
                 return lambda: self._anthropic_create(request)
             return lambda: (200, self._anthropic_list())
+        if (found := _BATCH.match(path)) and method == "DELETE":
+            batch_id = found["id"]
+            return lambda: self._delete(batch_id)
         if found := _BATCH.match(path):
             batch_id, verb = found["id"], found["verb"] or ""
             root = path.removesuffix(verb)
             return lambda: self._anthropic_get(batch_id, verb, request, root)
         return None
+
+    def _delete(self, batch_id: str) -> tuple[int, Any]:
+        if not self.core.delete_batch(batch_id):
+            message = f"batch {batch_id} not found or still processing"
+            return 404, {"type": "error", "error": {"type": "not_found_error", "message": message}}
+        return 200, {"id": batch_id, "type": "message_batch_deleted"}
 
     def _anthropic_create(self, request: HttpRequest) -> tuple[int, Any]:
         body = request.json() if request.body else {}

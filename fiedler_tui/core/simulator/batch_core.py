@@ -99,6 +99,8 @@ class BatchCore:
         """Batches created, by dialect."""
         self.files: dict[str, bytes] = {}
         self.by_id: dict[str, SimBatch] = {}
+        self.deleted: list[str] = []
+        """File and batch ids deleted, in order."""
         self.ids = itertools.count(1)
         self._script_for = script_for
 
@@ -107,6 +109,16 @@ class BatchCore:
         self.creates.clear()
         self.files.clear()
         self.by_id.clear()
+        self.deleted.clear()
+
+    def delete_batch(self, batch_id: str) -> bool:
+        """Forget an ended batch; False when there is none (or it still runs)."""
+        batch = self.by_id.get(batch_id)
+        if batch is None or batch.state == "in_progress":
+            return False
+        del self.by_id[batch_id]
+        self.deleted.append(batch_id)
+        return True
 
     def of(self, dialect: str) -> list[SimBatch]:
         """The dialect's batches, newest first."""

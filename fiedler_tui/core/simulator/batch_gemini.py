@@ -31,10 +31,19 @@ class GeminiBatchAPI:
                 200,
                 {"operations": [self._gemini_op(b) for b in self.core.of("gemini")]},
             )
+        if (found := _BATCH.match(path)) and method == "DELETE":
+            name = found["name"]
+            return lambda: self._delete(name)
         if found := _BATCH.match(path):
             name, verb = found["name"], found["verb"]
             return lambda: self._gemini_get(name, verb == "cancel")
         return None
+
+    def _delete(self, name: str) -> tuple[int, Any]:
+        if not self.core.delete_batch(name):
+            message = f"{name} not found or still running"
+            return 404, {"error": {"code": 404, "message": message, "status": "NOT_FOUND"}}
+        return 200, {}
 
     def _gemini_create(self, model: str, request: HttpRequest) -> tuple[int, Any]:
         body = request.json() if request.body else {}

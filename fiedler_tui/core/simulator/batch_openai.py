@@ -15,6 +15,7 @@ from fiedler_tui.core.simulator.http11 import HttpRequest
 
 _BATCH = re.compile(r"^(?P<prefix>.*)/v1/batches/(?P<id>[^/]+)(?P<cancel>/cancel)?$")
 _FILE = re.compile(r"^(?P<prefix>.*)/v1/files/(?P<id>[^/]+)/content$")
+_ONE_FILE = re.compile(r"^(?P<prefix>.*)/v1/files/(?P<id>[^/]+)$")
 _TOO_LONG = (
     "This model's maximum context length is 128000 tokens. However, your messages resulted in "
     "250000 tokens."
@@ -33,6 +34,9 @@ class OpenAIBatchAPI:
             if method == "POST":
                 return lambda: self._openai_create(request)
             return lambda: (200, self._openai_list())
+        if (found := _ONE_FILE.match(path)) and method == "DELETE":
+            file_id = found["id"]
+            return lambda: self._delete_file(file_id)
         if (found := _FILE.match(path)) and method == "GET":
             file_id = found["id"]
             return lambda: self._file(file_id)
@@ -217,6 +221,12 @@ class OpenAIBatchAPI:
                 file_id = f"file-{next(self.core.ids):06d}"
                 self.core.files[file_id] = ("\n".join(lines) + "\n").encode()
                 batch.extra[key] = file_id
+
+    def _delete_file(self, file_id: str) -> tuple[int, Any]:
+        if self.core.files.pop(file_id, None) is None:
+            return self._file(file_id)  # its 404
+        self.core.deleted.append(file_id)
+        return 200, {"id": file_id, "object": "file", "deleted": True}
 
     def _file(self, file_id: str) -> tuple[int, Any]:
         data = self.core.files.get(file_id)
