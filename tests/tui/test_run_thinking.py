@@ -50,6 +50,9 @@ async def test_thinking_has_its_own_collapsible_part_toggled_by_t(tmp_path: Path
             assert not part.body.display  # collapsed to its title
             assert str(part.title.render()) == f"▸ thinking · {len(THOUGHTS):,} chars · t"
             assert not plain.thinking.display  # no thinking, no part
+            # until usage is reported, the estimate counts the thinking too (it is output)
+            state = claude.state
+            assert state.chars == len(REPLY) + len(THOUGHTS)
             await pilot.press("t")
             await pilot.pause()
             assert part.expanded and part.body.display

@@ -149,6 +149,7 @@ class PaneState:
                 self.chars += len(text)
             case ThinkingDelta(text=text):
                 self.thinking_pending.append(text)
+                self.chars += len(text)  # thinking is output: billed, and in the estimate
             case Queued():
                 self.queued_at = now
             case Started():
