@@ -26,7 +26,13 @@ from fiedler_tui.commands.dry_run import _models, _policy, _prompt
 from fiedler_tui.commands.table import render_table
 from fiedler_tui.core.batch.job import BatchRunner
 from fiedler_tui.core.batch.plan import BatchPlan, plan_batch
-from fiedler_tui.core.batch.state import BatchStateError, BatchStore, JobState
+from fiedler_tui.core.batch.state import (
+    REDACTED_PREFIX,
+    BatchStateError,
+    BatchStore,
+    JobState,
+    stored_path,
+)
 from fiedler_tui.core.batch.units import UnitSplit
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions, SendBlockedError
 from fiedler_tui.core.config.reasoning import ReasoningChoice
@@ -114,7 +120,8 @@ def _check_resume(job: JobState, plan: BatchPlan, prompt: str) -> None:
     problems: list[str] = []
     if hashlib.sha256(prompt.encode()).hexdigest() != job.prompt_sha256:
         problems.append("the prompt differs from the job's (give the same -p or --prompt-file)")
-    planned = {u.index: (u.name, r.preview.sha256) for u, r in plan.units}
+    redact = job.units[0].name.startswith(REDACTED_PREFIX) if job.units else False
+    planned = {u.index: (stored_path(u.name, redact), r.preview.sha256) for u, r in plan.units}
     for unit in job.units:
         if planned.get(unit.index) != (unit.name, unit.package_sha256):
             problems.append(f"unit {unit.name}: its files changed since the job was submitted")

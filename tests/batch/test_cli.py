@@ -192,3 +192,26 @@ async def test_wait_polls_until_every_batch_ended_and_the_demo_runs_the_whole_fl
     assert {m["alias"]: m["status"] for m in summary["models"]} == dict.fromkeys(
         ["demo-swift", "demo-steady", "demo-deliberate", "demo-local"], "done"
     )
+
+
+async def test_redacted_names_and_the_prompt_opt_in_reach_the_state_and_summaries(
+    batch_world: BatchWorld,
+) -> None:
+    env = {"FIEDLER_REDACT_FILENAMES": "1", "FIEDLER_SAVE_PROMPT": "1"}
+    code, out, err = await batch_world.submit("--per", "folder", **env)
+    assert code == 0, err
+    job_id = out.strip().splitlines()[-1]
+    text = batch_world.state_files()[0].read_text()
+    assert PROMPT in text  # opted in
+    assert "pkg" not in text and "README" not in text  # names only as hashes
+    code, _, err = await batch_world.submit("--per", "folder", "--resume", job_id, **env)
+    assert code == 0, err  # the hashed names still match the selection
+    code, out, err = await batch_world.cli("batch", "fetch", job_id, **env)
+    assert code == 0, err
+    summary = json.loads((batch_world.output_dir / f"{job_id}-u00001" / "summary.json").read_text())
+    assert summary["prompt"]["text"] == PROMPT
+    assert summary["package"]["paths_redacted"] is True
+    assert [set(f) for f in summary["package"]["file_list"]] == [
+        {"path_sha256", "bytes", "lines", "sha256"}
+    ] * 2
+    assert "pkg" not in json.dumps(summary)

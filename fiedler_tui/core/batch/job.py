@@ -40,6 +40,7 @@ from fiedler_tui.core.batch.state import (
     UnitEntry,
     UnitFile,
     now_iso,
+    stored_path,
 )
 from fiedler_tui.core.config.schema import Config, ModelSpec
 from fiedler_tui.core.egress.guard import ensure_egress_allowed
@@ -133,14 +134,18 @@ class BatchRunner:
         """The job's first state (not saved yet) and the batch input of its requests."""
         job_id = new_run_id(datetime.now(UTC))
         units: list[UnitEntry] = []
+        redact = self.settings.redact_filenames
         for unit, result in plan.units:
             preview = result.preview
             units.append(
                 UnitEntry(
                     index=unit.index,
-                    name=unit.name,
+                    name=stored_path(unit.name, redact),
                     run_id=unit_run_id(job_id, unit.index),
-                    files=[UnitFile(f.path, f.size, f.lines, f.sha256) for f in preview.files],
+                    files=[
+                        UnitFile(stored_path(f.path, redact), f.size, f.lines, f.sha256)
+                        for f in preview.files
+                    ],
                     package_sha256=preview.sha256,
                     package_bytes=preview.bytes,
                     package_lines=preview.lines,

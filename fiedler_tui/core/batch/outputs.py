@@ -13,7 +13,14 @@ from typing import Any
 
 from fiedler_tui import __version__
 from fiedler_tui.core.batch.results import RequestOutcome
-from fiedler_tui.core.batch.state import JobState, RequestEntry, UnitEntry, now_iso
+from fiedler_tui.core.batch.state import (
+    REDACTED_PREFIX,
+    JobState,
+    RequestEntry,
+    UnitEntry,
+    UnitFile,
+    now_iso,
+)
 from fiedler_tui.core.store.names import safe_file_stem
 from fiedler_tui.core.store.private_files import (
     atomic_write_bytes,
@@ -23,6 +30,15 @@ from fiedler_tui.core.store.private_files import (
 from fiedler_tui.core.store.run_store import SUMMARY_NAME
 
 _STATUS = {"pending": "queued", "submitted": "queued"}
+
+
+def _file_record(file: UnitFile) -> dict[str, Any]:
+    """A unit's file as a run summary lists it (only its path's hash when names are redacted)."""
+    if file.path.startswith(REDACTED_PREFIX):
+        where: dict[str, Any] = {"path_sha256": file.path.removeprefix(REDACTED_PREFIX)}
+    else:
+        where = {"path": file.path}
+    return {**where, "bytes": file.bytes, "lines": file.lines, "sha256": file.sha256}
 
 
 def unit_run_id(job_id: str, index: int) -> str:
@@ -58,6 +74,7 @@ class UnitWriter:
 
     def write_summary(self, unit: UnitEntry) -> None:
         requests = sorted(self.job.requests_of(unit.index), key=lambda r: r.custom_id)
+        redacted = unit.name.startswith(REDACTED_PREFIX)
         statuses = {r.status for r in requests}
         if statuses <= {"done"}:
             status = "done"
@@ -83,10 +100,8 @@ class UnitWriter:
                 "bytes": unit.package_bytes,
                 "lines": unit.package_lines,
                 "sha256": unit.package_sha256,
-                "file_list": [
-                    {"path": f.path, "bytes": f.bytes, "lines": f.lines, "sha256": f.sha256}
-                    for f in unit.files
-                ],
+                "file_list": [_file_record(f) for f in unit.files],
+                "paths_redacted": redacted,
             },
             "models": [self._record(r) for r in requests],
             "cost_usd": round(sum(r.cost_usd or 0.0 for r in requests), 6),

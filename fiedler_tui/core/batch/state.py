@@ -9,6 +9,7 @@ prompt only as its sha256 and length unless ``FIEDLER_SAVE_PROMPT=1``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -37,6 +38,17 @@ class BatchStateError(FiedlerError):
 
     title = "Batch job"
     exit_code = 2
+
+
+REDACTED_PREFIX = "sha256:"
+
+
+def stored_path(path: str, redact: bool) -> str:
+    """A path as the job keeps it: itself, or ``sha256:<hex>`` with
+    ``FIEDLER_REDACT_FILENAMES=1``."""
+    if not redact:
+        return path
+    return REDACTED_PREFIX + hashlib.sha256(path.encode("utf-8")).hexdigest()
 
 
 def now_iso() -> str:
