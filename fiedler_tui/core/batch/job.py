@@ -18,29 +18,23 @@ point is resumed by the same call without a request sent twice or an answer lost
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any
 
 from fiedler_tui.core.batch.engine import BatchEngine, Steps
 from fiedler_tui.core.batch.engines import engine_for
 from fiedler_tui.core.batch.http_calls import BatchHttp
-from fiedler_tui.core.batch.outputs import UnitWriter, unit_run_id
+from fiedler_tui.core.batch.live import run_live
+from fiedler_tui.core.batch.new_job import Entries, first_state, split_parts
+from fiedler_tui.core.batch.outputs import UnitWriter
 from fiedler_tui.core.batch.plan import BatchPlan
 from fiedler_tui.core.batch.results import RequestOutcome
 from fiedler_tui.core.batch.state import (
     REQUEST_ENDED,
     BatchStore,
     JobState,
-    ModelEntry,
     PartEntry,
-    RequestEntry,
     UnitEntry,
-    UnitFile,
-    now_iso,
-    stored_path,
 )
 from fiedler_tui.core.config.schema import Config, ModelSpec
 from fiedler_tui.core.egress.guard import ensure_egress_allowed
@@ -50,18 +44,12 @@ from fiedler_tui.core.providers.profile import ModelProfile
 from fiedler_tui.core.providers.registry import adapter_for
 from fiedler_tui.core.ratelimits.store import LearnedLimitsStore
 from fiedler_tui.core.request import ReviewRequest
-from fiedler_tui.core.runner import Failed, Finished, Runner
+from fiedler_tui.core.runner import Runner
 from fiedler_tui.core.settings import Settings
-from fiedler_tui.core.store.names import new_run_id
 from fiedler_tui.core.store.summary import usage_cost
 
-Entries = dict[str, dict[str, Any]]
 _PROBE = ReviewRequest(prompt="")
 """Built only for the headers a send would use."""
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class BatchRunner:
@@ -132,62 +120,7 @@ class BatchRunner:
 
     def new_job(self, plan: BatchPlan, prompt: str, system: str) -> tuple[JobState, Entries]:
         """The job's first state (not saved yet) and the batch input of its requests."""
-        job_id = new_run_id(datetime.now(UTC))
-        units: list[UnitEntry] = []
-        redact = self.settings.redact_filenames
-        for unit, result in plan.units:
-            preview = result.preview
-            units.append(
-                UnitEntry(
-                    index=unit.index,
-                    name=stored_path(unit.name, redact),
-                    run_id=unit_run_id(job_id, unit.index),
-                    files=[
-                        UnitFile(stored_path(f.path, redact), f.size, f.lines, f.sha256)
-                        for f in preview.files
-                    ],
-                    package_sha256=preview.sha256,
-                    package_bytes=preview.bytes,
-                    package_lines=preview.lines,
-                )
-            )
-        models = [
-            ModelEntry(
-                alias=m.alias,
-                provider=m.provider,
-                kind=m.kind,
-                wire_id=self._spec(m.alias).wire_id,
-                mode=m.mode,
-                discount=m.discount,
-            )
-            for m in plan.model_plans
-        ]
-        requests = {
-            r.custom_id: RequestEntry(
-                custom_id=r.custom_id,
-                unit=r.unit,
-                model=r.model,
-                estimate_input=r.estimate_input,
-                cost_usd_max=round(r.cost_usd_max, 6),
-            )
-            for r in plan.requests
-        }
-        job = JobState(
-            job_id=job_id,
-            created_at=now_iso(),
-            per=str(plan.per),
-            prompt_sha256=_sha256(prompt),
-            prompt_chars=len(prompt),
-            prompt=prompt if self.settings.save_prompt else None,
-            system_sha256=_sha256(system),
-            output_dir=str(self.settings.output_dir),
-            units=units,
-            models=models,
-            parts=[],
-            requests=requests,
-            cost_usd_max=round(plan.cost_usd_max, 6),
-            cost_usd_max_live=round(plan.cost_usd_max_live, 6),
-        )
+        job = first_state(plan, prompt, system, self.config, self.settings)
         entries = self.entries(
             plan, job, {r.custom_id for r in plan.requests if self._batched(job, r.model)}
         )
@@ -196,7 +129,7 @@ class BatchRunner:
 
     def _add_parts(self, job: JobState, entries: Entries) -> None:
         """New parts for the requests of ``entries``, numbered after the job's parts."""
-        for part in self._split(job, entries, len(job.parts)):
+        for part in split_parts(job, entries, len(job.parts), lambda kind: self._engine(job, kind)):
             job.parts.append(part)
             for cid in part.custom_ids:
                 job.requests[cid].part = part.part_id
@@ -217,41 +150,6 @@ class BatchRunner:
 
     def _batched(self, job: JobState, alias: str) -> bool:
         return next(m.mode for m in job.models if m.alias == alias) == "batch"
-
-    def _split(self, job: JobState, entries: Entries, first: int) -> list[PartEntry]:
-        """One part per model, cut where the provider's request count or size would be passed
-        (numbered from ``first``)."""
-        parts: list[PartEntry] = []
-        for model in job.models:
-            if model.mode != "batch":
-                continue
-            engine = self._engine(job, model.kind)
-            ids = sorted(c for c in entries if job.requests[c].model == model.alias)
-            current: list[str] = []
-            size = 0
-            for cid in ids:
-                grows = engine.entry_bytes(entries[cid])
-                if current and (
-                    len(current) >= engine.max_requests or size + grows > engine.max_bytes
-                ):
-                    parts.append(self._part(first + len(parts), model, current, size))
-                    current, size = [], 0
-                current.append(cid)
-                size += grows
-            if current:
-                parts.append(self._part(first + len(parts), model, current, size))
-        return parts
-
-    @staticmethod
-    def _part(index: int, model: ModelEntry, ids: list[str], size: int) -> PartEntry:
-        return PartEntry(
-            part_id=f"p{index}",
-            provider=model.provider,
-            kind=model.kind,
-            model=model.alias,
-            custom_ids=list(ids),
-            request_bytes=size,
-        )
 
     # steps ---------------------------------------------------------------------------------------
 
@@ -315,15 +213,19 @@ class BatchRunner:
         steps.save()
 
     async def _run_live(self, job: JobState, plan: BatchPlan) -> None:
-        live = [m.alias for m in job.models if m.mode == "live"]
-        pending = [r for r in job.requests.values() if r.model in live and r.status == "pending"]
-        if not pending:
+        """The requests to models without a batch engine, as ordinary requests now."""
+        live = {m.alias for m in job.models if m.mode == "live"}
+        if not any(r.model in live and r.status == "pending" for r in job.requests.values()):
             return
-        by_unit: dict[int, list[str]] = {}
-        for request in pending:
-            by_unit.setdefault(request.unit, []).append(request.model)
         writer = UnitWriter(job, save_prompt=self.settings.save_prompt)
         units = {u.index: u for u in job.units}
+
+        def record(outcome: RequestOutcome) -> None:
+            unit = units[job.requests[outcome.custom_id].unit]
+            self._apply(job, writer, unit, outcome)
+            writer.write_summary(unit)
+            self.store.save(job)
+
         runner = Runner(
             self.config,
             self.keys,
@@ -332,37 +234,8 @@ class BatchRunner:
             network=NetworkEnvironment.read(trust_env=self.settings.trust_env),
             learned_limits=LearnedLimitsStore.default(no_disk=self.settings.no_disk),
         )
-        gate = asyncio.Semaphore(self.settings.max_concurrency)
-        ids = {(r.unit, r.model): r.custom_id for r in pending}
-
-        async def one_unit(index: int, aliases: list[str]) -> None:
-            async with gate:
-                requests = {a: plan.review_request(index, a) for a in aliases}
-                fan = runner.start(requests, aliases)
-                async with fan:
-                    async for event in fan:
-                        outcome: RequestOutcome | None = None
-                        if isinstance(event, Finished):
-                            outcome = RequestOutcome(
-                                ids[(index, event.model)],
-                                "done",
-                                text=event.text,
-                                finish_reason=str(event.finish_reason),
-                                usage_input=event.usage.input_tokens,
-                                usage_output=event.usage.output_tokens,
-                                usage_cached_input=event.usage.cached_input_tokens,
-                            )
-                        elif isinstance(event, Failed):
-                            outcome = RequestOutcome(
-                                ids[(index, event.model)], "failed", error=event.error
-                            )
-                        if outcome is not None:
-                            self._apply(job, writer, units[index], outcome)
-                            writer.write_summary(units[index])
-                            self.store.save(job)
-
         try:
-            await asyncio.gather(*(one_unit(i, a) for i, a in sorted(by_unit.items())))
+            await run_live(job, plan, runner, record, self.settings.max_concurrency)
         finally:
             await runner.aclose()
 
