@@ -215,3 +215,20 @@ async def test_redacted_names_and_the_prompt_opt_in_reach_the_state_and_summarie
         {"path_sha256", "bytes", "lines", "sha256"}
     ] * 2
     assert "pkg" not in json.dumps(summary)
+
+
+async def test_no_key_in_the_state_and_no_job_without_a_disk(batch_world: BatchWorld) -> None:
+    text = batch_world.config_path.read_text()
+    start = text.index("  sim-openai:\n")
+    head, tail = text[:start], text[start:]
+    needs_key = "requires_key: true\n    key_env: [SIM_OPENAI_KEY]"
+    batch_world.config_path.write_text(head + tail.replace("requires_key: false", needs_key, 1))
+    code, _, err = await batch_world.submit()
+    assert code == 3 and "sim-openai" in err  # no key: refused like a send
+    secret = "sk-batch-secret-0123456789abcdef"
+    code, _, err = await batch_world.submit(SIM_OPENAI_KEY=secret)
+    assert code == 0, err
+    assert batch_world.sim.batches.credentials == {f"Bearer {secret}"}  # sent to OpenAI only
+    assert secret not in batch_world.state_files()[0].read_text()
+    code, _, err = await batch_world.submit(SIM_OPENAI_KEY=secret, FIEDLER_NO_DISK="1")
+    assert code == 2 and "unset FIEDLER_NO_DISK" in err

@@ -22,6 +22,8 @@ class BatchService:
 
     def __init__(self, script_for: Callable[[str], ModelScript | None]) -> None:
         self.core = BatchCore(script_for)
+        self.credentials: set[str] = set()
+        """The key headers' values the batch endpoints were called with."""
         self._apis = (
             OpenAIBatchAPI(self.core),
             AnthropicBatchAPI(self.core),
@@ -48,6 +50,7 @@ class BatchService:
 
     def reset(self) -> None:
         self.core.reset()
+        self.credentials.clear()
 
     async def handle(self, request: HttpRequest, responder: Responder) -> bool:
         """Answer ``request`` when it is a batch endpoint; False otherwise."""
@@ -57,6 +60,9 @@ class BatchService:
                 break
         else:
             return False
+        for header in ("authorization", "x-api-key", "x-goog-api-key"):
+            if header in request.headers:
+                self.credentials.add(request.headers[header])
         status, payload = route()
         if isinstance(payload, bytes):
             await responder.send(status, payload, content_type="application/jsonl")
