@@ -219,10 +219,13 @@ class BatchRunner:
             return
         writer = UnitWriter(job, save_prompt=self.settings.save_prompt)
         units = {u.index: u for u in job.units}
+        if self._recover_live(job, writer, live):
+            self.store.save(job)
 
         def record(outcome: RequestOutcome) -> None:
             unit = units[job.requests[outcome.custom_id].unit]
             self._apply(job, writer, unit, outcome)
+            self.store.checkpoints.reached()  # the answer is on disk, the state not yet
             writer.write_summary(unit)
             self.store.save(job)
 
@@ -238,6 +241,24 @@ class BatchRunner:
             await run_live(job, plan, runner, record, self.settings.max_concurrency)
         finally:
             await runner.aclose()
+
+    @staticmethod
+    def _recover_live(job: JobState, writer: UnitWriter, live: set[str]) -> bool:
+        """Mark done the live requests whose answer was saved by a process killed before it
+        recorded them (the answer is written whole, atomically, once it has ended), so they
+        are not sent again; their usage is not known. True when there were some."""
+        units = {u.index: u for u in job.units}
+        found = False
+        for entry in job.requests.values():
+            if entry.model not in live or entry.status != "pending":
+                continue
+            unit = units[entry.unit]
+            name = writer.names[entry.model]
+            if (writer.root / unit.run_id / name).is_file():
+                entry.status, entry.saved, entry.output_file = "done", True, name
+                writer.write_summary(unit)
+                found = True
+        return found
 
     def _apply(
         self, job: JobState, writer: UnitWriter, unit: UnitEntry, outcome: RequestOutcome
