@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 
 from fiedler_tui.core.batch.engine import BatchEngine, Steps
@@ -308,14 +309,18 @@ class BatchRunner:
             engine = self._engine(job, part.kind)
             if part.batch_id is None or part.fetched or not engine.ended(part):
                 continue
-            touched: set[int] = set()
+            by_unit: dict[int, list[RequestOutcome]] = {}
             for outcome in await engine.outcomes(self._http(job, part), part):
-                entry = job.requests[outcome.custom_id]
-                self._apply(job, writer, units[entry.unit], outcome)
-                touched.add(entry.unit)
+                by_unit.setdefault(job.requests[outcome.custom_id].unit, []).append(outcome)
                 saved += 1
-            for index in sorted(touched):
+
+            def save_unit(index: int, found: list[RequestOutcome]) -> None:
+                for outcome in found:
+                    self._apply(job, writer, units[index], outcome)
                 writer.write_summary(units[index])
+
+            # each unit in its own folder: their files are written (and synced) side by side
+            await asyncio.to_thread(_each_in_threads, save_unit, by_unit)
             part.fetched = True
             self.store.save(job)
         await self._forget(job)
@@ -386,3 +391,15 @@ class BatchRunner:
             if unit.index in touched:
                 writer.write_summary(unit)
         self.store.save(job)
+
+
+WRITER_THREADS = 8
+"""Unit folders written at once by a fetch (the time goes to syncing files to disk)."""
+
+
+def _each_in_threads(
+    work: Callable[[int, list[RequestOutcome]], None], by_unit: dict[int, list[RequestOutcome]]
+) -> None:
+    with ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="fiedler-batch-fetch") as pool:
+        for done in [pool.submit(work, i, found) for i, found in sorted(by_unit.items())]:
+            done.result()  # the first error, if any, is raised here

@@ -8,6 +8,8 @@ text; writing one again gives the same file, so a fetch cut short is simply repe
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +25,33 @@ from fiedler_tui.core.batch.state import (
 )
 from fiedler_tui.core.store.names import safe_file_stem
 from fiedler_tui.core.store.private_files import (
-    atomic_write_bytes,
     atomic_write_json,
     make_private_dir,
+    open_private,
 )
 from fiedler_tui.core.store.run_store import SUMMARY_NAME
 
 _STATUS = {"pending": "queued", "submitted": "queued"}
+
+
+def _write_synced(path: Path, payload: bytes) -> None:
+    """Replace ``path`` with ``payload`` atomically, owner-only, its content synced; the folder
+    is synced by the unit's summary, always written next (one folder sync per unit, not one per
+    file: fetch writes thousands)."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = open_private(temp)
+    try:
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def _file_record(file: UnitFile) -> dict[str, Any]:
@@ -69,7 +91,7 @@ class UnitWriter:
         if outcome.status != "done":
             return
         name = self.names[entry.model]
-        atomic_write_bytes(self.folder(unit) / name, outcome.text.encode("utf-8"))
+        _write_synced(self.folder(unit) / name, outcome.text.encode("utf-8"))
         entry.output_file = name
 
     def write_summary(self, unit: UnitEntry) -> None:
