@@ -17,6 +17,7 @@ from typing import Any
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.table import render_table
 from fiedler_tui.core.batch.job import BatchRunner
+from fiedler_tui.core.batch.job_summary import model_totals, summary_path
 from fiedler_tui.core.batch.state import BatchStore, JobState
 from fiedler_tui.core.providers.errors import ProviderError
 
@@ -39,6 +40,7 @@ def job_json(job: JobState) -> dict[str, Any]:
         "requests": len(job.requests),
         "counts": job.counts(),
         "cost_usd": round(sum(r.cost_usd or 0.0 for r in job.requests.values()), 6),
+        "models": model_totals(job),
         "cost_usd_max": job.cost_usd_max,
         "cost_usd_max_live": job.cost_usd_max_live,
         "output_dir": job.output_dir,
@@ -87,10 +89,13 @@ def _print_status(job: JobState, ctx: CommandContext) -> None:
         )
     headers = ["model", "provider", "mode", *_COLUMNS, "batch status", "expires"]
     ctx.out(render_table(headers, rows, set(range(3, 3 + len(_COLUMNS)))))
-    spent = sum(r.cost_usd or 0.0 for r in job.requests.values())
+    totals = model_totals(job)
+    spent = sum(m["cost_usd"] for m in totals)
+    live = sum(m["cost_usd_live"] for m in totals)
     ctx.out(
-        f"cost so far ${spent:.4f} (worst case ${job.cost_usd_max:.4f} in batch, "
-        f"${job.cost_usd_max_live:.4f} live); answers in {job.output_dir}"
+        f"cost so far ${spent:.4f} (${live:.4f} for the same usage live; worst case "
+        f"${job.cost_usd_max:.4f} in batch, ${job.cost_usd_max_live:.4f} live); answers in "
+        f"{job.output_dir}, summary {summary_path(job).name}"
     )
     if any(p.batch_id is None and p.step != "cancelled" for p in job.parts):
         ctx.err(

@@ -79,8 +79,17 @@ async def test_submit_then_fetch_saves_one_answer_per_unit_and_model(
     ]
     assert batch_world.sim.batches.core.files == {}
     assert {p["batch_id"] for p in fetched["parts"]} >= {d for d in deleted if "batch" in d}
-    folders = sorted(batch_world.output_dir.iterdir())
+    folders = sorted(p for p in batch_world.output_dir.iterdir() if p.is_dir())
     assert [f.name for f in folders] == [f"{job_id}-u0000{i}" for i in range(3)]
+    job_file = batch_world.output_dir / f"{job_id}.batch.json"
+    assert stat.S_IMODE(job_file.stat().st_mode) == 0o600
+    job_summary = json.loads(job_file.read_text())
+    assert [u["run_id"] for u in job_summary["units"]] == [f.name for f in folders]
+    by_model = {m["model"]: m for m in job_summary["models"]}
+    assert by_model["gpt"]["requests"] == {"done": 3} and by_model["gpt"]["usage_output"] > 0
+    claude = by_model["claude"]
+    assert claude["cost_usd"] > 0 and abs(claude["cost_usd_live"] - 2 * claude["cost_usd"]) < 1e-5
+    assert job_summary["cost_usd"] == fetched["cost_usd"]
     for folder in folders:
         assert sorted(p.name for p in folder.iterdir()) == [
             "claude.md",

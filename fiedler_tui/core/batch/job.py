@@ -25,6 +25,7 @@ from types import TracebackType
 from fiedler_tui.core.batch.engine import BatchEngine, Steps
 from fiedler_tui.core.batch.engines import engine_for
 from fiedler_tui.core.batch.http_calls import BatchHttp
+from fiedler_tui.core.batch.job_summary import write_job_summary
 from fiedler_tui.core.batch.live import run_live
 from fiedler_tui.core.batch.new_job import Entries, first_state, split_parts
 from fiedler_tui.core.batch.outputs import UnitWriter
@@ -326,6 +327,7 @@ class BatchRunner:
         await self._forget(job)
         self._end_if_done(job)
         self.store.save(job)
+        write_job_summary(job)
         return saved
 
     def outstanding(self, job: JobState) -> int:
