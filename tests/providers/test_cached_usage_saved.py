@@ -114,11 +114,11 @@ def test_the_progress_line_says_how_much_input_was_cached() -> None:
         def err(self, text: str) -> None:
             lines.append(text)
 
-    progress = Progress(Context(), ["m"])  # type: ignore[arg-type]
     timings = Timings(queued_s=0, ttft_s=0.1, total_s=1.0, output_tokens_per_s=None)
     usage = TokenCounts(input_tokens=5_000, output_tokens=40, cached_input_tokens=4_096)
     estimated = TokenCounts(output_tokens=12, output_estimated=True)
-    for counts in (usage, estimated):
+    for counts in (usage, estimated):  # a model ends once: a new progress for each
+        progress = Progress(Context(), ["m"])  # type: ignore[arg-type]
         progress.show(
             Finished(
                 model="m",
