@@ -111,8 +111,6 @@ def print_plan(plan: BatchPlan, ctx: CommandContext) -> None:
         f"worst-case total: ${plan.cost_usd_max:.4f} in batch{cap_text}; "
         f"${plan.cost_usd_max_live:.4f} sent live"
     )
-    for blocker in plan.blockers:
-        ctx.err(f"fiedler: cannot submit: {blocker}")
 
 
 def _check_resume(job: JobState, plan: BatchPlan, prompt: str) -> None:
@@ -167,6 +165,8 @@ def run_submit(args: argparse.Namespace, ctx: CommandContext) -> int:
     elif args.dry_run or plan.blockers:
         ctx.out(json.dumps(plan.to_json(), indent=2))
     if args.dry_run:
+        for blocker in plan.blockers:
+            ctx.err(f"fiedler: cannot submit: {blocker}")
         return 3 if plan.blockers else 0
     if plan.blockers:
         raise SendBlockedError([f"cannot submit: {b}" for b in plan.blockers])
