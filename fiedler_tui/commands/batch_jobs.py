@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from fiedler_tui.commands.context import CommandContext
@@ -63,6 +64,17 @@ def job_json(job: JobState) -> dict[str, Any]:
     }
 
 
+def _utc(moment: str) -> str:
+    """``2026-12-08 03:03 UTC`` from the providers' ISO times (as given when unreadable)."""
+    try:
+        parsed = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    except ValueError:
+        return moment
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def _print_status(job: JobState, ctx: CommandContext) -> None:
     counts = job.counts()
     shown = ", ".join(f"{counts[c]} {c}" for c in _COLUMNS if counts.get(c))
@@ -76,7 +88,7 @@ def _print_status(job: JobState, ctx: CommandContext) -> None:
     for model in job.models:
         row = per_model.get(model.alias, {})
         states = sorted({p.provider_status or p.step for p in parts[model.alias]})
-        expiry = min((p.expires_at for p in parts[model.alias] if p.expires_at), default="")
+        expiry = min((_utc(p.expires_at) for p in parts[model.alias] if p.expires_at), default="")
         rows.append(
             [
                 model.alias,
