@@ -31,12 +31,9 @@ class GeminiBatches(BatchEngine):
     max_requests = 100_000
     max_bytes = 20 * 1000 * 1000
     ended_statuses = frozenset(
-        {
-            "BATCH_STATE_SUCCEEDED",
-            "BATCH_STATE_FAILED",
-            "BATCH_STATE_CANCELLED",
-            "BATCH_STATE_EXPIRED",
-        }
+        f"{prefix}_STATE_{end}"
+        for prefix in ("BATCH", "JOB")  # the REST enum, and the SDKs' name for the same states
+        for end in ("SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED")
     )
 
     def __init__(self) -> None:
