@@ -241,3 +241,17 @@ async def test_no_key_in_the_state_and_no_job_without_a_disk(batch_world: BatchW
     assert secret not in batch_world.state_files()[0].read_text()
     code, _, err = await batch_world.submit(SIM_OPENAI_KEY=secret, FIEDLER_NO_DISK="1")
     assert code == 2 and "unset FIEDLER_NO_DISK" in err
+
+
+async def test_a_model_gone_from_models_yaml_is_named_not_a_crash(batch_world: BatchWorld) -> None:
+    code, out, err = await batch_world.submit()
+    assert code == 0, err
+    job_id = out.strip().splitlines()[-1]
+    text = batch_world.config_path.read_text()
+    start = text.index("  gem:\n")
+    end = text.index("  local:\n")
+    batch_world.config_path.write_text(text[:start] + text[end:])
+    code, _, err = await batch_world.cli("batch", "fetch", job_id)
+    assert code == 2
+    assert "model 'gem' of this batch job is no longer in models.yaml" in err
+    assert "internal error" not in err

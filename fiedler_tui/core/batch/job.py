@@ -33,6 +33,7 @@ from fiedler_tui.core.batch.plan import BatchPlan
 from fiedler_tui.core.batch.results import RequestOutcome
 from fiedler_tui.core.batch.state import (
     REQUEST_ENDED,
+    BatchStateError,
     BatchStore,
     JobState,
     PartEntry,
@@ -98,7 +99,13 @@ class BatchRunner:
     # planning ----------------------------------------------------------------------------------
 
     def _spec(self, alias: str) -> ModelSpec:
-        return self.config.resolve(alias)
+        try:
+            return self.config.resolve(alias)
+        except KeyError:
+            raise BatchStateError(
+                f"model {alias!r} of this batch job is no longer in models.yaml; put it back "
+                "to follow the job"
+            ) from None
 
     def _engine(self, job: JobState, kind: str) -> BatchEngine:
         return engine_for(kind, {p.batch_id for p in job.parts if p.batch_id})
