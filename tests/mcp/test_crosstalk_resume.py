@@ -52,8 +52,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[McpWorld]:
         simulator.close()
 
 
-async def _cancel_in_round_two(client: Client) -> str:
-    """Start a two-round debate, cancel the call once round 2 runs; the cancelled run's id."""
+async def _cancel_in_round_two(client: Client, earlier: str) -> str:
+    """Start a two-round debate, cancel the call once round 2 runs; the cancelled run's id
+    (``earlier``, a run started within the same second, may be listed before it)."""
     second = anyio.Event()
 
     async def on_progress(value: float, total: float | None, message: str | None) -> None:
@@ -76,7 +77,7 @@ async def _cancel_in_round_two(client: Client) -> str:
     with anyio.fail_after(30):
         while True:
             runs = (await client.call_tool("fiedler_runs", {})).structured_content or {}
-            newest = runs["runs"][0]
+            newest = next(r for r in runs["runs"] if r["run_id"] != earlier)
             if newest["status"] != "running":
                 break
             await anyio.sleep(0.05)
@@ -98,7 +99,7 @@ async def test_a_cancelled_deliberation_resumes_to_every_round_and_bad_resumes_a
         assert "resume" in tool.input_schema["properties"]
         send = await client.call_tool("fiedler_send", {"prompt": "hello", "models": ["alpha"]})
         send_id = (send.structured_content or {})["run_id"]
-        run_id = await _cancel_in_round_two(client)
+        run_id = await _cancel_in_round_two(client, send_id)
         folder = world.output_dir / run_id
         cancelled = json.loads((folder / "summary.json").read_text())
         assert [t["status"] for t in cancelled["rounds"][0]["turns"]] == ["finished", "finished"]
