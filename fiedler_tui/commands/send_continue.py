@@ -10,7 +10,9 @@ the send's checks (keys, budget of the whole conversation, rate limits, spend ca
 and the send itself, saved as the run's next turn (``turns/<n>/`` in its folder). The egress
 rules judge each model's package as for a send: a model they forbid files is refused before
 anything is sent, naming the files and rules, or with ``--egress reduce`` continues with the
-reduced package its first turn got (any other share is refused). Exit codes as ``send``.
+reduced package its first turn got (any other share is refused). Each model is sent the
+reasoning effort and thinking budget its turn 1 was sent, unless ``--reasoning-effort`` or
+``--thinking-budget`` overrides them (checked as a send's). Exit codes as ``send``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from fiedler_tui.commands.dry_run import refuse_if_blocked, skipped_lines
 from fiedler_tui.commands.send import stream
 from fiedler_tui.commands.send_report import report_end
 from fiedler_tui.core.budget import DryRunResult
+from fiedler_tui.core.config.reasoning import reasoning_choice
 from fiedler_tui.core.errors import UsageError
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.reading import ReadRefusal, decode_text, read_bytes_bounded
@@ -100,7 +103,8 @@ def _plan(args: argparse.Namespace, store: RunStore, question: str) -> FollowUpP
 
 
 def _preview_lines(plan: FollowUpPlan, result: DryRunResult) -> list[str]:
-    """Per model: the whole conversation's input, the reserve and the worst-case cost."""
+    """Per model: the whole conversation's input, the reserve (with the thinking or reasoning
+    effort sent) and the worst-case cost."""
     lines = [
         f"follow-up: turn {plan.number} of run {plan.run.run_id}, "
         f"{len(result.preview.files)} file(s), package unchanged"
@@ -109,7 +113,7 @@ def _preview_lines(plan: FollowUpPlan, result: DryRunResult) -> list[str]:
         turns = len(plan.continued.get(m.alias, ())) + 1
         lines.append(
             f"  {m.alias}: {m.input_tokens:,} input tokens ({turns} messages, {m.count_method}) "
-            f"+ {m.completion_reserve:,} reserved of {m.context_window:,}, "
+            f"+ {m.reserve_label} reserved of {m.context_window:,}, "
             f"≤ ${m.cost_usd_max:.4f}"
         )
     lines.append(f"  worst-case total cost: ${result.total_cost_usd_max:.4f}")
@@ -141,6 +145,7 @@ def run_continue(args: argparse.Namespace, ctx: CommandContext) -> int:
             secret_policy=_policy(args),
             max_completion_tokens=args.max_completion_tokens,
             egress_reduce=args.egress == "reduce",
+            reasoning=reasoning_choice(args.reasoning_effort, args.thinking_budget),
         ),
     )
     for line in skipped_lines(result):

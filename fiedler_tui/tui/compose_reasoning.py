@@ -24,15 +24,16 @@ def next_step(steps: tuple[T, ...], current: T) -> T:
         return steps[0]
 
 
-def effort_text(effort: str | None) -> str:
+def effort_text(effort: str | None, own: str = "each model's own") -> str:
+    """``own``: what None means (a follow-up: what each model's turn 1 was sent)."""
     if effort is None:
-        return "reasoning effort: each model's own (ctrl+r: minimal, low, medium, high)"
+        return f"reasoning effort: {own} (ctrl+r: minimal, low, medium, high)"
     return f"reasoning effort: {effort}, for the models that take one (ctrl+r: next)"
 
 
-def budget_text(budget: int | None) -> str:
+def budget_text(budget: int | None, own: str = "each model's own") -> str:
     if budget is None:
-        return "thinking budget: each model's own (ctrl+o: off, then 1,024 to 32,768 tokens)"
+        return f"thinking budget: {own} (ctrl+o: off, then 1,024 to 32,768 tokens)"
     if budget == 0:
         return "thinking: off, where a model allows it (ctrl+o: next)"
     return (

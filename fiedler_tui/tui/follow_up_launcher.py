@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fiedler_tui.core.budget import DryRunResult
+from fiedler_tui.core.config.reasoning import ReasoningChoice
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.errors import FiedlerError
 from fiedler_tui.core.followup.conversation import FollowUpPlan, PromptNotSaved, plan_follow_up
@@ -76,7 +77,7 @@ class FollowUpPreview:
             messages = len(plan.continued.get(m.alias, ())) + 1
             lines.append(
                 f"{m.alias}: {m.input_tokens:,} input tokens ({messages} messages, "
-                f"{m.count_method}) + {m.completion_reserve:,} reserved of "
+                f"{m.count_method}) + {m.reserve_label} reserved of "
                 f"{m.context_window:,} · ≤ ${m.cost_usd_max:.4f}"
             )
         lines.append(f"worst-case total: ${result.total_cost_usd_max:.4f}")
@@ -109,8 +110,10 @@ def preview_follow_up(
     settings: Settings,
     keystore: KeyStore,
     demo_keys: Mapping[str, str | None] | None = None,
+    reasoning: ReasoningChoice | None = None,
 ) -> FollowUpPreview:
-    """Blocking (files, keyring, token counts): call it from a thread."""
+    """Blocking (files, keyring, token counts): call it from a thread. ``reasoning``: the
+    follow-up's overrides (None values: each model keeps what its turn 1 was sent)."""
     try:
         info = RunStore(folder.parent).load(folder)
         plan = plan_follow_up(info, question, aliases, known)
@@ -124,7 +127,7 @@ def preview_follow_up(
             rate_limits=limits,
             # a model whose first turn got a package reduced by the egress rules continues
             # with that very package (any other share is refused); others are judged as sent
-            choices=FollowUpChoices(egress_reduce=True),
+            choices=FollowUpChoices(egress_reduce=True, reasoning=reasoning or ReasoningChoice()),
         )
     except PromptNotSaved as exc:
         return FollowUpPreview(problems=tuple(exc.lines()), needs_prompt=exc.turn == 1)

@@ -2,7 +2,7 @@
 the run sent), each asked model's whole conversation counted in its input and cost, with the
 send's own judgement (keys, budget, rate limits, spend cap, secrets, egress rules: a model the
 rules forbid files is refused, or with ``egress_reduce`` continues with the reduced package its
-first turn got)."""
+first turn got; reasoning controls: each model's turn 1 ones unless overridden)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions, DryRunResult
+from fiedler_tui.core.config.reasoning import ReasoningChoice
 from fiedler_tui.core.config.schema import Config, ModelSpec
 from fiedler_tui.core.egress.guard import policy_of
 from fiedler_tui.core.files.names import display_name
@@ -20,6 +21,7 @@ from fiedler_tui.core.followup.package import (
     ensure_same_shares,
     run_file_paths,
 )
+from fiedler_tui.core.followup.reasoning import first_turn_config
 from fiedler_tui.core.ratelimits.preflight import TokenLimit
 from fiedler_tui.core.secrets.policy import SecretPolicy
 from fiedler_tui.core.settings import Settings
@@ -34,6 +36,9 @@ class FollowUpChoices:
     egress_reduce: bool = False
     """A model the egress rules forbid files of the package continues with a package without
     them (which must be the reduced package its first turn got) instead of being refused."""
+    reasoning: ReasoningChoice = dataclasses.field(default_factory=ReasoningChoice)
+    """Overrides of the reasoning effort and thinking budget; where None, each model keeps
+    what the run's turn 1 sent it (``followup.reasoning``)."""
 
 
 def _models(config: Config, aliases: Sequence[str]) -> list[ModelSpec]:
@@ -64,7 +69,7 @@ def follow_up_dry_run(
     model the egress rules forbid files, naming them and the deciding rules)."""
     choices = choices or FollowUpChoices()
     paths = run_file_paths(plan.run, AllowedRoots.from_settings(settings))
-    models = _models(config, plan.aliases)
+    models = _models(first_turn_config(config, plan, choices.reasoning), plan.aliases)
     options = DryRunOptions(
         egress=policy_of(config, settings),
         egress_reduce=frozenset(m.name for m in models if choices.egress_reduce),
@@ -75,6 +80,7 @@ def follow_up_dry_run(
         key_status=key_status,
         rate_limits=rate_limits,
         continued=plan.continued,
+        reasoning=choices.reasoning,
     )
     with DryRunEngine(settings) as engine:
         result = engine.run(paths, models, options)

@@ -19,9 +19,11 @@ from types import TracebackType
 from typing import Any
 
 from fiedler_tui.core.budget import DryRunResult
+from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.followup.conversation import FollowUpPlan, FollowUpRefused
 from fiedler_tui.core.followup.layout import index_turn, open_turn
 from fiedler_tui.core.followup.package import ensure_same_package
+from fiedler_tui.core.followup.reasoning import first_turn_config
 from fiedler_tui.core.request import ReviewRequest
 from fiedler_tui.core.send.session import SendSession
 from fiedler_tui.core.store.run_store import RunRecord
@@ -32,11 +34,15 @@ class FollowUpSession(SendSession):
     """A :class:`SendSession` whose models each receive their own conversation and whose record
     is the next turn of the run ``plan`` continues."""
 
-    def __init__(self, *, plan: FollowUpPlan, result: DryRunResult, **kwargs: Any) -> None:
-        # The turn's summary records the question as its prompt (stored as the run's is).
+    def __init__(
+        self, *, plan: FollowUpPlan, result: DryRunResult, config: Config, **kwargs: Any
+    ) -> None:
+        # The turn's summary records the question as its prompt (stored as the run's is); each
+        # model is sent (and recorded with) the reasoning controls of its turn 1.
         super().__init__(
             result=dataclasses.replace(result, prompt=plan.question),
             aliases=plan.aliases,
+            config=first_turn_config(config, plan, result.reasoning),
             **kwargs,
         )
         self.plan = plan

@@ -4,7 +4,9 @@
 answers, the new question) counted against its window and priced, with every reason not to
 send; ``enter`` again, the preview unchanged and nothing blocking, sends. When the run's prompt
 was not saved (and this app session did not send it), a second field asks for it, checked
-against its sha256. Dismissed with the ready :class:`FollowUpSession`, or None on ``esc``.
+against its sha256. ``ctrl+r``/``ctrl+o`` override the reasoning effort and thinking budget
+(by default each model is sent what its turn 1 was). Dismissed with the ready
+:class:`FollowUpSession`, or None on ``esc``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState
 
+from fiedler_tui.core.config.reasoning import ReasoningChoice, reasoning_choice
 from fiedler_tui.core.followup.session import FollowUpSession
+from fiedler_tui.tui.compose_reasoning import (
+    BUDGET_STEPS,
+    EFFORT_STEPS,
+    budget_text,
+    effort_text,
+    next_step,
+)
 from fiedler_tui.tui.follow_up_launcher import (
     FollowUpPreview,
     KnownTexts,
@@ -34,6 +44,8 @@ from fiedler_tui.tui.widgets.errors import notify_error
 
 if TYPE_CHECKING:
     from fiedler_tui.tui.app import FiedlerApp
+
+TURN_ONE = "what each model's turn 1 was sent"
 
 
 class FollowUpScreen(ModalScreen[FollowUpSession | None]):
@@ -50,6 +62,21 @@ class FollowUpScreen(ModalScreen[FollowUpSession | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="follow-up-cancel"),
+        Binding(
+            "ctrl+r",
+            "cycle_effort",
+            "Reasoning effort",
+            id="follow-up-reasoning-effort",
+            tooltip="Turn 1's, minimal, low, medium or high, for the models that take one",
+        ),
+        Binding(
+            "ctrl+o",
+            "cycle_thinking",
+            "Thinking budget",
+            id="follow-up-thinking-budget",
+            tooltip="Turn 1's, off, or 1,024 to 32,768 thinking tokens, for the models that "
+            "take one",
+        ),
     ]
 
     def __init__(self, folder: Path, run_id: str, aliases: Sequence[str]) -> None:
@@ -59,7 +86,11 @@ class FollowUpScreen(ModalScreen[FollowUpSession | None]):
         self.run_id = run_id
         self.aliases = list(aliases)
         self.preview: FollowUpPreview | None = None
-        self._previewed: tuple[str, str] | None = None
+        self._previewed: tuple[str, str, ReasoningChoice] | None = None
+        self.reasoning_effort: str | None = None
+        """ctrl+r: the reasoning effort for the models that take one (None: turn 1's)."""
+        self.thinking_budget: int | None = None
+        """ctrl+o: the thinking budget for the models that take one (None: turn 1's)."""
         self._busy = False
 
     @property
@@ -82,6 +113,13 @@ class FollowUpScreen(ModalScreen[FollowUpSession | None]):
             )
             prompt.display = False
             yield prompt
+            yield Label(
+                plain(
+                    "reasoning: what each model's turn 1 was sent (ctrl+r effort, ctrl+o budget)"
+                ),
+                id="follow-up-reasoning",
+                classes="follow-up-hint",
+            )
             yield Static(id="follow-up-preview")
             yield Label(
                 plain("enter shows the cost of the whole conversation, enter again sends; esc"),
@@ -92,12 +130,16 @@ class FollowUpScreen(ModalScreen[FollowUpSession | None]):
         question = self.query_one("#follow-up-question", Input).value
         return question, self.query_one("#follow-up-first-prompt", Input).value
 
+    def _reasoning(self) -> ReasoningChoice:
+        return reasoning_choice(self.reasoning_effort, self.thinking_budget)
+
     @on(Input.Submitted)
     def _submitted(self) -> None:
         if self._busy:
             return
         texts = self._texts()
-        if self.preview is not None and self.preview.sendable and self._previewed == texts:
+        asked = (*texts, self._reasoning())
+        if self.preview is not None and self.preview.sendable and self._previewed == asked:
             self._busy = True
             self._show(["checking the files and the run folder…"])
             self._launch(self.preview)
@@ -106,13 +148,15 @@ class FollowUpScreen(ModalScreen[FollowUpSession | None]):
         self._show(["counting the conversations…"])
         memory = prompt_memory(self.app)
         known = KnownTexts(memory.get, [texts[1]])
-        self._preview(texts, known)
+        self._preview(texts, known, self._reasoning())
 
     def _show(self, lines: list[str]) -> None:
         self.query_one("#follow-up-preview", Static).update(plain("\n".join(lines)))
 
     @work(thread=True, exclusive=True, group="follow-up", exit_on_error=False)
-    def _preview(self, texts: tuple[str, str], known: KnownTexts) -> None:
+    def _preview(
+        self, texts: tuple[str, str], known: KnownTexts, reasoning: ReasoningChoice
+    ) -> None:
         app = self.host
         preview = preview_follow_up(
             folder=self.folder,
@@ -123,12 +167,15 @@ class FollowUpScreen(ModalScreen[FollowUpSession | None]):
             settings=app.settings,
             keystore=app.keystore,
             demo_keys=app.demo_keys,
+            reasoning=reasoning,
         )
-        app.call_from_thread(self._previewed_now, texts, preview)
+        app.call_from_thread(self._previewed_now, (*texts, reasoning), preview)
 
-    def _previewed_now(self, texts: tuple[str, str], preview: FollowUpPreview) -> None:
+    def _previewed_now(
+        self, asked: tuple[str, str, ReasoningChoice], preview: FollowUpPreview
+    ) -> None:
         self._busy = False
-        self.preview, self._previewed = preview, texts
+        self.preview, self._previewed = preview, asked
         lines = preview.lines()
         if preview.sendable:
             lines.append("enter sends")
@@ -161,6 +208,21 @@ class FollowUpScreen(ModalScreen[FollowUpSession | None]):
             self._busy = False
             self._show([])
             notify_error(self, event.worker.error, "Cannot follow up")
+
+    def _reasoning_changed(self, text: str) -> None:
+        """A new choice needs a new preview (enter shows it)."""
+        self.query_one("#follow-up-reasoning", Label).update(plain(text))
+        if not self._busy:
+            self.preview = None
+            self._show([])
+
+    def action_cycle_effort(self) -> None:
+        self.reasoning_effort = next_step(EFFORT_STEPS, self.reasoning_effort)
+        self._reasoning_changed(effort_text(self.reasoning_effort, TURN_ONE))
+
+    def action_cycle_thinking(self) -> None:
+        self.thinking_budget = next_step(BUDGET_STEPS, self.thinking_budget)
+        self._reasoning_changed(budget_text(self.thinking_budget, TURN_ONE))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
