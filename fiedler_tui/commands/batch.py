@@ -174,13 +174,15 @@ def run_submit(args: argparse.Namespace, ctx: CommandContext) -> int:
         raise BatchStateError("a batch job keeps its state on disk: unset FIEDLER_NO_DISK")
     RunStore(settings.output_dir).preflight()
     store = BatchStore()
-    job = None
-    if args.resume:
-        job = store.load(args.resume)
-        _check_resume(job, plan, prompt)
     keys = {name: key.value for name, key in ctx.resolve_keys().items()}
     runner = BatchRunner(ctx.config, settings, keys, store, keep_remote=args.keep_remote)
-    job = asyncio.run(_submit(runner, plan, prompt, system, job, args, ctx))
+    if args.resume:
+        with store.lock(args.resume):
+            job = store.load(args.resume)
+            _check_resume(job, plan, prompt)
+            job = asyncio.run(_submit(runner, plan, prompt, system, job, args, ctx))
+    else:
+        job = asyncio.run(_submit(runner, plan, prompt, system, None, args, ctx))
     counts = job.counts()
     if job.status == "ended":
         ctx.err(f"batch job {job.job_id}: ended, answers in {job.output_dir}")

@@ -192,8 +192,9 @@ def _ask(ctx: CommandContext, job: JobState, work: Any) -> tuple[bool, Any]:
 
 def run_status(args: argparse.Namespace, ctx: CommandContext) -> int:
     store = BatchStore()
-    job = store.load(args.job_id)
-    asked, _ = _ask(ctx, job, _refresh(_runner(ctx, store), job))
+    with store.lock(args.job_id):
+        job = store.load(args.job_id)
+        asked, _ = _ask(ctx, job, _refresh(_runner(ctx, store), job))
     if args.json:
         ctx.out(json.dumps(job_json(job), indent=2))
     else:
@@ -203,9 +204,10 @@ def run_status(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 def run_fetch(args: argparse.Namespace, ctx: CommandContext) -> int:
     store = BatchStore()
-    job = store.load(args.job_id)
-    work = fetch_job(_runner(ctx, store, args.keep_remote), job, ctx, args.wait, args.interval)
-    asked, saved = _ask(ctx, job, work)
+    with store.lock(args.job_id):
+        job = store.load(args.job_id)
+        runner = _runner(ctx, store, args.keep_remote)
+        asked, saved = _ask(ctx, job, fetch_job(runner, job, ctx, args.wait, args.interval))
     if args.json:
         ctx.out(json.dumps({**job_json(job), "saved_now": saved or 0}, indent=2))
     else:
@@ -216,8 +218,9 @@ def run_fetch(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 def run_cancel(args: argparse.Namespace, ctx: CommandContext) -> int:
     store = BatchStore()
-    job = store.load(args.job_id)
-    asked, _ = _ask(ctx, job, _cancel(_runner(ctx, store), job))
+    with store.lock(args.job_id):
+        job = store.load(args.job_id)
+        asked, _ = _ask(ctx, job, _cancel(_runner(ctx, store), job))
     ctx.err(
         f"batch job {job.job_id}: cancelled; answers already given are kept: "
         f"`fiedler batch fetch {job.job_id}` saves them"

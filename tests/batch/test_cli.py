@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import stat
 
+from fiedler_tui.core.batch.state import BatchStore
+
 from .conftest import PROMPT, BatchWorld
 
 
@@ -255,3 +257,17 @@ async def test_a_model_gone_from_models_yaml_is_named_not_a_crash(batch_world: B
     assert code == 2
     assert "model 'gem' of this batch job is no longer in models.yaml" in err
     assert "internal error" not in err
+
+
+async def test_one_process_at_a_time_works_on_a_job(batch_world: BatchWorld) -> None:
+    code, out, err = await batch_world.submit()
+    assert code == 0, err
+    job_id = out.strip().splitlines()[-1]
+    store = BatchStore(batch_world.state_home / "fiedler" / "batches")
+    with store.lock(job_id):  # as a fetch running in another process would
+        for action in ("status", "fetch", "cancel"):
+            code, _, err = await batch_world.cli("batch", action, job_id)
+            assert code == 2 and "by another process" in err, action
+    assert batch_world.job()["status"] == "submitted"  # nothing was done meanwhile
+    code, _, err = await batch_world.cli("batch", "fetch", job_id)
+    assert code == 0, err

@@ -9,11 +9,14 @@ prompt only as its sha256 and length unless ``FIEDLER_SAVE_PROMPT=1``.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import re
 import signal
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -224,6 +227,25 @@ class BatchStore:
                 f"{exc.strerror or exc}"
             ) from None
         self.checkpoints.reached()
+
+    @contextlib.contextmanager
+    def lock(self, job_id: str) -> Iterator[None]:
+        """Hold the job for this process (an exclusive lock on ``<job id>.lock``, released when
+        the process ends, however it ends); BatchStateError when another process holds it."""
+        make_private_dir(self.root)
+        path = self.path(job_id).with_suffix(".lock")
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise BatchStateError(
+                    f"batch job {job_id} is being submitted, fetched or cancelled by another "
+                    "process; try again when it has finished"
+                ) from None
+            yield
+        finally:
+            os.close(fd)
 
     def load(self, job_id: str) -> JobState:
         path = self.path(job_id)

@@ -206,13 +206,14 @@ class BatchesScreen(Screen[None]):
         keys: Mapping[str, str | None] = {
             name: key.value for name, key in self.host.keystore.resolve_all(config).items()
         }
-        job = self.store.load(job_id)
+        with self.store.lock(job_id):  # not while a command works on the same job
+            job = self.store.load(job_id)
 
-        async def fetch() -> int:
-            async with BatchRunner(config, self.host.settings, keys, self.store) as runner:
-                return await runner.fetch(job)
+            async def fetch() -> int:
+                async with BatchRunner(config, self.host.settings, keys, self.store) as runner:
+                    return await runner.fetch(job)
 
-        saved = asyncio.run(fetch())
+            saved = asyncio.run(fetch())
         self.app.call_from_thread(self.notify, f"{job_id}: saved {saved} answers", markup=False)
         self.post_message(self.JobsLoaded(self.store.list()))
 
