@@ -91,7 +91,7 @@ def plan_follow_up(
     """Each asked model's conversation; ``aliases`` empty asks every model with a complete
     first answer. ``known``: sha256 -> text of prompts given again or remembered; ``system``:
     the system prompt given (checked against the run's), None to send the run's again."""
-    known = known or {}
+    known = {} if known is None else known  # an empty-looking Mapping may still look texts up
     run_id = info.run_id
     if info.problem:
         raise FollowUpRefused(f"run {run_id}: {info.problem}")
