@@ -4,9 +4,11 @@ Each run is a new process (cold: nothing in memory, no token-count cache on disk
 run alternately, in one invocation, on the same tree:
 
 - fiedler: ``fiedler --config models.yaml dry-run TREE -m MODEL -p PROMPT --json`` (stdout to a
-  file), with ``FIEDLER_NO_DISK=1`` (no run history, calibration or learned limits read or
-  written: fiedler keeps no count cache on disk), the tree as the only allowed root and every
-  ``FIEDLER_MAX_*`` cap raised so the whole tree is packaged;
+  file), with ``FIEDLER_NO_DISK=1`` (no token counts kept between processes, no run history,
+  calibration or learned limits read or written), the tree as the only allowed root and every
+  ``FIEDLER_MAX_*`` cap raised so the whole tree is packaged; ``--fiedler-store`` adds a series
+  with the disk allowed and its token counts stored by an earlier run (``XDG_STATE_HOME`` in a
+  scratch folder), for reference;
 - repomix: ``node REPOMIX TREE -o OUT`` with ``REPOMIX_TOKEN_CACHE=0`` (its token-count cache
   on disk is not used, so it counts every file as fiedler does); ``--repomix-cache`` adds a
   series with its cache warm, for reference;
@@ -25,7 +27,7 @@ without ``site-packages`` and ``__pycache__``) into TREE first.
 Goal (issue 15): fiedler <= 0.8 x repomix (median wall time), peak RSS <= 300 MB.
 
 Usage: ``python bench/cold_dry_run.py --tree DIR --repomix PATH [--prepare] [--repeat N]
-[--model ALIAS] [--baseline-src DIR] [--repomix-cache]``
+[--model ALIAS] [--baseline-src DIR] [--repomix-cache] [--fiedler-store]``
 """
 
 from __future__ import annotations
@@ -101,7 +103,9 @@ def prepare_tree(tree: Path) -> None:
     )
 
 
-def fiedler_series(name: str, tree: Path, model: str, scratch: Path, src: Path | None) -> Series:
+def fiedler_series(
+    name: str, tree: Path, model: str, scratch: Path, src: Path | None, store: bool = False
+) -> Series:
     env = dict(os.environ)
     env.update(
         FIEDLER_ALLOWED_FILE_ROOTS=str(tree),
@@ -111,6 +115,10 @@ def fiedler_series(name: str, tree: Path, model: str, scratch: Path, src: Path |
         FIEDLER_MAX_LINES=RAISED,
         FIEDLER_NO_DISK="1",
     )
+    if store:  # the disk allowed, in a scratch folder: token counts kept between runs
+        del env["FIEDLER_NO_DISK"]
+        env["XDG_STATE_HOME"] = str(scratch / "state")
+        env["XDG_DATA_HOME"] = str(scratch / "data")
     config = REPO / "models.yaml"
     if src is not None:
         env["PYTHONPATH"] = str(src)
@@ -146,6 +154,11 @@ def main() -> int:
     parser.add_argument(
         "--repomix-cache", action="store_true", help="also time repomix with its cache warm"
     )
+    parser.add_argument(
+        "--fiedler-store",
+        action="store_true",
+        help="also time fiedler with its token counts stored by an earlier run",
+    )
     args = parser.parse_args()
 
     tree = args.tree.resolve()
@@ -159,6 +172,15 @@ def main() -> int:
         if args.baseline_src is not None:
             src = args.baseline_src.resolve()
             series.append(fiedler_series("fiedler (baseline)", tree, args.model, scratch, src))
+        if args.fiedler_store:
+            stored = fiedler_series(
+                "fiedler (counts stored)", tree, args.model, scratch, None, True
+            )
+            stored.run_once()  # stores the counts; not recorded
+            stored.walls.clear()
+            stored.rss_mb.clear()
+            stored.cpu.clear()
+            series.append(stored)
         if args.repomix_cache:
             warm = repomix_series("repomix (cache warm)", tree, args.repomix, scratch, cache=True)
             warm.run_once()  # fills its cache; not recorded

@@ -42,6 +42,7 @@ from fiedler_tui.core.ratelimits import LearnedLimitsStore, token_limits
 from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
 from fiedler_tui.core.secrets.policy import SecretPolicy
 from fiedler_tui.core.tokens.api_count import ALL_PROVIDERS, ProviderCounter
+from fiedler_tui.core.tokens.count_store import CountStore
 from fiedler_tui.core.tokens.counter import TokenCounter
 from fiedler_tui.core.tokens.methods import encoding_of
 
@@ -183,7 +184,8 @@ def skipped_lines(result: DryRunResult) -> list[str]:
 
 
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
-    with TokenCounter(ctx.settings) as tokens:
+    store = CountStore.default(ctx.settings.no_disk)
+    with TokenCounter(ctx.settings, store=store) as tokens:
         tokens.preload(encoding_of(m) for m in _models(args, ctx))  # loads while keys resolve
         keys = ctx.resolve_keys()
         result = build_dry_run(args, ctx, keys, tokens)

@@ -58,6 +58,7 @@ from fiedler_tui.core.secrets.policy import SecretPolicy
 from fiedler_tui.core.secrets.scan import SecretFinding, scan_text
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.tokens.calibration import CalibrationIndex
+from fiedler_tui.core.tokens.count_store import CountStore, block_identity
 from fiedler_tui.core.tokens.counter import TokenCounter
 from fiedler_tui.core.tokens.encodings import encoding_status, load_encoding
 from fiedler_tui.core.tokens.methods import (
@@ -148,7 +149,11 @@ class DryRunEngine:
             if calibration is not None
             else CalibrationIndex.default(no_disk=settings.no_disk)
         )
-        self.counter = counter if counter is not None else TokenCounter(settings)
+        self.counter = (
+            counter
+            if counter is not None
+            else TokenCounter(settings, store=CountStore.default(settings.no_disk))
+        )
         self._owns_counter = counter is None
         self.api_counter = api_counter
         self.files = FileReadCache()
@@ -208,6 +213,7 @@ class DryRunEngine:
         for name in encodings:  # load before the pool starts so loading happens once
             self.counter.tokenizer(name)
         work = self._all_file_work(selection.files, encodings, opts.secret_policy)
+        self.counter.save()  # the new exact counts, for the next process
         counted = time.perf_counter()
         blocks = [w.block for w in work if w.block is not None]
         preview = build_preview(blocks)
@@ -339,11 +345,13 @@ class DryRunEngine:
             else make_block(file)
         )
         tokens: dict[str, int] = {}
+        identity = None if masking else block_identity(block.header, file.sha256)
         for name in encodings:
             key: Hashable = (file.real, file.size, file.mtime_ns, file.sha256, file.path, masking)
             cached = self.counter.cached(name, key)
             if cached is None:
-                cached = self.counter.count(name, block.header + block.content + block.footer, key)
+                text = block.header + block.content + block.footer
+                cached = self.counter.count(name, text, key, identity)
             tokens[name] = cached
         report = FileReport(
             file.path, file.size, file.lines, file.sha256, tokens, findings, block.masked

@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from fiedler_tui.core.settings import Settings
+from fiedler_tui.core.tokens.count_store import CountStore
 from fiedler_tui.core.tokens.tokenizers import Tokenizer, tokenizer_for
 
 T = TypeVar("T")
@@ -35,8 +36,12 @@ class TokenCounter:
         settings: Settings,
         max_workers: int | None = None,
         max_entries: int = DEFAULT_MAX_ENTRIES,
+        store: CountStore | None = None,
     ) -> None:
+        """``store``: exact counts kept between processes (see ``count_store``); none by
+        default."""
         self.settings = settings
+        self.store = store
         self.max_entries = max_entries
         self._pool = ThreadPoolExecutor(
             max_workers=max_workers or os.cpu_count() or 2, thread_name_prefix="fiedler-tokens"
@@ -47,6 +52,8 @@ class TokenCounter:
         self._loading: dict[str, threading.Lock] = {}
         self.hits = 0
         self.misses = 0
+        self.stored_hits = 0
+        """Counts not in memory but found in the store (not counted again)."""
 
     def __enter__(self) -> TokenCounter:
         return self
@@ -97,13 +104,32 @@ class TokenCounter:
                 self.hits += 1
             return value
 
-    def count(self, encoding: str, text: str, key: Hashable | None = None) -> int:
-        """Tokens of ``text`` (cached under ``key`` when given). Runs in the calling thread."""
+    def count(
+        self,
+        encoding: str,
+        text: str,
+        key: Hashable | None = None,
+        identity: str | None = None,
+    ) -> int:
+        """Tokens of ``text`` (cached under ``key`` when given; kept in the store under
+        ``identity`` when given and the count is exact). Runs in the calling thread."""
         if key is not None:
             value = self.cached(encoding, key)
             if value is not None:
                 return value
-        value = self.tokenizer(encoding).count(text)
+        tokenizer = self.tokenizer(encoding)
+        store = self.store if tokenizer.exact else None  # an estimate is cheap: never kept
+        found = None
+        if store is not None and identity is not None:
+            found = store.get(encoding, identity)
+        if found is not None:
+            value = found
+            with self._lock:
+                self.stored_hits += 1
+        else:
+            value = tokenizer.count(text)
+            if store is not None and identity is not None:
+                store.put(encoding, identity, value)
         if key is not None:
             with self._lock:
                 self.misses += 1
@@ -144,6 +170,11 @@ class TokenCounter:
         for future in futures:
             results.extend(future.result())
         return results
+
+    def save(self) -> None:
+        """Write the counts new to the store (nothing without one)."""
+        if self.store is not None:
+            self.store.save()
 
     def clear(self) -> None:
         with self._lock:
