@@ -1,5 +1,8 @@
 """``fiedler send --continue RUN_ID -p TEXT [-m ALIAS]...``: a follow-up to a saved run.
 
+The question is ``-p``, ``--prompt-file`` or ``--template`` (filled with the run's files and the
+models asked).
+
 Each model of the run (or each named with ``-m``) continues its own conversation: the run's
 package and prompt, its own answers, then the new question. The run's files are read again and
 must make the very package the run sent; a prompt or question the run did not save is given
@@ -51,9 +54,16 @@ QUESTION_FILE_MAX_BYTES = 10_000_000
 
 
 def _question(args: argparse.Namespace) -> str:
+    if args.template:  # stands in until the models asked are known (``_templated``)
+        from fiedler_tui.core.templates import load_template
+
+        return load_template(args.template).text
     if args.prompt_file is None:
         if args.prompt is None:
-            raise UsageError("--continue needs the follow-up question: -p TEXT or --prompt-file F")
+            raise UsageError(
+                "--continue needs the follow-up question: -p TEXT, --prompt-file F or "
+                "--template NAME"
+            )
         return str(args.prompt)
     got = read_bytes_bounded(args.prompt_file, QUESTION_FILE_MAX_BYTES)
     if isinstance(got, ReadRefusal):
@@ -129,6 +139,10 @@ def run_continue(args: argparse.Namespace, ctx: CommandContext) -> int:
     store = RunStore(settings.output_dir, no_disk=settings.no_disk)
     question = _question(args)
     plan = _plan(args, store, question)
+    if args.template:
+        from fiedler_tui.commands.template_prompt import follow_up_template_question
+
+        plan = plan.with_question(follow_up_template_question(args.template, ctx, plan))
     for reason in plan.left_out:
         ctx.err(f"fiedler: note: not asked: {reason}")
     resolved = ctx.resolve_keys()

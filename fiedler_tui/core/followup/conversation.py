@@ -13,7 +13,7 @@ or remembered by the app), each checked against its saved sha256; the system pro
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fiedler_tui.core.followup.refused import FollowUpRefused
 from fiedler_tui.core.followup.system_prompt import run_system_prompt
@@ -57,6 +57,16 @@ class FollowUpPlan:
     @property
     def aliases(self) -> list[str]:
         return list(self.continued)
+
+    def with_question(self, question: str) -> FollowUpPlan:
+        """The same plan asking ``question`` instead (a template filled in once the models
+        asked are known); refused when it is empty."""
+        if not question.strip():
+            raise FollowUpRefused("the follow-up question is empty: write one")
+        continued = {
+            alias: (*turns[:-1], Turn("user", question)) for alias, turns in self.continued.items()
+        }
+        return replace(self, question=question, continued=continued)
 
 
 def known_text(record: Mapping[str, object], known: Mapping[str, str]) -> str | None:

@@ -21,6 +21,15 @@ def _package(summary: Mapping[str, Any]) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def package_file_names(info: RunInfo) -> list[str]:
+    """The run's files as its package named them (none when it saved them as hashes)."""
+    files = _package(info.summary).get("file_list")
+    if not isinstance(files, list):
+        return []
+    names = (item.get("path") for item in files if isinstance(item, Mapping))
+    return [name for name in names if isinstance(name, str) and name]
+
+
 def saved_file_paths(
     summary: Mapping[str, Any], roots: AllowedRoots
 ) -> tuple[list[str], list[str]]:
