@@ -43,3 +43,19 @@ async def test_rerun_on_models_chosen_first(project: Path) -> None:  # noqa: F81
         assert compose.result is not None
         assert [m.alias for m in compose.result.models] == ["roomy", "guess"]
         assert [f.path for f in compose.result.preview.files] == ["src/main.py"]
+
+
+async def test_rerun_chooser_says_every_key_whole_at_80_columns(project: Path) -> None:  # noqa: F811
+    store = RunStore(project.parent / "runs")
+    save_run(store, datetime(2026, 11, 1, 10, tzinfo=UTC), {"roomy": "A"}, prompt="Find it.")
+    app = make_app(project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, ChooseModelsScreen)
+        strips = app.screen._compositor.render_strips()
+        shown = " ".join("".join(s.text for s in strip).strip(" │") for strip in strips)
+        assert "goes to Compose with the ticked ones, esc cancels" in " ".join(shown.split())

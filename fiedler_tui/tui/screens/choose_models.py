@@ -29,7 +29,7 @@ class ChooseModelsScreen(ModalScreen[list[str] | None]):
         border: round $primary; background: $surface; padding: 0 1;
     }
     #choose-models-list { height: auto; max-height: 20; border: none; }
-    .choose-models-hint { color: $text-muted; }
+    .choose-models-hint { color: $text-muted; width: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "apply", "Re-run on these", id="choose-models-apply", priority=True),
@@ -57,7 +57,9 @@ class ChooseModelsScreen(ModalScreen[list[str] | None]):
                 id="choose-models-list",
             )
             yield Label(
-                plain("space ticks a model, ctrl+s goes to Compose with the ticked ones, esc"),
+                plain(
+                    "space ticks a model, ctrl+s goes to Compose with the ticked ones, esc cancels"
+                ),
                 classes="choose-models-hint",
                 id="choose-models-hint",
             )
