@@ -1,8 +1,8 @@
 """fiedler_crosstalk's resume over stdio with the SDK's client: a deliberation cancelled in its
 second round is continued from its last complete round (the first is not sent again) and
-finishes with every round; the refusals (unknown id, a run that cannot be resumed, choices or a
-prompt that differ, files without roots) are structured errors and send nothing. One test, so
-the deliberation is cancelled once."""
+finishes with every round; the refusals (unknown id, a run that cannot be resumed, choices,
+reasoning controls or a prompt that differ, files without roots) are structured errors and send
+nothing. One test, so the deliberation is cancelled once."""
 
 from __future__ import annotations
 
@@ -25,7 +25,11 @@ def _reply(name: str) -> str:
 
 
 MODELS = [
-    SimulatedModel(name="alpha", script=ModelScript(reply=_reply("alpha"))),
+    SimulatedModel(
+        name="alpha",
+        script=ModelScript(reply=_reply("alpha")),
+        reasoning={"reasoning_efforts": ["low", "high"]},
+    ),
     SimulatedModel(
         name="patient",
         kind="anthropic",
@@ -120,6 +124,14 @@ async def test_a_cancelled_deliberation_resumes_to_every_round_and_bad_resumes_a
             )
         )
         assert changed["code"] == "bad-argument" and "prompt differs" in changed["message"]
+        reasoning = _error(
+            await client.call_tool(
+                "fiedler_crosstalk", {**ASK, "resume": run_id, "reasoning_effort": "high"}
+            )
+        )
+        assert reasoning["code"] == "bad-argument"
+        differs = f"reasoning effort or thinking budget differs from run {run_id}'s"
+        assert differs in reasoning["message"]
         assert len(world.sim.requests) == before
 
         resumed = await client.call_tool("fiedler_crosstalk", {**ASK, "resume": run_id})
