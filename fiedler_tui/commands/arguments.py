@@ -29,6 +29,17 @@ def positive_int(raw: str) -> int:
     return value
 
 
+def port_number(raw: str) -> int:
+    """An argparse type: a TCP port, 0 (any free one) to 65535."""
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {raw!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {raw!r}")
+    return value
+
+
 def add_commands(subparsers: Any) -> None:
     """Every subcommand, in the order ``fiedler --help`` lists them."""
     _models(subparsers)
@@ -356,7 +367,10 @@ def _serve(subparsers: Any) -> None:
         help="address to listen on (default 127.0.0.1; another one needs FIEDLER_SERVE_TOKEN)",
     )
     parser.add_argument(
-        "--port", type=int, default=8000, help="port to listen on (default 8000; 0: any free one)"
+        "--port",
+        type=port_number,
+        default=8000,
+        help="port to listen on (default 8000; 0: any free one)",
     )
     parser.set_defaults(handler="serve:run")
 

@@ -101,6 +101,14 @@ def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("port", ["99999", "-1"])
+def test_a_port_out_of_range_is_bad_input(tmp_path: Path, port: str) -> None:
+    done = _fiedler("--demo", "serve", "--port", port, env=_env(tmp_path))
+    assert done.returncode == 2
+    assert f"--port: expected a port from 0 to 65535, got '{port}'" in done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+
+
 @pytest.mark.parametrize("token", ["chosen-token-123"])
 def test_the_token_can_be_chosen(tmp_path: Path, token: str) -> None:
     env = _env(tmp_path, FIEDLER_SERVE_TOKEN=token)
