@@ -132,3 +132,18 @@ def test_the_store_keeps_the_most_recent_counts_within_its_size(
     other.save()
     kept = CountStore(path)
     assert [kept.get("o200k_base", f"id{n}") for n in (2, 3, 4, 9)] == [None, 3, 4, 9]
+
+
+def test_a_save_keeps_what_another_process_saved_since_the_store_was_read(tmp_path: Path) -> None:
+    path = tmp_path / "state" / FILE_NAME
+    ours = CountStore(path)
+    assert ours.get("o200k_base", "a") is None  # read now (no file yet)
+    theirs = CountStore(path)
+    theirs.put("o200k_base", "b", 2)
+    theirs.save()
+    ours.put("o200k_base", "a", 1)
+    ours.save()
+    ours.put("o200k_base", "c", 3)
+    ours.save()  # the file is as this store wrote it: not read again, nothing lost
+    final = CountStore(path)
+    assert [final.get("o200k_base", k) for k in "abc"] == [1, 2, 3]

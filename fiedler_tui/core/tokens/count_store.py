@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -49,6 +50,8 @@ class CountStore:
         self.path = path
         self._counts: dict[str, int] | None = None
         self._added: dict[str, int] = {}
+        self._seen: tuple[int, int] | None = None
+        """(mtime_ns, size) of the file as this store last read or wrote it."""
         self._lock = threading.Lock()
 
     @classmethod
@@ -74,11 +77,14 @@ class CountStore:
 
     def save(self) -> None:
         """Write the counts added since the last save, merged with what the file holds now
-        (another process may have added its own); nothing when none were added."""
+        (another process may have added its own: read again only when it changed since this
+        store read or wrote it); nothing when none were added."""
         with self._lock:
             if self.path is None or not self._added:
                 return
-            counts = self._read()
+            counts = self._counts
+            if counts is None or self._signature() != self._seen:
+                counts = self._read()
             for key, count in self._added.items():
                 counts.pop(key, None)  # re-added last: the most recent
                 counts[key] = count
@@ -88,10 +94,20 @@ class CountStore:
             try:
                 make_private_dir(self.path.parent)
                 atomic_write_bytes(self.path, payload.encode())
+                self._seen = self._signature()
             except OSError as exc:
                 log.warning("token counts not saved to %s: %s", self.path, exc)
             self._added.clear()
             self._counts = counts
+
+    def _signature(self) -> tuple[int, int] | None:
+        if self.path is None:
+            return None
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size
 
     def _loaded(self) -> dict[str, int]:
         if self._counts is None:
@@ -103,7 +119,9 @@ class CountStore:
             return {}
         got = read_bytes_bounded(str(self.path), MAX_FILE_BYTES)
         if isinstance(got, ReadRefusal):
+            self._seen = None
             return {}
+        self._seen = (got[1].st_mtime_ns, got[1].st_size)
         try:
             data = json.loads(got[0])
         except ValueError:
