@@ -28,6 +28,7 @@ from fiedler_tui.core.mcp_tools import FiedlerTools, RunResult, ToolArguments, T
 from fiedler_tui.core.mcp_tools.arguments import CrosstalkChoices
 from fiedler_tui.core.mcp_tools.crosstalk_progress import DeliberationProgress
 from fiedler_tui.core.mcp_tools.crosstalk_result import DeliberationResult, SavedRunResult
+from fiedler_tui.core.mcp_tools.model_list import ModelList
 from fiedler_tui.core.mcp_tools.progress import PROGRESS_INTERVAL_S, ProgressTracker
 from fiedler_tui.core.mcp_tools.results import INLINE_CHARS
 from fiedler_tui.mcp.client_gone import CLIENT_GONE
@@ -435,14 +436,16 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
     @server.tool(
         description=(
             "The configured models: name, aliases, provider, model id, whether it is a "
-            "default, context window, max_completion_tokens, prices (USD per 1M tokens), "
+            "default, context window, max_completion_tokens, prices (USD per 1M tokens: input, "
+            "output, cached input, cache writes, long-context price tiers), the reasoning "
+            "controls it takes (reasoning_efforts, thinking_budget_range) and its defaults, "
             "timeouts, retries and where its provider's key comes from."
         ),
         annotations=read_only,
     )
     @_guarded
-    async def fiedler_list_models() -> Annotated[CallToolResult, dict[str, Any]]:
-        return data_result(await tools.list_models())
+    async def fiedler_list_models() -> Annotated[CallToolResult, ModelList]:
+        return data_result((await tools.list_models()).model_dump(mode="json"))
 
     @server.tool(
         description=(
@@ -471,7 +474,8 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
     @server.tool(
         description=(
             "Saved runs, newest first: run id, status (done, partial, failed, cancelled, "
-            "interrupted, running), start time, cost and each model's status."
+            "interrupted, running), start time, cost_usd (its first turn), total_cost_usd "
+            "(with every follow-up turn's), turns and each model's status."
         ),
         annotations=read_only,
     )
@@ -485,7 +489,8 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
         description=(
             "One saved run: its status and, per model, the same fields as fiedler_send returns, "
             f"answers inline up to {INLINE_CHARS:,} characters (longer: a resource to read); "
-            "for a deliberation also its rounds, turns, verdicts and result, as "
+            "total_cost_usd, the whole run's cost with its follow-up turns (cost_usd is its "
+            "first turn's); for a deliberation also its rounds, turns, verdicts and result, as "
             "fiedler_crosstalk returns them."
         ),
         annotations=read_only,

@@ -75,6 +75,13 @@ class DeliberationResult(BaseModel):
 class SavedRunResult(RunResult):
     """What ``fiedler_run`` returns: a run's result, with a deliberation's rounds and result."""
 
+    total_cost_usd: float | None = Field(
+        None,
+        description="the run's whole cost: cost_usd (its first turn) plus every follow-up "
+        "turn's (fiedler send --continue, or the app's follow-ups)",
+    )
+    turns: int = Field(1, description="turns of the run: 1, plus one per follow-up")
+
     deliberation: DeliberationResult | None = Field(
         None, description="for a deliberation (crosstalk): its rounds, verdicts and result"
     )

@@ -29,6 +29,7 @@ from fiedler_tui.core.mcp_tools.crosstalk_result import (
     SavedRunResult,
     deliberation_result,
 )
+from fiedler_tui.core.mcp_tools.model_list import ModelList, model_list
 from fiedler_tui.core.mcp_tools.refusal import ToolRefusal
 from fiedler_tui.core.mcp_tools.results import INLINE_CHARS, RunResult, run_result
 from fiedler_tui.core.settings import Settings
@@ -364,41 +365,11 @@ class FiedlerTools:
 
     # fiedler_list_models, fiedler_get_config, fiedler_list_keys
 
-    async def list_models(self) -> dict[str, Any]:
+    async def list_models(self) -> ModelList:
         return await asyncio.to_thread(self._list_models)
 
-    def _list_models(self) -> dict[str, Any]:
-        config = self._config()
-        keys = self.sources.resolve_keys()
-        rows = []
-        for model in config.models.values():
-            provider = config.provider_of(model)
-            rows.append(
-                {
-                    "name": model.name,
-                    "aliases": list(model.aliases),
-                    "provider": provider.name,
-                    "kind": str(provider.kind),
-                    "model_id": model.wire_id,
-                    "default": model.default,
-                    "context_window": model.context_window,
-                    "max_completion_tokens": model.max_completion_tokens,
-                    "price_in_usd_per_million": model.price_in,
-                    "price_out_usd_per_million": model.price_out,
-                    "tokenizer": model.tokenizer,
-                    "reasoning_efforts": list(model.reasoning_efforts),
-                    "reasoning_effort": model.reasoning_effort,
-                    "thinking_budget_range": (
-                        list(model.thinking_budget_range) if model.thinking_budget_range else None
-                    ),
-                    "thinking_budget": model.thinking_budget,
-                    "read_timeout_s": provider.read_timeout_s,
-                    "total_timeout_s": provider.total_timeout_s,
-                    "max_retries": provider.max_retries,
-                    "key": str(keys[provider.name].source) if provider.name in keys else None,
-                }
-            )
-        return {"config": config.source, "models": rows}
+    def _list_models(self) -> ModelList:
+        return model_list(self._config(), self.sources.resolve_keys())
 
     async def get_config(self) -> dict[str, Any]:
         return await asyncio.to_thread(self._get_config)
@@ -552,7 +523,9 @@ class FiedlerTools:
                     "run_id": info.run_id,
                     "status": info.status,
                     "started_at": run.started_at,
-                    "cost_usd": run.cost_usd,
+                    "cost_usd": run.cost_usd,  # turn 1's
+                    "total_cost_usd": run.total_cost_usd,  # with every follow-up turn's
+                    "turns": 1 + len(run.turns),
                     "models": [{"model": m.alias, "status": m.status} for m in run.models],
                     "problem": info.problem or None,
                 }
@@ -580,7 +553,12 @@ class FiedlerTools:
             deliberation = deliberation_result(
                 run, info.run_id, info.path, self.options.inline_chars
             )
-        return SavedRunResult(**dict(result), deliberation=deliberation)
+        return SavedRunResult(
+            **dict(result),
+            total_cost_usd=run.total_cost_usd,
+            turns=1 + len(run.turns),
+            deliberation=deliberation,
+        )
 
     async def output(self, run_id: str, model: str) -> str:
         return await asyncio.to_thread(self._output, run_id, model)
