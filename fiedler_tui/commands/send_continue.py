@@ -97,11 +97,25 @@ def _check_arguments(args: argparse.Namespace) -> None:
         )
 
 
-def _plan(args: argparse.Namespace, store: RunStore, question: str) -> FollowUpPlan:
+def _asked(args: argparse.Namespace, ctx: CommandContext) -> list[str]:
+    """The models named with ``-m``, each by its models.yaml name (as the run records it),
+    whether given by name or alias; an unknown one is a UsageError."""
+    names: list[str] = []
+    for alias in args.model:
+        try:
+            names.append(ctx.config.resolve(alias).name)
+        except KeyError as exc:
+            raise UsageError(str(exc.args[0])) from None
+    return names
+
+
+def _plan(
+    args: argparse.Namespace, ctx: CommandContext, store: RunStore, question: str
+) -> FollowUpPlan:
     info = store.find(args.continue_run)
     known = {sha256_text(text): text for text in args.earlier_prompt}
     try:
-        return plan_follow_up(info, question, list(args.model), known, args.system)
+        return plan_follow_up(info, question, _asked(args, ctx), known, args.system)
     except PromptNotSaved as exc:
         hint = (
             "; no --earlier-prompt given matches it"
@@ -138,7 +152,7 @@ def run_continue(args: argparse.Namespace, ctx: CommandContext) -> int:
         settings = settings.replace(output_dir=Path(args.output_dir).expanduser())
     store = RunStore(settings.output_dir, no_disk=settings.no_disk)
     question = _question(args)
-    plan = _plan(args, store, question)
+    plan = _plan(args, ctx, store, question)
     if args.template:
         from fiedler_tui.commands.template_prompt import follow_up_template_question
 
