@@ -1,6 +1,6 @@
 """A saved run's answers as a report lists them: one entry per model (per turn for a
 deliberation; per model of each follow-up turn after the run's own), with the figures of its
-summary row and the text read from its output file."""
+summary row, the text read from its output file and its thinking from its thinking file."""
 
 from __future__ import annotations
 
@@ -30,6 +30,10 @@ class AnswerFigures:
     saved: bool | None = None
     error: ErrorSummary | None = None
     output_file: str | None = None
+    usage_reasoning: int | None = None
+    """The part of ``usage_output`` spent thinking, where the provider reported it."""
+    thinking_file: str | None = None
+    """The model's thinking, saved beside its answer (None: it streamed none)."""
 
     @classmethod
     def of_model(cls, model: ModelRecord) -> AnswerFigures:
@@ -44,6 +48,8 @@ class AnswerFigures:
             saved=model.saved,
             error=model_error(model),
             output_file=model.output_file,
+            usage_reasoning=model.usage_reasoning,
+            thinking_file=model.thinking_file,
         )
 
     @classmethod
@@ -56,6 +62,8 @@ class AnswerFigures:
             cost_usd=turn.cost_usd,
             error=turn.error,
             output_file=turn.output_file,
+            usage_reasoning=turn.usage_reasoning,
+            thinking_file=turn.thinking_file,
         )
 
 
@@ -70,6 +78,10 @@ class Answer:
     """Why the text is incomplete or missing (partial file, cut, no file), or empty."""
     turn: int = 1
     """The follow-up turn it answers (1: the run itself)."""
+    thinking: str = ""
+    """The model's thinking (its ``<stem>.thinking.md``), shown apart after the answer."""
+    thinking_note: str = ""
+    """Why the thinking is incomplete or missing, or empty."""
 
 
 def _records(summary: RunSummary) -> list[tuple[str, AnswerFigures]]:
@@ -83,11 +95,10 @@ def _records(summary: RunSummary) -> list[tuple[str, AnswerFigures]]:
     return [(m.alias or "?", AnswerFigures.of_model(m)) for m in summary.models]
 
 
-def _read(folder: Path, record: AnswerFigures) -> tuple[str, str]:
-    """(text, note) from the record's output file: the final one, else the ``.partial`` one."""
-    name = record.output_file
+def _read(folder: Path, name: str | None, what: str = "output") -> tuple[str, str]:
+    """(text, note) from the saved file ``name``: the final one, else the ``.partial`` one."""
     if not name or "/" in name or "\\" in name or name[0] == ".":
-        return "", "no output file"
+        return "", f"no {what} file"
     for path in (folder / name, folder / (name + PARTIAL_SUFFIX)):
         if path.is_file() and not path.is_symlink():
             with path.open("rb") as handle:
@@ -112,7 +123,10 @@ def turn_answers(folder: Path, summary: RunSummary, turn: int) -> list[Answer]:
     follow-up turn's titled ``turn <n>: <model>``."""
     answers = []
     for title, record in _records(summary):
-        text, note = _read(folder, record)
+        text, note = _read(folder, record.output_file)
+        thinking, thinking_note = "", ""
+        if record.thinking_file is not None:
+            thinking, thinking_note = _read(folder, record.thinking_file, "thinking")
         shown = title if turn == 1 else f"turn {turn}: {title}"
-        answers.append(Answer(shown, record, text, note, turn))
+        answers.append(Answer(shown, record, text, note, turn, thinking, thinking_note))
     return answers

@@ -30,6 +30,17 @@ def error_text(record: AnswerFigures) -> str:
     return "" if error is None else f"{error.code}: {error.message}"
 
 
+def _reasoning(record: AnswerFigures) -> str:
+    """`` (reasoning N)``: the part of the output spent thinking, where it was reported."""
+    tokens = record.usage_reasoning
+    return f" (reasoning {tokens:,})" if _number(tokens) else ""
+
+
+def thinking_title(answer: Answer) -> str:
+    """``Thinking (1,234 chars)``, heading a model's thinking after its answer."""
+    return f"Thinking ({len(answer.thinking):,} chars)"
+
+
 def row(answer: Answer) -> list[str]:
     r = answer.record
     total, tps = r.total_s, r.tokens_per_s
@@ -37,7 +48,7 @@ def row(answer: Answer) -> list[str]:
         answer.title,
         r.status + ("" if r.saved is not False else ", NOT SAVED"),
         count(r.usage_input),
-        count(r.usage_output),
+        count(r.usage_output) + _reasoning(r),
         f"{total:.1f}s" if total is not None else NOT_KNOWN,
         f"{tps:,.0f}" if tps is not None else NOT_KNOWN,
         money(r.cost_usd),

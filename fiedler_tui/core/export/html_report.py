@@ -1,6 +1,7 @@
 """A run as one self-contained HTML page: facts, summary table, each answer rendered from its
-Markdown with code highlighted (Pygments, inline styles); a run that was followed up, as a
-thread: each turn's section (a follow-up's with its question, shown as text), then its answers.
+Markdown with code highlighted (Pygments, inline styles), a model's thinking after it in a
+collapsed ``<details>``; a run that was followed up, as a thread: each turn's section (a
+follow-up's with its question, shown as text), then its answers.
 
 Nothing in the page loads from elsewhere or runs: no scripts, no images (an image in an answer is
 shown as its link), a Content-Security-Policy that forbids both; raw HTML in an answer is shown as
@@ -19,7 +20,14 @@ from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
 from pygments.util import ClassNotFound  # type: ignore[import-untyped]
 
 from fiedler_tui.core.export.answers import Answer
-from fiedler_tui.core.export.figures import COLUMNS, facts, row, turn_heading, unsaved_question
+from fiedler_tui.core.export.figures import (
+    COLUMNS,
+    facts,
+    row,
+    thinking_title,
+    turn_heading,
+    unsaved_question,
+)
 from fiedler_tui.core.export.thread import ThreadTurn
 from fiedler_tui.core.store.run_store import RunInfo
 
@@ -36,6 +44,8 @@ section.answer { border-top: 1px solid #d0d7de; margin-top: 2rem; }
 section.turn { border-top: 3px solid #57606a; margin-top: 3rem; }
 blockquote.question { white-space: pre-wrap; }
 .note { color: #9a6700; }
+details.thinking { margin: 1rem 0; padding: 0 1rem; background: #f6f8fa; color: #57606a; }
+details.thinking summary { cursor: pointer; padding: .5rem 0; }
 dt { font-weight: bold; } dd { margin: 0 0 .5rem 1rem; white-space: pre-wrap; }
 """
 _FORMATTER = HtmlFormatter(noclasses=True, nowrap=True, style="default")
@@ -65,6 +75,13 @@ def _answer(answer: Answer, heading: str, title: str, render: Callable[[str], st
     if answer.note:
         parts.append(f'<p class="note">{escape(answer.note)}</p>')
     parts.append(render(answer.text) if answer.text else "<p><em>(no text)</em></p>")
+    if answer.thinking or answer.thinking_note:  # collapsed, apart from the answer
+        parts.append(
+            f'<details class="thinking"><summary>{escape(thinking_title(answer))}</summary>'
+        )
+        if answer.thinking_note:
+            parts.append(f'<p class="note">{escape(answer.thinking_note)}</p>')
+        parts += [render(answer.thinking) if answer.thinking else "", "</details>"]
     parts.append("</section>")
     return parts
 

@@ -1,11 +1,19 @@
-"""A run as a Markdown report: the run's facts, a summary table, then each answer as saved; a
-run that was followed up, as a thread: each turn under its own heading (a follow-up's with its
-question), then each model's answer in it."""
+"""A run as a Markdown report: the run's facts, a summary table, then each answer as saved (a
+model's thinking after it, quoted under a "Thinking" heading); a run that was followed up, as a
+thread: each turn under its own heading (a follow-up's with its question), then each model's
+answer in it."""
 
 from __future__ import annotations
 
 from fiedler_tui.core.export.answers import Answer
-from fiedler_tui.core.export.figures import COLUMNS, facts, row, turn_heading, unsaved_question
+from fiedler_tui.core.export.figures import (
+    COLUMNS,
+    facts,
+    row,
+    thinking_title,
+    turn_heading,
+    unsaved_question,
+)
 from fiedler_tui.core.export.thread import ThreadTurn
 from fiedler_tui.core.store.run_store import RunInfo
 
@@ -34,6 +42,11 @@ def _answer(answer: Answer, level: str) -> list[str]:
     if answer.note:
         lines += [f"> {_cell(answer.note)}", ""]
     lines.append(answer.text.rstrip("\n") if answer.text else "*(no text)*")
+    if answer.thinking or answer.thinking_note:  # apart from the answer, never mixed in
+        lines += ["", f"{level}# {thinking_title(answer)}", ""]
+        if answer.thinking_note:
+            lines += [f"> *{_cell(answer.thinking_note)}*", ">"]
+        lines += _quoted(answer.thinking.rstrip("\n"))
     return lines
 
 
