@@ -58,7 +58,7 @@ class FollowUpScreen(ModalScreen[FollowUpSession | None]):
         border: round $primary; background: $surface; padding: 0 1;
     }
     #follow-up-preview { height: auto; max-height: 12; }
-    .follow-up-hint { color: $text-muted; }
+    .follow-up-hint { color: $text-muted; width: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="follow-up-cancel"),
@@ -122,7 +122,9 @@ class FollowUpScreen(ModalScreen[FollowUpSession | None]):
             )
             yield Static(id="follow-up-preview")
             yield Label(
-                plain("enter shows the cost of the whole conversation, enter again sends; esc"),
+                plain(
+                    "enter shows the cost of the whole conversation, enter again sends; esc cancels"
+                ),
                 classes="follow-up-hint",
             )
 
