@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
+from fiedler_tui.core.budget.early_work import ReadNotices
 from fiedler_tui.core.config.loader import load_config
 from fiedler_tui.core.config.schema import ModelSpec
 from fiedler_tui.core.secrets.policy import SecretPolicy
@@ -167,3 +168,38 @@ def test_an_offline_count_never_loads_the_http_client(root: Path) -> None:
     )
     assert json.loads(done.stdout)["package"]["files"] == 8
     assert done.stderr.strip() == "0 []"
+
+
+def test_files_are_worked_on_while_the_selection_reads(
+    root: Path, settings: Settings, make_model: Callable[..., ModelSpec]
+) -> None:
+    fixed_tree(root)
+    taken: list[str] = []
+    batches_sent_after: list[int] = []  # how many files the selection had taken at each batch
+    options = DryRunOptions(prompt="Review these files.")
+    with DryRunEngine(settings) as engine:
+        real_submit, reads = engine.counter.submit, engine.files
+        assert isinstance(reads, ReadNotices)
+        real_selected = reads.selected
+
+        def submit(function: Callable[[], Any]) -> Any:
+            batches_sent_after.append(len(taken))
+            return real_submit(function)
+
+        def selected(*args: Any) -> Any:
+            made = real_selected(*args)
+            taken.append(made.path)
+            return made
+
+        engine.counter.submit = submit  # type: ignore[method-assign]
+        reads.selected = selected  # type: ignore[method-assign]
+        result = engine.run([root], [make_model()], options)
+        sent = len(batches_sent_after)
+        again = engine.run([root], [make_model()], options)
+    # README, settings.py and the three data files fill the first batch: it is sent as the fifth
+    # file is taken, three files before the end; the rest go when the selection has ended
+    assert batches_sent_after == [4, 8]
+    files = [(f.path, f.bytes, f.lines, f.tokens["o200k_base"]) for f in result.files]
+    assert files[2:] == [entry[:4] for entry in EXPECTED_FILES[2:]]
+    assert again.files == result.files
+    assert len(batches_sent_after) == sent  # nothing changed: no file worked on again

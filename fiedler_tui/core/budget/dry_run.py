@@ -26,6 +26,7 @@ from fiedler_tui.core.budget.blockers import (
     rate_limit_blockers,
     request_blockers,
 )
+from fiedler_tui.core.budget.early_work import EarlyWork, ReadNotices
 from fiedler_tui.core.budget.egress_split import egress_blockers, split_package
 from fiedler_tui.core.budget.model_budget import (
     LARGEST_FILES_SHOWN,
@@ -44,7 +45,6 @@ from fiedler_tui.core.config.reasoning import (
 )
 from fiedler_tui.core.config.schema import ModelSpec
 from fiedler_tui.core.egress.policy import EgressPolicy
-from fiedler_tui.core.files.cache import FileReadCache
 from fiedler_tui.core.files.ignore import Filters
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.selected import SelectedFile
@@ -156,7 +156,7 @@ class DryRunEngine:
         )
         self._owns_counter = counter is None
         self.api_counter = api_counter
-        self.files = FileReadCache()
+        self.files = ReadNotices()
         self._findings: dict[tuple[str, str, str], tuple[SecretFinding, ...]] = {}
         self._work: dict[tuple[object, ...], _FileWork] = {}
         self._filters: dict[tuple[tuple[str, ...], tuple[str, ...]], Filters] = {}
@@ -205,14 +205,18 @@ class DryRunEngine:
             (opts.filters.include, opts.filters.exclude), opts.filters
         )  # one instance per glob set keeps its memo of decisions across runs
         self.counter.preload(encoding_of(m) for m in models)  # loads while the files are read
-        selection = select_files(
-            paths, self.settings, filters, self.files, opts.cwd, opts.from_folders
-        )
-        scanned = time.perf_counter()
         encodings = sorted({encoding_of(m) for m in models})
+        early = self._early_work(encodings, opts.secret_policy)
+        try:
+            selection = select_files(
+                paths, self.settings, filters, self.files, opts.cwd, opts.from_folders
+            )
+        finally:
+            self.files.listener = None
+        scanned = time.perf_counter()
         for name in encodings:  # load before the pool starts so loading happens once
             self.counter.tokenizer(name)
-        work = self._all_file_work(selection.files, encodings, opts.secret_policy)
+        work = self._all_file_work(selection.files, encodings, opts.secret_policy, early)
         self.counter.save()  # the new exact counts, for the next process
         counted = time.perf_counter()
         blocks = [w.block for w in work if w.block is not None]
@@ -305,16 +309,32 @@ class DryRunEngine:
         status = loaded.status if loaded is not None else encoding_status(name, self.settings)
         return EncodingReport(status, self.counter.tokenizer(name).exact)
 
+    def _early_work(self, encodings: Sequence[str], policy: SecretPolicy) -> EarlyWork[_FileWork]:
+        """Work on each file the selection takes as it is read (see ``early_work``), unless
+        its work from an earlier run can be reused."""
+        early = EarlyWork(
+            self.counter.submit,
+            lambda f: self._file_work(f, encodings, policy),
+            lambda f: _work_key(f, encodings, policy) not in self._work,
+        )
+        self.files.listener = early.add
+        return early
+
     def _all_file_work(
-        self, files: Sequence[SelectedFile], encodings: Sequence[str], policy: SecretPolicy
+        self,
+        files: Sequence[SelectedFile],
+        encodings: Sequence[str],
+        policy: SecretPolicy,
+        early: EarlyWork[_FileWork] | None = None,
     ) -> list[_FileWork]:
-        """Each file's work, reused when nothing about it changed; the rest done in the pool."""
+        """Each file's work, reused when nothing about it changed, else started while the file
+        was read (``early``); the rest done in the pool."""
         previous = self._work
-        keys = [
-            (f.real, f.path, f.size, f.mtime_ns, f.sha256, f.explicit, policy, tuple(encodings))
-            for f in files
+        keys = [_work_key(f, encodings, policy) for f in files]
+        started = early.results() if early is not None else {}
+        found = [
+            previous.get(key) or started.get(id(f)) for f, key in zip(files, keys, strict=True)
         ]
-        found = [previous.get(key) for key in keys]
         missing = [f for f, w in zip(files, found, strict=True) if w is None]
         done = iter(
             self.counter.map(
@@ -511,6 +531,22 @@ class DryRunEngine:
                 )
             )
         return tuple(blockers)
+
+
+def _work_key(
+    file: SelectedFile, encodings: Sequence[str], policy: SecretPolicy
+) -> tuple[object, ...]:
+    """What a file's work depends on: reused across runs while it is the same."""
+    return (
+        file.real,
+        file.path,
+        file.size,
+        file.mtime_ns,
+        file.sha256,
+        file.explicit,
+        policy,
+        tuple(encodings),
+    )
 
 
 def _scaled(raw: int, factor: float) -> int:

@@ -145,6 +145,10 @@ class TokenCounter:
             lambda item: self.count(encoding, item[1], item[0]), items, lambda item: len(item[1])
         )
 
+    def submit(self, function: Callable[[], R]) -> Future[R]:
+        """``function`` on the pool (e.g. a batch of counts started before all texts are read)."""
+        return self._pool.submit(function)
+
     def map(
         self, function: Callable[[T], R], items: Sequence[T], weight: Callable[[T], int]
     ) -> list[R]:
