@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fiedler_tui.core.batch.engine import BatchEngine, Steps, delete_quietly, jsonl
+from fiedler_tui.core.batch.engine import BatchEngine, delete_quietly, jsonl
 from fiedler_tui.core.batch.http_calls import BatchHttp
 from fiedler_tui.core.batch.results import RequestOutcome, anthropic_outcome
 from fiedler_tui.core.batch.state import PartEntry
@@ -48,28 +48,14 @@ class AnthropicBatches(BatchEngine):
         params = {k: v for k, v in wire.json.items() if k != "stream"}
         return {"custom_id": custom_id, "params": params}
 
-    async def create(
-        self,
-        http: BatchHttp,
-        part: PartEntry,
-        entries: list[dict[str, Any]],
-        job_id: str,
-        steps: Steps,
-    ) -> None:
-        if part.batch_id is not None:
-            return
-        found = await self._find(http, part) if part.intent_at else None
-        if found is None:
-            part.intent_at = datetime.now(UTC).isoformat(timespec="seconds")
-            part.step = "creating"
-            steps.save()
-            found = await http.json("POST", PATH, body={"requests": entries})
-            steps.effect_done()
-        self._read(part, found)
-        part.step = "submitted"
-        steps.save()
+    def creation(
+        self, http: BatchHttp, part: PartEntry, entries: list[dict[str, Any]], job_id: str
+    ) -> tuple[str, dict[str, Any]]:
+        return PATH, {"requests": entries}
 
-    async def _find(self, http: BatchHttp, part: PartEntry) -> dict[str, Any] | None:
+    async def find_created(
+        self, http: BatchHttp, part: PartEntry, job_id: str
+    ) -> dict[str, Any] | None:
         since = _when(part.intent_at)
         if since is None:
             return None
@@ -93,7 +79,7 @@ class AnthropicBatches(BatchEngine):
                 return batch
         return None
 
-    def _read(self, part: PartEntry, batch: Any) -> None:
+    def read_batch(self, part: PartEntry, batch: Any) -> None:
         if not isinstance(batch, dict):
             return
         part.batch_id = str(batch.get("id")) if batch.get("id") else part.batch_id
@@ -105,7 +91,7 @@ class AnthropicBatches(BatchEngine):
         part.results_url = batch.get("results_url") or part.results_url
 
     async def refresh(self, http: BatchHttp, part: PartEntry) -> None:
-        self._read(part, await http.json("GET", f"{PATH}/{part.batch_id}", retry=True))
+        self.read_batch(part, await http.json("GET", f"{PATH}/{part.batch_id}", retry=True))
 
     async def outcomes(self, http: BatchHttp, part: PartEntry) -> list[RequestOutcome]:
         if not part.results_url:
@@ -120,7 +106,7 @@ class AnthropicBatches(BatchEngine):
         return found + self.missing(part, found)
 
     async def cancel(self, http: BatchHttp, part: PartEntry) -> None:
-        self._read(part, await http.json("POST", f"{PATH}/{part.batch_id}/cancel"))
+        self.read_batch(part, await http.json("POST", f"{PATH}/{part.batch_id}/cancel"))
 
     async def forget(self, http: BatchHttp, part: PartEntry) -> None:
         await delete_quietly(http, f"{PATH}/{part.batch_id}")

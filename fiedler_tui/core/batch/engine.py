@@ -13,6 +13,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from fiedler_tui.core.batch.http_calls import BatchHttp
@@ -42,7 +43,6 @@ class BatchEngine(ABC):
     def entry(self, custom_id: str, wire: WireRequest) -> dict[str, Any]:
         """The request as the batch input carries it."""
 
-    @abstractmethod
     async def create(
         self,
         http: BatchHttp,
@@ -51,7 +51,53 @@ class BatchEngine(ABC):
         job_id: str,
         steps: Steps,
     ) -> None:
-        """Hand the part to the provider (resuming wherever a previous attempt stopped)."""
+        """Hand the part to the provider (resuming wherever a previous attempt stopped).
+
+        The intent to create is saved before the call, so a batch created by a process killed
+        before recording it is looked for (:meth:`find_created`) instead of created twice.
+        """
+        if part.batch_id is not None:
+            return
+        await self.upload(http, part, entries, job_id, steps)
+        found = await self.find_created(http, part, job_id) if part.intent_at else None
+        if found is None:
+            path, body = self.creation(http, part, entries, job_id)
+            part.intent_at = datetime.now(UTC).isoformat(timespec="seconds")
+            part.step = "creating"
+            steps.save()
+            found = await http.json("POST", path, body=body)
+            steps.effect_done()
+        self.read_batch(part, found)
+        part.step = "submitted"
+        steps.save()
+
+    async def upload(
+        self,
+        http: BatchHttp,
+        part: PartEntry,
+        entries: list[dict[str, Any]],
+        job_id: str,
+        steps: Steps,
+    ) -> None:
+        """What must reach the provider before the batch is created (nothing, unless a kind
+        needs an input file)."""
+        return
+
+    @abstractmethod
+    async def find_created(
+        self, http: BatchHttp, part: PartEntry, job_id: str
+    ) -> dict[str, Any] | None:
+        """The provider's batch for this part that an earlier attempt created, if any."""
+
+    @abstractmethod
+    def creation(
+        self, http: BatchHttp, part: PartEntry, entries: list[dict[str, Any]], job_id: str
+    ) -> tuple[str, dict[str, Any]]:
+        """The path and JSON body of the call that creates the part's batch."""
+
+    @abstractmethod
+    def read_batch(self, part: PartEntry, batch: Any) -> None:
+        """Record the provider's batch (status, counts, expiry, results) in the part."""
 
     @abstractmethod
     async def refresh(self, http: BatchHttp, part: PartEntry) -> None:

@@ -9,10 +9,9 @@ before recording it is found in ``GET /batches``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from fiedler_tui.core.batch.engine import BatchEngine, Steps, delete_quietly
+from fiedler_tui.core.batch.engine import BatchEngine, delete_quietly
 from fiedler_tui.core.batch.http_calls import BatchHttp
 from fiedler_tui.core.batch.results import RequestOutcome, gemini_outcome, obj
 from fiedler_tui.core.batch.state import PartEntry
@@ -43,40 +42,26 @@ class GeminiBatches(BatchEngine):
     def entry(self, custom_id: str, wire: WireRequest) -> dict[str, Any]:
         return {"request": wire.json, "metadata": {"key": custom_id}, "_url": wire.url}
 
-    async def create(
-        self,
-        http: BatchHttp,
-        part: PartEntry,
-        entries: list[dict[str, Any]],
-        job_id: str,
-        steps: Steps,
-    ) -> None:
-        if part.batch_id is not None:
-            return
-        found = await self._find(http, part, job_id) if part.intent_at else None
-        if found is None:
-            url = str(entries[0]["_url"]) if entries else ""
-            model = url.removeprefix(http.base_url).removesuffix(STREAM_METHOD)
-            requests = [{k: v for k, v in e.items() if k != "_url"} for e in entries]
-            part.intent_at = datetime.now(UTC).isoformat(timespec="seconds")
-            part.step = "creating"
-            steps.save()
-            body = {
-                "batch": {
-                    "displayName": display_name(job_id, part),
-                    "inputConfig": {"requests": {"requests": requests}},
-                }
+    def creation(
+        self, http: BatchHttp, part: PartEntry, entries: list[dict[str, Any]], job_id: str
+    ) -> tuple[str, dict[str, Any]]:
+        url = str(entries[0]["_url"]) if entries else ""
+        model = url.removeprefix(http.base_url).removesuffix(STREAM_METHOD)
+        requests = [{k: v for k, v in e.items() if k != "_url"} for e in entries]
+        body = {
+            "batch": {
+                "displayName": display_name(job_id, part),
+                "inputConfig": {"requests": {"requests": requests}},
             }
-            found = await http.json("POST", f"{model}:batchGenerateContent", body=body)
-            steps.effect_done()
-        self._read(part, found)
-        part.step = "submitted"
-        steps.save()
+        }
+        return f"{model}:batchGenerateContent", body
 
     def entry_bytes(self, entry: dict[str, Any]) -> int:
         return super().entry_bytes({k: v for k, v in entry.items() if k != "_url"})
 
-    async def _find(self, http: BatchHttp, part: PartEntry, job_id: str) -> dict[str, Any] | None:
+    async def find_created(
+        self, http: BatchHttp, part: PartEntry, job_id: str
+    ) -> dict[str, Any] | None:
         token: str | None = None
         wanted = display_name(job_id, part)
         for _ in range(LIST_PAGES):
@@ -92,7 +77,7 @@ class GeminiBatches(BatchEngine):
                 return None
         return None
 
-    def _read(self, part: PartEntry, operation: Any) -> None:
+    def read_batch(self, part: PartEntry, operation: Any) -> None:
         if not isinstance(operation, dict):
             return
         part.batch_id = str(operation.get("name") or part.batch_id or "")
@@ -103,11 +88,11 @@ class GeminiBatches(BatchEngine):
             part.counts = {k: int(v) for k, v in stats.items() if str(v).isdigit()}
 
     async def refresh(self, http: BatchHttp, part: PartEntry) -> None:
-        self._read(part, await http.json("GET", f"/{part.batch_id}", retry=True))
+        self.read_batch(part, await http.json("GET", f"/{part.batch_id}", retry=True))
 
     async def outcomes(self, http: BatchHttp, part: PartEntry) -> list[RequestOutcome]:
         operation = await http.json("GET", f"/{part.batch_id}", retry=True)
-        self._read(part, operation)
+        self.read_batch(part, operation)
         items: list[Any] = []
         meta = obj(obj(operation).get("metadata"))
         for holder in (obj(operation).get("response"), meta.get("output")):

@@ -38,7 +38,7 @@ class OpenAIBatches(BatchEngine):
         body = {k: v for k, v in wire.json.items() if k not in ("stream", "stream_options")}
         return {"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body}
 
-    async def create(
+    async def upload(
         self,
         http: BatchHttp,
         part: PartEntry,
@@ -46,8 +46,6 @@ class OpenAIBatches(BatchEngine):
         job_id: str,
         steps: Steps,
     ) -> None:
-        if part.batch_id is not None:
-            return
         if part.input_file_id is None:
             part.step = "uploading"
             steps.save()
@@ -58,24 +56,21 @@ class OpenAIBatches(BatchEngine):
             part.input_file_id = str(uploaded["id"])
             part.step = "creating"
             steps.save()
-        found = await self._find(http, part, job_id) if part.intent_at else None
-        if found is None:
-            part.intent_at = datetime.now(UTC).isoformat(timespec="seconds")
-            part.step = "creating"
-            steps.save()
-            body = {
-                "input_file_id": part.input_file_id,
-                "endpoint": ENDPOINT,
-                "completion_window": "24h",
-                "metadata": {"fiedler_job": job_id, "fiedler_part": part.part_id},
-            }
-            found = await http.json("POST", "/batches", body=body)
-            steps.effect_done()
-        self._read(part, found)
-        part.step = "submitted"
-        steps.save()
 
-    async def _find(self, http: BatchHttp, part: PartEntry, job_id: str) -> dict[str, Any] | None:
+    def creation(
+        self, http: BatchHttp, part: PartEntry, entries: list[dict[str, Any]], job_id: str
+    ) -> tuple[str, dict[str, Any]]:
+        body = {
+            "input_file_id": part.input_file_id,
+            "endpoint": ENDPOINT,
+            "completion_window": "24h",
+            "metadata": {"fiedler_job": job_id, "fiedler_part": part.part_id},
+        }
+        return "/batches", body
+
+    async def find_created(
+        self, http: BatchHttp, part: PartEntry, job_id: str
+    ) -> dict[str, Any] | None:
         after: str | None = None
         for _ in range(LIST_PAGES):
             params = {"limit": "100", **({"after": after} if after else {})}
@@ -94,7 +89,7 @@ class OpenAIBatches(BatchEngine):
             after = str(data[-1].get("id"))
         return None
 
-    def _read(self, part: PartEntry, batch: Any) -> None:
+    def read_batch(self, part: PartEntry, batch: Any) -> None:
         if not isinstance(batch, dict):
             return
         part.batch_id = str(batch.get("id")) if batch.get("id") else part.batch_id
@@ -108,7 +103,7 @@ class OpenAIBatches(BatchEngine):
 
     async def refresh(self, http: BatchHttp, part: PartEntry) -> None:
         batch = await http.json("GET", f"/batches/{part.batch_id}", retry=True)
-        self._read(part, batch)
+        self.read_batch(part, batch)
 
     async def outcomes(self, http: BatchHttp, part: PartEntry) -> list[RequestOutcome]:
         found: list[RequestOutcome] = []
@@ -124,7 +119,7 @@ class OpenAIBatches(BatchEngine):
 
     async def cancel(self, http: BatchHttp, part: PartEntry) -> None:
         batch = await http.json("POST", f"/batches/{part.batch_id}/cancel")
-        self._read(part, batch)
+        self.read_batch(part, batch)
 
     async def forget(self, http: BatchHttp, part: PartEntry) -> None:
         for file_id in (part.input_file_id, part.output_file_id, part.error_file_id):
