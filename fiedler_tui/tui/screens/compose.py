@@ -15,12 +15,12 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.lazy import Lazy
 from textual.message import Message
@@ -155,6 +155,11 @@ class ComposeScreen(Screen[None]):
     COMMANDS = {ScreenCommands}
     AUTO_FOCUS = "#prompt"
     """Typing at once writes the prompt; the tree's cursor shows unfocused (tab reaches it)."""
+    NARROW_FOOTER_HIDES: ClassVar[frozenset[str]] = frozenset(
+        {"files-toggle", "files-select-folder"}
+    )
+    """The tree's keys, left out of the footer below the app's NARROW_COLUMNS (its border names
+    them, Help lists them), so f1 Help and f2 Keys stay in view while the tree has the focus."""
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="send", tooltip="Send the previewed package"),
         Binding("f3", "history", "History", id="compose-history", tooltip="Past runs"),
@@ -422,6 +427,23 @@ class ComposeScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         """On a short terminal the models and the budget give rows to the tree (screens.tcss)."""
         self.set_class(event.size.height < SHORT_ROWS, "-short")
+        self.refresh_bindings()  # the footer follows the width (NARROW_FOOTER_HIDES)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The screen's bindings, those of :attr:`NARROW_FOOTER_HIDES` not shown in the footer
+        while the terminal is narrow."""
+        from fiedler_tui.tui.app import NARROW_COLUMNS
+
+        bindings = super().active_bindings
+        if self.app.size.width >= NARROW_COLUMNS:
+            return bindings
+        return {
+            key: active._replace(binding=replace(active.binding, show=False))
+            if active.binding.id in self.NARROW_FOOTER_HIDES
+            else active
+            for key, active in bindings.items()
+        }
 
     def _recolour(self, _theme: object) -> None:
         """Status colours in the budget come from the theme: draw them again."""
