@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState
@@ -57,7 +57,7 @@ class FollowUpScreen(ModalScreen[FollowUpSession | None]):
         width: 100; max-width: 100%; height: auto; max-height: 100%;
         border: round $primary; background: $surface; padding: 0 1;
     }
-    #follow-up-preview { height: auto; max-height: 12; }
+    #follow-up-preview-box { height: auto; max-height: 30vh; }
     .follow-up-hint { color: $text-muted; width: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -120,7 +120,8 @@ class FollowUpScreen(ModalScreen[FollowUpSession | None]):
                 id="follow-up-reasoning",
                 classes="follow-up-hint",
             )
-            yield Static(id="follow-up-preview")
+            with VerticalScroll(id="follow-up-preview-box"):
+                yield Static(id="follow-up-preview")
             yield Label(
                 plain(
                     "enter shows the cost of the whole conversation, enter again sends; esc cancels"
@@ -153,7 +154,11 @@ class FollowUpScreen(ModalScreen[FollowUpSession | None]):
         self._preview(texts, known, self._reasoning())
 
     def _show(self, lines: list[str]) -> None:
+        """``lines`` in the preview; when they are more than it holds, it scrolls to its end,
+        where the reasons not to send (or that enter sends) are."""
         self.query_one("#follow-up-preview", Static).update(plain("\n".join(lines)))
+        box = self.query_one("#follow-up-preview-box", VerticalScroll)
+        box.call_after_refresh(box.scroll_end, animate=False)
 
     @work(thread=True, exclusive=True, group="follow-up", exit_on_error=False)
     def _preview(
