@@ -45,9 +45,8 @@ from fiedler_tui.core.http import httpx, make_async_client
 from fiedler_tui.core.network import NetworkEnvironment
 from fiedler_tui.core.providers.profile import ModelProfile
 from fiedler_tui.core.providers.registry import adapter_for
-from fiedler_tui.core.ratelimits.store import LearnedLimitsStore
 from fiedler_tui.core.request import ReviewRequest
-from fiedler_tui.core.runner import Runner
+from fiedler_tui.core.runner.settings_runner import runner_for_settings
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.store.summary import usage_cost
 
@@ -238,14 +237,7 @@ class BatchRunner:
             writer.write_summary(unit)
             self.store.save(job)
 
-        runner = Runner(
-            self.config,
-            self.keys,
-            client=self._client,
-            global_limit=self.settings.max_concurrency,
-            network=NetworkEnvironment.read(trust_env=self.settings.trust_env),
-            learned_limits=LearnedLimitsStore.default(no_disk=self.settings.no_disk),
-        )
+        runner = runner_for_settings(self.config, self.keys, self.settings, client=self._client)
         try:
             await run_live(job, plan, runner, record, self.settings.max_concurrency)
         finally:

@@ -45,10 +45,9 @@ from fiedler_tui.core.egress.guard import ensure_egress_allowed
 from fiedler_tui.core.errors import UsageError
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.http import httpx
-from fiedler_tui.core.network import NetworkEnvironment
 from fiedler_tui.core.package import ensure_unchanged
-from fiedler_tui.core.ratelimits.store import LearnedLimitsStore
 from fiedler_tui.core.runner import Runner
+from fiedler_tui.core.runner.settings_runner import runner_for_settings
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.store.run_store import RunStore
 from fiedler_tui.core.store.summary import (
@@ -324,14 +323,8 @@ class DeliberationSession:
         self._ensure_egress()  # again here: nothing leaves for a forbidden member or chair
         plan, budget = self.plan, self.budget
         settings = self.settings
-        runner = Runner(  # opens nothing yet: its HTTP client is made by the first turn
-            self.config,
-            self._keys,
-            client=self._client,
-            global_limit=settings.max_concurrency,
-            network=NetworkEnvironment.read(trust_env=settings.trust_env),
-            learned_limits=LearnedLimitsStore.default(no_disk=settings.no_disk),
-        )
+        # opens nothing yet: its HTTP client is made by the first turn
+        runner = runner_for_settings(self.config, self._keys, settings, client=self._client)
         history = () if self.saved is None else self.saved.turns
         deliberation = Deliberation(runner, plan, budget=budget, history=history)
         self._recorder = DeliberationRecorder(  # a StoreError here: nothing opened, nothing sent

@@ -24,11 +24,10 @@ from fiedler_tui.core.budget.blockers import key_status_of
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.egress.guard import ensure_egress_allowed
 from fiedler_tui.core.http import httpx
-from fiedler_tui.core.network import NetworkEnvironment
 from fiedler_tui.core.package import ensure_unchanged
-from fiedler_tui.core.ratelimits.store import LearnedLimitsStore
 from fiedler_tui.core.request import ReviewRequest
 from fiedler_tui.core.runner import FanOut, RunEvent, Runner
+from fiedler_tui.core.runner.settings_runner import runner_for_settings
 from fiedler_tui.core.send.recorder import RunRecorder
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.store.run_store import RunRecord, RunStore
@@ -99,13 +98,8 @@ class SendSession:
         budgets = self._budgets()
         self._ensure_egress()  # again here: nothing leaves for a forbidden model, preflight or not
         record = self._open_record()  # a StoreError here: nothing opened, nothing sent
-        self._runner = Runner(
-            self.config,
-            self._keys,
-            client=self._client,
-            global_limit=self.settings.max_concurrency,
-            network=NetworkEnvironment.read(trust_env=self.settings.trust_env),
-            learned_limits=LearnedLimitsStore.default(no_disk=self.settings.no_disk),
+        self._runner = runner_for_settings(
+            self.config, self._keys, self.settings, client=self._client
         )
         await self._runner.__aenter__()
         self._recorder = RunRecorder(
