@@ -3,10 +3,7 @@ models.yaml pointing at it, a project of small files, and the CLI run as a real 
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +13,7 @@ import pytest
 from fiedler_tui.core.simulator.models_yaml import SimulatedModel, config_text, scripts_for
 from fiedler_tui.core.simulator.script import ModelScript
 from fiedler_tui.core.simulator.server import Simulator
+from tests.support.simulated_project import SimulatedProject
 
 PROMPT = "review this unit"
 MODELS = ["gpt", "claude", "gem", "local"]
@@ -40,38 +38,11 @@ def batch_models() -> list[SimulatedModel]:
 
 
 @dataclass
-class BatchWorld:
-    sim: Simulator
-    config_path: Path
-    project: Path
-    output_dir: Path
+class BatchWorld(SimulatedProject):
     state_home: Path
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(
-            FIEDLER_CONFIG=str(self.config_path),
-            FIEDLER_ALLOWED_FILE_ROOTS=str(self.project),
-            FIEDLER_OUTPUT_DIR=str(self.output_dir),
-            XDG_STATE_HOME=str(self.state_home),
-        )
-        env.update(extra)
-        return env
-
-    async def cli(self, *args: str, **env: str) -> tuple[int, str, str]:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "fiedler_tui",
-            *args,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=self.env(**env),
-            cwd=self.project,
-        )
-        out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
-        assert proc.returncode is not None
-        return proc.returncode, out.decode(), err.decode()
+        return super().env(**{"XDG_STATE_HOME": str(self.state_home), **extra})
 
     async def submit(self, *extra: str, **env: str) -> tuple[int, str, str]:
         models = [arg for alias in MODELS for arg in ("-m", alias)]

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
@@ -17,43 +15,16 @@ import pytest
 from fiedler_tui.cli import main
 from fiedler_tui.core.simulator import Fault, FaultKind, ModelScript, SimulatedModel, Simulator
 from fiedler_tui.core.simulator.models_yaml import config_text, scripts_for
+from tests.support.simulated_project import SimulatedProject, run_fiedler
 
 MEMBERS = ("alpha-gpt", "beta-claude", "gamma-gemini")
 
 
-@dataclass
-class CliWorld:
-    sim: Simulator
-    config_path: Path
-    project: Path
-    output_dir: Path
-
-    def env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(
-            FIEDLER_CONFIG=str(self.config_path),
-            FIEDLER_ALLOWED_FILE_ROOTS=str(self.project),
-            FIEDLER_OUTPUT_DIR=str(self.output_dir),
-        )
-        return env
-
+class CliWorld(SimulatedProject):
     async def run(self, *args: str, demo: bool = False) -> tuple[int, str, str]:
         before = ["--demo"] if demo else []
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "fiedler_tui",
-            *before,
-            "crosstalk",
-            *args,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env={k: v for k, v in self.env().items() if not (demo and k == "FIEDLER_CONFIG")},
-            cwd=self.project,
-        )
-        out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
-        assert proc.returncode is not None
-        return proc.returncode, out.decode(), err.decode()
+        env = {k: v for k, v in self.env().items() if not (demo and k == "FIEDLER_CONFIG")}
+        return await run_fiedler([*before, "crosstalk", *args], env, self.project)
 
 
 def models() -> list[SimulatedModel]:

@@ -3,18 +3,15 @@ that some of those models may not receive (each carries a marker no other file h
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from fiedler_tui.core.simulator import ModelScript, SimulatedModel, Simulator
 from fiedler_tui.core.simulator.models_yaml import config_text, scripts_for
+from tests.support.simulated_project import SimulatedProject
 
 ACME_MARKER = "ACME-CONTRACT-7f3a91"
 """Only in clients/acme/deal.py, which may go to the local model alone."""
@@ -44,37 +41,7 @@ def egress_models() -> list[SimulatedModel]:
     ]
 
 
-@dataclass
-class EgressWorld:
-    sim: Simulator
-    config_path: Path
-    project: Path
-    output_dir: Path
-
-    def env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(
-            FIEDLER_CONFIG=str(self.config_path),
-            FIEDLER_ALLOWED_FILE_ROOTS=str(self.project),
-            FIEDLER_OUTPUT_DIR=str(self.output_dir),
-        )
-        return env
-
-    async def cli(self, *args: str) -> tuple[int, str, str]:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "fiedler_tui",
-            *args,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=self.env(),
-            cwd=self.project,
-        )
-        out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
-        assert proc.returncode is not None
-        return proc.returncode, out.decode(), err.decode()
-
+class EgressWorld(SimulatedProject):
     def bodies(self, model: str) -> list[str]:
         """Every request body the simulator received for ``model``, as JSON text."""
         return [json.dumps(r.body) for r in self.sim.requests if r.model == model]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,26 +10,13 @@ import pytest
 from fiedler_tui.core.simulator.models_yaml import SimulatedModel, config_text, scripts_for
 from fiedler_tui.core.simulator.script import Fault, ModelScript
 from fiedler_tui.core.simulator.server import Simulator
+from tests.support.simulated_project import SimulatedProject
 
 LONG_REPLY = " ".join(f"word{i:03d}" for i in range(400))
 
 
-@dataclass
-class SendWorld:
-    sim: Simulator
-    config_path: Path
-    project: Path
-    output_dir: Path
-
-    def env(self, **extra: str) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(
-            FIEDLER_CONFIG=str(self.config_path),
-            FIEDLER_ALLOWED_FILE_ROOTS=str(self.project),
-            FIEDLER_OUTPUT_DIR=str(self.output_dir),
-        )
-        env.update(extra)
-        return env
+class SendWorld(SimulatedProject):
+    """The send tests' project: the models of :func:`default_models` (or a test's own)."""
 
 
 def default_models() -> list[SimulatedModel]:

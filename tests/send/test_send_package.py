@@ -3,10 +3,8 @@ a key are refused before any request; what a folder leaves out is listed and sav
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import sys
 
 import pytest
 
@@ -23,20 +21,7 @@ GIT_CONFIG = '[remote "origin"]\n\turl = https://user:ghp_notarealtoken@example.
 
 async def send(world: SendWorld, *args: str, **env: str) -> tuple[int, str, str]:
     """``fiedler send ARGS`` as a real process in the project folder."""
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "fiedler_tui",
-        "send",
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=world.env(**env),
-        cwd=world.project,
-    )
-    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
+    return await world.cli("send", *args, **env)
 
 
 @pytest.fixture
