@@ -4,6 +4,7 @@ and helpers that start ``fiedler mcp`` as a real subprocess and connect the SDK'
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import threading
@@ -117,6 +118,29 @@ class McpWorld:
 
     def client(self, *, roots: bool = True, mode: str = "auto", **extra: str) -> Client:
         return Client(self.stdio(roots=roots, **extra), mode=mode, read_timeout_seconds=60)
+
+
+@contextlib.contextmanager
+def simple_mcp_world(
+    root: Path, models: list[SimulatedModel], *, outside_folder: bool = True
+) -> Iterator[McpWorld]:
+    """``models`` on a threaded simulator, a models.yaml naming them, and a project holding one
+    small ``app.py`` under ``root``; ``outside`` is an empty folder beside the project
+    (``outside_folder``) or ``root`` itself."""
+    simulator = ThreadedSimulator(models)
+    try:
+        config_path = root / "models.yaml"
+        config_path.write_text(config_text(simulator.sim.base_url, models))
+        project = root / "project"
+        project.mkdir()
+        (project / "app.py").write_text("def main():\n    return 42\n")
+        outside = root
+        if outside_folder:
+            outside = root / "outside"
+            outside.mkdir()
+        yield McpWorld(root, project, outside, config_path, root / "runs", simulator.sim)
+    finally:
+        simulator.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ import anyio
 import pytest
 from mcp.types import TextResourceContents
 
-from fiedler_tui.core.simulator.models_yaml import SimulatedModel, config_text
+from fiedler_tui.core.simulator.models_yaml import SimulatedModel
 from fiedler_tui.core.simulator.script import ModelScript
-from tests.mcp.conftest import McpWorld, ThreadedSimulator
+from tests.mcp.conftest import McpWorld, simple_mcp_world
 from tests.mcp.raw_stdio import RawServer
 from tests.mcp.test_cancel import _known, _wait_for_end
 
@@ -45,18 +45,8 @@ MODELS = [
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[McpWorld]:
     root = tmp_path_factory.mktemp("crosstalk")
-    simulator = ThreadedSimulator(MODELS)
-    try:
-        config_path = root / "models.yaml"
-        config_path.write_text(config_text(simulator.sim.base_url, MODELS))
-        project = root / "project"
-        project.mkdir()
-        (project / "app.py").write_text("def main():\n    return 42\n")
-        outside = root / "outside"
-        outside.mkdir()
-        yield McpWorld(root, project, outside, config_path, root / "runs", simulator.sim)
-    finally:
-        simulator.close()
+    with simple_mcp_world(root, MODELS) as world:
+        yield world
 
 
 async def test_a_debate_returns_every_round_with_verdicts_and_reports_progress(

@@ -15,9 +15,9 @@ import anyio
 import pytest
 from mcp import Client
 
-from fiedler_tui.core.simulator.models_yaml import SimulatedModel, config_text
+from fiedler_tui.core.simulator.models_yaml import SimulatedModel
 from fiedler_tui.core.simulator.script import ModelScript
-from tests.mcp.conftest import McpWorld, ThreadedSimulator
+from tests.mcp.conftest import McpWorld, simple_mcp_world
 
 
 def _reply(name: str) -> str:
@@ -42,18 +42,8 @@ ASK = {"prompt": "Is main() right?", "files": ["app.py"]}
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[McpWorld]:
     root = tmp_path_factory.mktemp("resume")
-    simulator = ThreadedSimulator(MODELS)
-    try:
-        config_path = root / "models.yaml"
-        config_path.write_text(config_text(simulator.sim.base_url, MODELS))
-        project = root / "project"
-        project.mkdir()
-        (project / "app.py").write_text("def main():\n    return 42\n")
-        outside = root / "outside"
-        outside.mkdir()
-        yield McpWorld(root, project, outside, config_path, root / "runs", simulator.sim)
-    finally:
-        simulator.close()
+    with simple_mcp_world(root, MODELS) as world:
+        yield world
 
 
 async def _cancel_in_round_two(client: Client, earlier: str) -> str:

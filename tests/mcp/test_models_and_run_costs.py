@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from fiedler_tui.core.simulator.models_yaml import SimulatedModel, config_text
+from fiedler_tui.core.simulator.models_yaml import SimulatedModel
 from fiedler_tui.core.simulator.script import ModelScript
-from tests.mcp.conftest import FIEDLER, McpWorld, ThreadedSimulator
+from tests.mcp.conftest import FIEDLER, McpWorld, simple_mcp_world
 
 TIER = {
     "above_input_tokens": 100_000,
@@ -48,16 +48,8 @@ MODELS = [
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[McpWorld]:
     root = tmp_path_factory.mktemp("mcp-costs")
-    simulator = ThreadedSimulator(MODELS)
-    try:
-        config_path = root / "models.yaml"
-        config_path.write_text(config_text(simulator.sim.base_url, MODELS))
-        project = root / "project"
-        project.mkdir()
-        (project / "app.py").write_text("def main():\n    return 42\n")
-        yield McpWorld(root, project, root, config_path, root / "runs", simulator.sim)
-    finally:
-        simulator.close()
+    with simple_mcp_world(root, MODELS, outside_folder=False) as world:
+        yield world
 
 
 async def test_list_models_shows_price_tiers_cached_prices_and_reasoning(world: McpWorld) -> None:

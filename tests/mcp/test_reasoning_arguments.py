@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from fiedler_tui.core.simulator.models_yaml import SimulatedModel, config_text
+from fiedler_tui.core.simulator.models_yaml import SimulatedModel
 from fiedler_tui.core.simulator.script import ModelScript
-from tests.mcp.conftest import McpWorld, ThreadedSimulator
+from tests.mcp.conftest import McpWorld, simple_mcp_world
 
 THOUGHTS = "Look at main first."
 
@@ -32,16 +32,8 @@ def thinking_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[McpWorl
             script=ModelScript(reply="Fine.", thoughts=THOUGHTS),
         ),
     ]
-    simulator = ThreadedSimulator(models)
-    try:
-        config_path = root / "models.yaml"
-        config_path.write_text(config_text(simulator.sim.base_url, models))
-        project = root / "project"
-        project.mkdir()
-        (project / "app.py").write_text("def main():\n    return 42\n")
-        yield McpWorld(root, project, root, config_path, root / "runs", simulator.sim)
-    finally:
-        simulator.close()
+    with simple_mcp_world(root, models, outside_folder=False) as world:
+        yield world
 
 
 async def test_reasoning_arguments_are_judged_and_refused_without_sending(
