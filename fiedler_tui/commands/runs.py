@@ -18,7 +18,7 @@ from fiedler_tui.core.export.write import export_run
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.followup.thread import SavedTurn, saved_turns
 from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX
-from fiedler_tui.core.store.run_store import RunInfo, RunStore
+from fiedler_tui.core.store.run_store import THINKING_STEM, RunInfo, RunStore
 from fiedler_tui.core.store.run_summary import (
     DeliberationSummary,
     ErrorSummary,
@@ -232,6 +232,7 @@ def run_show(args: argparse.Namespace, ctx: CommandContext) -> int:
     if row["kind"] == "crosstalk":
         show_deliberation(info, ctx)
         return 0
+    listed_thinking: set[Path] = set()
     for model in run.models:
         ctx.out(f"  {_model_line(model)}")
         path = paths.get(model.alias)
@@ -243,6 +244,13 @@ def run_show(args: argparse.Namespace, ctx: CommandContext) -> int:
         thinking = saved_output(info.path, model.thinking_file)
         if thinking is not None:
             ctx.out(f"    {thinking} (thinking)")
+        elif path is not None and path.name.endswith(PARTIAL_SUFFIX):
+            # cut short while it streamed: its thinking, if any, is a .partial beside it
+            stem = path.name.removesuffix(PARTIAL_SUFFIX).removesuffix(".md")
+            cut = path.with_name(f"{stem}{THINKING_STEM}.md{PARTIAL_SUFFIX}")
+            if cut in info.partial_files:
+                ctx.out(f"    {cut} (thinking, partial)")
+                listed_thinking.add(cut)
     for turn in turns:
         cost = turn.summary.get("cost_usd")
         spent = f", {_money(cost)}" if isinstance(cost, int | float) else ""
@@ -255,7 +263,7 @@ def run_show(args: argparse.Namespace, ctx: CommandContext) -> int:
                 ctx.out(
                     f"    {path}" + (" (partial)" if path.name.endswith(PARTIAL_SUFFIX) else "")
                 )
-    listed = {path for path in paths.values() if path is not None}
+    listed = {path for path in paths.values() if path is not None} | listed_thinking
     for partial_file in info.partial_files:
         if partial_file not in listed:
             ctx.out(f"  partial output: {partial_file}")

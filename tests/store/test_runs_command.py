@@ -179,3 +179,25 @@ def test_a_malformed_summary_is_named_without_a_traceback(tmp_path: Path) -> Non
     assert "malformed run summary: models: expected a list, found a string" in shown.stdout
     row = json.loads(run_cli(runs, "runs", "--json").stdout)["runs"][0]
     assert row["status"] == "unreadable" and row["problem"].startswith("malformed run summary")
+
+
+def test_show_lists_an_interrupted_models_thinking_partial_under_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FIEDLER_OUTPUT_DIR", str(tmp_path / "runs"))
+    run = RunStore(tmp_path / "runs").start_run({})
+    assert run.path is not None
+    thinking = run.thinking_output("slow")
+    thinking.append("first I read")  # never closed: the process was killed while it thought
+    run.output("slow").append("half")
+    run.write_summary(
+        {
+            "status": "running",
+            "pid": 2**22 + 7,  # no such process
+            "models": [{"alias": "slow", "status": "streaming", "output_file": "slow.md"}],
+        }
+    )
+    assert main(["runs", "show", run.run_id]) == 0
+    out = capsys.readouterr().out
+    assert f"{run.path / 'slow.thinking.md.partial'} (thinking, partial)" in out
+    assert "partial output:" not in out and out.count("slow.thinking.md.partial") == 1
