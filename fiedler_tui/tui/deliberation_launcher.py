@@ -14,9 +14,9 @@ from fiedler_tui.core.budget import DryRunResult
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.crosstalk.session import DeliberationChoices, DeliberationSession
 from fiedler_tui.core.errors import FiedlerError
-from fiedler_tui.core.keys import KeyStore, secret_values
-from fiedler_tui.core.logs import register_secrets
+from fiedler_tui.core.keys import KeyStore
 from fiedler_tui.core.settings import Settings
+from fiedler_tui.tui.launch_keys import launch_keys
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,7 @@ def prepare_deliberation(
 ) -> DeliberationLaunch:
     """Resolve keys, build the session, its plan and budget, and run its preflight (blocking:
     call from a thread). ``FIEDLER_MAX_COST_USD`` caps the whole deliberation's worst case."""
-    if demo_keys is not None:
-        keys = demo_keys
-    else:
-        resolved = keystore.resolve_all(config)
-        register_secrets(secret_values(resolved.values()))
-        keys = {name: key.value for name, key in resolved.items()}
+    keys = launch_keys(config, keystore, demo_keys)
     session = DeliberationSession(
         config=config,
         settings=settings,

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from fiedler_tui.core.budget import DryRunResult
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.errors import FiedlerError
-from fiedler_tui.core.keys import KeyStore, secret_values
-from fiedler_tui.core.logs import register_secrets
+from fiedler_tui.core.keys import KeyStore
 from fiedler_tui.core.send import SendSession
 from fiedler_tui.core.settings import Settings
+from fiedler_tui.tui.launch_keys import launch_keys
 
 
 @dataclass(frozen=True)
@@ -37,12 +37,7 @@ def prepare_session(
     demo_keys: dict[str, str | None] | None = None,
 ) -> Launch:
     """Resolve keys, build the session and run its preflight (blocking: call from a thread)."""
-    if demo_keys is not None:
-        keys = demo_keys
-    else:
-        resolved = keystore.resolve_all(config)
-        register_secrets(secret_values(resolved.values()))
-        keys = {name: key.value for name, key in resolved.items()}
+    keys = launch_keys(config, keystore, demo_keys)
     session = SendSession(
         config=config, settings=settings, keys=keys, result=result, aliases=aliases
     )
