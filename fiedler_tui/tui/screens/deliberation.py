@@ -21,7 +21,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from fiedler_tui.core.crosstalk.events import (
@@ -43,7 +42,7 @@ from fiedler_tui.tui.widgets.deliberation_lines import (
     header_text,
     outcome_line,
 )
-from fiedler_tui.tui.widgets.run_pane import RunPane, error_line
+from fiedler_tui.tui.widgets.run_pane import RunPane, error_line, pane_holding
 
 
 class DeliberationScreen(Screen[None]):
@@ -168,11 +167,7 @@ class DeliberationScreen(Screen[None]):
         return str(self.query_one("#delib-total", Static).render())
 
     def focused_pane(self) -> RunPane | None:
-        node: Widget | None = self.focused
-        while node is not None and not isinstance(node, RunPane):
-            parent = node.parent
-            node = parent if isinstance(parent, Widget) else None
-        return node
+        return pane_holding(self.focused)
 
     # -- the deliberation ------------------------------------------------------------------------
 

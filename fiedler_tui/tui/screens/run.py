@@ -25,7 +25,6 @@ from textual.containers import Grid
 from textual.markup import escape as escape_markup
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from fiedler_tui.core.errors import FiedlerError
@@ -38,7 +37,7 @@ from fiedler_tui.tui.collector_tuning import CollectorTuning
 from fiedler_tui.tui.safe_text import plain, visible
 from fiedler_tui.tui.widgets.find import FindableView
 from fiedler_tui.tui.widgets.find_bar import FindBar
-from fiedler_tui.tui.widgets.run_pane import RunPane, error_line
+from fiedler_tui.tui.widgets.run_pane import RunPane, error_line, pane_holding
 
 PaletteEntry = tuple[str, str, Callable[[], Any]]
 
@@ -242,11 +241,7 @@ class RunScreen(Screen[None]):
         return str(self.query_one("#run-total", Static).render())
 
     def focused_pane(self) -> RunPane | None:
-        node: Widget | None = self.focused
-        while node is not None and not isinstance(node, RunPane):
-            parent = node.parent
-            node = parent if isinstance(parent, Widget) else None
-        return node
+        return pane_holding(self.focused)
 
     def cancel_model(self, alias: str) -> bool:
         """Cancel one model; False if it had already ended."""

@@ -360,3 +360,12 @@ class RunPane(Vertical):
         """Mark the pane (border and its subtitle, e.g. ``not saved``), or clear it with None."""
         self.set_class(note is not None, "-unsaved")
         self.border_subtitle = plain(note) if note is not None else ""
+
+
+def pane_holding(node: Widget | None) -> RunPane | None:
+    """The pane that is ``node`` or holds it (the focused pane of a Run or Deliberation
+    screen, given its focused widget), or None."""
+    while node is not None and not isinstance(node, RunPane):
+        parent = node.parent
+        node = parent if isinstance(parent, Widget) else None
+    return node
