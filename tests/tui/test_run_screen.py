@@ -14,7 +14,7 @@ from fiedler_tui.core.simulator.models_yaml import SimulatedModel
 from fiedler_tui.core.simulator.script import Fault, FaultKind, ModelScript
 from fiedler_tui.tui.screens.run import RunScreen, grid_columns
 
-from .test_run_screen_support import run_world, wait_until
+from .test_run_screen_support import run_to_end, run_world, wait_until
 
 REPLY = "All good. " * 20
 LONG = " ".join(f"word{i:04d}" for i in range(3000))
@@ -56,10 +56,7 @@ async def test_panes_end_done_or_failed_with_their_text(tmp_path: Path) -> None:
         session = world.session(["fast", "claude", "broken"])
         app = world.app(session)
         async with app.run_test(size=(150, 40)) as pilot:
-            screen = RunScreen(session)
-            await app.push_screen(screen)
-            await wait_until(pilot, lambda: screen.finished)
-            await pilot.pause()
+            screen = await run_to_end(pilot, session)
             assert [p.state.status for p in screen.panes] == ["done", "done", "failed"]
             assert screen.pane("fast").text == REPLY
             assert screen.pane("claude").text == "Looks fine. " * 15
@@ -169,10 +166,7 @@ async def test_untrusted_output_and_errors_are_shown_literally(tmp_path: Path) -
         session = world.session(["evil", "angry"])
         app = world.app(session)
         async with app.run_test(size=(150, 40)) as pilot:
-            screen = RunScreen(session)
-            await app.push_screen(screen)
-            await wait_until(pilot, lambda: screen.finished)
-            await pilot.pause()
+            screen = await run_to_end(pilot, session)
             evil = screen.pane("evil")
             assert evil.text == "[red]x[/red] [@click=app.quit]q[/]   after"
             assert "\x1b" not in evil.text and "\x07" not in evil.text
@@ -256,10 +250,7 @@ async def test_saved_folder_in_the_total_line(tmp_path: Path) -> None:
         session = world.session(["fast"], no_disk=False)
         app = world.app(session)
         async with app.run_test(size=(200, 30)) as pilot:
-            screen = RunScreen(session)
-            await app.push_screen(screen)
-            await wait_until(pilot, lambda: screen.finished)
-            await pilot.pause()
+            screen = await run_to_end(pilot, session)
             assert session.run_path is not None
             assert f"saved to {session.run_path}" in screen.total_text
             assert "Run done: 1 succeeded, 0 failed" in screen.total_text
@@ -325,10 +316,7 @@ async def test_a_broken_run_is_reported_not_raised(tmp_path: Path) -> None:
         session.events = exploding  # type: ignore[method-assign]
         app = world.app(session)
         async with app.run_test(size=(120, 30)) as pilot:
-            screen = RunScreen(session)
-            await app.push_screen(screen)
-            await wait_until(pilot, lambda: screen.finished)
-            await pilot.pause()
+            screen = await run_to_end(pilot, session)
             assert app.is_running and app.screen is screen
             assert any("the event stream broke" in m for m in notifications(screen))
             shown = screen.pane("fast").error_text
@@ -341,10 +329,7 @@ async def test_moving_focus_keeps_the_wrap_width(tmp_path: Path) -> None:
         session = world.session(["a", "b"])
         app = world.app(session)
         async with app.run_test(size=(120, 30)) as pilot:
-            screen = RunScreen(session)
-            await app.push_screen(screen)
-            await wait_until(pilot, lambda: screen.finished)
-            await pilot.pause()
+            screen = await run_to_end(pilot, session)
             widths = [pane.body._wrap_width for pane in screen.panes]
             await pilot.press("2")
             await pilot.pause()

@@ -24,6 +24,7 @@ from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.simulator.models_yaml import SimulatedModel, scripts_for, simulated_config
 from fiedler_tui.core.simulator.server import Simulator
 from fiedler_tui.tui.app import FiedlerApp
+from fiedler_tui.tui.screens.run import RunScreen
 
 
 @dataclass
@@ -90,3 +91,12 @@ async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], limit_s: 
             return
         await pilot.pause(0.02)
     raise AssertionError(f"condition not met within {limit_s}s")
+
+
+async def run_to_end(pilot: Pilot[Any], session: SendSession) -> RunScreen:
+    """Push a Run screen for ``session``, let its run end and its panes be drawn."""
+    screen = RunScreen(session)
+    await pilot.app.push_screen(screen)
+    await wait_until(pilot, lambda: screen.finished)
+    await pilot.pause()
+    return screen

@@ -13,7 +13,7 @@ from fiedler_tui.tui.screens.review import ReviewScreen
 from fiedler_tui.tui.screens.run import RunScreen
 from fiedler_tui.tui.widgets.output_pane import OutputPane
 
-from .test_run_screen_support import run_world, wait_until
+from .test_run_screen_support import run_to_end, run_world, wait_until
 
 THOUGHTS = "Read the loop first, then check the [bold]timeouts[/bold]."
 REPLY = "Both are fine. " * 5
@@ -37,10 +37,7 @@ async def test_thinking_has_its_own_collapsible_part_toggled_by_t(tmp_path: Path
         session = world.session(["claude", "plain"])
         app = world.app(session)
         async with app.run_test(size=(150, 40)) as pilot:
-            screen = RunScreen(session)
-            await app.push_screen(screen)
-            await wait_until(pilot, lambda: screen.finished)
-            await pilot.pause()
+            screen = await run_to_end(pilot, session)
             claude, plain = screen.pane("claude"), screen.pane("plain")
             assert claude.text == REPLY  # the answer alone
             assert THOUGHTS not in claude.text
