@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
+from providers_support import send_to_end
 
 from fiedler_tui.commands.send import Progress
-from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
 from fiedler_tui.core.config.loader import parse_config
 from fiedler_tui.core.config.schema import Config, ModelSpec
 from fiedler_tui.core.errors import ConfigError
@@ -55,18 +55,7 @@ def test_cache_prices_are_validated_with_file_line_and_field() -> None:
 
 
 async def send_once(config: Config, settings: Settings, root: Path, prompt: str) -> SendSession:
-    with DryRunEngine(settings) as engine:
-        result = engine.run(
-            [root], [config.resolve(m.name) for m in MODELS], DryRunOptions(prompt=prompt)
-        )
-    session = SendSession(
-        config=config, settings=settings, keys={}, result=result, aliases=[m.name for m in MODELS]
-    )
-    session.preflight()
-    async with session:
-        async for _event in session.events():
-            pass
-    return session
+    return await send_to_end(config, settings, root, prompt, [m.name for m in MODELS])
 
 
 async def test_second_send_saves_and_prices_the_cached_prefix(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from providers_support import send_to_end
 
 from fiedler_tui.cli import main
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
@@ -20,7 +21,6 @@ from fiedler_tui.core.crosstalk import build_plan
 from fiedler_tui.core.crosstalk.budget import deliberation_budget
 from fiedler_tui.core.errors import ConfigError
 from fiedler_tui.core.files.roots import AllowedRoots
-from fiedler_tui.core.send import SendSession
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.simulator import ModelScript, SimulatedModel, Simulator
 from fiedler_tui.core.simulator.models_yaml import config_text, simulated_config
@@ -160,17 +160,7 @@ def test_the_dry_run_command_names_the_tier_it_priced(
 
 async def send(config: Config, root: Path, tmp_path: Path, prompt: str) -> list[dict[str, Any]]:
     settings = Settings(allowed_roots=(root,), output_dir=tmp_path / "runs")
-    with DryRunEngine(settings) as engine:
-        result = engine.run(
-            [root], [config.resolve(m.name) for m in MODELS], DryRunOptions(prompt=prompt)
-        )
-    session = SendSession(
-        config=config, settings=settings, keys={}, result=result, aliases=[m.name for m in MODELS]
-    )
-    session.preflight()
-    async with session:
-        async for _event in session.events():
-            pass
+    session = await send_to_end(config, settings, root, prompt, [m.name for m in MODELS])
     assert session.run_path is not None
     return list(json.loads((session.run_path / "summary.json").read_text())["models"])
 
