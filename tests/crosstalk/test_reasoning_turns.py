@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import os
-import sys
 from pathlib import Path
 
 from fiedler_tui.core.config.reasoning import ReasoningChoice
@@ -16,6 +14,7 @@ from fiedler_tui.core.crosstalk.resume import load_saved
 from fiedler_tui.core.simulator import ModelScript, SimulatedModel, Simulator
 from fiedler_tui.core.simulator.models_yaml import config_text, scripts_for
 from fiedler_tui.core.store.run_store import RunStore
+from tests.support.simulated_project import run_fiedler
 
 from .support import KINDS, reply, world
 
@@ -49,17 +48,8 @@ async def test_every_turn_of_a_deliberation_sends_the_reasoning_flags(tmp_path: 
         }
         args = ["crosstalk", str(project), "-m", "thinker", "-m", "reasoner", "-p", "review"]
         args += ["--rounds", "2", "--thinking-budget", "2048", "--reasoning-effort", "high"]
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "fiedler_tui",
-            *args,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=env,
-        )
-        _, err = await asyncio.wait_for(proc.communicate(), timeout=60)
-        assert proc.returncode == 0, err.decode()
+        code, _, err = await run_fiedler(args, env, None)
+        assert code == 0, err
         thinker = sim.requests_for("thinker")
         reasoner = sim.requests_for("reasoner")
     assert len(thinker) == 2 and len(reasoner) == 2

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import stat
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from fiedler_tui.core.tokens.calibration import (
     calibrate,
     calibration_path,
 )
+from tests.support.simulated_project import run_fiedler
 
 pytestmark = pytest.mark.timeout(90)
 MODELS = [
@@ -52,19 +51,7 @@ def test_absurd_ratios_are_not_recorded_and_only_recent_runs_count(tmp_path: Pat
 
 
 async def run_cli(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "fiedler_tui",
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-        cwd=cwd,
-    )
-    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
+    return await run_fiedler(args, env, cwd)
 
 
 async def test_sends_calibrate_the_next_dry_run_and_fiedler_models(tmp_path: Path) -> None:

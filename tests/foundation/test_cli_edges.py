@@ -19,6 +19,7 @@ from fiedler_tui.cli import main
 from fiedler_tui.core.simulator.models_yaml import SimulatedModel, config_text, scripts_for
 from fiedler_tui.core.simulator.script import Fault, ModelScript
 from fiedler_tui.core.simulator.server import Simulator
+from tests.support.simulated_project import run_fiedler
 
 HOSTILE = "denied \x1b]52;c;ZXZpbA==\x07 then \x1b[2J and \x9b2J, \u202ereversed"
 SHOWN = "denied \\x1b]52;c;ZXZpbA==\\x07 then \\x1b[2J and \\u009b2J, \\u202ereversed"
@@ -62,20 +63,7 @@ class World:
         env = self.env()
         if demo:
             del env["FIEDLER_CONFIG"]
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "fiedler_tui",
-            *(["--demo"] if demo else []),
-            *args,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=env,
-            cwd=self.project,
-        )
-        out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
-        assert proc.returncode is not None
-        return proc.returncode, out.decode(), err.decode()
+        return await run_fiedler([*(["--demo"] if demo else []), *args], env, self.project)
 
     def only_run(self) -> Path:
         [run_dir] = list(self.output_dir.iterdir())

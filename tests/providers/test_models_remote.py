@@ -4,10 +4,8 @@ and clear errors (auth, network, missing key) with no traceback."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from fiedler_tui.core.providers.errors import ErrorCode
 from fiedler_tui.core.providers.listing import ModelListing, list_models
 from fiedler_tui.core.simulator import SimulatedModel, Simulator
 from fiedler_tui.core.simulator.models_yaml import config_text
+from tests.support.simulated_project import run_fiedler
 
 KINDS = ("openai", "anthropic", "gemini", "openai-compatible")
 LISTED = ("alpha-1", "beta-2", "gamma-3", "delta-4", "kept-5")
@@ -99,18 +98,7 @@ async def test_the_catalog_marks_configured_and_retired_models() -> None:
 
 
 async def fiedler(env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "fiedler_tui",
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
+    return await run_fiedler(args, env, None)
 
 
 async def test_the_command_lists_pages_marks_models_and_reports_errors(tmp_path: Path) -> None:

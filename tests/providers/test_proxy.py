@@ -8,12 +8,10 @@ arrives proves it came through the proxy. TLS runs on a throwaway CA (``trustme`
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import socket
 import ssl
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -34,6 +32,7 @@ from fiedler_tui.core.runner import Runner, TextDelta
 from fiedler_tui.core.simulator import ModelScript, SimulatedModel, Simulator, simulator_base_url
 from fiedler_tui.core.simulator.models_yaml import config_text
 from tests.support.forward_proxy import ForwardProxy
+from tests.support.simulated_project import run_fiedler
 
 HOST = "api.sim.test"
 NAMES = {HOST: "127.0.0.1"}
@@ -584,15 +583,4 @@ async def test_fiedler_send_goes_through_the_environments_proxy_unless_told_not_
 
 
 async def fiedler(env: Mapping[str, str], *args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "fiedler_tui",
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=dict(env),
-    )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
+    return await run_fiedler(args, env, None)

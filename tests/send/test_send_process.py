@@ -8,6 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
+from tests.support.simulated_project import run_fiedler
+
 from .conftest import LONG_REPLY, SendWorld
 
 PROMPT = "review these files"
@@ -38,18 +40,7 @@ async def run_send(world: SendWorld, *args: str, **env: str) -> tuple[int, str, 
 
 
 async def run_cli(world: SendWorld, *args: str) -> tuple[int, str, str]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "fiedler_tui",
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=world.env(),
-    )
-    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
+    return await run_fiedler(args, world.env(), None)
 
 
 def only_run_dir(world: SendWorld) -> Path:
