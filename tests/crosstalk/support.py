@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import signal
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -127,3 +130,29 @@ def assistant_texts(body: dict[str, Any]) -> list[str]:
             "".join(p["text"] for p in c["parts"]) for c in body["contents"] if c["role"] == "model"
         ]
     return [str(m["content"]) for m in body["messages"] if m["role"] == "assistant"]
+
+
+def _first_summary(output: Path) -> dict[str, Any] | None:
+    found = list(output.glob("*/summary.json")) if output.exists() else []
+    return json.loads(found[0].read_text()) if found else None
+
+
+async def kill_after_round_one(
+    proc: asyncio.subprocess.Process, output: Path, sim: Simulator, stalled: str
+) -> dict[str, Any]:
+    """Wait (30 s at most) until the deliberation ``proc`` runs has saved round 1 under
+    ``output`` and ``stalled``'s round 2 request is on its way, then SIGKILL the process; the
+    run's summary as saved then."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30
+    summary: dict[str, Any] = {}
+    while loop.time() < deadline:
+        saved = _first_summary(output)
+        if saved is not None:
+            summary = saved
+            if summary.get("rounds") and len(sim.requests_for(stalled)) == 2:
+                break
+        await asyncio.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    await proc.wait()
+    return summary

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import cast
@@ -18,7 +17,7 @@ from fiedler_tui.core.simulator import Fault, ModelScript, SimulatedModel, Simul
 from fiedler_tui.core.simulator.models_yaml import config_text, scripts_for
 from fiedler_tui.core.store.run_store import RunStore
 
-from .support import KINDS, reply, user_texts, world
+from .support import KINDS, kill_after_round_one, reply, user_texts, world
 
 NAMES = tuple(KINDS)
 STALL_SECOND = cast(tuple[Fault, ...], (None, Fault.stall()))
@@ -123,18 +122,8 @@ async def test_resume_after_the_process_is_killed(tmp_path: Path) -> None:
             )  # fmt: skip
 
         proc = await start()
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 30
-        summary: dict[str, object] = {}
-        while loop.time() < deadline:  # until round 1 is saved and gamma's round 2 stalls
-            found = list(output.glob("*/summary.json")) if output.exists() else []
-            if found:
-                summary = json.loads(found[0].read_text())
-                if summary.get("rounds") and len(sim.requests_for("gamma-gemini")) == 2:
-                    break
-            await asyncio.sleep(0.02)
-        proc.send_signal(signal.SIGKILL)
-        await proc.wait()
+        # until round 1 is saved and gamma's round 2 stalls
+        summary = await kill_after_round_one(proc, output, sim, "gamma-gemini")
         run_id = str(summary["run_id"])
         proc = await start("--resume", run_id, "--json")
         out, err = await asyncio.wait_for(proc.communicate(), timeout=60)

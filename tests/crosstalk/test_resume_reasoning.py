@@ -7,13 +7,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import cast
 
 from fiedler_tui.core.simulator import Fault, ModelScript, SimulatedModel, Simulator
 from fiedler_tui.core.simulator.models_yaml import config_text, scripts_for
+
+from .support import kill_after_round_one
 
 STALL_SECOND = cast(tuple[Fault, ...], (None, Fault.stall()))
 """The first request answers, the second stalls until the client leaves, later ones answer."""
@@ -66,18 +67,8 @@ async def test_resume_refuses_other_reasoning_and_keeps_the_saved_one(tmp_path: 
             )  # fmt: skip
 
         proc = await start("--reasoning-effort", "high", "--thinking-budget", "2048")
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 30
-        summary: dict[str, object] = {}
-        while loop.time() < deadline:  # until round 1 is saved and the reasoner's round 2 stalls
-            found = list(output.glob("*/summary.json")) if output.exists() else []
-            if found:
-                summary = json.loads(found[0].read_text())
-                if summary.get("rounds") and len(sim.requests_for("reasoner")) == 2:
-                    break
-            await asyncio.sleep(0.02)
-        proc.send_signal(signal.SIGKILL)
-        await proc.wait()
+        # until round 1 is saved and the reasoner's round 2 stalls
+        summary = await kill_after_round_one(proc, output, sim, "reasoner")
         run_id = str(summary["run_id"])
         assert summary["reasoning"] == {"effort": "high", "thinking_budget": 2048}
         sent = len(sim.requests)
