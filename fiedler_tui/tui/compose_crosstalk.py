@@ -114,6 +114,19 @@ def problems(screen: ComposeScreen) -> list[str]:
     return [JUDGING] if found is None else found
 
 
+def package_cost(screen: ComposeScreen) -> str | None:
+    """The worst case the package line shows in crosstalk mode (the deliberation's, every
+    round and turn); None in fan-out mode (the line shows the fan-out's)."""
+    if not screen.crosstalk.crosstalk:
+        return None
+    view = screen.query_one(DeliberationBudgetView)
+    key = judgement_key(screen)
+    worst = view.worst_case_for(key)
+    if worst is not None:
+        return f"${worst:.4f}"
+    return "unknown" if view.problems_for(key) is not None else "being judged…"
+
+
 def start_deliberation(screen: ComposeScreen, result: DryRunResult) -> None:
     starter = getattr(screen.app, "start_deliberation", None)
     if starter is None:

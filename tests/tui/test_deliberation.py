@@ -55,6 +55,17 @@ async def crosstalk_compose(pilot: Pilot[Any], root: Path) -> ComposeScreen:
     return screen
 
 
+async def start_deliberation(pilot: Pilot[Any]) -> DeliberationScreen:
+    """ctrl+s in Compose (once settled), then the Deliberation screen it opens."""
+    app = pilot.app
+    await settle(pilot)
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: isinstance(app.screen, DeliberationScreen))
+    delib = app.screen
+    assert isinstance(delib, DeliberationScreen)
+    return delib
+
+
 def budget_text(screen: ComposeScreen) -> str:
     return str(screen.query_one(DeliberationBudgetView).render())
 
@@ -121,11 +132,7 @@ async def test_a_debate_streams_round_by_round_to_its_result_then_reviews_result
         screen.crosstalk.rounds = 2
         screen.preview_now()
         screen.action_refresh()
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, DeliberationScreen))
-        delib = app.screen
-        assert isinstance(delib, DeliberationScreen)
+        delib = await start_deliberation(pilot)
         seen_rounds: set[int] = set()
 
         def progressed() -> bool:
@@ -185,11 +192,7 @@ async def test_cancelling_one_member_drops_it_and_cancel_all_ends_the_deliberati
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await crosstalk_compose(pilot, root)
         screen.load([str(root / "calc.py")], "Is add() right?", models=[*MEMBERS, "demo-local"])
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, DeliberationScreen))
-        delib = app.screen
-        assert isinstance(delib, DeliberationScreen)
+        delib = await start_deliberation(pilot)
         await wait_until(pilot, lambda: len(delib.panes) == 3)
         delib.panes[2].body.focus()  # demo-local, the slowest
         await pilot.press("c")
@@ -211,11 +214,7 @@ async def test_history_opens_a_deliberation_in_its_review(tmp_path: Path) -> Non
         screen = await crosstalk_compose(pilot, root)
         screen.crosstalk.paradigm = "relay"
         screen.action_refresh()
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, DeliberationScreen))
-        delib = app.screen
-        assert isinstance(delib, DeliberationScreen)
+        delib = await start_deliberation(pilot)
         await wait_until(pilot, lambda: delib.finished, limit_s=30)
         await pilot.press("escape")
         await settle(pilot)
@@ -291,3 +290,23 @@ async def test_a_report_shows_the_chair_alone_for_its_step_and_its_report_first(
             assert screen.outcome is not None
             assert review.entries[0].text == screen.outcome.result != ""
             assert review.entries[-1].label == "R2 report · judge (chair)"
+
+
+async def test_the_package_line_shows_the_deliberations_worst_case_in_crosstalk_mode(
+    tmp_path: Path,
+) -> None:
+    root, settings = project(tmp_path)
+    app = FiedlerApp(settings=settings, demo=True)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await crosstalk_compose(pilot, root)
+        assert screen.result is not None
+        fan_out = f"${screen.result.total_cost_usd_max:.4f}"
+        total = budget_text(screen).split("total worst case ")[1].split()[0]
+        assert total != fan_out  # three rounds of two members cost more than one answer each
+        line = str(screen.query_one("#package").render())
+        assert f"deliberation's worst-case cost {total}" in line
+        assert fan_out not in line
+        await pilot.press("f8")
+        await settle(pilot)
+        line = str(screen.query_one("#package").render())
+        assert f"worst-case cost {fan_out}" in line and "deliberation" not in line

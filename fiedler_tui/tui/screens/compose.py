@@ -33,6 +33,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.roots import AllowedRoots
+from fiedler_tui.core.plural import counted
 from fiedler_tui.core.secrets.policy import SecretPolicy
 from fiedler_tui.tui.compose_count_api import (
     OFF_TEXT,
@@ -646,7 +647,7 @@ class ComposeScreen(Screen[None]):
 
     def _show_result(self, result: DryRunResult) -> None:
         self.query_one(BudgetTable).show(result.models, self.app.get_css_variables())
-        self.query_one("#package", Static).update(package_line(result, self._elapsed_s))
+        self._show_package(result)
         self.query_one("#findings", Static).update(findings_text(result))
         self.query_one("#skipped", Static).update(skipped_text(result))
         self.query_one("#notices", Static).update(notices_text(result))
@@ -813,13 +814,23 @@ class ComposeScreen(Screen[None]):
             judge(self)
 
     def deliberation_judged(self) -> None:
-        """The deliberation's budget came back: the reasons not to send may have changed."""
+        """The deliberation's budget came back (or the mode changed): the reasons not to send
+        and the worst case on the package line may have changed."""
+        if self.result is not None:
+            self._show_package(self.result)
         self._show_blockers()
+
+    def _show_package(self, result: DryRunResult) -> None:
+        """The package line: the fan-out's worst case, or in crosstalk mode the deliberation's."""
+        from fiedler_tui.tui.compose_crosstalk import package_cost
+
+        line = package_line(result, self._elapsed_s, deliberation=package_cost(self))
+        self.query_one("#package", Static).update(line)
 
     def _ready_text(self) -> str:
         if self.crosstalk.crosstalk:
             return f"ready to deliberate ({self.crosstalk.describe()}): ctrl+s"
-        return f"ready to send to {len(self.aliases)} model(s): ctrl+s"
+        return f"ready to send to {counted(len(self.aliases), 'model')}: ctrl+s"
 
     def _deliberation_problems(self) -> list[str]:
         if not self.crosstalk.crosstalk:

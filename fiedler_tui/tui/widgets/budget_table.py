@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from fiedler_tui.core.files.names import display_name
+from fiedler_tui.core.plural import counted
 from fiedler_tui.tui.policy_words import policy_label
 from fiedler_tui.tui.safe_text import plain
 
@@ -112,14 +113,21 @@ def _key_cell(source: str | None, colours: Mapping[str, str]) -> Text:
     return plain(source)
 
 
-def package_line(result: DryRunResult, elapsed_s: float | None = None) -> Text:
-    """Package totals and worst-case cost."""
+def package_line(
+    result: DryRunResult, elapsed_s: float | None = None, *, deliberation: str | None = None
+) -> Text:
+    """Package totals and worst-case cost: the fan-out's, or in crosstalk mode the
+    deliberation's (``deliberation`` is its cost as text, e.g. ``$0.2692`` or ``judging…``)."""
     p = result.preview
     cap = result.cost_cap_usd
     cap_text = f" (cap ${cap:g})" if cap is not None else ""
+    cost = f"worst-case cost ${result.total_cost_usd_max:.4f}{cap_text}"
+    if deliberation is not None:
+        cost = f"deliberation's worst-case cost {deliberation}{cap_text}"
     line = (
-        f"package: {len(p.files)} files, {p.bytes:,} bytes, {p.lines:,} lines   "
-        f"worst-case cost ${result.total_cost_usd_max:.4f}{cap_text}   "
+        f"package: {counted(len(p.files), 'file')}, {counted(p.bytes, 'byte')}, "
+        f"{counted(p.lines, 'line')}   "
+        f"{cost}   "
         f"likely secrets: {policy_label(result.secret_policy)} (f4)"
     )
     if elapsed_s is not None and elapsed_s >= SLOW_PREVIEW_S:
@@ -159,7 +167,7 @@ def notices_text(result: DryRunResult) -> Text:
     for name, package in result.packages.items():  # reduced by the egress rules
         left_out = ", ".join(w.path for w in result.withheld.get(name, ()))
         notes.append(
-            f"egress: {name} gets a reduced package: {len(package.files)} file(s), "
+            f"egress: {name} gets a reduced package: {counted(len(package.files), 'file')}, "
             f"{package.bytes:,} bytes, without {left_out}"
         )
     return plain("\n".join(f"note: {n}" for n in notes))

@@ -118,6 +118,8 @@ class Judgement:
     key: object
     lines: tuple[str, ...]
     problems: tuple[str, ...]
+    cost_usd_max: float | None = None
+    """The whole deliberation's worst case; None when it could not be planned."""
 
 
 class DeliberationBudgetView(Static):
@@ -150,6 +152,13 @@ class DeliberationBudgetView(Static):
         if judgement is None or judgement.key != key:
             return None
         return list(judgement.problems)
+
+    def worst_case_for(self, key: object) -> float | None:
+        """The deliberation's worst-case cost for ``key``'s preview; None while not judged."""
+        judgement = self.judgement
+        if judgement is None or judgement.key != key:
+            return None
+        return judgement.cost_usd_max
 
     def judge(
         self,
@@ -184,6 +193,7 @@ class DeliberationBudgetView(Static):
             choices=choices,
             cost_cap_usd=settings.max_cost_usd,
         )
+        worst: float | None = None
         try:
             budget = session.prepare()
         except FiedlerError as exc:
@@ -192,7 +202,8 @@ class DeliberationBudgetView(Static):
         else:
             lines = tuple(budget_lines(session.plan, budget))
             problems = tuple(session.refusals())
-        self.app.call_from_thread(self._judged, Judgement(key, lines, problems))
+            worst = budget.cost_usd_max
+        self.app.call_from_thread(self._judged, Judgement(key, lines, problems, worst))
 
     def _judged(self, judgement: Judgement) -> None:
         if judgement.key != self._wanted:
