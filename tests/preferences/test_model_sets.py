@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,17 +20,13 @@ from fiedler_tui.core.settings import Settings
 from fiedler_tui.tui.screens.compose import ComposeScreen
 from fiedler_tui.tui.screens.name_entry import NameEntryScreen
 from fiedler_tui.tui.screens.pick_one import PickOneScreen
+from tests.support.simulated_project import fiedler_process
 from tests.tui.test_compose import CONFIG_TEXT, make_app, project, settle  # noqa: F401
 
 
 def fiedler(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "fiedler_tui", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "FIEDLER_ALLOWED_FILE_ROOTS": str(cwd or Path.cwd())},
-        cwd=cwd,
-        timeout=60,
+    return fiedler_process(
+        args, {**os.environ, "FIEDLER_ALLOWED_FILE_ROOTS": str(cwd or Path.cwd())}, cwd
     )
 
 

@@ -8,7 +8,6 @@ import json
 import os
 import pkgutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from fiedler_tui.core.settings_file import SETTING_NAMES, read_settings_file
 from fiedler_tui.tui.screens.compose import ComposeScreen
 from fiedler_tui.tui.screens.help import HelpScreen, binding_rows
 from tests.mcp.conftest import McpWorld, mcp_world  # noqa: F401
+from tests.support.simulated_project import fiedler_process
 from tests.tui.test_compose import make_app, project, select_file, settle  # noqa: F401
 
 
@@ -34,13 +34,7 @@ def write_settings(text: str) -> Path:
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "fiedler_tui", *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        timeout=60,
-    )
+    return fiedler_process(args, os.environ)
 
 
 def test_file_values_apply_under_the_environment() -> None:

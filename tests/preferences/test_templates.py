@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from fiedler_tui.tui.compose_templates import SAVE_CHOICE
 from fiedler_tui.tui.screens.compose import ComposeScreen
 from fiedler_tui.tui.screens.name_entry import NameEntryScreen
 from fiedler_tui.tui.screens.pick_one import PickOneScreen
+from tests.support.simulated_project import fiedler_process
 from tests.tui.test_compose import make_app, project, select_file, settle  # noqa: F401
 
 REVIEW = "Review {{files}} ({{ file_count }} files) for {{models}} on {{date}}.\n{{file_list}}\n"
@@ -36,14 +36,7 @@ def write_template(name: str, text: str) -> Path:
 
 
 def fiedler(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "fiedler_tui", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "FIEDLER_ALLOWED_FILE_ROOTS": str(cwd), **env},
-        cwd=cwd,
-        timeout=60,
-    )
+    return fiedler_process(args, {**os.environ, "FIEDLER_ALLOWED_FILE_ROOTS": str(cwd), **env}, cwd)
 
 
 def test_placeholders_are_filled_and_unknown_ones_named_with_their_line() -> None:

@@ -5,22 +5,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.support.simulated_project import fiedler_process
 
 from .rated_runs import SCORES_ALL, SCORES_MID, four_rated_runs
 
 
 def fiedler(*args: str, runs: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FIEDLER_OUTPUT_DIR": str(runs)}
-    return subprocess.run(
-        [sys.executable, "-m", "fiedler_tui", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    return fiedler_process(args, env)
 
 
 def rows(payload: dict[str, object]) -> list[tuple[object, ...]]:

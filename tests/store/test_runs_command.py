@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from fiedler_tui.cli import main
 from fiedler_tui.core.store.run_store import RunStore
+from tests.support.simulated_project import fiedler_process
 
 from . import v1_runs
 from .v1_runs import copy_v1_runs
@@ -134,14 +134,7 @@ def test_runs_flag_outputs_that_were_not_saved(
 
 def run_cli(runs: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FIEDLER_OUTPUT_DIR": str(runs)}
-    return subprocess.run(
-        [sys.executable, "-m", "fiedler_tui", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    return fiedler_process(args, env)
 
 
 def test_runs_show_reads_version_1_runs(tmp_path: Path) -> None:

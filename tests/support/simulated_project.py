@@ -1,11 +1,13 @@
 """A project pointed at the simulator, as the CLI tests set it up: the running simulator, the
 models.yaml naming it, the project folder and the runs folder, the environment that points a
-``fiedler`` process at them, and that process run for real."""
+``fiedler`` process at them, and that process run for real (:func:`run_fiedler`,
+:func:`fiedler_process` serve tests with a setup of their own too)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +36,22 @@ async def run_fiedler(
     out, err = await asyncio.wait_for(proc.communicate(), timeout=CLI_TIMEOUT_S)
     assert proc.returncode is not None
     return proc.returncode, out.decode(), err.decode()
+
+
+def fiedler_process(
+    args: Sequence[str], env: Mapping[str, str], cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``fiedler ARGS`` as a real process, waited for (blocking): its exit code and text
+    output."""
+    return subprocess.run(
+        [sys.executable, "-m", "fiedler_tui", *args],
+        capture_output=True,
+        text=True,
+        env=dict(env),
+        cwd=cwd,
+        timeout=CLI_TIMEOUT_S,
+        check=False,
+    )
 
 
 @dataclass

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
+
+from tests.support.simulated_project import fiedler_process
 
 from ..support.browser import fiedler_serve
 
@@ -74,13 +75,7 @@ def test_websocket_refused_without_token_or_from_another_origin(tmp_path: Path) 
 
 
 def _fiedler(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "fiedler_tui", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    return fiedler_process(args, env)
 
 
 def test_other_interfaces_need_a_token_set(tmp_path: Path) -> None:
