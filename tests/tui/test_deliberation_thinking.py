@@ -6,10 +6,8 @@ from pathlib import Path
 
 from fiedler_tui.core.simulator.demo import STEADY_THINKING
 from fiedler_tui.tui.app import FiedlerApp
-from fiedler_tui.tui.screens.deliberation import DeliberationScreen
 
-from .test_compose import settle
-from .test_deliberation import crosstalk_compose, project
+from .test_deliberation import crosstalk_compose, project, start_deliberation
 from .test_run_screen_support import wait_until
 
 
@@ -20,11 +18,7 @@ async def test_a_members_thinking_is_its_own_part_of_its_pane(tmp_path: Path) ->
         screen = await crosstalk_compose(pilot, root)
         screen.crosstalk.paradigm = "relay"  # one lap: each member once
         screen.action_refresh()
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, DeliberationScreen))
-        delib = app.screen
-        assert isinstance(delib, DeliberationScreen)
+        delib = await start_deliberation(pilot)
 
         def steady_thought() -> bool:
             panes = [p for p in delib.panes if p.alias.startswith("demo-steady")]
