@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Static, TextArea
 
 from fiedler_tui.core.files.roots import AllowedRoots
@@ -107,6 +108,16 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
+async def open_history(pilot: Pilot[Any]) -> HistoryScreen:
+    """f3 (once the app has settled), then the History screen it opens."""
+    await settle(pilot)
+    await pilot.press("f3")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, HistoryScreen)
+    return screen
+
+
 def rows(screen: HistoryScreen) -> list[list[str]]:
     table = screen.query_one(DataTable)
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
@@ -122,11 +133,7 @@ async def test_history_lists_runs_flags_interrupted_and_opens_review(project: Pa
     (store.root / "20260101-000000-000000" / "summary.json").write_text("{not json")
     app = make_app(project)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, HistoryScreen)
+        screen = await open_history(pilot)
         table = rows(screen)
         assert [r[-1] for r in table] == [broken, done, "20260101-000000-000000"]  # newest first
         assert table[2][1].startswith("unreadable summary")
@@ -186,11 +193,7 @@ async def test_rerun_takes_an_unsaved_prompt_from_memory_or_asks_for_it(project:
     app = make_app(project)
     async with app.run_test(size=(120, 36)) as pilot:
         prompt_memory(app).remember("remembered")
-        await settle(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
-        history = app.screen
-        assert isinstance(history, HistoryScreen)
+        history = await open_history(pilot)
         assert [r[5] for r in rows(history)] == ["not saved", "in memory"]
         await pilot.press("r")  # newest: "forgotten" was not saved and is not remembered
         await settle(pilot)

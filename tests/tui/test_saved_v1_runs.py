@@ -14,7 +14,7 @@ from fiedler_tui.tui.screens.review import ReviewScreen
 from tests.store import v1_runs
 
 from .test_compose import make_app, settle
-from .test_history import rows
+from .test_history import open_history, rows
 
 MALFORMED = "20261201-100000-abcdef"
 
@@ -32,11 +32,7 @@ async def test_history_and_review_read_version_1_runs(tmp_path: Path) -> None:
     (runs / MALFORMED / "summary.json").write_text(json.dumps({"status": "done", "models": 3}))
     app = make_app(project)
     async with app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, HistoryScreen)
+        screen = await open_history(pilot)
         table = rows(screen)
         ids = [v1_runs.FAILED, v1_runs.DELIBERATION, v1_runs.SEND, MALFORMED]
         assert [r[-1] for r in table] == ids
