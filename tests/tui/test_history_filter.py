@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
@@ -154,3 +155,39 @@ def test_history_filtered_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(app, run_before=prepare, terminal_size=(80, 24))
+
+
+def burst(app: Any, text: str) -> None:
+    """Keys as a terminal delivers fast typing or a paste: all queued before the first is read."""
+    for char in text:
+        key = KEY_NAMES.get(char, "slash" if char == "/" else char)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def test_keys_typed_at_once_after_slash_all_go_to_the_filter(project: Path) -> None:
+    runs = four_runs(project.parent / "runs")
+    app = make_app(project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        field = screen.query_one("#history-filter", Input)
+        await pilot.press(*"/model:beta")  # the whole string in one call
+        await settle(pilot)
+        assert app.screen is screen and field.value == "model:beta"
+        assert shown(screen) == [runs["debate"], runs["beta"]]
+        await pilot.press("escape")
+        await settle(pilot)
+        burst(app, "/status:unsaved")  # its "s" would open the scoreboard, "t" ...
+        await settle(pilot)
+        assert app.screen is screen and field.value == "status:unsaved"
+        assert screen.focused is field and shown(screen) == [runs["unsaved"]]
+        await pilot.press("escape")
+        await settle(pilot)
+        burst(app, "ffile:util.py")  # f opens it too, and the f of "file" is typed
+        await settle(pilot)
+        assert field.value == "file:util.py" and shown(screen) == [runs["beta"]]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -27,6 +28,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from fiedler_tui.core.files.roots import AllowedRoots
+from fiedler_tui.core.plural import counted
 from fiedler_tui.core.store.run_store import STATUS_INTERRUPTED, RunInfo, RunStore
 from fiedler_tui.core.store.run_summary import RunSummary
 from fiedler_tui.tui.history_filter import RunFacts, RunFilter, parse_filter
@@ -130,6 +132,7 @@ class HistoryScreen(Screen[None]):
             "Filter",
             id="history-filter",
             tooltip="runs by " + FILTER_HINT + " (enter keeps it, esc clears it)",
+            priority=True,  # before the keys typed after it are routed: see action_filter
         ),
         Binding("f5", "refresh", "Refresh", id="history-refresh"),
         Binding(
@@ -224,9 +227,15 @@ class HistoryScreen(Screen[None]):
     # ---- filter ----------------------------------------------------------------------------
 
     def action_filter(self) -> None:
+        """Open the filter with the focus in it at once: a priority binding runs while the key
+        is read, and the focus moves before the next key is routed, so everything typed or
+        pasted after ``/`` lands in the filter (``focus()`` would move it only later, after
+        keys already sent to the list, whose ``s`` opens the scoreboard)."""
         field = self.query_one(FilterInput)
+        if self.focused is field:
+            raise SkipAction()  # typing in the filter: "/" and "f" are text there
         field.display = True
-        field.focus()
+        self.set_focus(field, scroll_visible=False)
 
     @on(Input.Changed, "#history-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -392,7 +401,9 @@ class HistoryScreen(Screen[None]):
             paths, missing = saved_paths(summary, roots)
             if missing:
                 shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
-                notes.append(f"{len(missing)} file(s) no longer under the allowed roots: {shown}")
+                notes.append(
+                    f"{counted(len(missing), 'file')} no longer under the allowed roots: {shown}"
+                )
         prompt_info = summary.prompt
         prompt = prompt_info.text
         digest = prompt_info.sha256
@@ -415,7 +426,7 @@ class HistoryScreen(Screen[None]):
         had = package.files
         files_lost = ""
         if not paths and had is not None and had > 0:
-            files_lost = f"none of the {had} file(s) of run {info.run_id} could be loaded"
+            files_lost = f"none of the {counted(had, 'file')} of run {info.run_id} could be loaded"
         return Rerun(paths, prompt, "\n".join(notes), expected, models, files_lost)
 
     def _open_compose(self, rerun: Rerun) -> None:
@@ -445,7 +456,7 @@ class HistoryScreen(Screen[None]):
                 models=rerun.models,
                 files_lost=rerun.files_lost,
             )
-        chosen = f"{len(rerun.models)} model(s) of that run selected"
+        chosen = f"{counted(len(rerun.models), 'model')} of that run selected"
         if rerun.files_lost:
             self.notify(
                 f"{rerun.files_lost}: select files before sending; {chosen}",
@@ -454,7 +465,7 @@ class HistoryScreen(Screen[None]):
                 timeout=12,
             )
         else:
-            self.notify(f"loaded {len(rerun.paths)} file(s), {chosen}: ctrl+s sends")
+            self.notify(f"loaded {counted(len(rerun.paths), 'file')}, {chosen}: ctrl+s sends")
 
     def action_scores(self) -> None:
         """The scoreboard over the filter's ``since:``/``until:`` period."""
