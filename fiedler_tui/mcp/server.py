@@ -38,6 +38,7 @@ from fiedler_tui.mcp.results import (
     refusal_result,
     run_result,
 )
+from fiedler_tui.mcp.strict_tools import StrictTools
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -266,16 +267,10 @@ async def _crosstalk_with_progress(
 
 
 def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPServer:
-    server: MCPServer = MCPServer(
-        "fiedler",
-        version=__version__,
-        instructions=INSTRUCTIONS,
-        log_level="WARNING",
-        lifespan=lifespan,
-    )
+    registry = StrictTools()
     read_only = ToolAnnotations(readOnlyHint=True, openWorldHint=False)
 
-    @server.tool(
+    @registry.tool(
         description=(
             "Preview a send without sending: the files packaged, paths skipped with reasons, "
             "likely secrets, and per model the input tokens (exact or estimate), reserved "
@@ -302,7 +297,7 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
         )
         return data_result(await tools.dry_run(args))
 
-    @server.tool(
+    @registry.tool(
         description=(
             "Send the prompt and files to every chosen model at once and return each answer. "
             "The dry run's checks run first and anything blocking refuses the call with the "
@@ -335,7 +330,7 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
         )
         return run_result(await _send_with_progress(tools, args, ctx))
 
-    @server.tool(
+    @registry.tool(
         description=(
             "Let 2 to 5 models deliberate on the prompt and files: 'debate' (answers, then "
             "rounds where each sees the others' anonymised answers and gives a verdict with a "
@@ -433,7 +428,7 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
         )
         return deliberation_result(await _crosstalk_with_progress(tools, args, choices, ctx))
 
-    @server.tool(
+    @registry.tool(
         description=(
             "The configured models: name, aliases, provider, model id, whether it is a "
             "default, context window, max_completion_tokens, prices (USD per 1M tokens: input, "
@@ -447,7 +442,7 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
     async def fiedler_list_models() -> Annotated[CallToolResult, ModelList]:
         return data_result((await tools.list_models()).model_dump(mode="json"))
 
-    @server.tool(
+    @registry.tool(
         description=(
             "The server's settings: models.yaml in use, default models, the folders files may "
             "be read from (none when FIEDLER_ALLOWED_FILE_ROOTS is unset), where runs are "
@@ -460,7 +455,7 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
     async def fiedler_get_config() -> Annotated[CallToolResult, dict[str, Any]]:
         return data_result(await tools.get_config())
 
-    @server.tool(
+    @registry.tool(
         description=(
             "Where each provider's API key comes from (keyring, env, missing, not needed) and "
             "the keyring backend. Never shows a key."
@@ -471,7 +466,7 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
     async def fiedler_list_keys() -> Annotated[CallToolResult, dict[str, Any]]:
         return data_result(await tools.list_keys())
 
-    @server.tool(
+    @registry.tool(
         description=(
             "Saved runs, newest first: run id, status (done, partial, failed, cancelled, "
             "interrupted, running), start time, cost_usd (its first turn), total_cost_usd "
@@ -485,7 +480,7 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
     ) -> Annotated[CallToolResult, dict[str, Any]]:
         return data_result(await tools.runs(limit))
 
-    @server.tool(
+    @registry.tool(
         description=(
             "One saved run: its status and, per model, the same fields as fiedler_send returns, "
             f"answers inline up to {INLINE_CHARS:,} characters (longer: a resource to read); "
@@ -504,7 +499,7 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
     ) -> Annotated[CallToolResult, SavedRunResult]:
         return run_result(await tools.run(run_id))
 
-    @server.tool(
+    @registry.tool(
         description=(
             "Save the models used when a call names none, for this server and for the fiedler "
             "command line and app of this user (in defaults.json in the user config dir; they "
@@ -523,7 +518,7 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
     ) -> Annotated[CallToolResult, dict[str, Any]]:
         return data_result(await tools.set_models(models))
 
-    @server.tool(
+    @registry.tool(
         description=(
             "Save the folder runs are saved in, for this server and for the fiedler command "
             "line and app of this user (FIEDLER_OUTPUT_DIR, when set, still wins). Relative "
@@ -543,7 +538,16 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
         return data_result(await tools.set_output(output_dir))
 
     if tools.settings.mcp_key_tools:
-        _key_tools(server, tools)
+        _key_tools(registry, tools)
+
+    server: MCPServer = MCPServer(
+        "fiedler",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        log_level="WARNING",
+        lifespan=lifespan,
+        tools=registry.tools,
+    )
 
     @server.resource(
         "fiedler://runs/{run_id}/{model}",
@@ -560,13 +564,13 @@ def build_server(tools: FiedlerTools, lifespan: Lifespan | None = None) -> MCPSe
     return server
 
 
-def _key_tools(server: MCPServer, tools: FiedlerTools) -> None:
+def _key_tools(registry: StrictTools, tools: FiedlerTools) -> None:
     """The tools that write keys, offered only with ``FIEDLER_MCP_KEY_TOOLS=1``."""
     writes = ToolAnnotations(
         readOnlyHint=False, destructiveHint=True, idempotentHint=True, openWorldHint=False
     )
 
-    @server.tool(
+    @registry.tool(
         description=(
             "Store a provider's API key in the OS keyring, where fiedler reads it before the "
             "environment. Refused when the server has no secure keyring (a plain-text or "
@@ -583,7 +587,7 @@ def _key_tools(server: MCPServer, tools: FiedlerTools) -> None:
     ) -> Annotated[CallToolResult, dict[str, Any]]:
         return data_result(await tools.set_key(provider, key))
 
-    @server.tool(
+    @registry.tool(
         description=(
             "Delete a provider's API key from the OS keyring (an environment variable holding "
             "one still applies). Refused when the server has no secure keyring."

@@ -1,0 +1,54 @@
+"""Arguments a tool does not take, or that its input schema rules out: a structured
+``bad-argument`` refusal over stdio, with nothing sent or saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mcp import Client
+
+from tests.mcp.conftest import McpWorld
+
+
+async def _bad_argument(client: Client, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    result = await client.call_tool(tool, arguments)
+    assert result.is_error, result.content
+    assert result.structured_content is not None, result.content
+    error: dict[str, Any] = result.structured_content["error"]
+    assert error["code"] == "bad-argument", error
+    assert error["message"] in result.content[0].text
+    return error
+
+
+async def test_unknown_arguments_are_refused_and_change_nothing(
+    mcp_world: McpWorld, tmp_path: Path
+) -> None:
+    before = len(mcp_world.sim.requests)
+    params = mcp_world.stdio()
+    params.env = mcp_world.env(XDG_CONFIG_HOME=str(tmp_path / "config"))
+    saved = tmp_path / "saved-runs"
+    async with Client(params, read_timeout_seconds=60) as client:
+        for tool in (await client.list_tools()).tools:
+            assert tool.input_schema.get("additionalProperties") is False, tool.name
+        set_output = await client.call_tool("fiedler_set_output", {"output_dir": str(saved)})
+        assert not set_output.is_error, set_output.content
+
+        folder = await _bad_argument(client, "fiedler_set_output", {"folder": "/x"})
+        assert "'folder'" in folder["message"] and "output_dir" in folder["message"]
+        config = (await client.call_tool("fiedler_get_config", {})).structured_content
+        assert config["saved_defaults"]["output_dir"] == str(saved)  # not cleared
+
+        filez = await _bad_argument(client, "fiedler_dry_run", {"prompt": "x", "filez": ["app.py"]})
+        assert "'filez'" in filez["message"] and "prompt, files, models" in filez["message"]
+        assert filez["reasons"] == ["'filez': unknown argument; did you mean 'files'?"]
+        model = await _bad_argument(
+            client, "fiedler_send", {"prompt": "x", "model": ["quick"], "colour": "red"}
+        )
+        assert model["reasons"] == [
+            "'model': unknown argument; did you mean 'models'?",
+            "'colour': unknown argument",
+        ]
+        none = await _bad_argument(client, "fiedler_list_models", {"verbose": True})
+        assert "takes: no arguments" in none["message"]
+    assert len(mcp_world.sim.requests) == before  # nothing reached a provider
