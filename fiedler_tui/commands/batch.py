@@ -38,6 +38,7 @@ from fiedler_tui.core.budget import DryRunEngine, DryRunOptions, SendBlockedErro
 from fiedler_tui.core.config.reasoning import ReasoningChoice
 from fiedler_tui.core.egress.guard import policy_of
 from fiedler_tui.core.files.ignore import Filters
+from fiedler_tui.core.plural import counted
 from fiedler_tui.core.ratelimits import LearnedLimitsStore, token_limits
 from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
 from fiedler_tui.core.store.run_store import RunStore
@@ -84,8 +85,8 @@ def print_plan(plan: BatchPlan, ctx: CommandContext) -> None:
     units = plan.units
     files = sum(len(r.preview.files) for _, r in units)
     ctx.out(
-        f"{len(units)} units (per {plan.per}), {files} files, {len(plan.requests)} requests "
-        f"to {len(plan.models)} models"
+        f"{counted(len(units), 'unit')} (per {plan.per}), {counted(files, 'file')}, "
+        f"{counted(len(plan.requests), 'request')} to {counted(len(plan.models), 'model')}"
     )
     for name, reason in plan.skipped_units:
         ctx.err(f"skipped unit {name}: {reason}")

@@ -20,6 +20,7 @@ from fiedler_tui.commands.table import render_table
 from fiedler_tui.core.batch.job import BatchRunner
 from fiedler_tui.core.batch.job_summary import model_totals, summary_path
 from fiedler_tui.core.batch.state import BatchStore, JobState
+from fiedler_tui.core.plural import counted
 from fiedler_tui.core.providers.errors import ProviderError
 
 _COLUMNS = ("done", "failed", "expired", "cancelled", "submitted", "pending")
@@ -78,7 +79,7 @@ def _utc(moment: str) -> str:
 def _print_status(job: JobState, ctx: CommandContext) -> None:
     counts = job.counts()
     shown = ", ".join(f"{counts[c]} {c}" for c in _COLUMNS if counts.get(c))
-    ctx.out(f"batch job {job.job_id}: {job.status}, {len(job.units)} units, {shown}")
+    ctx.out(f"batch job {job.job_id}: {job.status}, {counted(len(job.units), 'unit')}, {shown}")
     per_model: dict[str, dict[str, int]] = {}
     for request in job.requests.values():
         row = per_model.setdefault(request.model, {})

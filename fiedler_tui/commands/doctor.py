@@ -22,6 +22,7 @@ from fiedler_tui.core.http import make_async_client
 from fiedler_tui.core.keys import STRICT_VARIABLE, KeySource
 from fiedler_tui.core.network import CAChoice, NetworkEnvironment, NetworkPlan
 from fiedler_tui.core.network.certificates import ca_dir_problem, ca_file_problem
+from fiedler_tui.core.plural import counted
 from fiedler_tui.core.providers.listing import ModelListing, list_models
 from fiedler_tui.core.ratelimits import LearnedLimitsStore, known_limits, learned_limits_path
 from fiedler_tui.core.store.private_files import make_private_dir
@@ -44,12 +45,15 @@ def check_config(ctx: CommandContext) -> Iterator[Check]:
     try:
         config = ctx.config
     except ConfigError as exc:
-        yield Check("FAIL", "config", f"{len(exc.problems)} problem(s)", "; ".join(exc.problems))
+        yield Check(
+            "FAIL", "config", counted(len(exc.problems), "problem"), "; ".join(exc.problems)
+        )
         return
     yield Check(
         "OK",
         "config",
-        f"{config.source}: {len(config.providers)} providers, {len(config.models)} models",
+        f"{config.source}: {counted(len(config.providers), 'provider')}, "
+        f"{counted(len(config.models), 'model')}",
     )
     policy = policy_of(config, ctx.settings)
     if not policy.active:

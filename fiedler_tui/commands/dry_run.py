@@ -38,6 +38,7 @@ from fiedler_tui.core.errors import UsageError
 from fiedler_tui.core.files.ignore import Filters
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.reading import ReadRefusal, decode_text, read_bytes_bounded
+from fiedler_tui.core.plural import counted
 from fiedler_tui.core.ratelimits import LearnedLimitsStore, token_limits
 from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
 from fiedler_tui.core.secrets.policy import SecretPolicy
@@ -221,7 +222,8 @@ def _print_human(
     preview = result.preview
     ctx.out()
     ctx.out(
-        f"package: {len(preview.files)} files, {preview.bytes:,} bytes, {preview.lines:,} lines, "
+        f"package: {counted(len(preview.files), 'file')}, {counted(preview.bytes, 'byte')}, "
+        f"{counted(preview.lines, 'line')}, "
         f"sha256 {preview.sha256[:16]}…"
     )
     ctx.out()

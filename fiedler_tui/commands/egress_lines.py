@@ -14,6 +14,7 @@ from fiedler_tui.core.egress.decisions import Explanation, explain
 from fiedler_tui.core.egress.guard import policy_of
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.roots import AllowedRoots
+from fiedler_tui.core.plural import counted
 
 Explained = list[tuple[str, Explanation, bool]]
 """(path as given, its explanation, whether it lies inside the allowed roots)."""
@@ -60,10 +61,10 @@ def print_egress(result: DryRunResult, explained: Explained, ctx: CommandContext
     for name, withheld in result.withheld.items():
         package = result.packages.get(name)
         if package is None:
-            ctx.out(f"egress: {name} may not receive {len(withheld)} file(s): refused")
+            ctx.out(f"egress: {name} may not receive {counted(len(withheld), 'file')}: refused")
         else:
             ctx.out(
-                f"egress: {name} gets a reduced package: {len(package.files)} file(s), "
+                f"egress: {name} gets a reduced package: {counted(len(package.files), 'file')}, "
                 f"{package.bytes:,} bytes ({len(withheld)} withheld)"
             )
         for w in withheld:

@@ -14,6 +14,7 @@ from fiedler_tui.core.config.schema import ProviderSpec
 from fiedler_tui.core.errors import KeyStoreError, UsageError
 from fiedler_tui.core.http import make_async_client
 from fiedler_tui.core.network import NetworkEnvironment
+from fiedler_tui.core.plural import counted
 from fiedler_tui.core.providers.catalog import Catalog, catalog
 from fiedler_tui.core.providers.listing import ModelListing, list_models
 
@@ -77,7 +78,7 @@ def run_remote(args: argparse.Namespace, ctx: CommandContext) -> int:
     if args.json:
         ctx.out(json.dumps(_json(provider, found, listing.pages), indent=2))
         return 0
-    ctx.out(f"{provider.name} ({provider.base_url}): {len(found.rows)} models listed")
+    ctx.out(f"{provider.name} ({provider.base_url}): {counted(len(found.rows), 'model')} listed")
     described = any(row.model.display_name or row.model.input_token_limit for row in found.rows)
     table = [
         [

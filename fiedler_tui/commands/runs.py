@@ -17,6 +17,7 @@ from fiedler_tui.commands.table import render_table
 from fiedler_tui.core.export.write import export_run
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.followup.thread import SavedTurn, saved_turns
+from fiedler_tui.core.plural import counted
 from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX
 from fiedler_tui.core.store.run_store import THINKING_STEM, RunInfo, RunStore
 from fiedler_tui.core.store.run_summary import (
@@ -225,8 +226,8 @@ def run_show(args: argparse.Namespace, ctx: CommandContext) -> int:
     if not info.problem:
         package = run.package
         ctx.out(
-            f"package: {_count(package.files)} files, {_count(package.bytes)} "
-            f"bytes, {_count(package.lines)} lines, "
+            f"package: {counted(package.files, 'file')}, {counted(package.bytes, 'byte')}, "
+            f"{counted(package.lines, 'line')}, "
             f"sha256 {str(package.sha256)[:16]}…"
         )
     if row["kind"] == "crosstalk":

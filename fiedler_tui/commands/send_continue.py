@@ -45,6 +45,7 @@ from fiedler_tui.core.followup.prepare import (
     reduced_package_lines,
 )
 from fiedler_tui.core.followup.session import FollowUpSession
+from fiedler_tui.core.plural import counted
 from fiedler_tui.core.ratelimits import LearnedLimitsStore, token_limits
 from fiedler_tui.core.secrets.policy import SecretPolicy
 from fiedler_tui.core.store.run_store import RunStore
@@ -131,7 +132,7 @@ def _preview_lines(plan: FollowUpPlan, result: DryRunResult) -> list[str]:
     effort sent) and the worst-case cost."""
     lines = [
         f"follow-up: turn {plan.number} of run {plan.run.run_id}, "
-        f"{len(result.preview.files)} file(s), package unchanged"
+        f"{counted(len(result.preview.files), 'file')}, package unchanged"
     ]
     for m in result.models:
         turns = len(plan.continued.get(m.alias, ())) + 1

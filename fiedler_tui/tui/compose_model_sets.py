@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from textual.widgets import SelectionList
 
 from fiedler_tui.core.model_sets import ModelSetError, check_set_name
+from fiedler_tui.core.plural import counted
 from fiedler_tui.tui.screens.name_entry import NameEntryScreen
 from fiedler_tui.tui.screens.pick_one import PickOneScreen
 
@@ -52,7 +53,9 @@ def _offer(screen: ComposeScreen, sets: dict[str, list[str]]) -> None:
         choices.append((name, f"@{name}  {', '.join(models)}{note}"))
     chosen = selected_models(screen)
     if chosen:
-        choices.append((SAVE_CHOICE, f"+ save the {len(chosen)} selected model(s) as a set…"))
+        choices.append(
+            (SAVE_CHOICE, f"+ save the {counted(len(chosen), 'selected model')} as a set…")
+        )
     if not choices:
         screen.notify(
             "no model sets saved yet: select models, then ctrl+g saves them as a set",
@@ -87,7 +90,7 @@ def _chosen(screen: ComposeScreen, sets: dict[str, list[str]], choice: str | Non
         models.select(name)
     left_out = [m for m in sets.get(choice, []) if not _known(screen, m)]
     extra = f"; not in models.yaml, left out: {', '.join(left_out)}" if left_out else ""
-    screen.notify(f"@{choice}: {len(known)} model(s) selected{extra}", markup=False)
+    screen.notify(f"@{choice}: {counted(len(known), 'model')} selected{extra}", markup=False)
 
 
 def _save(screen: ComposeScreen, name: str | None, replacing: set[str]) -> None:

@@ -29,7 +29,7 @@ async def test_dry_run_shows_each_unit_and_the_batch_price_beside_the_live_one(
     code, out, _ = await batch_world.submit("--dry-run", "--per", "folder")
     assert code == 0 and out.startswith("2 units (per folder), 3 files, 8 requests")
     code, out, _ = await batch_world.submit("--dry-run", "--per", "package")
-    assert code == 0 and out.startswith("1 units (per package), 3 files, 4 requests")
+    assert code == 0 and out.startswith("1 unit (per package), 3 files, 4 requests")
 
 
 async def test_the_spend_cap_is_judged_on_the_whole_set_at_batch_prices(

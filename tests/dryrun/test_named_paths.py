@@ -90,7 +90,7 @@ def test_the_same_files_found_in_a_folder_are_listed_and_do_not_refuse(
         "  .git: ignored (built-in rule: .git)",
     ):
         assert line in out
-    assert "package: 1 files" in out
+    assert "package: 1 file, " in out
 
 
 def test_builtin_ignored_folders_are_never_packaged_named_or_not(project: Path) -> None:

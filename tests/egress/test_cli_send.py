@@ -30,7 +30,7 @@ async def test_a_forbidden_file_refuses_the_send_naming_the_rule(
 
     code, out, err = await egress_world.cli("send", ".", *PROMPT, "-m", "hosted-gpt", "-m", "llama")
     assert code == 3
-    assert "hosted-gpt may not receive 2 file(s)" in err
+    assert "hosted-gpt may not receive 2 files" in err
     assert "rule models.yaml:" in err and "'clients/acme/' to local" in err
     assert egress_world.sim.requests == []  # nothing left, for any model
     assert not egress_world.output_dir.exists() or not any(egress_world.output_dir.iterdir())
@@ -104,7 +104,7 @@ async def test_crosstalk_refuses_a_member_the_rules_forbid_a_file(
         "2",
     )
     assert code == 3
-    assert "hosted-gpt may not receive 1 file(s)" in err
+    assert "hosted-gpt may not receive 1 file of the package" in err
     assert egress_world.sim.requests == []
 
     code, _, err = await egress_world.cli(

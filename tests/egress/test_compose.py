@@ -54,7 +54,7 @@ async def test_compose_refuses_then_reduces_and_the_file_never_reaches_the_model
             await pilot.press("f6")  # count by API: the package goes to count endpoints
             await settle(pilot)
             shown = blockers(screen)
-            assert "claude may not receive 1 file(s)" in shown
+            assert "claude may not receive 1 file of the package" in shown
             assert "'clients/acme/' to local" in shown
             await pilot.press("ctrl+s")
             await settle(pilot)
@@ -64,7 +64,7 @@ async def test_compose_refuses_then_reduces_and_the_file_never_reaches_the_model
             await settle(pilot)
             assert screen.egress_reduce and "may not receive" not in blockers(screen)
             notices = str(screen.query_one("#notices", Static).render())
-            assert "egress: claude gets a reduced package: 1 file(s)" in notices
+            assert "egress: claude gets a reduced package: 1 file, " in notices
             assert "without clients/acme/deal.py" in notices
             await pilot.press("ctrl+s")
             await settle(pilot)

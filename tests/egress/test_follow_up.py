@@ -33,8 +33,8 @@ async def test_a_follow_up_is_judged_by_the_egress_rules_before_sending(
 
     code, _, err = await egress_world.cli(*again, "-p", "canary-q2")
     assert code == 3
-    assert "hosted-gpt may not receive 2 file(s)" in err and "'clients/acme/' to local" in err
-    assert "llama may not receive 1 file(s)" in err and "certs/server.pem" in err
+    assert "hosted-gpt may not receive 2 files" in err and "'clients/acme/' to local" in err
+    assert "llama may not receive 1 file of the package" in err and "certs/server.pem" in err
     assert len(egress_world.sim.requests) == sent  # refused before anything left
     assert not (egress_world.output_dir / run_id / "turns").exists()
 
@@ -42,7 +42,7 @@ async def test_a_follow_up_is_judged_by_the_egress_rules_before_sending(
         *again, "-p", "canary-q2", "--egress", "reduce", "--json"
     )
     assert code == 0, err
-    assert "egress: hosted-gpt continues with the reduced package of its turn 1: 1 file(s)" in err
+    assert "egress: hosted-gpt continues with the reduced package of its turn 1: 1 file, " in err
     assert "clients/acme/deal.py: rule models.yaml:" in err
     follow_ups = egress_world.sim.requests[sent:]
     assert {r.model for r in follow_ups} == {"hosted-gpt", "llama"}
@@ -65,7 +65,7 @@ async def test_a_follow_up_is_judged_by_the_egress_rules_before_sending(
     third = (*again, "--earlier-prompt", "canary-q2", "-p", "canary-q3", "--egress", "reduce")
     code, _, err = await egress_world.cli(*third)
     assert code == 3
-    assert "llama read 1 file(s) in turn 1 that the egress rules now forbid it" in err
+    assert "llama read 1 file in turn 1 that the egress rules now forbid it" in err
     assert "clients/acme/deal.py (rule models.yaml:" in err and "re-run the run" in err
     # No rules at all: hosted-gpt's conversation was on a package without two files.
     egress_world.config_path.write_text(egress_world.config_path.read_text().replace(stricter, ""))
@@ -101,7 +101,7 @@ async def test_the_app_preview_names_each_reduced_package_and_its_rules(
     assert preview.sendable, preview.lines()
     lines = preview.lines()
     shown = "\n".join(lines)
-    assert "egress: hosted-gpt continues with the reduced package of its turn 1: 1 file(s)" in shown
+    assert "egress: hosted-gpt continues with the reduced package of its turn 1: 1 file, " in shown
     assert "\n  clients/acme/deal.py: rule models.yaml:" in shown
     assert preview.result is not None
     assert sorted(preview.result.packages) == ["hosted-gpt", "llama"]

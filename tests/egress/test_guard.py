@@ -60,7 +60,7 @@ async def test_send_refuses_a_forbidden_file_the_dry_run_did_not_judge(tmp_path:
         with pytest.raises(SendBlockedError) as caught:
             session.preflight()
         assert [b.kind for b in caught.value.blockers] == [BlockerKind.EGRESS]
-        assert "hosted-gpt may not receive 1 file(s)" in caught.value.problems[0]
+        assert "hosted-gpt may not receive 1 file of the package" in caught.value.problems[0]
         with pytest.raises(SendBlockedError):  # skipping the preflight changes nothing
             async with session:
                 pass
@@ -130,6 +130,6 @@ async def test_a_persona_file_is_judged_for_every_member(tmp_path: Path) -> None
         )
         with pytest.raises(SendBlockedError) as caught:
             session.preflight()
-        assert "hosted-gpt may not receive 1 file(s)" in caught.value.problems[0]
+        assert "hosted-gpt may not receive 1 file of the package" in caught.value.problems[0]
         assert str(persona) in caught.value.problems[0]
         assert sim.requests == []

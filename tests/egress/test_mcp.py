@@ -79,7 +79,7 @@ async def test_mcp_tools_never_send_a_forbidden_file(world: McpEgressWorld) -> N
         assert refused.is_error and refused.structured_content is not None
         error = refused.structured_content["error"]
         assert error["code"] == "egress"
-        assert any("hosted-gpt may not receive 2 file(s)" in r for r in error["reasons"])
+        assert any("hosted-gpt may not receive 2 files" in r for r in error["reasons"])
         assert any("'**/*.pem' to nobody" in r for r in error["reasons"])
         assert world.sim.requests == []
 
@@ -88,7 +88,7 @@ async def test_mcp_tools_never_send_a_forbidden_file(world: McpEgressWorld) -> N
         )
         assert deliberation.is_error and deliberation.structured_content is not None
         reasons = deliberation.structured_content["error"]["reasons"]
-        assert any("hosted-gpt may not receive 1 file(s)" in r for r in reasons)
+        assert any("hosted-gpt may not receive 1 file of the package" in r for r in reasons)
         assert world.sim.requests == []
 
         reduced = await client.call_tool("fiedler_send", {**ask, "egress": "reduce"})

@@ -178,7 +178,7 @@ async def test_selecting_files_updates_the_budget(project: Path) -> None:
             roomy.input_tokens > next(m for m in before.models if m.alias == "roomy").input_tokens
         )
         package = str(screen.query_one("#package", Static).render())
-        assert "1 files" in package
+        assert "package: 1 file, " in package
         app.theme = "fiedler-light"  # status colours follow the theme
         await pilot.pause()
         status = table.get_row("roomy")[BudgetTable.COLUMNS.index("status")]
@@ -496,7 +496,7 @@ async def test_models_without_a_key_show_it_and_are_refused_until_one_is_added(
         await settle(pilot)
         assert app.screen is screen
         assert table.column("key") == {"roomy": "keyring", "guess": "keyring"}
-        assert "ready to send to 2 model(s)" in blockers(screen)
+        assert "ready to send to 2 models" in blockers(screen)
         await pilot.press("ctrl+s")
         await settle(pilot)
         [(result, aliases)] = app.started

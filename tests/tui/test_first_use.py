@@ -153,7 +153,7 @@ async def test_rerun_selects_the_runs_models(project: Path) -> None:
         assert isinstance(compose, ComposeScreen)
         assert compose.aliases == ("guess", "tiny")  # not the defaults (roomy, guess)
         assert compose.paths == (find(project, "main.py"),)
-        assert any("2 model(s) of that run selected" in n.message for n in app._notifications)
+        assert any("2 models of that run selected" in n.message for n in app._notifications)
 
 
 async def test_rerun_whose_files_are_gone_warns_and_sends_nothing_by_surprise(
@@ -173,7 +173,7 @@ async def test_rerun_whose_files_are_gone_warns_and_sends_nothing_by_surprise(
         await settle(pilot)
         compose = app.screen
         assert isinstance(compose, ComposeScreen)
-        lost = f"none of the 1 file(s) of run {run_id} could be loaded"
+        lost = f"none of the 1 file of run {run_id} could be loaded"
         [warning] = [n for n in app._notifications if n.title == "Files not loaded"]
         assert warning.severity == "warning" and warning.message.startswith(lost)
         blockers = str(compose.query_one("#blockers", Static).render())

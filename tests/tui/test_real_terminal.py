@@ -37,7 +37,7 @@ def test_demo_flow_reaches_a_finished_run(tmp_path: Path) -> None:
         term.send("Down", "Space")  # the cursor starts on the root: select app.py
         term.wait_for("1 selected")
         term.wait_for("[x] app.py")
-        term.wait_for("package: 1 files")
+        term.wait_for("package: 1 file, ")
         term.send("C-s")
         term.wait_for("Run done:", timeout_s=60)
         screen = term.capture()

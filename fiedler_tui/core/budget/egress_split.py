@@ -15,6 +15,7 @@ from fiedler_tui.core.config.schema import ModelSpec
 from fiedler_tui.core.egress.decisions import PackagedPath, Withheld, withheld_by_model
 from fiedler_tui.core.egress.policy import EgressPolicy
 from fiedler_tui.core.files.names import display_name
+from fiedler_tui.core.plural import counted
 
 FILES_NAMED = 5
 """How many forbidden files a refusal names."""
@@ -59,7 +60,7 @@ def egress_blocker(alias: str, withheld: Sequence[Withheld]) -> Blocker:
     more = f"; and {len(withheld) - FILES_NAMED} more" if len(withheld) > FILES_NAMED else ""
     return Blocker(
         BlockerKind.EGRESS,
-        f"{alias} may not receive {len(withheld)} file(s) of the package under the egress "
+        f"{alias} may not receive {counted(len(withheld), 'file')} of the package under the egress "
         f"rules: {shown}{more}; leave them out, choose another model, or send it a reduced "
         "package without them",
     )

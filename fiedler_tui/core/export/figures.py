@@ -7,6 +7,7 @@ from typing import Any
 
 from fiedler_tui.core.export.answers import Answer, AnswerFigures
 from fiedler_tui.core.export.thread import ThreadTurn, total_cost
+from fiedler_tui.core.plural import counted
 from fiedler_tui.core.store.run_store import RunInfo
 
 NOT_KNOWN = "–"
@@ -69,8 +70,8 @@ def facts(info: RunInfo, turns: list[ThreadTurn]) -> list[tuple[str, str]]:
         ("cost", money(total_cost(turns) if turns else run.cost_usd)),
         (
             "package",
-            f"{count(package.files)} files, {count(package.bytes)} bytes, "
-            f"{count(package.lines)} lines",
+            f"{counted(package.files, 'file')}, {counted(package.bytes, 'byte')}, "
+            f"{counted(package.lines, 'line')}",
         ),
     ]
     if len(turns) > 1:

@@ -13,6 +13,7 @@ from fiedler_tui.core.budget import DryRunResult
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.followup.conversation import FollowUpRefused
+from fiedler_tui.core.plural import counted
 from fiedler_tui.core.store.run_store import RunInfo
 
 
@@ -155,8 +156,8 @@ def ensure_same_shares(info: RunInfo, aliases: list[str], result: DryRunResult) 
         if added:
             named = "; ".join(f"{display_name(w.path)} ({w.reason})" for w in added[:5])
             problem = (
-                f"{alias} read {len(added)} file(s) in turn 1 that the egress rules now forbid "
-                f"it: {named}"
+                f"{alias} read {counted(len(added), 'file')} in turn 1 that the egress rules "
+                f"now forbid it: {named}"
             )
         else:
             problem = (

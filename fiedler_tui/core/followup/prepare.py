@@ -22,6 +22,7 @@ from fiedler_tui.core.followup.package import (
     run_file_paths,
 )
 from fiedler_tui.core.followup.reasoning import first_turn_config
+from fiedler_tui.core.plural import counted
 from fiedler_tui.core.ratelimits.preflight import TokenLimit
 from fiedler_tui.core.secrets.policy import SecretPolicy
 from fiedler_tui.core.settings import Settings
@@ -98,7 +99,8 @@ def reduced_package_lines(result: DryRunResult) -> list[str]:
         withheld = result.withheld.get(name, ())
         lines.append(
             f"egress: {name} continues with the reduced package of its turn 1: "
-            f"{len(package.files)} file(s), {package.bytes:,} bytes ({len(withheld)} withheld)"
+            f"{counted(len(package.files), 'file')}, {package.bytes:,} bytes "
+            f"({len(withheld)} withheld)"
         )
         lines.extend(f"  {display_name(w.path)}: {w.reason}" for w in withheld)
     return lines

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from fiedler_tui.core.locations import user_state_dir
+from fiedler_tui.core.plural import counted
 from fiedler_tui.core.store.private_files import atomic_write_json, make_private_dir
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class Calibration:
 
     @property
     def label(self) -> str:
-        return f"calibrated from {self.runs} runs, ±{self.spread * 100:.0f} %"
+        return f"calibrated from {counted(self.runs, 'run')}, ±{self.spread * 100:.0f} %"
 
     def apply(self, estimate: int) -> tuple[int, tuple[int, int]]:
         """The calibrated estimate and its band."""

@@ -32,6 +32,7 @@ from textual.worker import Worker, WorkerState
 
 from fiedler_tui.core.errors import FiedlerError
 from fiedler_tui.core.export.write import ExportFormat, export_run
+from fiedler_tui.core.plural import counted
 from fiedler_tui.core.store.names import safe_file_stem
 from fiedler_tui.core.store.output_file import PARTIAL_SUFFIX
 from fiedler_tui.core.store.run_store import RunInfo, RunStore
@@ -347,8 +348,8 @@ class ReviewScreen(JudgingScreen):
         lines = [
             f"run {run.run_id or '(live)'} · {run.status} · started "
             f"{run.started_at or '?'} · ended {run.ended_at or '–'} · cost " + self._cost(),
-            f"package: {_num(package.files)} files, {_num(package.bytes)} bytes, "
-            f"{_num(package.lines)} lines · prompt: {_num(prompt.chars)} chars"
+            f"package: {counted(package.files, 'file')}, {counted(package.bytes, 'byte')}, "
+            f"{counted(package.lines, 'line')} · prompt: {_num(prompt.chars)} chars"
             + (" (saved)" if prompt.text is not None else " (not saved)")
             + (f" · {self.turns} turns (f/F follow up)" if self.turns > 1 else ""),
             f"folder: {self.folder}" if self.folder else "folder: none (kept in memory only)",

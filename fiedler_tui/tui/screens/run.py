@@ -29,6 +29,7 @@ from textual.widgets import Footer, Static
 
 from fiedler_tui.core.errors import FiedlerError
 from fiedler_tui.core.followup.session import FollowUpSession
+from fiedler_tui.core.plural import counted
 from fiedler_tui.core.runner import Failed, RunEvent, TextDelta
 from fiedler_tui.core.send import SendSession
 from fiedler_tui.core.store.save_elsewhere import SavedElsewhere, held_files, save_elsewhere
@@ -632,7 +633,7 @@ class RunScreen(Screen[None]):
             self._leave_asked = True
             running = sum(1 for pane in self.panes if not pane.state.ended)
             self.notify(
-                f"{running} model(s) still running: escape again cancels them and leaves; "
+                f"{counted(running, 'model')} still running: escape again cancels them and leaves; "
                 "r reviews the answers that have ended",
                 severity="warning",
             )
