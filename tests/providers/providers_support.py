@@ -23,7 +23,13 @@ from fiedler_tui.core.runner import (
 )
 from fiedler_tui.core.send import SendSession
 from fiedler_tui.core.settings import Settings
-from fiedler_tui.core.simulator import ModelScript, SimulatedModel, Simulator, simulated_config
+from fiedler_tui.core.simulator import (
+    ModelScript,
+    RecordedRequest,
+    SimulatedModel,
+    Simulator,
+    simulated_config,
+)
 
 KINDS = ("openai", "anthropic", "gemini")
 REQUEST = ReviewRequest(prompt="Review these files.", package_text="=== a.py ===\nprint(1)\n")
@@ -114,3 +120,22 @@ async def send_to_end(
         async for _event in session.events():
             pass
     return session
+
+
+async def packaged_requests(
+    request: ReviewRequest, models: Sequence[str], keys: Mapping[str, str | None]
+) -> dict[str, RecordedRequest]:
+    """The one request each model of the packaged models.yaml was sent for ``request`` (every
+    model answering ``fine`` from the simulator)."""
+    async with Simulator({}, default_script=ModelScript(reply="fine")) as sim:
+        config = packaged_config_at(sim)
+        async with Runner(config, keys) as runner:
+            result = await run_models(runner, models, request)
+        for name in models:
+            assert result.finished(name).text == "fine"
+        by_model: dict[str, RecordedRequest] = {}
+        for name in models:
+            wire_id = config.resolve(name).wire_id
+            [recorded] = sim.requests_for(wire_id)
+            by_model[name] = recorded
+        return by_model

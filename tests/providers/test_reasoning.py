@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from providers_support import packaged_config_at, run_models, sim_config
+from providers_support import packaged_requests, run_models, sim_config
 
 from fiedler_tui.core.config.reasoning import ReasoningChoice
 from fiedler_tui.core.providers.anthropic import AnthropicParser
@@ -36,13 +36,8 @@ REPLY = "The loop is fine."
 
 async def bodies(request: ReviewRequest, models: list[str]) -> dict[str, dict[str, Any]]:
     """What each model of the packaged models.yaml was sent for ``request``."""
-    async with Simulator({}, default_script=ModelScript(reply="fine")) as sim:
-        config = packaged_config_at(sim)
-        async with Runner(config, KEYS) as runner:
-            result = await run_models(runner, models, request)
-        for name in models:
-            assert result.finished(name).text == "fine"
-        return {name: sim.requests_for(config.resolve(name).wire_id)[0].body for name in models}
+    sent = await packaged_requests(request, models, KEYS)
+    return {name: recorded.body for name, recorded in sent.items()}
 
 
 async def test_a_send_overrides_reach_each_wire_format_where_the_model_takes_them() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from providers_support import packaged_config_at, run_models
+from providers_support import packaged_config_at, packaged_requests, run_models
 
 from fiedler_tui.core.request import ReviewRequest
 from fiedler_tui.core.runner import Runner
@@ -45,18 +45,7 @@ OPENAI_MESSAGES = [
 async def sent(
     request: ReviewRequest = REQUEST, models: list[str] = MODELS
 ) -> dict[str, RecordedRequest]:
-    async with Simulator({}, default_script=ModelScript(reply="fine")) as sim:
-        config = packaged_config_at(sim)
-        async with Runner(config, KEYS) as runner:
-            result = await run_models(runner, models, request)
-        for name in models:
-            assert result.finished(name).text == "fine"
-        by_model: dict[str, RecordedRequest] = {}
-        for name in models:
-            wire_id = config.resolve(name).wire_id
-            [recorded] = sim.requests_for(wire_id)
-            by_model[name] = recorded
-        return by_model
+    return await packaged_requests(request, models, KEYS)
 
 
 def openai_body(model: str, **limits: Any) -> dict[str, Any]:
