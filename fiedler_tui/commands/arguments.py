@@ -11,6 +11,7 @@ import argparse
 from datetime import date
 from typing import Any
 
+from fiedler_tui.commands.once_argument import GivenOnce
 from fiedler_tui.commands.preference_arguments import (
     add_preference_commands,
     add_template_argument,
@@ -400,8 +401,12 @@ def _package_arguments(
         help=model_help,
     )
     prompt = parser.add_mutually_exclusive_group()
-    prompt.add_argument("-p", "--prompt", default=None, metavar="TEXT", help="the prompt")
-    prompt.add_argument("--prompt-file", default=None, metavar="F", help="read the prompt from F")
+    prompt.add_argument(
+        "-p", "--prompt", action=GivenOnce, default=None, metavar="TEXT", help="the prompt"
+    )
+    prompt.add_argument(
+        "--prompt-file", action=GivenOnce, default=None, metavar="F", help="read the prompt from F"
+    )
     add_template_argument(prompt)
     if system:
         parser.add_argument("--system", default=None, metavar="TEXT", help="system prompt to use")

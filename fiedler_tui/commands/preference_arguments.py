@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from fiedler_tui.commands.once_argument import GivenOnce
+
 
 def add_preference_commands(subparsers: Any) -> None:
     """``fiedler sets`` and ``fiedler templates``."""
@@ -19,6 +21,7 @@ def add_template_argument(prompt: Any) -> None:
     """``--template NAME``, another way to give the prompt (with ``-p`` and ``--prompt-file``)."""
     prompt.add_argument(
         "--template",
+        action=GivenOnce,
         default=None,
         metavar="NAME",
         help="the prompt from the template NAME, its placeholders filled (see fiedler templates)",
