@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
+import sys
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from fiedler_tui.core.crosstalk import (
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.runner import Runner
 from fiedler_tui.core.simulator import ModelScript, SimulatedModel, Simulator, simulated_config
+from fiedler_tui.core.simulator.models_yaml import config_text, scripts_for
 
 KINDS = {"alpha-gpt": "openai", "beta-claude": "anthropic", "gamma-gemini": "gemini"}
 """Member name -> wire format: every deliberation test covers all three."""
@@ -156,3 +159,43 @@ async def kill_after_round_one(
     proc.send_signal(signal.SIGKILL)
     await proc.wait()
     return summary
+
+
+@dataclass
+class CrosstalkProcesses:
+    """``members`` on the simulator and a project holding ``a.py``, for ``fiedler crosstalk``
+    run as real processes."""
+
+    sim: Simulator
+    project: Path
+    output: Path
+    env: dict[str, str]
+    args: list[str]
+
+    async def start(self, *extra: str) -> asyncio.subprocess.Process:
+        """``fiedler crosstalk ARGS EXTRA`` started in the project (stdout and stderr piped)."""
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "fiedler_tui", "crosstalk", *self.args, *extra,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            env=self.env, cwd=self.project,
+        )  # fmt: skip
+
+
+@asynccontextmanager
+async def crosstalk_processes(
+    folder: Path, members: Sequence[SimulatedModel], args: Sequence[str]
+) -> AsyncIterator[CrosstalkProcesses]:
+    project = folder / "project"
+    project.mkdir()
+    (project / "a.py").write_text("x = 1\n")
+    output = folder / "runs"
+    async with Simulator(scripts_for(members)) as sim:
+        config = folder / "models.yaml"
+        config.write_text(config_text(sim.base_url, members))
+        env = {
+            **os.environ,
+            "FIEDLER_CONFIG": str(config),
+            "FIEDLER_ALLOWED_FILE_ROOTS": str(project),
+            "FIEDLER_OUTPUT_DIR": str(output),
+        }
+        yield CrosstalkProcesses(sim, project, output, env, list(args))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import sys
 from pathlib import Path
 from typing import cast
 
@@ -13,11 +11,10 @@ from fiedler_tui.core.crosstalk import Deliberation, RoundEnded, RoundStarted, T
 from fiedler_tui.core.crosstalk.record import DeliberationRecorder
 from fiedler_tui.core.crosstalk.resume import load_saved
 from fiedler_tui.core.runner import Finished
-from fiedler_tui.core.simulator import Fault, ModelScript, SimulatedModel, Simulator
-from fiedler_tui.core.simulator.models_yaml import config_text, scripts_for
+from fiedler_tui.core.simulator import Fault, ModelScript, SimulatedModel
 from fiedler_tui.core.store.run_store import RunStore
 
-from .support import KINDS, kill_after_round_one, reply, user_texts, world
+from .support import KINDS, crosstalk_processes, kill_after_round_one, reply, user_texts, world
 
 NAMES = tuple(KINDS)
 STALL_SECOND = cast(tuple[Fault, ...], (None, Fault.stall()))
@@ -98,29 +95,10 @@ async def test_resume_after_the_process_is_killed(tmp_path: Path) -> None:
         )
         for name, kind in KINDS.items()
     ]
-    project = tmp_path / "project"
-    project.mkdir()
-    (project / "a.py").write_text("x = 1\n")
-    output = tmp_path / "runs"
-    async with Simulator(scripts_for(members)) as sim:
-        config = tmp_path / "models.yaml"
-        config.write_text(config_text(sim.base_url, members))
-        env = {
-            **os.environ,
-            "FIEDLER_CONFIG": str(config),
-            "FIEDLER_ALLOWED_FILE_ROOTS": str(project),
-            "FIEDLER_OUTPUT_DIR": str(output),
-        }
-        args = ["a.py", "-p", "Is x right?", "-m", "alpha-gpt", "-m", "beta-claude"]
-        args += ["-m", "gamma-gemini", "--rounds", "2"]
-
-        async def start(*extra: str) -> asyncio.subprocess.Process:
-            return await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "fiedler_tui", "crosstalk", *args, *extra,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-                env=env, cwd=project,
-            )  # fmt: skip
-
+    args = ["a.py", "-p", "Is x right?", "-m", "alpha-gpt", "-m", "beta-claude"]
+    args += ["-m", "gamma-gemini", "--rounds", "2"]
+    async with crosstalk_processes(tmp_path, members, args) as cli:
+        sim, output, start = cli.sim, cli.output, cli.start
         proc = await start()
         # until round 1 is saved and gamma's round 2 stalls
         summary = await kill_after_round_one(proc, output, sim, "gamma-gemini")

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import sys
 from pathlib import Path
 from typing import cast
 
-from fiedler_tui.core.simulator import Fault, ModelScript, SimulatedModel, Simulator
-from fiedler_tui.core.simulator.models_yaml import config_text, scripts_for
+from fiedler_tui.core.simulator import Fault, ModelScript, SimulatedModel
 
-from .support import kill_after_round_one
+from .support import crosstalk_processes, kill_after_round_one
 
 STALL_SECOND = cast(tuple[Fault, ...], (None, Fault.stall()))
 """The first request answers, the second stalls until the client leaves, later ones answer."""
@@ -43,29 +40,10 @@ def members() -> list[SimulatedModel]:
 
 
 async def test_resume_refuses_other_reasoning_and_keeps_the_saved_one(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
-    (project / "a.py").write_text("x = 1\n")
-    output = tmp_path / "runs"
     models = members()
-    async with Simulator(scripts_for(models)) as sim:
-        config = tmp_path / "models.yaml"
-        config.write_text(config_text(sim.base_url, models))
-        env = {
-            **os.environ,
-            "FIEDLER_CONFIG": str(config),
-            "FIEDLER_ALLOWED_FILE_ROOTS": str(project),
-            "FIEDLER_OUTPUT_DIR": str(output),
-        }
-        args = ["a.py", "-p", "Is x right?", "-m", "thinker", "-m", "reasoner", "--rounds", "2"]
-
-        async def start(*extra: str) -> asyncio.subprocess.Process:
-            return await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "fiedler_tui", "crosstalk", *args, *extra,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-                env=env, cwd=project,
-            )  # fmt: skip
-
+    args = ["a.py", "-p", "Is x right?", "-m", "thinker", "-m", "reasoner", "--rounds", "2"]
+    async with crosstalk_processes(tmp_path, models, args) as cli:
+        sim, output, start = cli.sim, cli.output, cli.start
         proc = await start("--reasoning-effort", "high", "--thinking-budget", "2048")
         # until round 1 is saved and the reasoner's round 2 stalls
         summary = await kill_after_round_one(proc, output, sim, "reasoner")
