@@ -87,9 +87,19 @@ def load_config(
     if location.path is None:
         return apply_saved_models(parse_config(packaged_config_text(), PACKAGED_LABEL))
     try:
-        text = location.path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = location.path.read_bytes()
+    except OSError as exc:
         raise ConfigError([f"{location.path}: cannot read: {exc}"]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(
+            [
+                f"{location.path}:{line}: models.yaml is not UTF-8 text "
+                f"(byte 0x{raw[exc.start]:02x} at line {line})"
+            ]
+        ) from None
     return apply_saved_models(parse_config(text, str(location.path)))
 
 
@@ -111,6 +121,9 @@ def parse_config(text: str, source: str) -> Config:
         report(path, f"duplicate key (first defined on line {first})", again)
 
     data = located.data
+    if data is None:  # no document: an empty file, or only comments
+        report((), "models.yaml is empty: expected providers: and models:", 1)
+        raise ConfigError(problems)
     if not isinstance(data, dict):
         report((), "the file must be a mapping with 'providers' and 'models'")
         raise ConfigError(problems)
