@@ -11,41 +11,15 @@ from typing import Any
 
 import pytest
 
-from fiedler_tui.core.simulator.models_yaml import SimulatedModel
-from fiedler_tui.core.simulator.script import ModelScript
+from tests.support.follow_up_reasoning import reasoning_models
 
 from .conftest import SendWorld, make_world
 from .test_send_process import PROMPT, run_cli, run_send
 
-REPLY = "Both are fine."
-
-
-def models() -> list[SimulatedModel]:
-    script = ModelScript(reply=REPLY, thoughts="Check the loop first.")
-    return [
-        SimulatedModel(
-            name="thinker",
-            kind="anthropic",
-            script=script,
-            max_completion_tokens=8192,
-            reasoning={
-                "thinking_budget_range": [1024, 32000],
-                "thinking_optional": True,
-                "thinking_budget": 1500,
-            },
-        ),
-        SimulatedModel(
-            name="reasoner",
-            kind="openai",
-            script=script,
-            reasoning={"reasoning_efforts": ["low", "medium", "high"], "reasoning_effort": "low"},
-        ),
-    ]
-
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[SendWorld]:
-    async for built in make_world(tmp_path, models()):
+    async for built in make_world(tmp_path, reasoning_models()):
         yield built
 
 

@@ -12,40 +12,14 @@ from textual.widgets import Input, Label, Static
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
 from fiedler_tui.core.config.reasoning import ReasoningChoice
 from fiedler_tui.core.send import SendSession
-from fiedler_tui.core.simulator.models_yaml import SimulatedModel
-from fiedler_tui.core.simulator.script import ModelScript
 from fiedler_tui.core.store.run_store import RunStore
 from fiedler_tui.tui.screens.follow_up import FollowUpScreen
 from fiedler_tui.tui.screens.review import ReviewScreen
 from fiedler_tui.tui.screens.run import RunScreen
+from tests.support.follow_up_reasoning import reasoning_models
 
 from .test_compose import settle
 from .test_run_screen_support import RunWorld, run_world, wait_until
-
-REPLY = "Both are fine."
-
-
-def models() -> list[SimulatedModel]:
-    script = ModelScript(reply=REPLY, thoughts="Check the loop first.")
-    return [
-        SimulatedModel(
-            name="thinker",
-            kind="anthropic",
-            script=script,
-            max_completion_tokens=8192,
-            reasoning={
-                "thinking_budget_range": [1024, 32000],
-                "thinking_optional": True,
-                "thinking_budget": 1500,
-            },
-        ),
-        SimulatedModel(
-            name="reasoner",
-            kind="openai",
-            script=script,
-            reasoning={"reasoning_efforts": ["low", "medium", "high"], "reasoning_effort": "low"},
-        ),
-    ]
 
 
 def first_session(world: RunWorld) -> SendSession:
@@ -67,7 +41,7 @@ def first_session(world: RunWorld) -> SendSession:
 
 
 async def test_follow_up_keeps_turn_one_reasoning_and_keys_override_it(tmp_path: Path) -> None:
-    async with run_world(tmp_path, models()) as world:
+    async with run_world(tmp_path, reasoning_models()) as world:
         session = first_session(world)
         app = world.app(session)
         async with app.run_test(size=(150, 40)) as pilot:
