@@ -123,6 +123,29 @@ async def test_a_click_on_a_file_selects_it_and_folders_show_all_some_none(
         assert compose_screen(app).paths == (find(project, "main.py"),)
 
 
+async def test_a_folder_whose_files_were_all_ticked_one_by_one_shows_all(project: Path) -> None:
+    (project / "src" / "lib").mkdir()
+    (project / "src" / "lib" / "deep.py").write_text("Y = 2\n")
+    (project / "src" / "noise.log").write_text("ignored: never packaged\n")
+    app = make_app(project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        picker = compose_screen(app).query_one(FilePicker)
+        await select_file(pilot, "main.py")
+        await select_file(pilot, "util.py")
+        assert label(picker, "src/") == "[-] src/"  # lib/deep.py is not ticked
+        assert label(picker, "lib/") == "[ ] lib/"
+        await select_file(pilot, "deep.py")
+        assert label(picker, "lib/") == "[x] lib/"
+        assert label(picker, "src/") == "[x] src/"  # every file it can package: all
+        await select_file(pilot, "util.py")  # untick one
+        assert label(picker, "src/") == "[-] src/" and label(picker, "lib/") == "[x] lib/"
+        await select_file(pilot, "src", "a")  # a selects the rest: all again
+        assert label(picker, "src/") == "[x] src/"
+        await select_file(pilot, "src", "a")
+        assert label(picker, "src/") == "[ ] src/" and label(picker, "lib/") == "[ ] lib/"
+
+
 async def test_models_are_marked_without_colour_and_counted(project: Path) -> None:
     app = make_app(project)
     async with app.run_test(size=(120, 36)) as pilot:

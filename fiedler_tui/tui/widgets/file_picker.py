@@ -178,7 +178,10 @@ class FilePicker(Tree[FileEntry]):
         """Real path -> why the dry run left the selected file out."""
         self._entry_nodes: dict[str, TreeNode[FileEntry]] = {}
         self._folder_files: dict[str, frozenset[str]] = {}
-        """Folder (real path) -> the files selecting it brought, once it was selected whole."""
+        """Folder (real path) -> the files selecting it brings (every packageable file under
+        it), once it was selected whole or a file under it was selected."""
+        self._folders_asked: set[str] = set()
+        """Folders whose files are being found (or were) for their marks."""
         self._marks: dict[str, str] = {}
         """Folder (real path) -> the mark its row shows (all, some or none of its files)."""
 
@@ -305,19 +308,23 @@ class FilePicker(Tree[FileEntry]):
 
     def _remark_folders(self) -> None:
         """Relabel the folders whose mark changed: ``[x]`` when every file selecting the folder
-        brought is selected, ``[-]`` when some file under it is, ``[ ]`` when none is (marks read
-        in any theme and without colour). One pass over the selection finds the folders holding
-        a selected file."""
+        brings is selected (however they were selected), ``[-]`` when some file under it is,
+        ``[ ]`` when none is (marks read in any theme and without colour). One pass over the
+        selection finds the folders holding a selected file; the files of a folder not yet
+        known are found in a thread (:meth:`_find_folder_files`), which marks it again."""
         holding: set[str] = set()
         for path in self.selected:
             parent = os.path.dirname(path)
             while parent not in holding and parent != os.path.dirname(parent):
                 holding.add(parent)
                 parent = os.path.dirname(parent)
+        unknown: list[str] = []
         for real, node in self._entry_nodes.items():
             entry = node.data
             if entry is None or not entry.is_dir or entry.rel == ".":
                 continue
+            if real in holding and real not in self._folders_asked:
+                unknown.append(real)
             whole = self._folder_files.get(real)
             if whole and whole <= self.selected:
                 mark = "[x]"
@@ -326,6 +333,27 @@ class FilePicker(Tree[FileEntry]):
             if self._marks.get(real, "[ ]") != mark:
                 self._marks[real] = mark
                 node.set_label(self._label(entry))
+        if unknown:
+            self._folders_asked.update(unknown)
+            self._find_folder_files(tuple(unknown))
+
+    @work(thread=True, group="file-picker-marks", exit_on_error=False)
+    def _find_folder_files(self, folders: tuple[str, ...]) -> None:
+        """The files selecting each folder would bring (as ``a`` finds them), for its mark."""
+        from fiedler_tui.core.files.walk import expand
+
+        found: dict[str, frozenset[str]] = {}
+        for real in folders:
+            try:
+                found[real] = frozenset(c.real for c in expand([real], self.roots).candidates)
+            except Exception:  # unlistable: the folder keeps [-] (its listing says why)
+                continue
+        self.app.call_from_thread(self._folder_files_found, found)
+
+    def _folder_files_found(self, found: Mapping[str, frozenset[str]]) -> None:
+        for real, files in found.items():
+            self._folder_files.setdefault(real, files)  # a selection of it whole is newer
+        self._remark_folders()
 
     def set_skip_reasons(self, reasons: Mapping[str, str]) -> None:
         """Show why the dry run left these (real paths) out; clears earlier reasons."""
@@ -429,6 +457,7 @@ class FilePicker(Tree[FileEntry]):
 
     def _toggle_many(self, folder: str, files: list[str]) -> None:
         self._folder_files[folder] = frozenset(files)
+        self._folders_asked.add(folder)
         if not files:
             self.notify("no files to select in this folder", severity="warning")
             return
