@@ -1,10 +1,13 @@
 """Tool arguments the input schema rules out, told as a ``bad-argument`` refusal: each unknown
-argument named with the tool's own (and the closest one, when one is close)."""
+argument named with the tool's own (and the closest one, when one is close), each invalid one
+with what its schema allows."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -34,3 +37,105 @@ def unknown_refusal(tool: str, unknown: Sequence[str], known: Sequence[str]) -> 
     plural = "s" if len(unknown) > 1 else ""
     message = f"{tool} does not take the argument{plural} {names}; it takes: {takes}"
     return ToolRefusal("bad-argument", message, [unknown_reason(n, known) for n in unknown])
+
+
+_KINDS = {
+    "string": ("a string", "strings"),
+    "integer": ("an integer", "integers"),
+    "number": ("a number", "numbers"),
+    "boolean": ("true or false", "booleans"),
+    "array": ("a list", "lists"),
+    "object": ("an object", "objects"),
+}
+_BOUNDS = {
+    "exclusiveMinimum": "above {}",
+    "minimum": "{} or more",
+    "exclusiveMaximum": "below {}",
+    "maximum": "at most {}",
+    "minLength": "at least {} character(s) long",
+    "minItems": "at least {} item(s)",
+}
+_SHOWN_CHARS = 40
+"""A rejected string is shown back only when its field takes fixed values and it is short."""
+
+
+def allowed(schema: Mapping[str, Any]) -> str:
+    """What a property's JSON schema allows, in words: ``an integer above 0 and at most 1000``,
+    ``one of "low", "high" (or left out)``."""
+    if "anyOf" in schema:
+        options = [o for o in schema["anyOf"] if o.get("type") != "null"]
+        text = " or ".join(allowed(o) for o in options)
+        return text + (" (or left out)" if len(options) < len(schema["anyOf"]) else "")
+    if "enum" in schema:
+        return "one of " + ", ".join(json.dumps(v) for v in schema["enum"])
+    kind = str(schema.get("type", ""))
+    text = _KINDS.get(kind, ("a value", "values"))[0]
+    items = schema.get("items")
+    if kind == "array" and isinstance(items, Mapping) and items.get("type") in _KINDS:
+        text = f"a list of {_KINDS[str(items['type'])][1]}"
+    values = schema.get("additionalProperties")
+    if kind == "object" and isinstance(values, Mapping) and values.get("type") in _KINDS:
+        text = f"an object of {_KINDS[str(values['type'])][1]}"
+    bounds = [form.format(schema[key]) for key, form in _BOUNDS.items() if key in schema]
+    return " ".join([text, " and ".join(bounds)]) if bounds else text
+
+
+def _has_enum(schema: Mapping[str, Any]) -> bool:
+    return "enum" in schema or any(_has_enum(o) for o in schema.get("anyOf", ()))
+
+
+def _given(value: Any, schema: Mapping[str, Any]) -> str:
+    """The value a call gave, shown back only where it cannot be the caller's data (a number,
+    a short choice); otherwise its kind."""
+    if value is None or isinstance(value, bool | int | float):
+        return json.dumps(value)
+    if isinstance(value, str):
+        if _has_enum(schema) and len(value) <= _SHOWN_CHARS:
+            return json.dumps(value)
+        return "an empty string" if not value else f"a string of {len(value)} characters"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def invalid_reasons(
+    exc: ValidationError, arguments: Mapping[str, Any], properties: Mapping[str, Any]
+) -> list[str]:
+    """One reason per argument the schema rules out (unknown ones aside): its name, what it
+    allows, and what was given."""
+    details: dict[str, list[ErrorDetails]] = {}
+    for error in exc.errors():
+        if error["type"] != "extra_forbidden":
+            details.setdefault(_top_field(error), []).append(error)
+    reasons = []
+    for name, errors in details.items():
+        schema = properties.get(name, {})
+        if any(e["type"] == "missing" for e in errors):
+            reasons.append(f"{name}: required: {allowed(schema)}")
+            continue
+        reason = f"{name}: must be {allowed(schema)}"
+        nested = [e for e in errors if len(e["loc"]) > 1]
+        if nested:
+            where = ".".join(str(part) for part in nested[0]["loc"][1:])
+            reason += f" ({where}: {nested[0]['msg'][:1].lower()}{nested[0]['msg'][1:]})"
+        else:
+            reason += f", not {_given(arguments.get(name), schema)}"
+        reasons.append(reason)
+    return reasons
+
+
+def argument_refusal(
+    tool: str,
+    exc: ValidationError,
+    arguments: Mapping[str, Any],
+    schema: Mapping[str, Any],
+) -> ToolRefusal:
+    """``bad-argument`` for every argument of the call the tool's input schema rules out."""
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    known = list(properties)
+    unknown = unknown_arguments(exc)
+    invalid = invalid_reasons(exc, arguments, properties)
+    if unknown:
+        refusal = unknown_refusal(tool, unknown, known)
+        refusal.reasons.extend(invalid)
+        return refusal
+    fields = ", ".join(reason.split(":", 1)[0] for reason in invalid)
+    return ToolRefusal("bad-argument", f"{tool}: invalid arguments: {fields}", invalid)

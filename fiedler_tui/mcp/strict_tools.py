@@ -1,11 +1,13 @@
-"""Tools that refuse arguments they do not know, with fiedler's structured refusal.
+"""Tools that refuse arguments their input schema rules out, with fiedler's structured refusal.
 
 The SDK builds each tool's argument model from the function's signature and lets extra fields
 through (they are dropped silently). :func:`strict_tool` builds the SDK's own :class:`Tool`
 and gives it the same model with ``extra="forbid"``, so the published input schema says
 ``additionalProperties: false``; :class:`StrictTool` checks a call's arguments against that
-model before the SDK runs the tool, and answers an unknown argument with a ``bad-argument``
-tool error (nothing run). :class:`StrictTools` collects them for ``MCPServer(tools=...)``.
+model before the SDK runs the tool, and answers what it rules out (an unknown argument, a value
+of the wrong type or out of range) with a ``bad-argument`` tool error, one reason per argument
+(nothing run), instead of the SDK's own validation text. :class:`StrictTools` collects them
+for ``MCPServer(tools=...)``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from mcp.types import ToolAnnotations
 from pydantic import ConfigDict, ValidationError
 
-from fiedler_tui.mcp.argument_errors import unknown_arguments, unknown_refusal
+from fiedler_tui.mcp.argument_errors import argument_refusal
 from fiedler_tui.mcp.results import refusal_result
 
 if TYPE_CHECKING:
@@ -33,10 +35,6 @@ class StrictTool(Tool):
     """A tool whose arguments are checked against its input schema, extra ones included,
     before it runs; what the schema rules out is a structured ``bad-argument`` tool error."""
 
-    def known_arguments(self) -> list[str]:
-        model = self.fn_metadata.arg_model
-        return [field.alias or name for name, field in model.model_fields.items()]
-
     async def run(
         self,
         arguments: dict[str, Any],
@@ -46,10 +44,9 @@ class StrictTool(Tool):
         try:
             self.fn_metadata.validate_arguments(arguments)
         except ValidationError as exc:
-            unknown = unknown_arguments(exc)
-            if unknown:
-                log.info("%s refused unknown arguments: %r", self.name, unknown)
-                return refusal_result(unknown_refusal(self.name, unknown, self.known_arguments()))
+            refusal = argument_refusal(self.name, exc, arguments, self.parameters)
+            log.info("%s refused its arguments: %r", self.name, refusal.message)
+            return refusal_result(refusal)
         return await super().run(arguments, context, convert_result)
 
 

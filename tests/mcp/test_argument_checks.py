@@ -52,3 +52,37 @@ async def test_unknown_arguments_are_refused_and_change_nothing(
         none = await _bad_argument(client, "fiedler_list_models", {"verbose": True})
         assert "takes: no arguments" in none["message"]
     assert len(mcp_world.sim.requests) == before  # nothing reached a provider
+
+
+async def test_schema_violations_are_refused_one_reason_per_argument(
+    mcp_world: McpWorld,
+) -> None:
+    before = len(mcp_world.sim.requests)
+    async with mcp_world.client() as client:
+        send = await _bad_argument(
+            client,
+            "fiedler_send",
+            {"prompt": 5, "models": ["quick"], "reasoning_effort": "extreme"},
+        )
+        assert send["message"] == "fiedler_send: invalid arguments: prompt, reasoning_effort"
+        assert send["reasons"] == [
+            "prompt: must be a string, not 5",
+            'reasoning_effort: must be one of "minimal", "low", "medium", "high" (or left out), '
+            'not "extreme"',
+        ]
+        limit = await _bad_argument(client, "fiedler_runs", {"limit": -1})
+        assert limit["reasons"] == ["limit: must be an integer above 0 and at most 1000, not -1"]
+        files = await _bad_argument(client, "fiedler_dry_run", {"prompt": "x", "files": ["a", 3]})
+        assert files["reasons"] == [
+            "files: must be a list of strings (or left out) (1: input should be a valid string)"
+        ]
+        missing = await _bad_argument(client, "fiedler_run", {})
+        assert missing["reasons"] == ["run_id: required: a string"]
+        both = await _bad_argument(
+            client, "fiedler_dry_run", {"prompt": "x", "max_cost_usd": 0, "egres": "reduce"}
+        )
+        assert both["reasons"] == [
+            "'egres': unknown argument; did you mean 'egress'?",
+            "max_cost_usd: must be a number above 0 (or left out), not 0",
+        ]
+    assert len(mcp_world.sim.requests) == before  # nothing reached a provider
