@@ -85,7 +85,12 @@ def test_escaped_names_in_human_output(project: Path, capsys: pytest.CaptureFixt
     assert main(["dry-run", ".", "-m", "gpt-5", "-p", "hi"]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out
-    assert '"bad\\u001b[2Jname\\n.txt"' in out
+    # shown as every command shows terminal controls (README: `\x1b`), quoted as a name
+    assert '"bad\\x1b[2Jname\\n.txt"' in out and "u001b" not in out
+    assert main(["dry-run", ".", "-m", "gpt-5", "-p", "hi", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out  # JSON's own escape, and the document decodes to the name
+    assert "bad\x1b[2Jname\n.txt" in [f["path"] for f in json.loads(out)["files"]]
 
 
 def test_exit_2_on_bad_input(

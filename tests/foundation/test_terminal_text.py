@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from fiedler_tui.commands.table import render_table
+from fiedler_tui.core.files.names import display_name, quote_name
 from fiedler_tui.core.logs import setup_logging
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.terminal_text import escape_controls, strip_controls
@@ -89,3 +90,15 @@ def test_log_file_escapes_controls_in_text_and_json(tmp_path: Path) -> None:
             assert second["message"].startswith("failed\nTraceback")
         else:
             assert "clear\\x1b[2J" in text and "Traceback (most recent call last):\n" in text
+
+
+def test_file_names_show_controls_as_every_other_text_does() -> None:
+    """A name holding a control is quoted, and the control written as escape_controls writes it
+    (``\\x1b``, as the README says), not as JSON's ``\\u001b``; the package's own headers keep
+    JSON string literals, which parse back to the name."""
+    for code in sorted(CONTROLS - {0x0D}):
+        name = f"a{chr(code)}b"
+        assert display_name(name) == f'"{escape_controls(name)}"', hex(code)
+        assert json.loads(quote_name(name)) == name
+    assert display_name("x\x1b[2J\n.txt") == '"x\\x1b[2J\\n.txt"'
+    assert quote_name("x\x1b") == '"x\\u001b"'
