@@ -12,14 +12,13 @@ from textual.widgets import DataTable, Input, Static
 
 from fiedler_tui.core.simulator.models_yaml import SimulatedModel
 from fiedler_tui.core.simulator.script import ModelScript
-from fiedler_tui.core.store.run_store import RunStore
 from fiedler_tui.tui.screens.follow_up import FollowUpScreen
 from fiedler_tui.tui.screens.history import HistoryScreen
 from fiedler_tui.tui.screens.review import ReviewScreen, money
 from fiedler_tui.tui.screens.run import RunScreen
 
 from .test_compose import settle
-from .test_run_screen_support import run_world, wait_until
+from .test_run_screen_support import review_after_run, run_world, wait_until
 
 FAST = "All good. " * 20
 CLAUDE = "Looks fine. " * 15
@@ -39,14 +38,7 @@ async def test_follow_up_from_review_streams_and_shows_the_thread(tmp_path: Path
         session = world.session(["fast", "claude"], no_disk=False)
         app = world.app(session)
         async with app.run_test(size=(150, 40)) as pilot:
-            first = RunScreen(session)
-            await app.push_screen(first)
-            await wait_until(pilot, lambda: first.finished)
-            assert session.run_id is not None
-            info = RunStore(world.output_dir).find(session.run_id)
-            review = ReviewScreen.from_saved(info)
-            await app.push_screen(review)
-            await settle(pilot)
+            review, info = await review_after_run(pilot, world, session)
             assert review.texts["fast"] == FAST and review.turns == 1
 
             await pilot.press("f")  # the left pane's model: fast

@@ -12,14 +12,11 @@ from textual.widgets import Input, Label, Static
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
 from fiedler_tui.core.config.reasoning import ReasoningChoice
 from fiedler_tui.core.send import SendSession
-from fiedler_tui.core.store.run_store import RunStore
 from fiedler_tui.tui.screens.follow_up import FollowUpScreen
-from fiedler_tui.tui.screens.review import ReviewScreen
 from fiedler_tui.tui.screens.run import RunScreen
 from tests.support.follow_up_reasoning import reasoning_models
 
-from .test_compose import settle
-from .test_run_screen_support import RunWorld, run_world, wait_until
+from .test_run_screen_support import RunWorld, review_after_run, run_world, wait_until
 
 
 def first_session(world: RunWorld) -> SendSession:
@@ -45,13 +42,7 @@ async def test_follow_up_keeps_turn_one_reasoning_and_keys_override_it(tmp_path:
         session = first_session(world)
         app = world.app(session)
         async with app.run_test(size=(150, 40)) as pilot:
-            first = RunScreen(session)
-            await app.push_screen(first)
-            await wait_until(pilot, lambda: first.finished)
-            assert session.run_id is not None
-            info = RunStore(world.output_dir).find(session.run_id)
-            await app.push_screen(ReviewScreen.from_saved(info))
-            await settle(pilot)
+            _, info = await review_after_run(pilot, world, session)
 
             await pilot.press("F")
             modal = app.screen

@@ -11,16 +11,13 @@ from textual.widgets import Input
 from fiedler_tui.core.keys import KeyStore
 from fiedler_tui.core.simulator.models_yaml import SimulatedModel
 from fiedler_tui.core.simulator.script import ModelScript
-from fiedler_tui.core.store.run_store import RunStore
 from fiedler_tui.tui.app import FiedlerApp
 from fiedler_tui.tui.screens.compose import prompt_memory
 from fiedler_tui.tui.screens.follow_up import FollowUpScreen
-from fiedler_tui.tui.screens.review import ReviewScreen
-from fiedler_tui.tui.screens.run import RunScreen
 
 from .test_compose import settle
 from .test_follow_up import models
-from .test_run_screen_support import run_world, wait_until
+from .test_run_screen_support import review_after_run, run_world, wait_until
 
 
 def screen_text(app: App[None]) -> str:
@@ -34,13 +31,7 @@ async def test_follow_up_dialog_says_enter_and_esc_whole_at_80_columns(tmp_path:
         session = world.session(["fast"], no_disk=False)
         app = world.app(session)
         async with app.run_test(size=(80, 24)) as pilot:
-            first = RunScreen(session)
-            await app.push_screen(first)
-            await wait_until(pilot, lambda: first.finished)
-            assert session.run_id is not None
-            info = RunStore(world.output_dir).find(session.run_id)
-            await app.push_screen(ReviewScreen.from_saved(info))
-            await settle(pilot)
+            await review_after_run(pilot, world, session)
             await pilot.press("f")
             await settle(pilot)
             assert isinstance(app.screen, FollowUpScreen)
@@ -63,13 +54,7 @@ async def test_reasons_not_to_send_stay_in_view_with_five_models_at_80x24(tmp_pa
         )
         async with app.run_test(size=(80, 24)) as pilot:
             prompt_memory(app).remember("please review")  # sent from this app session
-            first = RunScreen(session)
-            await app.push_screen(first)
-            await wait_until(pilot, lambda: first.finished)
-            assert session.run_id is not None
-            info = RunStore(world.output_dir).find(session.run_id)
-            await app.push_screen(ReviewScreen.from_saved(info))
-            await settle(pilot)
+            await review_after_run(pilot, world, session)
             await pilot.press("F")
             modal = app.screen
             assert isinstance(modal, FollowUpScreen)

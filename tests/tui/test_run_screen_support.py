@@ -23,8 +23,12 @@ from fiedler_tui.core.send import SendSession
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.simulator.models_yaml import SimulatedModel, scripts_for, simulated_config
 from fiedler_tui.core.simulator.server import Simulator
+from fiedler_tui.core.store.run_store import RunInfo, RunStore
 from fiedler_tui.tui.app import FiedlerApp
+from fiedler_tui.tui.screens.review import ReviewScreen
 from fiedler_tui.tui.screens.run import RunScreen
+
+from .test_compose import settle
 
 
 @dataclass
@@ -100,3 +104,19 @@ async def run_to_end(pilot: Pilot[Any], session: SendSession) -> RunScreen:
     await wait_until(pilot, lambda: screen.finished)
     await pilot.pause()
     return screen
+
+
+async def review_after_run(
+    pilot: Pilot[Any], world: RunWorld, session: SendSession
+) -> tuple[ReviewScreen, RunInfo]:
+    """Run ``session`` to its end on a Run screen, then open its saved run in Review; the
+    Review screen and the run as saved."""
+    first = RunScreen(session)
+    await pilot.app.push_screen(first)
+    await wait_until(pilot, lambda: first.finished)
+    assert session.run_id is not None
+    info = RunStore(world.output_dir).find(session.run_id)
+    review = ReviewScreen.from_saved(info)
+    await pilot.app.push_screen(review)
+    await settle(pilot)
+    return review, info
