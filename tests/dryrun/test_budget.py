@@ -50,7 +50,7 @@ def test_exactly_full_fits_and_one_more_is_over(
     assert [f.path for f in budget.largest_files] == ["big.py", "small.py"]
     assert budget.largest_files[0].tokens > budget.largest_files[1].tokens
     assert not result.sendable
-    assert "remove 1 tokens" in result.blockers[0].message
+    assert "remove 1 token (largest files: big.py" in result.blockers[0].message
     with pytest.raises(SendBlockedError) as info:
         result.raise_for_blockers()
     assert info.value.exit_code == 3
@@ -122,3 +122,31 @@ def test_api_counts_are_labelled_api(
     assert by_name["gemini"].input_tokens != 4242
     assert len(api.requests) == 1  # every model asked in one batch
     assert api.requests[0].user_message == result.request().user_message
+
+
+def test_a_reserve_too_large_is_advised_lower(
+    root: Path, engine: DryRunEngine, make_model: Callable[..., ModelSpec]
+) -> None:
+    """Over budget because of --max-completion-tokens: the advice is to lower it (to the
+    model's own when that fits, else to what fits), besides the files; over because of the
+    files, only the files."""
+    write(root / "big.py", "print('hello world')\n" * 200)
+    model = make_model(context_window=10_000, max_completion_tokens=1_000)
+    too_much = DryRunOptions(prompt="p", max_completion_tokens=50_000)
+    (budget,) = (result := engine.run([root], [model], too_much)).models
+    assert budget.reserve_to_fit == 1_000
+    [message] = [b.message for b in result.blockers]
+    assert (
+        "lower --max-completion-tokens to 1,000 (its models.yaml max_completion_tokens), "
+        f"or remove {budget.tokens_to_remove:,} tokens (largest files: big.py" in message
+    )
+    roomy = model.model_copy(update={"max_completion_tokens": 20_000})
+    (budget,) = (result := engine.run([root], [roomy], DryRunOptions(prompt="p"))).models
+    room = 10_000 - budget.input_tokens
+    assert budget.reserve_to_fit == room
+    assert f"lower --max-completion-tokens to {room:,}, or remove" in result.blockers[0].message
+    small = make_model(context_window=budget.input_tokens + 500, max_completion_tokens=1_000)
+    (budget,) = (result := engine.run([root], [small], DryRunOptions(prompt="p"))).models
+    assert budget.reserve_to_fit is None and budget.input_tokens > 1_000
+    assert "max-completion-tokens" not in result.blockers[0].message
+    assert budget.to_json()["reserve_to_fit"] is None

@@ -115,6 +115,10 @@ def test_exit_3_over_budget(project: Path, capsys: pytest.CaptureFixture[str]) -
     assert model["fits"] is False and model["status"] == "over"
     assert model["tokens_to_remove"] == model["input_tokens"]
     assert [f["path"] for f in model["largest_files"]] == ["src/app.py", "README.md"]
+    # the reserve asked for is what does not fit: lowering it is the advice, before the files
+    assert model["reserve_to_fit"] is not None and 0 < model["reserve_to_fit"] < 400_000
+    lower = f"lower --max-completion-tokens to {model['reserve_to_fit']:,}"
+    assert any(lower in b and "or remove" in b for b in data["blockers"])
 
 
 def test_exit_3_on_a_crossed_limit(

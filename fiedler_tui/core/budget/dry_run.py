@@ -51,6 +51,7 @@ from fiedler_tui.core.files.selected import SelectedFile
 from fiedler_tui.core.files.selection import Selection, select_files
 from fiedler_tui.core.files.skips import SkipCode, SkippedPath
 from fiedler_tui.core.package.preview import PackageBlock, Preview, build_preview, make_block
+from fiedler_tui.core.plural import counted
 from fiedler_tui.core.ratelimits.preflight import TokenLimit
 from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT, Turn, question_part
 from fiedler_tui.core.secrets.mask import mask_text
@@ -466,6 +467,7 @@ class DryRunEngine:
             thinking_budget=reasoning.thinking_budget or None,
             reasoning_effort=reasoning.effort,
             price_tier=prices_for(model, input_tokens).above_input_tokens,
+            model_max_completion=model.max_completion_tokens,
         )
 
     def _blockers(
@@ -491,12 +493,16 @@ class DryRunEngine:
         for b in budgets:
             if not b.fits:
                 files = ", ".join(f"{display_name(f.path)} ({f.tokens:,})" for f in b.largest_files)
+                removed = counted(b.tokens_to_remove, "token")
+                advice = f"remove {removed} (largest files: {files or 'none'})"
+                if b.reserve_advice is not None:
+                    advice = f"{b.reserve_advice}, or {advice}"
                 blockers.append(
                     Blocker(
                         BlockerKind.OVER_BUDGET,
                         f"{b.alias} is over budget: {b.input_tokens:,} input + "
-                        f"{b.completion_reserve:,} reserved > {b.context_window:,} window; remove "
-                        f"{b.tokens_to_remove:,} tokens (largest files: {files or 'none'})",
+                        f"{b.completion_reserve:,} reserved > {b.context_window:,} window; "
+                        + advice,
                     )
                 )
         for model, budget in zip(models, budgets, strict=True):

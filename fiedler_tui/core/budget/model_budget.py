@@ -81,6 +81,35 @@ class ModelBudget:
     price_tier: int | None = None
     """The prompt-token threshold of the long-context price tier ``cost_usd_max`` is priced at
     (None: the model's base prices)."""
+    model_max_completion: int | None = None
+    """The model's own ``max_completion_tokens`` from models.yaml (the reserve unless a send
+    asks for another)."""
+
+    @property
+    def reserve_to_fit(self) -> int | None:
+        """When over budget because of the completion reserve (the reserve is the larger part of
+        the request, or above the model's own maximum) and the input alone fits: the reserve
+        that would fit, at most the model's own maximum. None otherwise."""
+        room = self.context_window - self.input_tokens
+        if self.fits or room <= 0:
+            return None
+        own = self.model_max_completion
+        above_own = own is not None and self.completion_reserve > own
+        if self.completion_reserve < self.input_tokens and not above_own:
+            return None
+        return min(room, own) if own is not None else room
+
+    @property
+    def reserve_advice(self) -> str | None:
+        """``lower --max-completion-tokens to 8,000``, naming the models.yaml value when it is
+        that; None when the reserve is not what to change."""
+        target = self.reserve_to_fit
+        if target is None:
+            return None
+        own = target == self.model_max_completion
+        return f"lower --max-completion-tokens to {target:,}" + (
+            " (its models.yaml max_completion_tokens)" if own else ""
+        )
 
     @property
     def reserve_label(self) -> str:
@@ -129,6 +158,7 @@ class ModelBudget:
             "fits": self.fits,
             "status": str(self.status),
             "tokens_to_remove": self.tokens_to_remove,
+            "reserve_to_fit": self.reserve_to_fit,
             "cost_usd_max": round(self.cost_usd_max, 6),
             "price_tier": self.price_tier,
             "largest_files": [{"path": f.path, "tokens": f.tokens} for f in self.largest_files],
