@@ -42,3 +42,31 @@ def test_runs_show_and_export_say_one_file(
     assert main(["runs", "export", run.run_id, "--output", str(report)]) == 0
     text = report.read_text("utf-8")
     assert "1 file, 1 byte, 1 line" in text and "1 files" not in text
+
+
+def test_compose_over_budget_line_says_one_token() -> None:
+    from types import SimpleNamespace
+    from typing import cast
+
+    from fiedler_tui.core.budget import DryRunResult
+    from fiedler_tui.core.budget.model_budget import BudgetStatus, ModelBudget
+    from fiedler_tui.core.tokens.methods import CountMethod
+    from fiedler_tui.tui.screens.compose import over_budget_text
+
+    over = ModelBudget(
+        alias="tiny",
+        provider="openai",
+        model="tiny",
+        count_method=CountMethod.EXACT,
+        encoding="o200k_base",
+        basis="o200k_base",
+        input_tokens=1_000,
+        input_range=None,
+        completion_reserve=1,
+        context_window=1_000,
+        status=BudgetStatus.OVER,
+        tokens_to_remove=1,
+        cost_usd_max=0.0,
+    )
+    text = over_budget_text(cast(DryRunResult, SimpleNamespace(models=[over])))
+    assert "1,000 window: remove 1 token)" in text

@@ -956,7 +956,7 @@ def over_budget_text(result: DryRunResult) -> str:
     over = [m for m in result.models if not m.fits]
     models = ", ".join(
         f"{m.alias} ({m.input_tokens:,} input + {m.completion_reserve:,} reserved > "
-        f"{m.context_window:,} window: remove {m.tokens_to_remove:,} tokens)"
+        f"{m.context_window:,} window: remove {counted(m.tokens_to_remove, 'token')})"
         for m in over
     )
     largest = next((m.largest_files for m in over if m.largest_files), ())
