@@ -20,7 +20,7 @@ from fiedler_tui.tui.screens.run import RunScreen
 from .test_compose import settle
 from .test_run_screen_support import review_after_run, run_world, wait_until
 
-FAST = "All good. " * 20
+FAST = "\n\n".join(["All good."] * 30)  # taller than a pane: the thread scrolls
 CLAUDE = "Looks fine. " * 15
 
 
@@ -73,9 +73,20 @@ async def test_follow_up_from_review_streams_and_shows_the_thread(tmp_path: Path
             assert body[1]["content"].endswith("please review") and "def main" in body[1]["content"]
             assert body[2]["content"] == FAST and body[3]["content"] == "why 42?"
             assert len(world.sim.requests_for("claude")) == 1  # claude was not asked
-            await pilot.press("r")  # the turn's Review: a follow-up from there continues the run
+            await pilot.press("r")  # the run's Review: each model's thread, at the new turn
             await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-            assert app.screen is not review
+            thread_review = app.screen
+            assert isinstance(thread_review, ReviewScreen) and thread_review is not review
+            await wait_until(pilot, lambda: thread_review.turns == 2)
+            await settle(pilot)
+            header = str(thread_review.query_one("#review-header", Static).render())
+            assert f"run {info.run_id}" in header and "2 turns" in header
+            assert "prompt: 7 chars" not in header  # the question ("why 42?") is not the prompt
+            assert "**Turn 2 · follow-up**" in thread_review.texts["fast"]
+            view = thread_review._panes()[0].view
+            assert view.max_scroll_y > 0
+            top = view.find_row_texts()[round(view.scroll_y)]
+            assert "Turn 2 · follow-up" in top  # the new turn is at the top of the pane
             await pilot.press("f")
             await wait_until(pilot, lambda: isinstance(app.screen, FollowUpScreen))
             assert isinstance(app.screen, FollowUpScreen) and app.screen.folder == info.path

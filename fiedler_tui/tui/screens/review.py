@@ -264,9 +264,11 @@ class ReviewScreen(JudgingScreen):
         folder: Path | None = None,
         *,
         thinking: Mapping[str, str] | None = None,
+        at_turn: int | None = None,
     ) -> None:
         """``texts`` maps alias -> output; when None they are read from ``folder``, and so is
-        each model's ``thinking`` (its reasoning; alias -> text)."""
+        each model's ``thinking`` (its reasoning; alias -> text). ``at_turn``: once the threads
+        are read, each pane opens at that follow-up turn's heading (where its model has one)."""
         super().__init__()
         self.summary = dict(summary)
         self.run = _typed(self.summary)
@@ -299,14 +301,16 @@ class ReviewScreen(JudgingScreen):
         """alias -> the model's reasoning, shown instead of the answer with t."""
         self.show_thinking = False
         self._reread_on_resume = False
+        self.at_turn = at_turn
         self.setup_judging()
 
     @classmethod
-    def from_saved(cls, info: RunInfo) -> ReviewScreen:
-        """A saved run: its summary now, its outputs read from its folder once shown."""
+    def from_saved(cls, info: RunInfo, *, at_turn: int | None = None) -> ReviewScreen:
+        """A saved run: its summary now, its outputs (each model's thread) read from its folder
+        once shown, each pane at follow-up turn ``at_turn`` if given."""
         summary = dict(info.summary)
         summary.setdefault("run_id", info.run_id)
-        return cls(summary, None, info.path)
+        return cls(summary, None, info.path, at_turn=at_turn)
 
     def compose(self) -> ComposeResult:
         yield Static(self._header(), id="review-header")
@@ -418,6 +422,25 @@ class ReviewScreen(JudgingScreen):
             self.turns, self.turn_costs = message.turns, costs
             self.query_one("#review-header", Static).update(self._header())
         await self._show_panes()
+        if self.at_turn is not None:
+            turn, self.at_turn = self.at_turn, None
+            self.run_worker(self._place_at_turn(turn), group="review-turn", exit_on_error=False)
+
+    async def _place_at_turn(self, turn: int) -> None:
+        """Scroll each pane whose thread has follow-up turn ``turn`` to its heading (once the
+        text is rendered whole; the other pane is not scrolled along)."""
+        heading = f"Turn {turn} · follow-up"
+        for pane in self._panes():
+            view = pane.view
+            await view.wait_rendered()
+            row = next((i for i, t in enumerate(view.find_row_texts()) if heading in t), None)
+            if row is None:
+                continue
+            self._syncing = True
+            try:
+                view.scroll_to(y=row, animate=False, force=True, immediate=True)
+            finally:
+                self._syncing = False
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

@@ -546,7 +546,8 @@ class RunScreen(Screen[None]):
             self.action_focus_pane(target + 1)
 
     def action_review(self) -> None:
-        """Review the answers; while the run goes on, those of the models that have ended."""
+        """Review the answers; while the run goes on, those of the models that have ended. A
+        follow-up that has ended opens its run's Review: each model's thread, at the new turn."""
         aliases = [a for a in self.session.aliases if self._finished or self._panes[a].state.ended]
         if not aliases:
             self.notify("no model has ended yet: r reviews the answers once one has")
@@ -555,6 +556,11 @@ class RunScreen(Screen[None]):
             from fiedler_tui.tui.screens.review import ReviewScreen
         except ImportError:
             self.notify("the Review screen is not available", severity="warning")
+            return
+        session = self.session
+        if isinstance(session, FollowUpSession) and self._finished:
+            review = ReviewScreen.from_saved(session.plan.run, at_turn=session.turn)
+            self.app.push_screen(review)
             return
         texts = {alias: self.session.text(alias) for alias in aliases}
         try:
