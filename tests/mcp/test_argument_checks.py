@@ -1,5 +1,6 @@
 """Arguments a tool does not take, or that its input schema rules out: a structured
-``bad-argument`` refusal over stdio, with nothing sent or saved."""
+``bad-argument`` refusal over stdio, with nothing sent or saved; and saved defaults, set or
+cleared, that later reads agree with."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from mcp import Client
+from mcp.client.stdio import StdioServerParameters
 
-from tests.mcp.conftest import McpWorld
+from tests.mcp.conftest import FIEDLER, McpWorld
 
 
 async def _bad_argument(client: Client, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
@@ -86,3 +88,41 @@ async def test_schema_violations_are_refused_one_reason_per_argument(
             "max_cost_usd: must be a number above 0 (or left out), not 0",
         ]
     assert len(mcp_world.sim.requests) == before  # nothing reached a provider
+
+
+async def test_cleared_defaults_agree_with_later_reads_in_the_demo(
+    mcp_world: McpWorld, tmp_path: Path
+) -> None:
+    env = mcp_world.env(XDG_CONFIG_HOME=str(tmp_path / "config"))
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    del env["FIEDLER_CONFIG"], env["FIEDLER_OUTPUT_DIR"]
+    params = StdioServerParameters(
+        command=FIEDLER[0], args=[*FIEDLER[1:], "--demo", "mcp"], env=env, cwd=str(tmp_path)
+    )
+    async with Client(params, read_timeout_seconds=60) as client:
+
+        async def config() -> dict[str, Any]:
+            read = await client.call_tool("fiedler_get_config", {})
+            assert not read.is_error, read.content
+            data: dict[str, Any] = read.structured_content
+            return data
+
+        first = await config()
+        demo_defaults = first["default_models"]
+        assert len(demo_defaults) > 1
+        chosen = await client.call_tool("fiedler_set_models", {"models": ["demo-local"]})
+        assert chosen.structured_content["default_models"] == ["demo-local"]
+        assert (await config())["default_models"] == ["demo-local"]
+        cleared = await client.call_tool("fiedler_set_models", {"models": []})
+        assert cleared.structured_content["default_models"] == demo_defaults
+        assert (await config())["default_models"] == demo_defaults
+
+        saved = tmp_path / "saved-runs"
+        output = await client.call_tool("fiedler_set_output", {"output_dir": str(saved)})
+        assert output.structured_content["output_dir"] == str(saved)
+        assert (await config())["output_dir"] == str(saved)
+        emptied = await client.call_tool("fiedler_set_output", {"output_dir": ""})
+        assert emptied.structured_content["output_dir"] == first["output_dir"] != str(saved)
+        after = await config()
+        assert after["output_dir"] == first["output_dir"]
+        assert after["saved_defaults"]["output_dir"] is None

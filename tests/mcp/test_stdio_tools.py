@@ -256,6 +256,8 @@ async def test_saved_defaults_are_shared_with_the_command_line(
 
         cleared = await client.call_tool("fiedler_set_models", {"models": []})
         assert cleared.structured_content["default_models"] == ["quick", "careful"]
+        config = (await client.call_tool("fiedler_get_config", {})).structured_content
+        assert config["default_models"] == ["quick", "careful"]
         models = {m["alias"]: m["default"] for m in _cli(mcp_world, env, "models")["models"]}
         assert models["careful"] and not models["wordy"]
 

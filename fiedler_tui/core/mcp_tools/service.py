@@ -444,12 +444,16 @@ class FiedlerTools:
     def _set_models(self, names: list[str]) -> dict[str, Any]:
         from fiedler_tui.core.user_defaults import SavedDefaults, apply_saved_models
 
-        config = self._config()
+        self._config()  # a broken models.yaml is refused (code config)
         chosen = [m.name for m in self._models(tuple(names))] if names else []
+        # From models.yaml as loaded at the start, not this server's last choice: cleared, the
+        # defaults are its own flags again (read afresh from a file; the demo's as built).
+        with self._lock:
+            loaded = self.sources.config
         saved = SavedDefaults.load()
         saved.models = chosen
         path = self._save(saved)
-        updated = apply_saved_models(config, saved) if chosen else _reloaded(config)
+        updated = apply_saved_models(loaded, saved) if chosen else _reloaded(loaded)
         with self._lock:
             self._config_override = updated
         return {
@@ -486,11 +490,12 @@ class FiedlerTools:
                 "FIEDLER_OUTPUT_DIR (or output_dir in settings.toml) is set for this server and "
                 "wins; the saved folder applies where it is not set"
             )
-        elif target is not None:
-            self.settings = self.settings.replace(output_dir=target)
+        else:  # the folder a start with this saved default would use, from now on
+            folder = target if target is not None else Settings().output_dir
+            self.settings = self.settings.replace(output_dir=folder)
             self._store = None
-        else:
-            note = "saved folder cleared: runs go to the default folder from the next start"
+            if target is None:
+                note = "saved folder cleared: runs go to the default folder"
         return {
             "output_dir": str(self.store.root),
             "saved_output_dir": saved.output_dir,
