@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fiedler_tui.core.batch.engine import BatchEngine, delete_quietly, jsonl
+from fiedler_tui.core.batch.engine import BatchEngine, delete_quietly, jsonl, read_id_status_counts
 from fiedler_tui.core.batch.http_calls import BatchHttp
 from fiedler_tui.core.batch.results import RequestOutcome, anthropic_outcome
 from fiedler_tui.core.batch.state import PartEntry
@@ -82,11 +82,7 @@ class AnthropicBatches(BatchEngine):
     def read_batch(self, part: PartEntry, batch: Any) -> None:
         if not isinstance(batch, dict):
             return
-        part.batch_id = str(batch.get("id")) if batch.get("id") else part.batch_id
-        part.provider_status = str(batch.get("processing_status") or part.provider_status or "")
-        counts = batch.get("request_counts")
-        if isinstance(counts, dict):
-            part.counts = {k: v for k, v in counts.items() if isinstance(v, int)}
+        read_id_status_counts(part, batch, "processing_status")
         part.expires_at = batch.get("expires_at") or part.expires_at
         part.results_url = batch.get("results_url") or part.results_url
 

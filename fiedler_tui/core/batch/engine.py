@@ -135,6 +135,16 @@ class BatchEngine(ABC):
         ]
 
 
+def read_id_status_counts(part: PartEntry, batch: dict[str, Any], status_key: str) -> None:
+    """Record a batch's ``id``, its status (the ``status_key`` field) and its integer
+    ``request_counts`` in the part, keeping what the part holds where the batch has none."""
+    part.batch_id = str(batch.get("id")) if batch.get("id") else part.batch_id
+    part.provider_status = str(batch.get(status_key) or part.provider_status or "")
+    counts = batch.get("request_counts")
+    if isinstance(counts, dict):
+        part.counts = {k: v for k, v in counts.items() if isinstance(v, int)}
+
+
 async def delete_quietly(http: BatchHttp, path: str) -> None:
     """``DELETE path``; one that is gone already (404) is not an error."""
     try:

@@ -12,7 +12,13 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from fiedler_tui.core.batch.engine import BatchEngine, Steps, delete_quietly, jsonl
+from fiedler_tui.core.batch.engine import (
+    BatchEngine,
+    Steps,
+    delete_quietly,
+    jsonl,
+    read_id_status_counts,
+)
 from fiedler_tui.core.batch.http_calls import BatchHttp
 from fiedler_tui.core.batch.results import RequestOutcome, obj, openai_outcome
 from fiedler_tui.core.batch.state import PartEntry
@@ -92,11 +98,7 @@ class OpenAIBatches(BatchEngine):
     def read_batch(self, part: PartEntry, batch: Any) -> None:
         if not isinstance(batch, dict):
             return
-        part.batch_id = str(batch.get("id")) if batch.get("id") else part.batch_id
-        part.provider_status = str(batch.get("status") or part.provider_status or "")
-        counts = batch.get("request_counts")
-        if isinstance(counts, dict):
-            part.counts = {k: v for k, v in counts.items() if isinstance(v, int)}
+        read_id_status_counts(part, batch, "status")
         part.expires_at = _iso(batch.get("expires_at")) or part.expires_at
         part.output_file_id = batch.get("output_file_id") or part.output_file_id
         part.error_file_id = batch.get("error_file_id") or part.error_file_id
