@@ -56,7 +56,7 @@ _BOUNDS = {
     "minItems": "at least {} item(s)",
 }
 _SHOWN_CHARS = 40
-"""A rejected string is shown back only when its field takes fixed values and it is short."""
+"""A rejected value is shown back only when its argument takes choices or numbers, and short."""
 
 
 def allowed(schema: Mapping[str, Any]) -> str:
@@ -80,19 +80,27 @@ def allowed(schema: Mapping[str, Any]) -> str:
     return " ".join([text, " and ".join(bounds)]) if bounds else text
 
 
-def _has_enum(schema: Mapping[str, Any]) -> bool:
-    return "enum" in schema or any(_has_enum(o) for o in schema.get("anyOf", ()))
+def _takes(schema: Mapping[str, Any], kinds: tuple[str, ...]) -> bool:
+    """The argument takes fixed choices (``enum``) or a value of one of ``kinds``."""
+    if "enum" in schema or schema.get("type") in kinds:
+        return True
+    return any(_takes(o, kinds) for o in schema.get("anyOf", ()))
 
 
 def _given(value: Any, schema: Mapping[str, Any]) -> str:
-    """The value a call gave, shown back only where it cannot be the caller's data (a number,
-    a short choice); otherwise its kind."""
-    if value is None or isinstance(value, bool | int | float):
-        return json.dumps(value)
+    """The value a call gave, shown back only where it cannot be a key or a prompt: a short
+    string for an argument of fixed choices, a number for one of choices or numbers;
+    otherwise its kind."""
+    shown = json.dumps(value)
+    kinds: tuple[str, ...] = () if isinstance(value, str) else ("integer", "number", "boolean")
+    if value is None or (_takes(schema, kinds) and len(shown) <= _SHOWN_CHARS):
+        return shown
     if isinstance(value, str):
-        if _has_enum(schema) and len(value) <= _SHOWN_CHARS:
-            return json.dumps(value)
         return "an empty string" if not value else f"a string of {len(value)} characters"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
     return "a list" if isinstance(value, list) else "an object"
 
 

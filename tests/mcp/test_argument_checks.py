@@ -60,7 +60,12 @@ async def test_schema_violations_are_refused_one_reason_per_argument(
     mcp_world: McpWorld,
 ) -> None:
     before = len(mcp_world.sim.requests)
-    async with mcp_world.client() as client:
+    async with mcp_world.client(FIEDLER_MCP_KEY_TOOLS="1") as client:
+        key = await _bad_argument(client, "fiedler_set_key", {"provider": "sim", "key": 9876543})
+        assert key["reasons"] == [
+            "key: must be a string at least 1 character(s) long, not a number"
+        ]
+        assert "9876543" not in key["message"]
         send = await _bad_argument(
             client,
             "fiedler_send",
@@ -68,7 +73,7 @@ async def test_schema_violations_are_refused_one_reason_per_argument(
         )
         assert send["message"] == "fiedler_send: invalid arguments: prompt, reasoning_effort"
         assert send["reasons"] == [
-            "prompt: must be a string, not 5",
+            "prompt: must be a string, not a number",
             'reasoning_effort: must be one of "minimal", "low", "medium", "high" (or left out), '
             'not "extreme"',
         ]
@@ -77,6 +82,10 @@ async def test_schema_violations_are_refused_one_reason_per_argument(
         files = await _bad_argument(client, "fiedler_dry_run", {"prompt": "x", "files": ["a", 3]})
         assert files["reasons"] == [
             "files: must be a list of strings (or left out) (1: input should be a valid string)"
+        ]
+        runs = await _bad_argument(client, "fiedler_runs", {"limit": "sk-1234"})
+        assert runs["reasons"] == [
+            "limit: must be an integer above 0 and at most 1000, not a string of 7 characters"
         ]
         missing = await _bad_argument(client, "fiedler_run", {})
         assert missing["reasons"] == ["run_id: required: a string"]
