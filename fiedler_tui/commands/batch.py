@@ -22,7 +22,7 @@ from pathlib import Path
 
 from fiedler_tui.commands.batch_jobs import progress_line
 from fiedler_tui.commands.context import CommandContext
-from fiedler_tui.commands.dry_run import _models, _policy, _prompt
+from fiedler_tui.commands.dry_run import _models, _prompt, secret_policy
 from fiedler_tui.commands.table import render_table
 from fiedler_tui.core.batch.job import BatchRunner
 from fiedler_tui.core.batch.plan import BatchPlan, plan_batch
@@ -68,7 +68,7 @@ def build_plan(args: argparse.Namespace, ctx: CommandContext) -> tuple[BatchPlan
         system=system,
         max_completion_tokens=args.max_completion_tokens,
         reasoning=ReasoningChoice(args.reasoning_effort, args.thinking_budget),
-        secret_policy=_policy(args),
+        secret_policy=secret_policy(args),
         filters=Filters(tuple(args.include), tuple(args.exclude)),
         key_status={name: str(key.source) for name, key in resolved.items()},
         # a batch engine has its own rate limits: only the parts sent live are judged on them

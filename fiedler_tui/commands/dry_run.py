@@ -61,16 +61,24 @@ def _prompt(args: argparse.Namespace, ctx: CommandContext, models: list[ModelSpe
         return template_prompt(template, args, ctx, models)
     if args.prompt_file is None:
         return str(args.prompt or "")
-    got = read_bytes_bounded(args.prompt_file, PROMPT_FILE_MAX_BYTES)
+    return prompt_file_text(args.prompt_file, PROMPT_FILE_MAX_BYTES)
+
+
+def prompt_file_text(path: str, max_bytes: int) -> str:
+    """The text of ``--prompt-file PATH`` (at most ``max_bytes``); unreadable, too large or
+    not text is bad input naming the file."""
+    got = read_bytes_bounded(path, max_bytes)
     if isinstance(got, ReadRefusal):
-        raise UsageError(f"--prompt-file {display_name(args.prompt_file)}: {got.reason}")
+        raise UsageError(f"--prompt-file {display_name(path)}: {got.reason}")
     text = decode_text(got[0])
     if isinstance(text, ReadRefusal):
-        raise UsageError(f"--prompt-file {display_name(args.prompt_file)}: {text.reason}")
+        raise UsageError(f"--prompt-file {display_name(path)}: {text.reason}")
     return text
 
 
-def _policy(args: argparse.Namespace) -> SecretPolicy:
+def secret_policy(args: argparse.Namespace) -> SecretPolicy:
+    """What ``--allow-secrets``, ``--mask-secrets`` or ``--exclude-secrets`` chose (else
+    refuse)."""
     if args.allow_secrets:
         return SecretPolicy.ALLOW
     if args.mask_secrets:
@@ -139,7 +147,7 @@ def build_dry_run(
         system=DEFAULT_SYSTEM_PROMPT if args.system is None else args.system,
         max_completion_tokens=args.max_completion_tokens,
         reasoning=ReasoningChoice(args.reasoning_effort, args.thinking_budget),
-        secret_policy=_policy(args),
+        secret_policy=secret_policy(args),
         filters=Filters(tuple(args.include), tuple(args.exclude)),
         key_status={name: str(key.source) for name, key in resolved.items()},
         rate_limits=token_limits(

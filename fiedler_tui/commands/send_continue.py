@@ -25,14 +25,17 @@ import asyncio
 from pathlib import Path
 
 from fiedler_tui.commands.context import CommandContext
-from fiedler_tui.commands.dry_run import refuse_if_blocked, skipped_lines
+from fiedler_tui.commands.dry_run import (
+    prompt_file_text,
+    refuse_if_blocked,
+    secret_policy,
+    skipped_lines,
+)
 from fiedler_tui.commands.send import stream
 from fiedler_tui.commands.send_report import report_end
 from fiedler_tui.core.budget import DryRunResult
 from fiedler_tui.core.config.reasoning import reasoning_choice
 from fiedler_tui.core.errors import UsageError
-from fiedler_tui.core.files.names import display_name
-from fiedler_tui.core.files.reading import ReadRefusal, decode_text, read_bytes_bounded
 from fiedler_tui.core.followup.conversation import (
     FollowUpPlan,
     FollowUpRefused,
@@ -47,7 +50,6 @@ from fiedler_tui.core.followup.prepare import (
 from fiedler_tui.core.followup.session import FollowUpSession
 from fiedler_tui.core.plural import counted
 from fiedler_tui.core.ratelimits import LearnedLimitsStore, token_limits
-from fiedler_tui.core.secrets.policy import SecretPolicy
 from fiedler_tui.core.store.run_store import RunStore
 from fiedler_tui.core.store.summary import sha256_text
 
@@ -66,23 +68,7 @@ def _question(args: argparse.Namespace) -> str:
                 "--template NAME"
             )
         return str(args.prompt)
-    got = read_bytes_bounded(args.prompt_file, QUESTION_FILE_MAX_BYTES)
-    if isinstance(got, ReadRefusal):
-        raise UsageError(f"--prompt-file {display_name(args.prompt_file)}: {got.reason}")
-    text = decode_text(got[0])
-    if isinstance(text, ReadRefusal):
-        raise UsageError(f"--prompt-file {display_name(args.prompt_file)}: {text.reason}")
-    return text
-
-
-def _policy(args: argparse.Namespace) -> SecretPolicy:
-    if args.allow_secrets:
-        return SecretPolicy.ALLOW
-    if args.mask_secrets:
-        return SecretPolicy.MASK
-    if args.exclude_secrets:
-        return SecretPolicy.EXCLUDE
-    return SecretPolicy.REFUSE
+    return prompt_file_text(args.prompt_file, QUESTION_FILE_MAX_BYTES)
 
 
 def _check_arguments(args: argparse.Namespace) -> None:
@@ -171,7 +157,7 @@ def run_continue(args: argparse.Namespace, ctx: CommandContext) -> int:
             ctx.config, keys, LearnedLimitsStore.default(no_disk=settings.no_disk)
         ),
         choices=FollowUpChoices(
-            secret_policy=_policy(args),
+            secret_policy=secret_policy(args),
             max_completion_tokens=args.max_completion_tokens,
             egress_reduce=args.egress == "reduce",
             reasoning=reasoning_choice(args.reasoning_effort, args.thinking_budget),
