@@ -142,6 +142,7 @@ def _tools(args: argparse.Namespace, ctx: CommandContext, token: str | None = No
         roots_set=chosen("FIEDLER_ALLOWED_FILE_ROOTS"),
         allow_secrets=ctx.settings.mcp_allow_secrets,
         output_dir_from_env=chosen("FIEDLER_OUTPUT_DIR"),
+        defaults_in_memory=ctx.demo,
     )
     if not options.roots_set:
         ctx.err("fiedler mcp: FIEDLER_ALLOWED_FILE_ROOTS is not set: every file is refused")

@@ -121,7 +121,9 @@ async def test_cleared_defaults_agree_with_later_reads_in_the_demo(
         assert len(demo_defaults) > 1
         chosen = await client.call_tool("fiedler_set_models", {"models": ["demo-local"]})
         assert chosen.structured_content["default_models"] == ["demo-local"]
+        assert "not written to defaults.json" in chosen.structured_content["saved_in"]
         assert (await config())["default_models"] == ["demo-local"]
+        assert (await config())["saved_defaults"]["models"] == ["demo-local"]
         cleared = await client.call_tool("fiedler_set_models", {"models": []})
         assert cleared.structured_content["default_models"] == demo_defaults
         assert (await config())["default_models"] == demo_defaults
@@ -135,3 +137,5 @@ async def test_cleared_defaults_agree_with_later_reads_in_the_demo(
         after = await config()
         assert after["output_dir"] == first["output_dir"]
         assert after["saved_defaults"]["output_dir"] is None
+    # the demo's names never replace the user's saved defaults
+    assert not list((tmp_path / "config").rglob("defaults.json"))

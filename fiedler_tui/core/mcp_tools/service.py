@@ -73,6 +73,9 @@ class Sources(Protocol):
     def resolve_keys(self) -> dict[str, ResolvedKey]: ...
 
 
+DEMO_DEFAULTS_NOTE = "(the demo: kept while this server runs, not written to defaults.json)"
+
+
 @dataclass(frozen=True)
 class McpOptions:
     roots_set: bool
@@ -83,6 +86,9 @@ class McpOptions:
     output_dir_from_env: bool = False
     """FIEDLER_OUTPUT_DIR (or settings.toml's output_dir) is set for the server: it wins over a
     folder saved with set_output."""
+    defaults_in_memory: bool = False
+    """The demo: defaults set through the tools last while the server runs and never reach the
+    user's ``defaults.json`` (the demo's model names would replace the user's saved ones)."""
 
 
 def _refusal(exc: FiedlerError, code: str) -> ToolRefusal:
@@ -103,6 +109,8 @@ class FiedlerTools:
         """Held while models.yaml and the engine are loaded (warm-up and calls may race)."""
         self._config_override: Config | None = None
         """models.yaml with the default models set by :meth:`set_models` since the start."""
+        self._defaults_held: SavedDefaults | None = None
+        """With ``defaults_in_memory``: the defaults the tools set, in place of the file."""
 
     def warm_up(self) -> None:
         """Import the engine and load models.yaml and the dry-run engine; a problem is left
@@ -397,7 +405,7 @@ class FiedlerTools:
             "secrets_allow_permitted": self.options.allow_secrets,
             "inline_chars": self.options.inline_chars,
             "save_prompt": s.save_prompt,
-            "saved_defaults": _saved_defaults(),
+            "saved_defaults": self._saved_defaults(),
             "model_sets": _model_sets(),
             "egress_rules": policy_of(config, s).describe(),
         }
@@ -442,7 +450,7 @@ class FiedlerTools:
         return await asyncio.to_thread(self._set_models, names)
 
     def _set_models(self, names: list[str]) -> dict[str, Any]:
-        from fiedler_tui.core.user_defaults import SavedDefaults, apply_saved_models
+        from fiedler_tui.core.user_defaults import apply_saved_models
 
         self._config()  # a broken models.yaml is refused (code config)
         chosen = [m.name for m in self._models(tuple(names))] if names else []
@@ -450,7 +458,7 @@ class FiedlerTools:
         # defaults are its own flags again (read afresh from a file; the demo's as built).
         with self._lock:
             loaded = self.sources.config
-        saved = SavedDefaults.load()
+        saved = self._saved()
         saved.models = chosen
         path = self._save(saved)
         updated = apply_saved_models(loaded, saved) if chosen else _reloaded(loaded)
@@ -458,7 +466,7 @@ class FiedlerTools:
             self._config_override = updated
         return {
             "default_models": [m.name for m in updated.default_models()],
-            "saved_in": str(path),
+            "saved_in": path,
             "note": None
             if chosen
             else "saved default models cleared: models.yaml's default: flags apply again",
@@ -468,9 +476,8 @@ class FiedlerTools:
         return await asyncio.to_thread(self._set_output, output_dir)
 
     def _set_output(self, output_dir: str | None) -> dict[str, Any]:
-        from fiedler_tui.core.user_defaults import SavedDefaults
 
-        saved = SavedDefaults.load()
+        saved = self._saved()
         target: Path | None = None
         if output_dir and output_dir.strip():
             target = Path(os.path.abspath(Path(output_dir.strip()).expanduser()))
@@ -499,19 +506,38 @@ class FiedlerTools:
         return {
             "output_dir": str(self.store.root),
             "saved_output_dir": saved.output_dir,
-            "saved_in": str(path),
+            "saved_in": path,
             "note": note,
         }
 
-    @staticmethod
-    def _save(saved: SavedDefaults) -> Path:
+    def _saved(self) -> SavedDefaults:
+        """The defaults as saved: the file's, or in the demo those set since the start."""
+        from fiedler_tui.core.user_defaults import SavedDefaults
+
+        if self.options.defaults_in_memory:
+            held = self._defaults_held or SavedDefaults()
+            return SavedDefaults(models=list(held.models), output_dir=held.output_dir)
+        return SavedDefaults.load()
+
+    def _save(self, saved: SavedDefaults) -> str:
+        """Where ``saved`` was kept: the file's path, or a note in the demo."""
+        if self.options.defaults_in_memory:
+            self._defaults_held = saved
+            return DEMO_DEFAULTS_NOTE
         try:
             path = saved.save()
         except OSError as exc:
             raise ToolRefusal(
                 "not-saved", f"cannot save the defaults: {exc.strerror or exc}"
             ) from None
-        return path
+        return str(path)
+
+    def _saved_defaults(self) -> dict[str, Any]:
+        from fiedler_tui.core.user_defaults import defaults_path
+
+        saved = self._saved()
+        where = DEMO_DEFAULTS_NOTE if self.options.defaults_in_memory else str(defaults_path())
+        return {"file": where, "models": saved.models, "output_dir": saved.output_dir}
 
     # fiedler_runs, fiedler_run, the output resource
 
@@ -580,13 +606,6 @@ class FiedlerTools:
         if record is not None:
             return _output_text(info, record)
         raise ToolRefusal("unknown-model", f"run {run_id} has no model {model!r}")
-
-
-def _saved_defaults() -> dict[str, Any]:
-    from fiedler_tui.core.user_defaults import SavedDefaults, defaults_path
-
-    saved = SavedDefaults.load()
-    return {"file": str(defaults_path()), "models": saved.models, "output_dir": saved.output_dir}
 
 
 def _reloaded(config: Config) -> Config:
