@@ -114,4 +114,4 @@ async def test_follow_up_from_review_streams_and_shows_the_thread(tmp_path: Path
             await settle(pilot)
             table = app.screen.query_one(DataTable)
             assert str(table.get_row_at(0)[2]) == "fast, claude · 2 turns"
-            assert str(table.get_row_at(0)[4]) == total  # every turn's cost, not turn 1's
+            assert str(table.get_row_at(0)[3]) == total  # every turn's cost, not turn 1's

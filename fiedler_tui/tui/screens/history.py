@@ -92,8 +92,33 @@ class Rerun:
     """Why the run's files are not selected (none could be loaded), or empty."""
 
 
-COLUMNS = ("started", "status", "models", "files", "cost", "prompt", "run")
+COLUMNS = ("started", "status", "models", "cost", "files", "prompt", "run")
+"""By importance: on a narrow terminal the last ones are those cut (the run id is also the
+start time)."""
+NARROW_COLUMNS = 100
+"""Below this width the start time drops its year and seconds, and the status and models cells
+are shortened (the models' turns kept), so the cost and the turns show at 80 columns."""
+NARROW_STATUS = 20
+NARROW_MODELS = 28
 FILTER_HINT = "model:gpt-5 status:failed file:app.py since:2026-12-01 kind:crosstalk"
+
+
+def _shortened(text: Text, width: int) -> Text:
+    """``text`` cut to ``width`` cells, ending ``…`` when cut."""
+    if text.cell_len <= width:
+        return text
+    cut = text.copy()
+    cut.truncate(width, overflow="ellipsis")
+    return cut
+
+
+def _models_shortened(cell: Text, turns: int, width: int) -> Text:
+    """The models cell cut to ``width`` cells, the names shortened before ``· N turns``."""
+    if cell.cell_len <= width:
+        return cell
+    suffix = f" · {turns + 1} turns" if turns else ""
+    names = cell[: len(cell) - len(suffix)] if suffix else cell
+    return Text.assemble(_shortened(names, width - len(suffix)), suffix)
 
 
 class FilterInput(Input):
@@ -175,6 +200,8 @@ class HistoryScreen(Screen[None]):
         self.partial: dict[str, int] = {}
         """How many ``.partial`` files each interrupted run left (counted in the worker)."""
         self.run_filter = RunFilter()
+        self._narrow_shown: bool | None = None
+        """Whether the rows shown were shortened for a narrow terminal (None: none shown)."""
         self._where = ""
 
     @property
@@ -270,6 +297,7 @@ class HistoryScreen(Screen[None]):
             help_line += " · " + "; ".join(self.run_filter.problems)
         self.query_one("#history-help", Static).update(plain(help_line))
         colours = self.app.get_css_variables()
+        self._narrow_shown = self.narrow
         rows = [(info.run_id, self._row(info, colours)) for info in shown]
         # Columns sized to their cells up front: sized later (when the table idles), a frame
         # drawn meanwhile could stay cut to the headers' widths.
@@ -316,15 +344,30 @@ class HistoryScreen(Screen[None]):
         else:
             prompt_state = "not saved"
         files = run.package.files
+        started = (run.started_at or "?")[:19].replace("T", " ")
+        models = self._models_cell(info, colours)
+        if self.narrow:
+            started = started[5:16] if len(started) == 19 else started
+            status_text = _shortened(status_text, NARROW_STATUS)
+            models = _models_shortened(models, len(info.run.turns), NARROW_MODELS)
         return [
-            plain((run.started_at or "?")[:19].replace("T", " ")),
+            plain(started),
             status_text,
-            self._models_cell(info, colours),
-            plain("–" if files is None else str(files)),
+            models,
             plain(money(run.total_cost_usd)),  # every turn's
+            plain("–" if files is None else str(files)),
             plain(prompt_state),
             plain(info.run_id),
         ]
+
+    @property
+    def narrow(self) -> bool:
+        """Whether the rows are shortened to fit a narrow terminal (:data:`NARROW_COLUMNS`)."""
+        return self.app.size.width < NARROW_COLUMNS
+
+    def on_resize(self) -> None:
+        if self.narrow != self._narrow_shown:
+            self._show_runs()
 
     @staticmethod
     def _models_cell(info: RunInfo, colours: Mapping[str, str]) -> Text:
