@@ -7,6 +7,7 @@ import json
 
 from fiedler_tui.commands.context import CommandContext
 from fiedler_tui.commands.table import render_table
+from fiedler_tui.core.config.model_names import model_names
 from fiedler_tui.core.errors import UsageError
 from fiedler_tui.core.model_sets import (
     ModelSetError,
@@ -34,12 +35,7 @@ def run_save(args: argparse.Namespace, ctx: CommandContext) -> int:
     """Save the models named with -m (each checked against models.yaml) as the set NAME."""
     if not args.model:
         raise UsageError("name the set's models with -m ALIAS (repeatable)")
-    names: list[str] = []
-    for alias in args.model:
-        try:
-            names.append(ctx.config.resolve(alias).name)
-        except KeyError as exc:
-            raise UsageError(str(exc.args[0])) from None
+    names = model_names(ctx.config, args.model)
     path = save_model_set(args.name, names)
     ctx.err(f"saved @{args.name.removeprefix('@')}: {', '.join(dict.fromkeys(names))} in {path}")
     return 0

@@ -34,6 +34,7 @@ from fiedler_tui.commands.dry_run import (
 from fiedler_tui.commands.send import stream
 from fiedler_tui.commands.send_report import report_end
 from fiedler_tui.core.budget import DryRunResult
+from fiedler_tui.core.config.model_names import model_names
 from fiedler_tui.core.config.reasoning import reasoning_choice
 from fiedler_tui.core.errors import UsageError
 from fiedler_tui.core.followup.conversation import (
@@ -87,13 +88,7 @@ def _check_arguments(args: argparse.Namespace) -> None:
 def _asked(args: argparse.Namespace, ctx: CommandContext) -> list[str]:
     """The models named with ``-m``, each by its models.yaml name (as the run records it),
     whether given by name or alias; an unknown one is a UsageError."""
-    names: list[str] = []
-    for alias in args.model:
-        try:
-            names.append(ctx.config.resolve(alias).name)
-        except KeyError as exc:
-            raise UsageError(str(exc.args[0])) from None
-    return names
+    return model_names(ctx.config, args.model)
 
 
 def _plan(

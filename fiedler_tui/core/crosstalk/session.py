@@ -31,6 +31,7 @@ from typing import Any
 from fiedler_tui import __version__
 from fiedler_tui.core.budget import DryRunResult, SendBlockedError
 from fiedler_tui.core.budget.blockers import key_status_of
+from fiedler_tui.core.config.model_names import model_names
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.crosstalk.budget import DeliberationBudget, deliberation_budget
 from fiedler_tui.core.crosstalk.engine import Deliberation
@@ -298,15 +299,7 @@ class DeliberationSession:
 
     def _dry_run_names(self) -> list[str]:
         """The members and the chair as the dry run names them (their entry names)."""
-        names: list[str] = []
-        for alias in self.choices.models:
-            try:
-                name = self.config.resolve(alias).name
-            except KeyError as exc:
-                raise UsageError(str(exc.args[0])) from None
-            if name not in names:
-                names.append(name)
-        return names
+        return list(dict.fromkeys(model_names(self.config, self.choices.models)))
 
     def replayed_steps(self) -> str:
         """The steps a resume replays from the saved turns, in words."""
