@@ -6,8 +6,9 @@ keys, egress, the spend cap on the set's total); ``--dry-run`` stops there. Then
 is written and each part handed to its provider; models whose provider has no batch API run
 their part at once as ordinary requests. ``--resume ID`` continues a job cut short, given the
 same paths and prompt (checked against what the job recorded), and submits again, alone, the
-requests of the job that expired before they ran. ``--wait`` then asks every ``--interval``
-seconds until every batch has ended and saves the answers (``fiedler batch fetch --wait``).
+requests of the job that expired or were cancelled before they ran. ``--wait`` then asks every
+``--interval`` seconds until every batch has ended and saves the answers (``fiedler batch fetch
+--wait``).
 
 Exit 0 when submitted (or nothing blocks a dry run), 2 on bad input, 3 when refused.
 """
@@ -143,7 +144,7 @@ async def _submit(
             job, entries = runner.new_job(plan, prompt, system)
             await runner.submit(job, plan, entries)
         else:
-            again = runner.resubmit_expired(job, plan)
+            again = runner.resubmit_unran(job, plan)
             if again:
                 runner.store.save(job)
             await runner.submit(job, plan)

@@ -160,7 +160,7 @@ async def test_a_failed_request_is_classified_and_expired_ones_are_reported(
     assert set(received.values()) == {1, 2} and len(received) == 9
 
 
-async def test_cancel_stops_the_batches_and_fetch_reports_what_did_not_run(
+async def test_cancel_stops_the_batches_fetch_reports_what_did_not_run_and_resume_runs_it(
     batch_world: BatchWorld,
 ) -> None:
     batch_world.sim.batches.behaviour.polls_to_end = 100
@@ -174,6 +174,17 @@ async def test_cancel_stops_the_batches_and_fetch_reports_what_did_not_run(
     fetched = json.loads(out)
     assert fetched["status"] == "cancelled"
     assert fetched["counts"] == {"done": 3, "cancelled": 9}
+    # the cancelled requests, submitted again alone, now run; the answers given stay
+    batch_world.sim.batches.behaviour.polls_to_end = 1
+    code, _, err = await batch_world.submit("--resume", job_id)
+    assert code == 0, err
+    code, out, err = await batch_world.cli(
+        "batch", "fetch", job_id, "--json", "--wait", "--interval", "0.05"
+    )
+    assert code == 0, err
+    again = json.loads(out)
+    assert again["counts"] == {"done": 12}
+    assert again["status"] == "ended"
     code, _, err = await batch_world.cli("batch", "status", "nope")
     assert code == 2 and "not a batch job id" in err
 

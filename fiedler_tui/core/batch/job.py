@@ -142,19 +142,20 @@ class BatchRunner:
             for cid in part.custom_ids:
                 job.requests[cid].part = part.part_id
 
-    def resubmit_expired(self, job: JobState, plan: BatchPlan) -> int:
-        """Put the requests that expired before they ran in new parts, to be submitted again
-        alone (answers given stay as they are); how many there were. Saved by ``submit``."""
-        expired = {c for c, r in job.requests.items() if r.status == "expired"}
-        if not expired:
+    def resubmit_unran(self, job: JobState, plan: BatchPlan) -> int:
+        """Put the requests that expired or were cancelled before they ran in new parts, to be
+        submitted again alone (answers given stay as they are); how many there were. Saved by
+        ``submit``. A cancelled job goes on with them."""
+        unran = {c for c, r in job.requests.items() if r.status in UNRAN}
+        if not unran:
             return 0
-        for cid in expired:
+        for cid in unran:
             request = job.requests[cid]
             request.status, request.saved, request.error = "pending", False, None
-        self._add_parts(job, self.entries(plan, job, expired))
-        if job.status == "ended":
+        self._add_parts(job, self.entries(plan, job, unran))
+        if job.status in {"ended", "cancelled"}:
             job.status = "submitting"
-        return len(expired)
+        return len(unran)
 
     def _batched(self, job: JobState, alias: str) -> bool:
         return next(m.mode for m in job.models if m.alias == alias) == "batch"
@@ -393,6 +394,9 @@ class BatchRunner:
                 writer.write_summary(unit)
         self.store.save(job)
 
+
+UNRAN = frozenset({"expired", "cancelled"})
+"""A request's statuses when the provider never ran it: submitted again by ``submit --resume``."""
 
 WRITER_THREADS = 8
 """Unit folders written at once by a fetch (the time goes to syncing files to disk)."""
