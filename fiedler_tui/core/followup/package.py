@@ -5,13 +5,13 @@ must be reduced exactly as it was)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
 from fiedler_tui.core.budget import DryRunResult
 from fiedler_tui.core.files.names import display_name
 from fiedler_tui.core.files.roots import AllowedRoots
+from fiedler_tui.core.files.saved_paths import find_saved_paths
 from fiedler_tui.core.followup.conversation import FollowUpRefused
 from fiedler_tui.core.plural import counted
 from fiedler_tui.core.store.run_store import RunInfo
@@ -41,31 +41,8 @@ def saved_file_paths(
     files = _package(summary).get("file_list")
     if not isinstance(files, list):
         return [], []
-    labels = [os.path.basename(r.rstrip(os.sep)) or "root" for r in roots.roots]
-    found: list[str] = []
-    missing: list[str] = []
-    for item in files:
-        path = item.get("path") if isinstance(item, Mapping) else None
-        if not isinstance(path, str) or not path:
-            continue
-        candidates = [os.path.join(root, path) for root in roots.roots]
-        head, _, rest = path.partition("/")
-        for index, label in enumerate(labels):
-            if rest and head in (label, f"{label}~{index + 1}"):
-                candidates.append(os.path.join(roots.roots[index], rest))
-        hit = next(
-            (
-                c
-                for c in candidates
-                if roots.locate(os.path.realpath(c)) is not None and os.path.isfile(c)
-            ),
-            None,
-        )
-        if hit is None:
-            missing.append(path)
-        else:
-            found.append(hit)
-    return found, missing
+    paths = (item.get("path") if isinstance(item, Mapping) else None for item in files)
+    return find_saved_paths((p for p in paths if isinstance(p, str) and p), roots)
 
 
 def run_file_paths(info: RunInfo, roots: AllowedRoots) -> list[str]:

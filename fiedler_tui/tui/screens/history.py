@@ -12,7 +12,6 @@ otherwise Compose asks for the prompt again.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
@@ -28,6 +27,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from fiedler_tui.core.files.roots import AllowedRoots
+from fiedler_tui.core.files.saved_paths import find_saved_paths
 from fiedler_tui.core.plural import counted
 from fiedler_tui.core.store.run_store import STATUS_INTERRUPTED, RunInfo, RunStore
 from fiedler_tui.core.store.run_summary import RunSummary
@@ -46,28 +46,7 @@ if TYPE_CHECKING:
 
 def saved_paths(summary: RunSummary, roots: AllowedRoots) -> tuple[list[str], list[str]]:
     """(absolute paths found under the roots, saved paths not found) for a run's file list."""
-    labels = [os.path.basename(r.rstrip(os.sep)) or "root" for r in roots.roots]
-    found: list[str] = []
-    missing: list[str] = []
-    for item in summary.package.file_list:
-        path = item.path
-        if not path:
-            continue
-        candidates = [os.path.join(root, path) for root in roots.roots]
-        head, _, rest = path.partition("/")
-        for index, label in enumerate(labels):
-            if rest and head in (label, f"{label}~{index + 1}"):
-                candidates.append(os.path.join(roots.roots[index], rest))
-        hit = next((c for c in candidates if _inside(c, roots) and os.path.isfile(c)), None)
-        if hit is None:
-            missing.append(path)
-        else:
-            found.append(hit)
-    return found, missing
-
-
-def _inside(path: str, roots: AllowedRoots) -> bool:
-    return roots.locate(os.path.realpath(path)) is not None
+    return find_saved_paths((item.path for item in summary.package.file_list if item.path), roots)
 
 
 def _known(config: Config, alias: str) -> bool:
