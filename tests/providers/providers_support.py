@@ -6,10 +6,8 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
 from fiedler_tui.core.config.loader import packaged_config_text, parse_config
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.request import ReviewRequest
@@ -21,8 +19,6 @@ from fiedler_tui.core.runner import (
     Runner,
     TerminalEvent,
 )
-from fiedler_tui.core.send import SendSession
-from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.simulator import (
     ModelScript,
     RecordedRequest,
@@ -101,25 +97,6 @@ def packaged_config_at(sim: Simulator) -> Config:
 
 def healthy(name: str, kind: str, **script: Any) -> SimulatedModel:
     return SimulatedModel(name=name, kind=kind, script=ModelScript(**script))
-
-
-async def send_to_end(
-    config: Config, settings: Settings, root: Path, prompt: str, aliases: Sequence[str]
-) -> SendSession:
-    """``root`` and ``prompt`` sent to ``aliases`` through a real dry run and SendSession (its
-    preflight included), the run let end."""
-    with DryRunEngine(settings) as engine:
-        result = engine.run(
-            [root], [config.resolve(a) for a in aliases], DryRunOptions(prompt=prompt)
-        )
-    session = SendSession(
-        config=config, settings=settings, keys={}, result=result, aliases=list(aliases)
-    )
-    session.preflight()
-    async with session:
-        async for _event in session.events():
-            pass
-    return session
 
 
 async def packaged_requests(

@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
-from providers_support import send_to_end
 
 from fiedler_tui.commands.send import Progress
+from fiedler_tui.core.budget import DryRunOptions
 from fiedler_tui.core.config.loader import parse_config
 from fiedler_tui.core.config.schema import Config, ModelSpec
 from fiedler_tui.core.errors import ConfigError
@@ -25,6 +25,7 @@ from fiedler_tui.core.simulator import ModelScript, SimulatedModel, Simulator
 from fiedler_tui.core.simulator.models_yaml import config_text
 from fiedler_tui.core.store.summary import usage_cost
 from fiedler_tui.tui.screens.review import usage_vs_estimate
+from tests.support.sent_runs import send_to_end
 
 PRICES = {"price_in": 2.0, "price_out": 8.0, "price_cached_in": 0.5, "price_cache_write": 2.5}
 MODELS = [
@@ -55,7 +56,9 @@ def test_cache_prices_are_validated_with_file_line_and_field() -> None:
 
 
 async def send_once(config: Config, settings: Settings, root: Path, prompt: str) -> SendSession:
-    return await send_to_end(config, settings, root, prompt, [m.name for m in MODELS])
+    return await send_to_end(
+        config, settings, root, [m.name for m in MODELS], DryRunOptions(prompt=prompt)
+    )
 
 
 async def test_second_send_saves_and_prices_the_cached_prefix(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from providers_support import send_to_end
 
 from fiedler_tui.cli import main
 from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
@@ -26,6 +25,7 @@ from fiedler_tui.core.simulator import ModelScript, SimulatedModel, Simulator
 from fiedler_tui.core.simulator.models_yaml import config_text, simulated_config
 from fiedler_tui.core.tokens.counter import TokenCounter
 from tests.crosstalk.support import KINDS, PACKAGE, QUESTION
+from tests.support.sent_runs import send_to_end
 
 THRESHOLD = 1_000
 TIER = {
@@ -160,7 +160,9 @@ def test_the_dry_run_command_names_the_tier_it_priced(
 
 async def send(config: Config, root: Path, tmp_path: Path, prompt: str) -> list[dict[str, Any]]:
     settings = Settings(allowed_roots=(root,), output_dir=tmp_path / "runs")
-    session = await send_to_end(config, settings, root, prompt, [m.name for m in MODELS])
+    session = await send_to_end(
+        config, settings, root, [m.name for m in MODELS], DryRunOptions(prompt=prompt)
+    )
     assert session.run_path is not None
     return list(json.loads((session.run_path / "summary.json").read_text())["models"])
 

@@ -21,10 +21,10 @@ from fiedler_tui.core.followup.conversation import (
 from fiedler_tui.core.followup.prepare import FollowUpChoices, follow_up_dry_run
 from fiedler_tui.core.followup.session import FollowUpSession
 from fiedler_tui.core.followup.thread import saved_turns
-from fiedler_tui.core.send import SendSession
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.store.run_store import RunInfo, RunStore
 from fiedler_tui.core.store.summary import sha256_text
+from tests.support.sent_runs import send_to_end
 
 from .conftest import SendWorld
 
@@ -36,15 +36,8 @@ CLAUDE_REPLY = "Looks fine. "
 async def first_run(world: SendWorld, models: list[str]) -> RunInfo:
     settings = Settings.from_env()
     config = load_config()
-    with DryRunEngine(settings) as engine:
-        result = engine.run(
-            [world.project], [config.resolve(m) for m in models], DryRunOptions(prompt=PROMPT)
-        )
-    session = SendSession(config=config, settings=settings, keys={}, result=result, aliases=models)
-    session.preflight()
-    async with session:
-        async for _ in session.events():
-            pass
+    options = DryRunOptions(prompt=PROMPT)
+    session = await send_to_end(config, settings, world.project, models, options)
     assert session.run_id is not None
     return RunStore(settings.output_dir).find(session.run_id)
 

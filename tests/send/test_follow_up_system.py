@@ -7,14 +7,14 @@ import json
 
 import pytest
 
-from fiedler_tui.core.budget import DryRunEngine, DryRunOptions
+from fiedler_tui.core.budget import DryRunOptions
 from fiedler_tui.core.config.loader import load_config
 from fiedler_tui.core.followup.conversation import FollowUpRefused, plan_follow_up
 from fiedler_tui.core.request import DEFAULT_SYSTEM_PROMPT
-from fiedler_tui.core.send import SendSession
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.store.run_store import RunInfo, RunStore
 from fiedler_tui.core.store.summary import sha256_text
+from tests.support.sent_runs import send_to_end
 
 from .conftest import SendWorld
 from .test_follow_up import PROMPT, cli, follow_up
@@ -30,16 +30,8 @@ def system_sent(world: SendWorld) -> str:
 
 async def sent_with_system(world: SendWorld) -> RunInfo:
     settings, config = Settings.from_env(), load_config()
-    with DryRunEngine(settings) as engine:
-        options = DryRunOptions(prompt=PROMPT, system=SYSTEM)
-        result = engine.run([world.project], [config.resolve("fast")], options)
-    session = SendSession(
-        config=config, settings=settings, keys={}, result=result, aliases=["fast"]
-    )
-    session.preflight()
-    async with session:
-        async for _ in session.events():
-            pass
+    options = DryRunOptions(prompt=PROMPT, system=SYSTEM)
+    session = await send_to_end(config, settings, world.project, ["fast"], options)
     assert session.run_id is not None
     return RunStore(settings.output_dir).find(session.run_id)
 
