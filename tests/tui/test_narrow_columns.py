@@ -9,11 +9,13 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
+from fiedler_tui.core.scores.ratings import Ratings, save_ratings
 from fiedler_tui.core.store.run_store import RunStore
 from fiedler_tui.tui.screens.history import HistoryScreen
 
 from .test_compose import make_app, settle
 from .test_history import save_run
+from .test_review_blind import MODELS, open_saved, save_rated_run
 from .test_snapshots_small import small_project
 
 SMALL = (80, 24)
@@ -58,3 +60,17 @@ async def test_history_shows_the_cost_and_the_turns_at_80_columns(tmp_path: Path
         row = [str(cell) for cell in table.get_row_at(0)]
         assert row[0] == "2026-11-01 10:00:00"
         assert row[2] == "a-rather-long-model-name, another-long-model-name, third · 2 turns"
+
+
+async def test_review_shows_the_rating_and_cost_at_80_columns(tmp_path: Path) -> None:
+    folder = save_rated_run(tmp_path / "runs")
+    alias = next(iter(MODELS))
+    save_ratings(folder, Ratings({alias: 4}, alias))
+    app = open_saved(tmp_path, folder)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#review-summary", DataTable)
+        names = [c.label.plain for c in table.ordered_columns]
+        assert names[:4] == ["model", "status", "rating", "cost"]
+        assert [str(c) for c in table.get_row_at(0)][2:4] == ["★★★★☆ 4/5 · winner", "$0.0100"]
+        assert fits(table, 4)

@@ -134,8 +134,9 @@ async def test_summary_shows_usage_errors_costs_and_timings(tmp_path: Path) -> N
         table = screen.query_one("#review-summary", DataTable)
         alpha = [str(c) for c in table.get_row_at(0)]
         assert alpha[:2] == ["alpha", "done"]
-        assert alpha[2] == "1,100 / 1,000 (estimate) +10%"
-        assert alpha[5:9] == ["0.40s", "3.25s", "92.3", "$0.0123"]
+        assert alpha[2] == "$0.0123"  # the cost before the usage figures
+        assert alpha[3] == "1,100 / 1,000 (estimate) +10%"
+        assert alpha[6:9] == ["0.40s", "3.25s", "92.3"]
         beta = [str(c) for c in table.get_row_at(1)]
         assert beta[1] == "failed"
         assert beta[9] == "rate_limited"

@@ -94,7 +94,7 @@ async def test_review_shows_the_thinking_with_t_live_and_from_the_saved_run(
             table = review.query_one("#review-summary", DataTable)
             words = len(THOUGHTS.split())
             assert (
-                str(table.get_row_at(0)[3]) == f"{len(REPLY.split()) + words} (reasoning {words})"
+                str(table.get_row_at(0)[4]) == f"{len(REPLY.split()) + words} (reasoning {words})"
             )
             await pilot.press("t")
             await wait_until(pilot, lambda: left.text == THOUGHTS)

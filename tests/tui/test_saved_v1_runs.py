@@ -54,7 +54,8 @@ async def test_history_and_review_read_version_1_runs(tmp_path: Path) -> None:
         assert f"run {v1_runs.FAILED} · partial" in header
         assert "package: 2 files, 185 bytes, 4 lines · prompt: 6 chars (not saved)" in header
         summary = cells(review.query_one("#review-summary", DataTable))
-        assert summary[0][:5] == ["fast", "done", "92 / 112 (estimate) -18%", "40", "stop"]
+        assert summary[0][:2] == ["fast", "done"]
+        assert summary[0][3:6] == ["92 / 112 (estimate) -18%", "40", "stop"]
         assert summary[1][:2] == ["broken", "failed"] and summary[1][-1] == "network"
         errors = str(review.query_one("#review-errors", Static).render())
         assert errors == (

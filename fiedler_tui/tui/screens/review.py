@@ -375,16 +375,16 @@ class ReviewScreen(JudgingScreen):
             return f"{value:.2f}s" if value is not None else "–"
 
         tps = r.tokens_per_s
-        return [
+        return [  # as SUMMARY_COLUMNS
             plain(r.alias or "?"),
             plain(r.status or "?"),
+            plain(money(r.cost_usd)),
             plain(usage_vs_estimate(r)),
             plain(_num(r.usage_output) + _reasoning(r)),
             plain(r.finish_reason or "–"),
             plain(seconds(r.ttft_s)),
             plain(seconds(r.total_s)),
             plain(f"{tps:.1f}" if tps is not None else "–"),
-            plain(money(r.cost_usd)),
             plain(_error_code(r)),
         ]
 

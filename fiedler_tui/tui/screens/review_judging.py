@@ -30,9 +30,11 @@ from fiedler_tui.tui.widgets.errors import notify_error
 from fiedler_tui.tui.widgets.output_pane import OutputPane
 
 SUMMARY_COLUMNS = (
-    "model", "status", "input used / est.", "output", "finish", "ttft", "total", "tok/s", "cost",
+    "model", "status", "cost", "input used / est.", "output", "finish", "ttft", "total", "tok/s",
     "error",
 )  # fmt: skip
+"""By importance (a rated run's rating comes after the status): on a narrow terminal the last
+ones are those cut."""
 BLIND_COLUMNS = ("answer", "status", "rating", "winner")
 _SAVE_LOCK = threading.Lock()
 
@@ -156,12 +158,15 @@ class JudgingScreen(Screen[None]):
                 )
             return
         rated = not blind.ratings.empty
-        table.add_columns(*SUMMARY_COLUMNS, *(("rating",) if rated else ()))
+        columns = list(SUMMARY_COLUMNS)
+        if rated:
+            columns.insert(2, "rating")
+        table.add_columns(*columns)
         for record in self.records:
             row = self._row(record)
             if rated:
                 alias = getattr(record, "alias", None) or "?"
-                row.append(plain(blind.rating_text(alias) or "–"))
+                row.insert(2, plain(blind.rating_text(alias) or "–"))
             table.add_row(*row)
 
     def _blind_line(self) -> None:
