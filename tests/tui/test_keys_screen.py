@@ -188,7 +188,20 @@ async def test_what_to_do_names_this_screens_keys(memory_keyring: MemoryKeyring)
         screen = app.screen
         assert isinstance(screen, KeysScreen)
         table = screen.query_one(DataTable)
-        todo = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[3]) for i in range(6)}
+        todo = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[2]) for i in range(6)}
         assert todo["openai"] == "s stores one or set OPENAI_API_KEY"
         assert todo["ollama"] == ""  # needs none
         assert not any("fiedler keys" in text for text in todo.values())
+
+
+async def test_what_to_do_shows_whole_at_80_columns(memory_keyring: MemoryKeyring) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        names = [c.label.plain for c in table.ordered_columns]
+        assert names == ["provider", "source", "what to do", "from"]
+        needed = sum(c.get_render_width(table) for c in table.ordered_columns[:3])
+        assert needed <= table.scrollable_content_region.width

@@ -74,7 +74,7 @@ class ConfirmDelete(ModalScreen[bool]):
 
 
 class KeysScreen(Screen[None]):
-    """One row per provider: key source (keyring, env, missing), where from, what to do."""
+    """One row per provider: key source (keyring, env, missing), what to do, where from."""
 
     BINDINGS = [
         Binding("s", "set_key", "Set key", id="keys-set"),
@@ -96,7 +96,9 @@ class KeysScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("provider", "source", "from", "what to do")
+        # By importance: "from" (the keyring entry or variable read) is the one a narrow
+        # terminal cuts, not what to do about a missing key.
+        table.add_columns("provider", "source", "what to do", "from")
         self.action_refresh()
 
     @work(thread=True, exclusive=True, group="keys", exit_on_error=False)
@@ -135,8 +137,8 @@ class KeysScreen(Screen[None]):
             table.add_row(
                 plain(key.provider),
                 plain(str(key.source)),
-                plain(key.origin),
                 plain(self._fix(key.provider, status) if key.source is KeySource.MISSING else ""),
+                plain(key.origin),
                 key=key.provider,
             )
         if table.row_count:
