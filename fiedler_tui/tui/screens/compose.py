@@ -15,7 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from textual import events, on, work
@@ -44,6 +44,7 @@ from fiedler_tui.tui.compose_count_api import (
 )
 from fiedler_tui.tui.compose_history import PromptRecall
 from fiedler_tui.tui.compose_history import record as record_prompt
+from fiedler_tui.tui.footer_hiding import hidden_from_footer
 from fiedler_tui.tui.policy_words import CHOOSE_POLICY, POLICY_LABELS
 from fiedler_tui.tui.safe_text import plain
 from fiedler_tui.tui.widgets.budget_table import (
@@ -439,12 +440,7 @@ class ComposeScreen(Screen[None]):
         bindings = super().active_bindings
         if self.app.size.width >= NARROW_COLUMNS:
             return bindings
-        return {
-            key: active._replace(binding=replace(active.binding, show=False))
-            if active.binding.id in self.NARROW_FOOTER_HIDES
-            else active
-            for key, active in bindings.items()
-        }
+        return hidden_from_footer(bindings, self.NARROW_FOOTER_HIDES)
 
     def _recolour(self, _theme: object) -> None:
         """Status colours in the budget come from the theme: draw them again."""

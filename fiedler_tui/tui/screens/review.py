@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import weakref
 from collections.abc import Mapping
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -46,6 +45,7 @@ from fiedler_tui.core.store.run_summary import (
 from fiedler_tui.core.store.summary import ModelRecord
 from fiedler_tui.tui.clipboard import send_to_clipboard
 from fiedler_tui.tui.collector_tuning import CollectorTuning
+from fiedler_tui.tui.footer_hiding import hidden_from_footer
 from fiedler_tui.tui.safe_text import plain
 from fiedler_tui.tui.screens.export_choice import ExportChoiceScreen
 from fiedler_tui.tui.screens.review_judging import JudgingScreen
@@ -635,12 +635,7 @@ class ReviewScreen(JudgingScreen):
         bindings = super().active_bindings
         if self.app.size.width >= self.FULL_FOOTER_COLUMNS:
             return bindings
-        return {
-            key: active._replace(binding=replace(active.binding, show=False))
-            if active.binding.id in self.NARROW_FOOTER_HIDES
-            else active
-            for key, active in bindings.items()
-        }
+        return hidden_from_footer(bindings, self.NARROW_FOOTER_HIDES)
 
     def on_resize(self) -> None:
         self.refresh_bindings()  # the footer follows the width (NARROW_FOOTER_HIDES)
