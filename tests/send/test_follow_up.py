@@ -173,20 +173,7 @@ async def test_refusals_say_why_and_nothing_is_sent(world: SendWorld) -> None:
 async def cli(
     world: SendWorld, *args: str, command: str = "send", **env: str
 ) -> tuple[int, str, str]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "fiedler_tui",
-        command,
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=world.env(**env),
-        cwd=world.project,
-    )
-    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
+    return await world.cli(command, *args, **env)
 
 
 async def test_send_continue_as_a_process(world: SendWorld) -> None:
