@@ -18,6 +18,13 @@ LONG_REPLY = " ".join(f"word{i:03d}" for i in range(400))
 class SendWorld(SimulatedProject):
     """The send tests' project: the models of :func:`default_models` (or a test's own)."""
 
+    def point_here(self, monkeypatch: pytest.MonkeyPatch, **extra: str) -> None:
+        """Set this world's ``FIEDLER_`` variables (then ``extra``) in this process, for the
+        commands a test runs in it."""
+        for key, value in self.env(**extra).items():
+            if key.startswith("FIEDLER_"):
+                monkeypatch.setenv(key, value)
+
 
 def default_models() -> list[SimulatedModel]:
     return [
@@ -73,7 +80,5 @@ async def make_world(tmp_path: Path, models: Sequence[SimulatedModel]) -> AsyncI
 @pytest.fixture
 async def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[SendWorld]:
     async for built in make_world(tmp_path, default_models()):
-        for key, value in built.env().items():
-            if key.startswith("FIEDLER_"):
-                monkeypatch.setenv(key, value)
+        built.point_here(monkeypatch)
         yield built

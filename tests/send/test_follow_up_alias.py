@@ -21,9 +21,7 @@ async def aliased(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncItera
         SimulatedModel(name="claude", kind="anthropic", script=ModelScript(reply="Fine. " * 5)),
     ]
     async for built in make_world(tmp_path, models):
-        for key, value in built.env().items():
-            if key.startswith("FIEDLER_"):
-                monkeypatch.setenv(key, value)
+        built.point_here(monkeypatch)
         yield built
 
 

@@ -32,9 +32,7 @@ async def priced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterat
         ),
     ]
     async for built in make_world(tmp_path, models):
-        for key, value in built.env().items():
-            if key.startswith("FIEDLER_"):
-                monkeypatch.setenv(key, value)
+        built.point_here(monkeypatch)
         yield built
 
 

@@ -52,9 +52,7 @@ async def world(
     ]
     (tmp_path / "world").mkdir()
     async for built in make_world(tmp_path / "world", models):
-        for key, value in built.env(FIEDLER_OUTPUT_DIR=str(disk.path / "runs")).items():
-            if key.startswith("FIEDLER_"):
-                monkeypatch.setenv(key, value)
+        built.point_here(monkeypatch, FIEDLER_OUTPUT_DIR=str(disk.path / "runs"))
         yield built
 
 
