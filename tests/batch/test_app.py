@@ -17,7 +17,7 @@ from fiedler_tui.tui.screens.batches import BatchesScreen
 from fiedler_tui.tui.screens.history import HistoryScreen
 from fiedler_tui.tui.screens.review import ReviewScreen
 
-from ..tui.test_compose import make_app, settle
+from ..tui.test_compose import make_app, screen_after_key, settle
 from .conftest import BatchWorld
 
 
@@ -48,11 +48,7 @@ async def test_batches_lists_jobs_fetches_and_opens_a_unit_in_review(
         batch_world.project, HistoryScreen, config=config, output_dir=batch_world.output_dir
     )
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("b")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, BatchesScreen)
+        screen = await screen_after_key(pilot, "b", BatchesScreen)
         [row] = cells(screen)
         assert row[1] == "submitted" and row[4] == "3/9" and row[-1] == job.job_id
         await pilot.press("f")  # fetch the two batches

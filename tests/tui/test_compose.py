@@ -118,6 +118,19 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
 
 
+S = TypeVar("S", bound=Screen[Any])
+
+
+async def screen_after_key(pilot: Pilot[None], key: str, kind: type[S]) -> S:
+    """Settle, press ``key``, settle: the screen it opened, which must be a ``kind``."""
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, kind)
+    return screen
+
+
 def compose_screen(app: ScreensApp) -> ComposeScreen:
     screen = app.screen
     assert isinstance(screen, ComposeScreen)

@@ -30,7 +30,7 @@ from fiedler_tui.tui.screens.review import ReviewScreen
 from fiedler_tui.tui.widgets.file_picker import FilePicker
 from fiedler_tui.tui.widgets.output_pane import OutputPane
 
-from .test_compose import make_app, settle, type_prompt
+from .test_compose import make_app, screen_after_key, settle, type_prompt
 
 
 def dead_pid() -> int:
@@ -110,12 +110,7 @@ def project(tmp_path: Path) -> Path:
 
 async def open_history(pilot: Pilot[Any]) -> HistoryScreen:
     """f3 (once the app has settled), then the History screen it opens."""
-    await settle(pilot)
-    await pilot.press("f3")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, HistoryScreen)
-    return screen
+    return await screen_after_key(pilot, "f3", HistoryScreen)
 
 
 def rows(screen: HistoryScreen) -> list[list[str]]:

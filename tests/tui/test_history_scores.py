@@ -10,7 +10,7 @@ from fiedler_tui.tui.screens.history import HistoryScreen
 from fiedler_tui.tui.screens.scores import ScoresScreen
 
 from ..scores.rated_runs import four_rated_runs
-from .test_compose import make_app, settle
+from .test_compose import make_app, screen_after_key, settle
 
 
 def table_rows(screen: ScoresScreen) -> list[list[str]]:
@@ -24,11 +24,7 @@ async def test_scores_from_history_over_all_runs_then_the_filtered_period(tmp_pa
     four_rated_runs(tmp_path / "runs")
     app = make_app(project, start=HistoryScreen)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ScoresScreen)
+        screen = await screen_after_key(pilot, "s", ScoresScreen)
         assert table_rows(screen) == [
             ["alpha", "4", "2", "3.50", "4", "$0.8000", "$0.4000"],
             ["beta", "4", "1", "3.75", "4", "$0.2000", "$0.2000"],
@@ -41,11 +37,7 @@ async def test_scores_from_history_over_all_runs_then_the_filtered_period(tmp_pa
         await pilot.press("slash")
         app.screen.query_one("#history-filter", Input).value = "since:2026-11-10 until:2026-12-01"
         await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ScoresScreen)
+        screen = await screen_after_key(pilot, "s", ScoresScreen)
         assert str(screen.query_one(DataTable).border_title) == (
             "Scores: runs from 2026-11-10 to 2026-12-01"
         )
@@ -61,11 +53,7 @@ async def test_scores_say_when_nothing_is_rated(tmp_path: Path) -> None:
     project.mkdir()
     app = make_app(project, start=HistoryScreen)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ScoresScreen)
+        screen = await screen_after_key(pilot, "s", ScoresScreen)
         assert table_rows(screen) == []
         help_line = str(screen.query_one("#scores-help").render())
         assert help_line.startswith("no rated runs (all runs)")
