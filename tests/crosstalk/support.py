@@ -40,6 +40,24 @@ QUESTION = "Is the padding in big.py a bug?"
 KEYS = {"sim-openai": "sk-a", "sim-anthropic": "sk-b", "sim-gemini": "sk-c", "sim-chair": "sk-d"}
 
 
+def priced_config(**overrides: dict[str, Any]) -> Config:
+    """The three members of :data:`KINDS` priced alike (``overrides``: per member, more
+    SimulatedModel fields), at an address nothing listens on (for budgets, not sends)."""
+    models = [
+        SimulatedModel(
+            name=name,
+            kind=kind,
+            max_completion_tokens=1000,
+            price_in=10.0,
+            price_out=20.0,
+            price_cached_in=1.0,
+            **overrides.get(name, {}),
+        )
+        for name, kind in KINDS.items()
+    ]
+    return simulated_config(lambda kind, name: f"http://127.0.0.1:9/{name}", models)
+
+
 def reply(name: str, verdict: str = "agree", confidence: int = 80) -> str:
     return f"{name} says: the padding is harmless.\nVERDICT: {verdict} CONFIDENCE: {confidence}"
 

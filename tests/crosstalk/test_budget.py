@@ -11,10 +11,10 @@ from fiedler_tui.core.crosstalk import Deliberation, DeliberationEnded, RoundEnd
 from fiedler_tui.core.crosstalk.budget import deliberation_budget
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.settings import Settings
-from fiedler_tui.core.simulator import ModelScript, SimulatedModel, simulated_config
+from fiedler_tui.core.simulator import ModelScript
 from fiedler_tui.core.tokens.counter import TokenCounter
 
-from .support import KINDS, PACKAGE, QUESTION, reply, world
+from .support import KINDS, PACKAGE, QUESTION, priced_config, reply, world
 
 NAMES = tuple(KINDS)
 
@@ -23,22 +23,6 @@ NAMES = tuple(KINDS)
 def counter() -> Iterator[TokenCounter]:
     with TokenCounter(Settings.from_env()) as tokens:
         yield tokens
-
-
-def config(**overrides: dict[str, object]):  # type: ignore[no-untyped-def]
-    models = [
-        SimulatedModel(
-            name=name,
-            kind=kind,
-            max_completion_tokens=1000,
-            price_in=10.0,
-            price_out=20.0,
-            price_cached_in=1.0,
-            **overrides.get(name, {}),  # type: ignore[arg-type]
-        )
-        for name, kind in KINDS.items()
-    ]
-    return simulated_config(lambda kind, name: f"http://127.0.0.1:9/{name}", models)
 
 
 def plan(cfg, paradigm: str = "debate", **options: object):  # type: ignore[no-untyped-def]
@@ -54,7 +38,7 @@ def plan(cfg, paradigm: str = "debate", **options: object):  # type: ignore[no-u
 
 
 def test_later_rounds_read_every_other_answer_at_its_reserve(counter: TokenCounter) -> None:
-    cfg = config()
+    cfg = priced_config()
     budget = deliberation_budget(cfg, plan(cfg, rounds=3), counter, None)
     assert [(s.round, s.phase) for s in budget.steps] == [
         (1, "answer"),
@@ -79,15 +63,15 @@ def test_later_rounds_read_every_other_answer_at_its_reserve(counter: TokenCount
 
 
 def test_a_round_that_could_overflow_a_window_is_refused_by_name(counter: TokenCounter) -> None:
-    cfg = config()
+    cfg = priced_config()
     blind = deliberation_budget(cfg, plan(cfg), counter, None).steps[0].turns[2].input_tokens
-    cfg = config(**{"gamma-gemini": {"context_window": blind + 2000}})
+    cfg = priced_config(**{"gamma-gemini": {"context_window": blind + 2000}})
     budget = deliberation_budget(cfg, plan(cfg, rounds=2), counter, None)
     [refusal] = budget.refusals()
     assert refusal.startswith("round 2 (answer): gamma-gemini (gamma-gemini) could need ")
     assert f"> {blind + 2000:,} window" in refusal
     # The chair's report reads every answer and every review: it is the one that overflows.
-    cfg = config(**{"alpha-gpt": {"context_window": blind + 4500}})
+    cfg = priced_config(**{"alpha-gpt": {"context_window": blind + 4500}})
     report = deliberation_budget(cfg, plan(cfg, "report", chair="alpha-gpt"), counter, None)
     [refusal] = report.refusals()
     assert refusal.startswith("round 2 (report): the chair (alpha-gpt) could need")
@@ -96,7 +80,7 @@ def test_a_round_that_could_overflow_a_window_is_refused_by_name(counter: TokenC
 def test_a_total_above_the_cap_is_refused_naming_the_round_that_crosses_it(
     counter: TokenCounter,
 ) -> None:
-    cfg = config()
+    cfg = priced_config()
     uncapped = deliberation_budget(cfg, plan(cfg, "memory", rounds=2), counter, None)
     assert [(s.round, s.phase) for s in uncapped.steps] == [
         (1, "answer"),

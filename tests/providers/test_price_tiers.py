@@ -22,9 +22,9 @@ from fiedler_tui.core.errors import ConfigError
 from fiedler_tui.core.files.roots import AllowedRoots
 from fiedler_tui.core.settings import Settings
 from fiedler_tui.core.simulator import ModelScript, SimulatedModel, Simulator
-from fiedler_tui.core.simulator.models_yaml import config_text, simulated_config
+from fiedler_tui.core.simulator.models_yaml import config_text
 from fiedler_tui.core.tokens.counter import TokenCounter
-from tests.crosstalk.support import KINDS, PACKAGE, QUESTION
+from tests.crosstalk.support import KINDS, PACKAGE, QUESTION, priced_config
 from tests.support.sent_runs import send_to_end
 
 THRESHOLD = 1_000
@@ -289,19 +289,7 @@ def test_bad_tiers_are_reported_with_file_line_and_field(edit: Any, expected: st
 
 def test_a_deliberations_later_rounds_cross_into_the_tier(tmp_path: Path) -> None:
     def budget(tiers: tuple[dict[str, Any], ...]) -> Any:
-        models = [
-            SimulatedModel(
-                name=name,
-                kind=kind,
-                max_completion_tokens=1000,
-                price_in=10.0,
-                price_out=20.0,
-                price_cached_in=1.0,
-                price_tiers=tiers,
-            )
-            for name, kind in KINDS.items()
-        ]
-        config = simulated_config(lambda kind, name: f"http://127.0.0.1:9/{name}", models)
+        config = priced_config(**{name: {"price_tiers": tiers} for name in KINDS})
         plan = build_plan(
             config,
             paradigm="debate",
