@@ -346,7 +346,7 @@ class FilePicker(Tree[FileEntry]):
         for real in folders:
             try:
                 found[real] = frozenset(c.real for c in expand([real], self.roots).candidates)
-            except Exception:  # unlistable: the folder keeps [-] (its listing says why)
+            except OSError:  # unlistable: the folder keeps [-] (its listing says why)
                 continue
         self.app.call_from_thread(self._folder_files_found, found)
 
