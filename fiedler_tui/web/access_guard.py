@@ -48,7 +48,8 @@ def access_guard(token: str, hosts: frozenset[str] | None) -> Middleware:
         if offered is not None:
             if not holds_token(offered):
                 return web.Response(status=401, text=_DENIED)
-            found = web.HTTPSeeOther(location=request.path)
+            # one leading slash: "//host" would send the browser to another site
+            found = web.HTTPSeeOther(location="/" + request.path.lstrip("/"))
             found.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/")
             return found
         if not holds_token(request.cookies.get(COOKIE)):

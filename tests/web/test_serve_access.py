@@ -47,6 +47,10 @@ def test_pages_need_the_token_then_its_cookie(tmp_path: Path) -> None:
             assert client.get(served.base + "static/js/textual.js").status_code == 200
             rebound = client.get(served.base, headers={"Host": "attacker.example:80"})
             assert rebound.status_code == 421
+            token = served.url.split("?token=", 1)[1]
+            elsewhere = client.get(served.base + "/attacker.example/?token=" + token)
+            assert elsewhere.status_code == 303
+            assert elsewhere.headers["location"] == "/attacker.example/"  # never //host
 
 
 def test_websocket_refused_without_token_or_from_another_origin(tmp_path: Path) -> None:
