@@ -60,6 +60,28 @@ class RawServer:
         self.send({"method": "notifications/initialized"})
         return reply
 
+    def call_then_leave(self, tool: str, arguments: dict[str, Any], streaming: str) -> None:
+        """Call ``tool`` with a progress token, wait for progress saying ``streaming``, then
+        close stdin as a client that goes away does (the server's process ends)."""
+        self.send(
+            {
+                "id": 2,
+                "method": "tools/call",
+                "params": {
+                    "name": tool,
+                    "arguments": arguments,
+                    "_meta": {"progressToken": "p1"},
+                },
+            }
+        )
+        self.until(
+            lambda m: (
+                m.get("method") == "notifications/progress"
+                and streaming in m["params"].get("message", "")
+            )
+        )
+        self.proc.communicate(timeout=30)  # stdin closed: the client is gone
+
     def stderr_text(self) -> str:
         self.proc.kill()
         _, err = self.proc.communicate(timeout=10)

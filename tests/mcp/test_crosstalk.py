@@ -213,24 +213,7 @@ def test_a_client_that_goes_away_cancels_the_deliberation(world: McpWorld) -> No
     try:
         server.initialize("2025-06-18")
         arguments = {"prompt": "take your time", "models": ["alpha", "slowpoke"], "rounds": 2}
-        server.send(
-            {
-                "id": 2,
-                "method": "tools/call",
-                "params": {
-                    "name": "fiedler_crosstalk",
-                    "arguments": arguments,
-                    "_meta": {"progressToken": "p1"},
-                },
-            }
-        )
-        server.until(
-            lambda m: (
-                m.get("method") == "notifications/progress"
-                and "slowpoke: streaming" in m["params"].get("message", "")
-            )
-        )
-        server.proc.communicate(timeout=30)  # stdin closed: the client is gone
+        server.call_then_leave("fiedler_crosstalk", arguments, "slowpoke: streaming")
     finally:
         server.close()
     summary = _wait_for_end(world.output_dir, known)
