@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import platform
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+import simulator_process
 
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.crosstalk import (
@@ -90,20 +90,7 @@ def models() -> list[SimulatedModel]:
 
 
 def start_simulator(folder: Path) -> tuple[subprocess.Popen[str], str]:
-    scripts = {m.name: m.script.to_json() for m in models()}
-    path = folder / "scripts.json"
-    path.write_text(json.dumps(scripts), "utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fiedler_tui.core.simulator", "--scripts", str(path)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline().split()
-    if line[:1] != ["ready"]:
-        process.kill()
-        raise SystemExit(f"simulator did not start: {line}")
-    return process, f"http://127.0.0.1:{line[1]}"
+    return simulator_process.start_simulator({m.name: m.script.to_json() for m in models()}, folder)
 
 
 async def one_deliberation(config: Config) -> tuple[list[float], list[float]]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import platform
 import statistics
@@ -32,6 +31,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import simulator_process
 
 from fiedler_tui.core.config.schema import Config
 from fiedler_tui.core.request import ReviewRequest
@@ -90,19 +91,7 @@ class Measurement:
 
 def start_simulator(scenarios: list[Scenario], folder: Path) -> tuple[subprocess.Popen[str], str]:
     scripts = {m.name: m.script.to_json() for s in scenarios for m in s.models()}
-    path = folder / "scripts.json"
-    path.write_text(json.dumps(scripts), "utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fiedler_tui.core.simulator", "--scripts", str(path)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline().split()
-    if line[:1] != ["ready"]:
-        process.kill()
-        raise SystemExit(f"simulator did not start: {line}")
-    return process, f"http://127.0.0.1:{line[1]}"
+    return simulator_process.start_simulator(scripts, folder)
 
 
 def start_proxy() -> tuple[subprocess.Popen[str], str]:

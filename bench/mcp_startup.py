@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import subprocess
@@ -27,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import simulator_process
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
@@ -48,19 +48,8 @@ MODELS = [
 
 
 def start_simulator(folder: Path) -> tuple[subprocess.Popen[str], str]:
-    path = folder / "scripts.json"
-    path.write_text(json.dumps({m.model_id: m.script.to_json() for m in MODELS}), "utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fiedler_tui.core.simulator", "--scripts", str(path)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline().split()
-    if line[:1] != ["ready"]:
-        process.kill()
-        raise SystemExit(f"simulator did not start: {line}")
-    return process, f"http://127.0.0.1:{line[1]}"
+    scripts = {m.model_id: m.script.to_json() for m in MODELS}
+    return simulator_process.start_simulator(scripts, folder)
 
 
 def figures(values: list[float]) -> str:

@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import simulator_process
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -322,20 +324,7 @@ def run_in_child(mode: str, root: str, scenario: Scenario, folder: Path, flags: 
 
 def start_simulator(folder: Path, scenarios: list[Scenario]) -> tuple[subprocess.Popen[str], str]:
     scripts = {m.model_id: m.script.to_json() for s in scenarios for m in s.models()}
-    path = folder / "scripts.json"
-    path.write_text(json.dumps(scripts), "utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fiedler_tui.core.simulator", "--scripts", str(path)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=str(ROOT),
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline().split()
-    if line[:1] != ["ready"]:
-        process.kill()
-        raise SystemExit(f"simulator did not start: {line}")
-    return process, f"http://127.0.0.1:{line[1]}"
+    return simulator_process.start_simulator(scripts, folder, cwd=ROOT)
 
 
 def show(label: str, f: dict[str, Any]) -> None:
